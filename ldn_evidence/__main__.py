@@ -1,0 +1,4 @@
+from ldn_evidence.cli import main
+
+if __name__ == "__main__":
+    main()

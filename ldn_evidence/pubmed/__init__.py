@@ -1,0 +1,1 @@
+"""The PubMed edge: `parser` (bytes in, records out) and `client` (HTTP)."""
