@@ -1,0 +1,177 @@
+"""Engines, sessions and the schema-revision check. One place makes sessions."""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ldn_evidence.errors import DatabaseError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _normalise_url(url: str) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"not a database URL: {url!r}") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, *, pragmas: bool = True) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
+    url = _normalise_url(url)
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            parent = Path(db).expanduser().parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {parent}: {exc.strerror}") from None
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": 10}
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"cannot use database URL {parsed!r}: {exc}") from None
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            f"missing driver for {parsed.get_backend_name()} ({exc.name}); "
+            "install ldn-evidence[postgres]"
+        ) from None
+    if pragmas and engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts, installed as `ldn_evidence._migrations` (from `migrations/`)."""
+    return Path(str(importlib.resources.files("ldn_evidence._migrations")))
+
+
+def alembic_config(engine: Engine | None = None, url: str | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with _connect(engine) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@contextmanager
+def _connect(engine: Engine) -> Iterator[Any]:
+    try:
+        conn = engine.connect()
+    except (OperationalError, SADatabaseError) as exc:
+        raise DatabaseError(f"cannot open database {describe(engine)}: {_first_line(exc)}") from None
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
+
+
+def describe(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    with _connect(engine) as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    with _connect(engine) as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+        conn.commit()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Stop unless the database is at head. A new, empty SQLite file is created at head.
+
+    A shared (non-SQLite) database is never migrated silently.
+    """
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return
+    if current is None and engine.dialect.name == "sqlite":
+        with _connect(engine) as conn:
+            tables = inspect(conn).get_table_names()
+        if not tables:
+            upgrade(engine)
+            return
+    if current is None:
+        raise DatabaseError(
+            f"database {describe(engine)} has no ldn-evidence schema; "
+            "run `ldn-evidence db upgrade`"
+        )
+    raise DatabaseError(
+        f"database {describe(engine)} is at schema revision {current}, this version needs "
+        f"{head}; run `ldn-evidence db upgrade`"
+    )
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on error, always close."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    try:
+        with factory.begin() as session:
+            yield session
+    except OperationalError as exc:
+        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None

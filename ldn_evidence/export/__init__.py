@@ -1,0 +1,1 @@
+"""Output formats: csv, json, markdown, html, ris, bibtex, csljson."""

@@ -1,0 +1,54 @@
+"""The schema of DESIGN.md as typed SQLAlchemy 2.x models."""
+
+from ldn_evidence.models.base import Base, utcnow
+from ldn_evidence.models.citations import (
+    CITATION_ORIGINS,
+    VERDICT_ORIGINS,
+    VERDICTS,
+    Citation,
+    CitationEvent,
+)
+from ldn_evidence.models.documents import (
+    REFERENCE_KINDS,
+    RESOLUTION_STATUSES,
+    Claim,
+    Reference,
+    SourceDocument,
+)
+from ldn_evidence.models.studies import (
+    STUDY_ORIGINS,
+    AbstractSectionRow,
+    KeywordRow,
+    MeshTermRow,
+    PublicationTypeRow,
+    Study,
+    StudyAuthor,
+    StudyLinkRow,
+    StudyMeshTerm,
+    study_publication_types,
+)
+
+__all__ = [
+    "Base",
+    "utcnow",
+    "CITATION_ORIGINS",
+    "VERDICT_ORIGINS",
+    "VERDICTS",
+    "Citation",
+    "CitationEvent",
+    "REFERENCE_KINDS",
+    "RESOLUTION_STATUSES",
+    "Claim",
+    "Reference",
+    "SourceDocument",
+    "STUDY_ORIGINS",
+    "AbstractSectionRow",
+    "KeywordRow",
+    "MeshTermRow",
+    "PublicationTypeRow",
+    "Study",
+    "StudyAuthor",
+    "StudyLinkRow",
+    "StudyMeshTerm",
+    "study_publication_types",
+]

@@ -1,0 +1,92 @@
+"""Claim ↔ study links with their verdicts, and the audit trail of verdict changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ldn_evidence.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from ldn_evidence.models.documents import Claim, Reference
+    from ldn_evidence.models.studies import Study
+
+VERDICTS = (
+    "unchecked",
+    "supported",
+    "partially_supported",
+    "not_supported",
+    "contradicted",
+    "not_in_abstract",
+)
+# page: every reference of the page, linked to every claim ("cited by the page");
+# claim: the claim carries its own marker (footnote, link) for this reference;
+# reviewer: added by a reviewer (`claims cite`).
+CITATION_ORIGINS = ("page", "claim", "reviewer")
+VERDICT_ORIGINS = ("automatic", "reviewer")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ('" + "', '".join(values) + "')"
+
+
+class Citation(Base):
+    __tablename__ = "citations"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "study_id"),
+        UniqueConstraint("claim_id", "reference_id"),
+        CheckConstraint(_in("verdict", VERDICTS), name="verdict"),
+        CheckConstraint(_in("origin", CITATION_ORIGINS), name="origin"),
+        CheckConstraint(_in("verdict_origin", VERDICT_ORIGINS), name="verdict_origin"),
+        CheckConstraint("study_id IS NOT NULL OR reference_id IS NOT NULL", name="has_source"),
+        Index("ix_citations_study_id", "study_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    study_id: Mapped[int | None] = mapped_column(ForeignKey("studies.id", ondelete="SET NULL"))
+    reference_id: Mapped[int | None] = mapped_column(
+        ForeignKey("references.id", ondelete="SET NULL"), index=True
+    )
+    origin: Mapped[str] = mapped_column(String(20), default="page")
+    verdict: Mapped[str] = mapped_column(String(30), default="unchecked")
+    verdict_origin: Mapped[str] = mapped_column(String(20), default="automatic")
+    study_figure: Mapped[str | None] = mapped_column(String(200))
+    evidence_sentence: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_by: Mapped[str | None] = mapped_column(String(200))
+    # sha256 of the study record the verdict was reached against
+    checked_record_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="citations")
+    study: Mapped[Study | None] = relationship(back_populates="citations")
+    reference: Mapped[Reference | None] = relationship(back_populates="citations")
+    events: Mapped[list[CitationEvent]] = relationship(
+        back_populates="citation", cascade="all, delete-orphan", order_by="CitationEvent.id"
+    )
+
+
+class CitationEvent(Base):
+    """Every verdict change: who, when, old, new, note."""
+
+    __tablename__ = "citation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(
+        ForeignKey("citations.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(20))
+    old_verdict: Mapped[str | None] = mapped_column(String(30))
+    new_verdict: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    record_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    citation: Mapped[Citation] = relationship(back_populates="events")

@@ -1,0 +1,1 @@
+"""Services: plain functions on a Session (keyword-only), never committing."""

@@ -1,0 +1,1 @@
+"""verification layer (pure: no database, no HTTP)."""
