@@ -49,8 +49,9 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
             parent = Path(db).expanduser().parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseError(f"cannot create {parent}: {exc.strerror}") from None
+            except (OSError, ValueError) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                raise DatabaseError(f"cannot create directory {parent}: {reason}") from None
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     elif parsed.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {"connect_timeout": 10}
@@ -103,7 +104,9 @@ def _connect(engine: Engine) -> Iterator[Any]:
     try:
         conn = engine.connect()
     except (OperationalError, SADatabaseError) as exc:
-        raise DatabaseError(f"cannot open database {describe(engine)}: {_first_line(exc)}") from None
+        raise DatabaseError(
+            f"cannot open database {describe(engine)}: {_first_line(exc)}"
+        ) from None
     try:
         yield conn
     finally:
@@ -157,8 +160,7 @@ def ensure_schema(engine: Engine) -> None:
             return
     if current is None:
         raise DatabaseError(
-            f"database {describe(engine)} has no ldn-evidence schema; "
-            "run `ldn-evidence db upgrade`"
+            f"database {describe(engine)} has no ldn-evidence schema; run `ldn-evidence db upgrade`"
         )
     raise DatabaseError(
         f"database {describe(engine)} is at schema revision {current}, this version needs "

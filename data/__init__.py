@@ -1,0 +1,1 @@
+"""The shipped seed dataset (installed as ldn_evidence._data)."""

@@ -1,0 +1,110 @@
+"""What every command shares: the database in force, one error boundary, output switches.
+
+Kept free of heavy imports so `ldn-evidence --help` starts fast; SQLAlchemy and the
+services are imported inside the helpers that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ldn_evidence.errors import EvidenceError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+class ErrorBoundaryGroup(TyperGroup):
+    """Turns the errors meant for users into one line on stderr and their exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EvidenceError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as exc:  # noqa: BLE001 - SQLAlchemy errors not wrapped below
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, SQLAlchemyError):
+                orig = getattr(exc, "orig", None) or exc
+                first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+                _fail(f"database error: {first}", 1)
+            raise
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"Error: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+@dataclass
+class State:
+    db: str | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        from ldn_evidence.config import resolve_db_url
+
+        return resolve_db_url(self.db)
+
+    def engine(self, *, check_schema: bool = True) -> Engine:
+        if self._engine is None:
+            from ldn_evidence.db import ensure_schema, make_engine
+
+            self._engine = make_engine(self.url)
+            if check_schema:
+                ensure_schema(self._engine)
+        return self._engine
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+@contextmanager
+def session(ctx: typer.Context) -> Iterator[Session]:
+    """One unit of work for a command."""
+    from ldn_evidence.db import session_scope
+
+    with session_scope(state(ctx).engine()) as s:
+        yield s
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
+    """The one switch between JSON (stdout, pipeable) and a rich table."""
+    if as_json:
+        print_json(data)
+    else:
+        render(data)
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def status(message: str) -> None:
+    """Progress and status go to stderr so stdout stays clean for pipes."""
+    print(message, file=sys.stderr)

@@ -1,0 +1,110 @@
+"""`ldn-evidence claims list|show`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ldn_evidence.cli import app
+from ldn_evidence.cli._common import JsonOption, console, emit, session
+
+claims_app = typer.Typer(help="Claims: list them, show one with its sources and verdicts.")
+app.add_typer(claims_app, name="claims")
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _render_list(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table("id", "doc", "claim", "figure", "sources", "verdicts", show_lines=False)
+    for r in rows:
+        fig = r["figure"]["text"] if r["figure"] and r["figure"]["text"] else ""
+        sources = str(r["citations"]) if not r["unsourced"] else "UNSOURCED"
+        table.add_row(
+            str(r["id"]),
+            str(r["document_id"] or ""),
+            _short(r["text"]),
+            fig,
+            sources,
+            ", ".join(r["verdicts"]),
+        )
+    console().print(table)
+
+
+@claims_app.command("list")
+def list_(
+    ctx: typer.Context,
+    document: Annotated[int | None, typer.Option(help="Only claims of this document.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List claims in page order, with their figure, number of sources and verdicts."""
+    from ldn_evidence.services.claims import list_claims
+    from ldn_evidence.services.views import claim_brief
+
+    with session(ctx) as s:
+        rows = [claim_brief(c) for c in list_claims(session=s, document_id=document)]
+    emit(rows, as_json, _render_list)
+
+
+def _render_detail(d: dict[str, Any]) -> None:
+    out = console()
+    out.print(f"[bold]Claim {d['id']}[/bold]: {d['text']}", highlight=False)
+    doc = d["document"]
+    if doc:
+        out.print(f"  document {doc['id']}: {doc['title'] or doc['url'] or ''}", highlight=False)
+    facts = [
+        f"{k}: {d[k]}"
+        for k in ("condition", "intervention", "dose", "outcome", "population")
+        if d[k]
+    ]
+    if d["figure"]:
+        f = d["figure"]
+        facts.insert(0, f"figure: {f['text'] or f['value']} ({f['qualifier']})")
+    if facts:
+        out.print("  " + "; ".join(facts), highlight=False)
+    if d["unsourced"]:
+        out.print("  [bold red]UNSOURCED[/bold red]: a figure with no reference on the page")
+    for c in d["citations"]:
+        how = (
+            "cited by the page"
+            if c["origin"] == "page"
+            else ("cited for this claim" if c["origin"] == "claim" else "added by a reviewer")
+        )
+        st, ref = c["study"], c["reference"]
+        if st:
+            flags = f" [bold red]{', '.join(st['flags']).upper()}[/bold red]" if st["flags"] else ""
+            head = (
+                f"PMID {st['pmid']}: {st['title']} ({st['journal_iso'] or st['journal'] or ''}"
+                f" {st['year'] or ''}){flags}"
+            )
+        else:
+            head = f"{ref['kind']} reference: {ref['raw']} [{ref['status']}]"
+        out.print(f"  - {head}", highlight=False)
+        out.print(f"      {how}; verdict {c['verdict']} ({c['verdict_origin']})", highlight=False)
+        if c["evidence_sentence"]:
+            out.print(f'      "{c["evidence_sentence"]}"', highlight=False)
+        for e in c.get("events", []):
+            out.print(
+                f"      {e['at']}: {e['old_verdict']} → {e['new_verdict']} by "
+                f"{e['by'] or e['origin']}{' — ' + e['note'] if e['note'] else ''}",
+                highlight=False,
+            )
+
+
+@claims_app.command("show")
+def show(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="The claim's id.", metavar="ID")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show a claim, its source document, and each citation with its study and verdict."""
+    from ldn_evidence.services.claims import get_claim
+    from ldn_evidence.services.views import claim_detail
+
+    with session(ctx) as s:
+        data = claim_detail(get_claim(session=s, claim_id=claim_id))
+    emit(data, as_json, _render_detail)

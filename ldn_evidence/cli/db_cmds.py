@@ -1,0 +1,48 @@
+"""`ldn-evidence db upgrade|current`."""
+
+from __future__ import annotations
+
+import typer
+
+from ldn_evidence.cli import app
+from ldn_evidence.cli._common import JsonOption, print_json, state
+
+db_app = typer.Typer(help="The database schema: upgrade it, or show its revision.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """Migrate the database to the newest schema revision (safe to repeat)."""
+    from ldn_evidence.db import current_revision, describe, head_revision
+    from ldn_evidence.db import upgrade as do_upgrade
+
+    engine = state(ctx).engine(check_schema=False)
+    before = current_revision(engine)
+    do_upgrade(engine)
+    head = head_revision()
+    if before == head:
+        typer.echo(f"{describe(engine)} is already at {head}")
+    else:
+        typer.echo(f"{describe(engine)} upgraded from {before or 'empty'} to {head}")
+
+
+@db_app.command("current")
+def current(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Show the database's schema revision and the one this version needs."""
+    from ldn_evidence.db import current_revision, describe, head_revision
+
+    engine = state(ctx).engine(check_schema=False)
+    data = {
+        "database": describe(engine),
+        "current": current_revision(engine),
+        "head": head_revision(),
+    }
+    data["up_to_date"] = data["current"] == data["head"]
+    if as_json:
+        print_json(data)
+    else:
+        flag = "up to date" if data["up_to_date"] else "run `ldn-evidence db upgrade`"
+        typer.echo(
+            f"{data['database']}: {data['current'] or 'empty'} (head {data['head']}, {flag})"
+        )

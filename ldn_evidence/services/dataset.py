@@ -1,0 +1,451 @@
+"""Read the hand-written dataset formats (YAML, CSV) into checked plain data.
+
+The formats are documented in `data/README.md`. Errors name the file, the line and the
+key, and what is wrong; nothing is written when a file is bad (reading is separate from
+storing).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ldn_evidence.errors import InputError
+from ldn_evidence.figures import QUALIFIERS
+from ldn_evidence.models import REFERENCE_KINDS
+
+FORMAT = "ldn-evidence/1"
+CSV_COLUMNS = (
+    "text",
+    "position",
+    "condition",
+    "intervention",
+    "dose",
+    "outcome",
+    "population",
+    "figure_value",
+    "figure_unit",
+    "figure_qualifier",
+    "figure_text",
+    "pmids",
+    "document_url",
+    "document_title",
+)
+
+
+@dataclass
+class DocumentData:
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    retrieved_at: str | None = None
+    text: str | None = None
+
+
+@dataclass
+class ReferenceData:
+    key: str
+    raw: str
+    kind: str
+    url: str | None = None
+    title: str | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    marker: str | None = None
+
+
+@dataclass
+class ClaimData:
+    text: str
+    position: int | None = None
+    kind: str | None = None
+    condition: str | None = None
+    intervention: str | None = None
+    dose: str | None = None
+    outcome: str | None = None
+    population: str | None = None
+    figure_value: float | None = None
+    figure_unit: str | None = None
+    figure_qualifier: str | None = None
+    figure_text: str | None = None
+    cites: list[str] | None = None  # reference keys; None = every reference of the page
+
+
+@dataclass
+class AuthorData:
+    last_name: str | None = None
+    fore_name: str | None = None
+    initials: str | None = None
+    collective_name: str | None = None
+
+
+@dataclass
+class StudyData:
+    pmid: str
+    title: str
+    authors: list[AuthorData] = field(default_factory=list)
+    journal: str | None = None
+    journal_iso: str | None = None
+    year: int | None = None
+    pub_date: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    publication_types: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass
+class Dataset:
+    source: str
+    document: DocumentData | None = None
+    references: list[ReferenceData] = field(default_factory=list)
+    claims: list[ClaimData] = field(default_factory=list)
+    studies: list[StudyData] = field(default_factory=list)
+
+
+class _Where:
+    """Knows the line of every key, so errors can name it."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, node: Any, path: str, message: str) -> InputError:
+        line = getattr(node, "_line", None)
+        at = f", line {line}" if line else ""
+        return InputError(f"{self.source}{at}: {path}: {message}")
+
+
+class _LineDict(dict[str, Any]):
+    _line: int | None = None
+    _key_lines: dict[str, int]
+
+
+class _LineList(list[Any]):
+    _line: int | None = None
+
+
+def _yaml_load(text: str, source: str) -> Any:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: Any, node: Any) -> _LineDict:
+        d = _LineDict(loader.construct_mapping(node, deep=True))
+        d._line = node.start_mark.line + 1
+        d._key_lines = {
+            k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")
+        }
+        return d
+
+    def sequence(loader: Any, node: Any) -> _LineList:
+        seq = _LineList(loader.construct_sequence(node, deep=True))
+        seq._line = node.start_mark.line + 1
+        return seq
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, sequence)
+    try:
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f", line {mark.line + 1}" if mark else ""
+        raise InputError(f"{source}{line}: not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: not valid YAML: {exc}") from None
+
+
+class _Reader:
+    def __init__(self, where: _Where) -> None:
+        self.where = where
+
+    def mapping(self, node: Any, path: str, allowed: set[str], required: set[str]) -> dict:
+        if not isinstance(node, dict):
+            raise self.where.error(node, path, "expected a mapping of keys")
+        unknown = sorted(set(node) - allowed)
+        if unknown:
+            line = getattr(node, "_key_lines", {}).get(unknown[0])
+            at = f", line {line}" if line else ""
+            raise InputError(
+                f"{self.where.source}{at}: {path}.{unknown[0]}: unknown key "
+                f"(allowed: {', '.join(sorted(allowed))})"
+            )
+        for key in sorted(required):
+            if node.get(key) in (None, ""):
+                raise self.where.error(node, f"{path}.{key}", "is required")
+        return node
+
+    def text(self, node: dict, key: str, path: str) -> str | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            raise self._at(node, key, path, "expected text")
+        return str(value).strip() or None
+
+    def number(self, node: dict, key: str, path: str) -> float | None:
+        value = node.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise self._at(node, key, path, "expected a number")
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise self._at(node, key, path, f"expected a number, got {value!r}") from None
+
+    def _at(self, node: dict, key: str, path: str, message: str) -> InputError:
+        line = getattr(node, "_key_lines", {}).get(key) or getattr(node, "_line", None)
+        at = f", line {line}" if line else ""
+        return InputError(f"{self.where.source}{at}: {path}.{key}: {message}")
+
+
+def _pmid(value: str | None, err: Any) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value.isdigit() or int(value) <= 0:
+        raise err(f"not a PMID: {value!r}")
+    return str(int(value))
+
+
+def read_dataset(path: Path) -> Dataset:
+    """Read a `.yaml`/`.yml` or `.csv` dataset file; InputError on anything wrong."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml(text, str(path))
+    if suffix == ".csv":
+        return _read_csv(text, str(path))
+    raise InputError(
+        f"{path}: unknown file type {suffix or '(none)'}; expected .yaml, .yml or .csv"
+    )
+
+
+def _read_yaml(text: str, source: str) -> Dataset:
+    where = _Where(source)
+    r = _Reader(where)
+    top = _yaml_load(text, source)
+    if top is None:
+        raise InputError(f"{source}: the file is empty")
+    r.mapping(top, "(top)", {"format", "document", "references", "claims", "studies"}, {"format"})
+    if top["format"] != FORMAT:
+        raise r._at(top, "format", "(top)", f"expected {FORMAT!r}, got {top['format']!r}")
+    ds = Dataset(source=source)
+    if top.get("document") is not None:
+        d = r.mapping(
+            top["document"],
+            "document",
+            {"title", "url", "publisher", "retrieved_at", "text"},
+            set(),
+        )
+        ds.document = DocumentData(
+            **{
+                k: r.text(d, k, "document")
+                for k in ("title", "url", "publisher", "retrieved_at", "text")
+            }
+        )
+        if ds.document.text is not None:
+            ds.document.text = str(d["text"])  # keep the page text exactly
+    ds.references = [
+        _yaml_reference(r, node, f"references[{i}]")
+        for i, node in enumerate(_list(r, top, "references"))
+    ]
+    keys = [ref.key for ref in ds.references]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise InputError(f"{source}: references: duplicate id {sorted(dupes)[0]!r}")
+    ds.claims = [
+        _yaml_claim(r, node, f"claims[{i}]", set(keys))
+        for i, node in enumerate(_list(r, top, "claims"))
+    ]
+    ds.studies = [
+        _yaml_study(r, node, f"studies[{i}]") for i, node in enumerate(_list(r, top, "studies"))
+    ]
+    return ds
+
+
+def _list(r: _Reader, top: dict, key: str) -> list:
+    value = top.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise r._at(top, key, "(top)", "expected a list")
+    return value
+
+
+def _yaml_reference(r: _Reader, node: Any, path: str) -> ReferenceData:
+    r.mapping(
+        node,
+        path,
+        {"id", "raw", "kind", "url", "title", "pmid", "doi", "marker"},
+        {"id", "raw", "kind"},
+    )
+    kind = r.text(node, "kind", path)
+    if kind not in REFERENCE_KINDS:
+        raise r._at(node, "kind", path, f"must be one of {', '.join(REFERENCE_KINDS)}")
+    return ReferenceData(
+        key=str(r.text(node, "id", path)),
+        raw=str(node["raw"]).strip(),
+        kind=kind,
+        url=r.text(node, "url", path),
+        title=r.text(node, "title", path),
+        pmid=_pmid(r.text(node, "pmid", path), lambda m: r._at(node, "pmid", path, m)),
+        doi=r.text(node, "doi", path),
+        marker=r.text(node, "marker", path),
+    )
+
+
+_CLAIM_TEXT_FIELDS = ("kind", "condition", "intervention", "dose", "outcome", "population")
+
+
+def _yaml_claim(r: _Reader, node: Any, path: str, ref_keys: set[str]) -> ClaimData:
+    r.mapping(node, path, {"text", "position", "figure", "cites", *_CLAIM_TEXT_FIELDS}, {"text"})
+    claim = ClaimData(text=str(node["text"]).strip())
+    for key in _CLAIM_TEXT_FIELDS:
+        setattr(claim, key, r.text(node, key, path))
+    pos = r.number(node, "position", path)
+    claim.position = int(pos) if pos is not None else None
+    if node.get("figure") is not None:
+        fig = r.mapping(
+            node["figure"], f"{path}.figure", {"value", "unit", "qualifier", "text"}, {"value"}
+        )
+        claim.figure_value = r.number(fig, "value", f"{path}.figure")
+        claim.figure_unit = r.text(fig, "unit", f"{path}.figure") or "%"
+        claim.figure_qualifier = r.text(fig, "qualifier", f"{path}.figure") or "exact"
+        claim.figure_text = r.text(fig, "text", f"{path}.figure")
+        if claim.figure_qualifier not in QUALIFIERS:
+            raise r._at(
+                fig, "qualifier", f"{path}.figure", f"must be one of {', '.join(QUALIFIERS)}"
+            )
+    if node.get("cites") is not None:
+        cites = node["cites"]
+        if not isinstance(cites, list) or not all(isinstance(c, (str, int)) for c in cites):
+            raise r._at(node, "cites", path, "expected a list of reference ids")
+        missing = [str(c) for c in cites if str(c) not in ref_keys]
+        if missing:
+            raise r._at(node, "cites", path, f"no reference with id {missing[0]!r}")
+        claim.cites = [str(c) for c in cites]
+    return claim
+
+
+def _yaml_study(r: _Reader, node: Any, path: str) -> StudyData:
+    allowed = {
+        "pmid",
+        "title",
+        "authors",
+        "journal",
+        "journal_iso",
+        "year",
+        "pub_date",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "publication_types",
+        "note",
+    }
+    r.mapping(node, path, allowed, {"pmid", "title"})
+    pmid = _pmid(r.text(node, "pmid", path), lambda m: r._at(node, "pmid", path, m))
+    assert pmid is not None
+    year = r.number(node, "year", path)
+    study = StudyData(
+        pmid=pmid,
+        title=str(r.text(node, "title", path)),
+        year=int(year) if year is not None else None,
+    )
+    for key in ("journal", "journal_iso", "pub_date", "volume", "issue", "pages", "doi", "note"):
+        setattr(study, key, r.text(node, key, path))
+    for i, a in enumerate(node.get("authors") or []):
+        apath = f"{path}.authors[{i}]"
+        r.mapping(a, apath, {"last_name", "fore_name", "initials", "collective_name"}, set())
+        author = AuthorData(
+            **{
+                k: r.text(a, k, apath)
+                for k in ("last_name", "fore_name", "initials", "collective_name")
+            }
+        )
+        if not (author.last_name or author.collective_name):
+            raise r.where.error(a, apath, "needs last_name or collective_name")
+        study.authors.append(author)
+    types = node.get("publication_types") or []
+    if not isinstance(types, list):
+        raise r._at(node, "publication_types", path, "expected a list")
+    study.publication_types = [str(t) for t in types]
+    return study
+
+
+def _read_csv(text: str, source: str) -> Dataset:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    if "text" not in header:
+        raise InputError(f"{source}, line 1: the header has no 'text' column")
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"{source}, line 1: unknown column {unknown[0]!r} (allowed: {', '.join(CSV_COLUMNS)})"
+        )
+    ds = Dataset(source=source)
+    refs: dict[str, ReferenceData] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise InputError(f"{source}, line {line}: more cells than columns")
+
+        def err(msg: str, col: str, line: int = line) -> InputError:
+            return InputError(f"{source}, line {line}: {col}: {msg}")
+
+        cell = {k: (v or "").strip() for k, v in row.items()}
+        if not cell["text"]:
+            raise err("is required", "text")
+        if ds.document is None and (cell.get("document_url") or cell.get("document_title")):
+            ds.document = DocumentData(
+                url=cell.get("document_url") or None, title=cell.get("document_title") or None
+            )
+        claim = ClaimData(text=cell["text"])
+        for key in _CLAIM_TEXT_FIELDS[1:]:
+            setattr(claim, key, cell.get(key) or None)
+        if cell.get("position"):
+            if not cell["position"].isdigit():
+                raise err(f"expected a whole number, got {cell['position']!r}", "position")
+            claim.position = int(cell["position"])
+        if cell.get("figure_value"):
+            try:
+                claim.figure_value = float(cell["figure_value"])
+            except ValueError:
+                raise err(
+                    f"expected a number, got {cell['figure_value']!r}", "figure_value"
+                ) from None
+            claim.figure_unit = cell.get("figure_unit") or "%"
+            claim.figure_qualifier = cell.get("figure_qualifier") or "exact"
+            claim.figure_text = cell.get("figure_text") or None
+            if claim.figure_qualifier not in QUALIFIERS:
+                raise err(f"must be one of {', '.join(QUALIFIERS)}", "figure_qualifier")
+        pmids = [p for p in cell.get("pmids", "").replace(",", ";").split(";") if p.strip()]
+        claim.cites = []
+        for p in pmids:
+            pmid = _pmid(p, lambda m: err(m, "pmids"))
+            assert pmid is not None
+            key = f"pmid:{pmid}"
+            if key not in refs:
+                refs[key] = ReferenceData(key=key, raw=f"PMID: {pmid}", kind="pubmed", pmid=pmid)
+            claim.cites.append(key)
+        ds.claims.append(claim)
+    if not ds.claims:
+        raise InputError(f"{source}: no claims in the file")
+    ds.references = list(refs.values())
+    return ds

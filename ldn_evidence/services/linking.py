@@ -1,0 +1,67 @@
+"""Keep references and citations pointing at the studies their PMIDs name."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ldn_evidence.models import Citation, Claim, Reference, Study
+
+
+def cite(
+    *,
+    session: Session,
+    claim: Claim,
+    reference: Reference | None = None,
+    study: Study | None = None,
+    origin: str = "page",
+) -> tuple[Citation, bool]:
+    """The citation of `claim` to `reference`/`study`, created when missing.
+
+    Returns (citation, created). Unique per (claim, study) and per (claim, reference).
+    """
+    study = study or (reference.study if reference is not None else None)
+    for existing in claim.citations:
+        same_ref = reference is not None and existing.reference_id == reference.id
+        same_study = study is not None and existing.study_id == study.id
+        if same_ref or same_study:
+            if existing.reference is None and reference is not None:
+                existing.reference = reference
+            if existing.study is None and study is not None:
+                existing.study = study
+            if origin == "claim" and existing.origin == "page":
+                existing.origin = "claim"  # a per-claim marker is the stronger link
+            return existing, False
+    citation = Citation(claim=claim, reference=reference, study=study, origin=origin)
+    session.add(citation)
+    session.flush()
+    return citation, True
+
+
+def attach_studies(*, session: Session, pmids: list[str] | None = None) -> int:
+    """Point references and citations at stored studies by PMID. Returns links made."""
+    query = (
+        select(Reference, Study)
+        .join(Study, Study.pmid == Reference.pmid)
+        .where((Reference.study_id.is_(None)) | (Reference.study_id != Study.id))
+    )
+    if pmids is not None:
+        query = query.where(Reference.pmid.in_(pmids))
+    made = 0
+    for reference, study in session.execute(query).all():
+        reference.study = study
+        reference.status = "resolved"
+        for citation in reference.citations:
+            if citation.study_id != study.id:
+                clash = session.scalar(
+                    select(Citation).where(
+                        Citation.claim_id == citation.claim_id,
+                        Citation.study_id == study.id,
+                        Citation.id != citation.id,
+                    )
+                )
+                if clash is None:
+                    citation.study = study
+                    made += 1
+    session.flush()
+    return made

@@ -1,0 +1,258 @@
+"""`load FILE`: store a hand-written dataset (YAML or CSV), idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ldn_evidence.errors import InputError
+from ldn_evidence.models import (
+    Claim,
+    PublicationTypeRow,
+    Reference,
+    SourceDocument,
+    Study,
+    StudyAuthor,
+)
+from ldn_evidence.services.dataset import (
+    AuthorData,
+    ClaimData,
+    Dataset,
+    DocumentData,
+    ReferenceData,
+    StudyData,
+    read_dataset,
+)
+from ldn_evidence.services.linking import attach_studies, cite
+
+CURATED_NOTE = (
+    "Curated: bibliographic facts entered by hand from the published citation, not fetched "
+    "from PubMed. `ldn-evidence fetch --missing` replaces this with the PubMed record."
+)
+
+
+@dataclass
+class LoadSummary:
+    source: str
+    document_id: int | None = None
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[what] = bucket.get(what, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def load_file(*, session: Session, path: Path) -> LoadSummary:
+    return load_dataset(session=session, dataset=read_dataset(path))
+
+
+def load_dataset(*, session: Session, dataset: Dataset) -> LoadSummary:
+    summary = LoadSummary(source=dataset.source)
+    for study_data in dataset.studies:
+        store_curated_study(session=session, data=study_data, summary=summary)
+    session.flush()
+    document = _document(session, dataset.document, summary)
+    refs: dict[str, Reference] = {}
+    for pos, ref in enumerate(dataset.references, start=1):
+        refs[ref.key] = _reference(session, document, ref, pos, summary)
+    session.flush()
+    attach_studies(session=session, pmids=[r.pmid for r in refs.values() if r.pmid])
+    for pos, claim_data in enumerate(dataset.claims, start=1):
+        claim = _claim(session, document, claim_data, pos, summary)
+        if claim_data.cites is None:
+            targets, origin = list(refs.values()), "page"
+        else:
+            targets, origin = [refs[k] for k in claim_data.cites], "claim"
+        for reference in targets:
+            _, created = cite(session=session, claim=claim, reference=reference, origin=origin)
+            if created:
+                summary.count("citations", True)
+    session.flush()
+    summary.document_id = document.id if document is not None else None
+    return summary
+
+
+def _set(obj: object, values: dict[str, object]) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _document(
+    session: Session, data: DocumentData | None, summary: LoadSummary
+) -> SourceDocument | None:
+    if data is None:
+        return None
+    sha = hashlib.sha256(data.text.encode()).hexdigest() if data.text else None
+    query = select(SourceDocument)
+    if data.url:
+        query = query.where(SourceDocument.url == data.url).order_by(SourceDocument.version.desc())
+    elif sha:
+        query = query.where(SourceDocument.content_sha256 == sha, SourceDocument.url.is_(None))
+    elif data.title:
+        query = query.where(SourceDocument.title == data.title, SourceDocument.url.is_(None))
+    else:
+        raise InputError(f"{summary.source}: document needs a url, a text or a title")
+    doc = session.scalars(query.limit(1)).first()
+    retrieved = _parse_time(data.retrieved_at, summary.source)
+    values = {
+        "title": data.title,
+        "publisher": data.publisher,
+        "text": data.text,
+        "content_sha256": sha,
+    }
+    if retrieved is not None:
+        values["retrieved_at"] = retrieved
+    if doc is None:
+        doc = SourceDocument(url=data.url, version=1, **values)
+        session.add(doc)
+        session.flush()
+        summary.count("documents", True)
+    elif _set(doc, values):
+        summary.count("documents", False)
+    return doc
+
+
+def _parse_time(value: str | None, source: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{source}: document.retrieved_at: not an ISO date: {value!r}") from None
+
+
+def _reference(
+    session: Session,
+    doc: SourceDocument | None,
+    data: ReferenceData,
+    pos: int,
+    summary: LoadSummary,
+) -> Reference:
+    same_doc = Reference.document_id == doc.id if doc else Reference.document_id.is_(None)
+    ref = session.scalars(select(Reference).where(same_doc, Reference.raw == data.raw)).first()
+    values = {
+        "kind": data.kind,
+        "url": data.url,
+        "title": data.title,
+        "pmid": data.pmid,
+        "doi": data.doi,
+        "marker": data.marker,
+        "position": pos,
+        "status": "web" if data.kind == "web" else ("resolved" if data.pmid else "unresolved"),
+    }
+    if ref is None:
+        ref = Reference(document=doc, raw=data.raw, **values)
+        session.add(ref)
+        summary.count("references", True)
+    else:
+        if ref.status == "resolved" and values["status"] == "resolved":
+            values.pop("status")
+        if _set(ref, values):
+            summary.count("references", False)
+    return ref
+
+
+def _claim(
+    session: Session, doc: SourceDocument | None, data: ClaimData, pos: int, summary: LoadSummary
+) -> Claim:
+    query = select(Claim).where(Claim.text == data.text)
+    query = (
+        query.where(Claim.document_id == doc.id)
+        if doc
+        else query.where(Claim.document_id.is_(None))
+    )
+    claim = session.scalars(query).first()
+    values = {
+        "position": data.position if data.position is not None else pos,
+        "kind": data.kind,
+        "condition": data.condition,
+        "intervention": data.intervention,
+        "dose": data.dose,
+        "outcome": data.outcome,
+        "population": data.population,
+        "figure_value": data.figure_value,
+        "figure_unit": data.figure_unit,
+        "figure_qualifier": data.figure_qualifier,
+        "figure_text": data.figure_text,
+    }
+    if claim is None:
+        claim = Claim(document=doc, text=data.text, **values)
+        session.add(claim)
+        session.flush()
+        summary.count("claims", True)
+    elif _set(claim, values):
+        summary.count("claims", False)
+    return claim
+
+
+def store_curated_study(*, session: Session, data: StudyData, summary: LoadSummary) -> Study:
+    """A curated study; never overwrites a record fetched from PubMed or a file."""
+    study = session.scalars(select(Study).where(Study.pmid == data.pmid)).first()
+    if study is not None and study.origin != "curated":
+        return study
+    values = {
+        "title": data.title,
+        "journal_title": data.journal,
+        "journal_iso": data.journal_iso,
+        "pub_year": data.year,
+        "pub_date": data.pub_date,
+        "volume": data.volume,
+        "issue": data.issue,
+        "pages": data.pages,
+        "doi": data.doi,
+        "curation_note": data.note or CURATED_NOTE,
+        "origin": "curated",
+    }
+    created = study is None
+    if study is None:
+        study = Study(pmid=data.pmid, **values)
+        session.add(study)
+        changed = True
+    else:
+        changed = _set(study, values)
+    authors = [_author_key(a) for a in data.authors]
+    if [_author_key(a) for a in study.authors] != authors:
+        study.authors = [
+            StudyAuthor(
+                position=i, last_name=a[0], fore_name=a[1], initials=a[2], collective_name=a[3]
+            )
+            for i, a in enumerate(authors)
+        ]
+        changed = True
+    if sorted(t.name for t in study.publication_types) != sorted(data.publication_types):
+        study.publication_types = [
+            publication_type(session, name) for name in data.publication_types
+        ]
+        changed = True
+    if changed:
+        summary.count("studies", created)
+    return study
+
+
+def _author_key(a: AuthorData | StudyAuthor) -> tuple[str | None, ...]:
+    return (a.last_name, a.fore_name, a.initials, a.collective_name)
+
+
+def publication_type(session: Session, name: str, ui: str | None = None) -> PublicationTypeRow:
+    row = session.scalars(select(PublicationTypeRow).where(PublicationTypeRow.name == name)).first()
+    if row is None:
+        row = PublicationTypeRow(name=name, ui=ui)
+        session.add(row)
+        session.flush()
+    elif ui and not row.ui:
+        row.ui = ui
+    return row

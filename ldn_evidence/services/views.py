@@ -1,0 +1,175 @@
+"""Plain-data views of stored rows, shared by `show`/`list` commands and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ldn_evidence.models import Citation, CitationEvent, Claim, Reference, SourceDocument, Study
+
+
+def iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def figure_view(claim: Claim) -> dict[str, Any] | None:
+    if claim.figure_value is None:
+        return None
+    return {
+        "value": claim.figure_value,
+        "unit": claim.figure_unit,
+        "qualifier": claim.figure_qualifier,
+        "text": claim.figure_text,
+    }
+
+
+def figure_label(claim: Claim) -> str:
+    if claim.figure_value is None:
+        return ""
+    if claim.figure_text:
+        return claim.figure_text
+    value = f"{claim.figure_value:g}{claim.figure_unit or ''}"
+    q = claim.figure_qualifier
+    return value if q in (None, "exact") else f"{q} {value}"
+
+
+def document_brief(doc: SourceDocument | None) -> dict[str, Any] | None:
+    if doc is None:
+        return None
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "version": doc.version,
+        "publisher": doc.publisher,
+        "retrieved_at": iso(doc.retrieved_at),
+        "content_sha256": doc.content_sha256,
+    }
+
+
+def study_brief(study: Study) -> dict[str, Any]:
+    return {
+        "pmid": study.pmid,
+        "doi": study.doi,
+        "pmcid": study.pmcid,
+        "title": study.title,
+        "authors": [a.display_name for a in study.authors],
+        "journal": study.journal_title,
+        "journal_iso": study.journal_iso,
+        "year": study.pub_year,
+        "volume": study.volume,
+        "issue": study.issue,
+        "pages": study.pages,
+        "publication_types": [t.name for t in study.publication_types],
+        "evidence_level": study.evidence_level,
+        "retracted": study.retracted,
+        "flags": study_flags(study),
+        "origin": study.origin,
+        "has_abstract": bool(study.abstract),
+        "record_sha256": study.raw_sha256,
+    }
+
+
+def study_flags(study: Study) -> list[str]:
+    """Retraction and correction flags a pharmacist must see wherever the study is shown."""
+    flags = []
+    types = {t.name for t in study.publication_types}
+    links = {link.ref_type for link in study.links}
+    if study.retracted or "Retracted Publication" in types or "RetractionIn" in links:
+        flags.append("retracted")
+    if "ExpressionOfConcernIn" in links:
+        flags.append("expression of concern")
+    if "ErratumIn" in links:
+        flags.append("erratum")
+    if study.origin == "curated":
+        flags.append("curated (not fetched)")
+    return flags
+
+
+def reference_view(ref: Reference) -> dict[str, Any]:
+    return {
+        "id": ref.id,
+        "raw": ref.raw,
+        "kind": ref.kind,
+        "url": ref.url,
+        "title": ref.title,
+        "pmid": ref.pmid,
+        "doi": ref.doi,
+        "status": ref.status,
+        "error": ref.error,
+        "candidates": ref.candidates,
+    }
+
+
+def event_view(event: CitationEvent) -> dict[str, Any]:
+    return {
+        "at": iso(event.at),
+        "by": event.by,
+        "origin": event.origin,
+        "old_verdict": event.old_verdict,
+        "new_verdict": event.new_verdict,
+        "note": event.note,
+        "record_sha256": event.record_sha256,
+    }
+
+
+def source_kind(citation: Citation) -> str:
+    if citation.study is not None:
+        return "study"
+    if citation.reference is not None:
+        return citation.reference.kind
+    return "unknown"
+
+
+def citation_view(citation: Citation, *, events: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": citation.id,
+        "origin": citation.origin,
+        "source_kind": source_kind(citation),
+        "verdict": citation.verdict,
+        "verdict_origin": citation.verdict_origin,
+        "study_figure": citation.study_figure,
+        "evidence_sentence": citation.evidence_sentence,
+        "reason": citation.reason,
+        "note": citation.note,
+        "checked_at": iso(citation.checked_at),
+        "checked_by": citation.checked_by,
+        "checked_record_sha256": citation.checked_record_sha256,
+        "study": study_brief(citation.study) if citation.study is not None else None,
+        "reference": reference_view(citation.reference) if citation.reference else None,
+    }
+    if events:
+        data["events"] = [event_view(e) for e in citation.events]
+    return data
+
+
+def is_unsourced(claim: Claim) -> bool:
+    """A claim with a figure and nothing cited for it (no reference, no study)."""
+    return claim.figure_value is not None and not claim.citations
+
+
+def claim_brief(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "document_id": claim.document_id,
+        "position": claim.position,
+        "text": claim.text,
+        "kind": claim.kind,
+        "figure": figure_view(claim),
+        "condition": claim.condition,
+        "intervention": claim.intervention,
+        "dose": claim.dose,
+        "outcome": claim.outcome,
+        "population": claim.population,
+        "unsourced": is_unsourced(claim),
+        "citations": len(claim.citations),
+        "verdicts": sorted({c.verdict for c in claim.citations}),
+    }
+
+
+def claim_detail(claim: Claim) -> dict[str, Any]:
+    data = claim_brief(claim)
+    data["document"] = document_brief(claim.document)
+    data["citations"] = [citation_view(c, events=True) for c in claim.citations]
+    data["created_at"] = iso(claim.created_at)
+    data["updated_at"] = iso(claim.updated_at)
+    return data

@@ -1,0 +1,98 @@
+"""Where the database is, and what happens when it is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ldn_evidence.config import resolve_db_url
+from tests.conftest import Cli
+
+
+def test_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LDN_EVIDENCE_DB", "sqlite:///from-env.db")
+    assert resolve_db_url("postgresql://h/db") == "postgresql://h/db"
+    assert resolve_db_url(None) == "sqlite:///from-env.db"
+    monkeypatch.delenv("LDN_EVIDENCE_DB")
+    assert resolve_db_url(None) == f"sqlite:///{tmp_path / 'xdg' / 'ldn-evidence' / 'evidence.db'}"
+    assert resolve_db_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+def test_default_database_is_created_at_head(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ldn_evidence.cli import app
+
+    result = CliRunner().invoke(app, ["claims", "list", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "[]"
+    assert (tmp_path / "xdg" / "ldn-evidence" / "evidence.db").exists()
+
+
+def test_env_variable_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ldn_evidence.cli import app
+
+    monkeypatch.setenv("LDN_EVIDENCE_DB", str(tmp_path / "env.db"))
+    result = CliRunner().invoke(app, ["db", "current", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+@pytest.mark.parametrize("url", ["notaurl://", "sqlite:////nonexistent-dir/\0/x.db",
+                                 "mysql+nodriver://u@h/db"])
+def test_bad_url_is_one_line_exit_1(url: str) -> None:
+    result = Cli(url)("claims", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_unreachable_server_is_one_line_exit_1() -> None:
+    result = Cli("postgresql://nobody@127.0.0.1:1/nothing")("claims", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot open database")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_database_behind_head_is_refused(db_url: str) -> None:
+    from ldn_evidence.db import downgrade, make_engine, upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    downgrade(engine, "base")
+    import sqlalchemy as sa
+
+    # a database at an older (here: unknown) revision is never migrated silently
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO alembic_version VALUES ('0000old')"))
+    engine.dispose()
+    result = Cli(db_url)("claims", "list")
+    assert result.exit_code == 1
+    assert "run `ldn-evidence db upgrade`" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_empty_postgres_needs_explicit_upgrade(db_url: str) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("an empty SQLite file is created at head automatically")
+    cli = Cli(db_url)
+    result = cli("claims", "list")
+    assert result.exit_code == 1
+    assert "run `ldn-evidence db upgrade`" in result.stderr
+    up = cli("db", "upgrade")
+    assert up.exit_code == 0, up.output
+    assert cli("claims", "list", "--json").stdout.strip() == "[]"
+    again = cli("db", "upgrade")
+    assert "already at" in again.stdout
+
+
+def test_db_current(cli: Cli) -> None:
+    import json
+
+    result = cli("db", "current", "--json")
+    data = json.loads(result.stdout)
+    assert data["up_to_date"] is True and data["current"] == data["head"]
