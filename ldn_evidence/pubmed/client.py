@@ -1,0 +1,340 @@
+"""HTTP client for NCBI E-utilities (efetch, esearch, ecitmatch) and the PMC ID Converter.
+
+Politeness and robustness (carried out by `transport.Transport`):
+- every request carries ``tool``, ``email`` and ``api_key`` (when set);
+- every attempt, retries included, waits its turn on a process-wide rate limiter
+  (3 requests/s without a key, 10 with one);
+- 429, 500, 502, 503, 504, timeouts, dropped connections and 200 replies that are not the
+  answer asked for (HTML pages, ``<ERROR>``, truncated XML) are retried with tenacity,
+  exponential backoff and ``Retry-After``; other 4xx fail at once;
+- the API key never appears in an error message, a log line or a repr.
+
+The client returns raw efetch XML (`FetchBatch`); parsing is `parser.py`'s job.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import requests
+
+from ..errors import InputError
+from .ratelimit import RateLimiter, default_rate, shared_rate_limiter
+from .replies import (
+    UnexpectedReply,
+    check_pubmed_xml,
+    parse_ecitmatch,
+    parse_esearch,
+    parse_idconv,
+    returned_pmids,
+    snippet,
+)
+from .transport import Transport
+
+__all__ = [
+    "CitationQuery",
+    "FetchBatch",
+    "PubMedClient",
+    "RateLimiter",
+    "returned_pmids",
+    "validate_pmids",
+]
+
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+DEFAULT_IDCONV_URL = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
+EFETCH_BATCH = 200  # NCBI: POST, at most 200 ids a request
+IDCONV_BATCH = 200  # the ID Converter's own limit
+ECITMATCH_BATCH = 100  # ECitMatch is a GET: keep URLs short
+
+_PMID = re.compile(r"[0-9]{1,19}")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchBatch:
+    """One efetch reply: the PMIDs asked for and the raw ``PubmedArticleSet`` bytes."""
+
+    pmids_requested: list[str]
+    xml: bytes
+
+    def missing_pmids(self) -> list[str]:
+        """PMIDs asked for with no record in the reply (unknown or deleted), in order."""
+        found = returned_pmids(self.xml)
+        return [p for p in self.pmids_requested if p not in found]
+
+
+@dataclass(frozen=True, slots=True)
+class CitationQuery:
+    """One ECitMatch query; ``key`` is the caller's label for the answer."""
+
+    journal: str = ""
+    year: str | int = ""
+    volume: str | int = ""
+    first_page: str | int = ""
+    author: str = ""
+    key: str = ""
+
+    def bdata(self) -> str:
+        fields = (self.journal, self.year, self.volume, self.first_page, self.author, self.key)
+        return "".join(_bdata_field(f) + "|" for f in fields)
+
+
+def _bdata_field(value: object) -> str:
+    return re.sub(r"[|\r\n]+", " ", str(value)).strip()
+
+
+def validate_pmids(values: Iterable[str]) -> list[str]:
+    """PMIDs as strings of digits, whitespace trimmed, duplicates dropped, order kept.
+
+    Raises `InputError` naming the first bad value ("abc", "-1", "12 34", "0", "").
+    """
+    seen: dict[str, None] = {}
+    for value in values:
+        text = str(value).strip() if isinstance(value, str | int) else None
+        if text is None or not _PMID.fullmatch(text) or int(text) == 0:
+            raise InputError(f"invalid PMID {value!r}: a PMID is a positive whole number")
+        seen.setdefault(str(int(text)), None)
+    return list(seen)
+
+
+def _abbreviate(items: Sequence[str], label: str, shown: int = 5) -> str:
+    if len(items) <= shown:
+        return f"{label} {', '.join(items)}"
+    return f"{label} {', '.join(items[:shown])} … ({len(items)} in all)"
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[list[_T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+class PubMedClient:
+    """E-utilities and ID Converter client; see the module docstring for the policy.
+
+    ``max_retries`` counts retries: a request is tried at most ``1 + max_retries`` times.
+    """
+
+    def __init__(
+        self,
+        session: requests.Session | None = None,
+        *,
+        base_url: str | None = None,
+        idconv_url: str | None = None,
+        api_key: str | None = None,
+        email: str | None = None,
+        tool: str = "ldn-evidence",
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        rate_limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not tool or re.search(r"\s", tool):
+            raise ValueError(f"tool must be a name without spaces, not {tool!r}")
+        self.session = session if session is not None else requests.Session()
+        self.base_url = (base_url or DEFAULT_EUTILS_URL).rstrip("/") + "/"
+        self.idconv_url = idconv_url or DEFAULT_IDCONV_URL
+        self.email = email or None
+        self.tool = tool
+        identity = {"tool": tool}
+        if self.email:
+            identity["email"] = self.email
+        if api_key:
+            identity["api_key"] = api_key
+        self.transport = Transport(
+            self.session,
+            rate_limiter=rate_limiter or shared_rate_limiter(default_rate(api_key)),
+            identity=identity,
+            timeout=float(timeout),
+            max_retries=max(0, int(max_retries)),
+            backoff=float(backoff),
+            sleep=sleep,
+        )
+
+    @classmethod
+    def from_env(cls, session: requests.Session | None = None, **kw: Any) -> PubMedClient:
+        """A client configured from ``LDN_EVIDENCE_EUTILS_URL``, ``LDN_EVIDENCE_IDCONV_URL``,
+        ``NCBI_API_KEY`` and ``NCBI_EMAIL``; keyword arguments win over the environment."""
+        env = {
+            "base_url": os.environ.get("LDN_EVIDENCE_EUTILS_URL") or DEFAULT_EUTILS_URL,
+            "idconv_url": os.environ.get("LDN_EVIDENCE_IDCONV_URL") or DEFAULT_IDCONV_URL,
+            "api_key": os.environ.get("NCBI_API_KEY") or None,
+            "email": os.environ.get("NCBI_EMAIL") or None,
+        }
+        return cls(session, **{**env, **kw})
+
+    @property
+    def has_api_key(self) -> bool:
+        return "api_key" in self.transport.identity
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        return self.transport.rate_limiter
+
+    @property
+    def timeout(self) -> float:
+        return self.transport.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self.transport.max_retries
+
+    def __repr__(self) -> str:
+        key = "'***'" if self.has_api_key else "None"
+        return (
+            f"PubMedClient(base_url={self.base_url!r}, idconv_url={self.idconv_url!r}, "
+            f"tool={self.tool!r}, email={self.email!r}, api_key={key}, timeout={self.timeout:g}, "
+            f"max_retries={self.max_retries}, rate_limiter={self.rate_limiter!r})"
+        )
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> PubMedClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- the utilities -------------------------------------------------------------
+
+    def efetch(self, pmids: Sequence[str]) -> Iterator[FetchBatch]:
+        """PubMed XML for ``pmids``, one `FetchBatch` per POST of at most 200 PMIDs.
+
+        PMIDs are checked (`validate_pmids`) before any request. Unknown PMIDs simply have
+        no record in the reply: compare with `FetchBatch.missing_pmids()`.
+        """
+        wanted = validate_pmids(pmids)  # eager: bad input fails at the call, not later
+
+        def batches() -> Iterator[FetchBatch]:
+            for batch in _chunks(wanted, EFETCH_BATCH):
+                params = {"db": "pubmed", "retmode": "xml", "id": ",".join(batch)}
+                xml = self.transport.call(
+                    "efetch",
+                    _abbreviate(batch, "PMIDs"),
+                    "POST",
+                    self.base_url + "efetch.fcgi",
+                    params,
+                    check=_check_efetch,
+                )
+                yield FetchBatch(pmids_requested=batch, xml=xml)
+
+        return batches()
+
+    def esearch_title(self, title: str, retmax: int = 5) -> list[str]:
+        """PMIDs whose title matches ``title`` as a phrase (``"…"[Title]``), best first."""
+        clean = _clean_title(title)
+        if not clean:
+            raise InputError(f"cannot search PubMed for an empty title ({title!r})")
+        term = f'"{clean}"[Title]'
+        params = {"db": "pubmed", "term": term, "retmax": str(int(retmax)), "retmode": "json"}
+        short = term if len(term) <= 90 else term[:80] + "…"
+        ids = self.transport.call(
+            "esearch",
+            f"term {short}",
+            "POST",
+            self.base_url + "esearch.fcgi",
+            params,
+            check=lambda body, _ct: parse_esearch(body),
+        )
+        return ids[: max(0, int(retmax))]
+
+    def idconv(self, ids: Sequence[str]) -> dict[str, str]:
+        """PMIDs for DOIs, PMCIDs or manuscript ids, via NCBI's ID Converter.
+
+        Keys are the ids as given (trimmed); ids the converter does not know are absent
+        (it knows only articles in PMC). Ids are grouped by type, ≤ 200 a request.
+        """
+        groups: dict[str, dict[str, None]] = {}  # id type → ids, deduplicated, in order
+        for raw in ids:
+            value = str(raw).strip()
+            groups.setdefault(_id_type(value), {})[value] = None
+        found: dict[str, str] = {}
+        for idtype, values in groups.items():
+            for batch in _chunks(list(values), IDCONV_BATCH):
+                params = {"ids": ",".join(batch), "idtype": idtype, "format": "json"}
+                records = self.transport.call(
+                    "idconv",
+                    _abbreviate(batch, "ids"),
+                    "GET",
+                    self.idconv_url,
+                    params,
+                    check=lambda body, _ct: parse_idconv(body),
+                )
+                found.update(_match_idconv(batch, records))
+        return found
+
+    def ecitmatch(self, citations: Sequence[CitationQuery]) -> dict[str, str | None]:
+        """Key → PMID for each citation; ``None`` when NCBI answers NOT_FOUND or AMBIGUOUS.
+
+        ECitMatch can name a wrong PMID: callers should check the record it names.
+        """
+        keys = [_bdata_field(c.key) for c in citations]
+        if any(not k for k in keys) or len(set(keys)) != len(keys):
+            raise InputError("every citation needs its own non-empty key")
+        answers: dict[str, str | None] = dict.fromkeys(keys)
+        for batch in _chunks(list(citations), ECITMATCH_BATCH):
+            # Pipes must reach NCBI unencoded: urlencode, then put them back (as Biopython);
+            # raw_query makes the transport send the URL verbatim.
+            bdata = urlencode({"bdata": "\r".join(c.bdata() for c in batch)}).replace("%7C", "|")
+            got = self.transport.call(
+                "ecitmatch",
+                _abbreviate([_bdata_field(c.key) for c in batch], "keys"),
+                "GET",
+                self.base_url + "ecitmatch.cgi",
+                {"db": "pubmed", "retmode": "xml"},
+                raw_query=bdata,
+                check=_check_ecitmatch,
+            )
+            answers.update({k: v for k, v in got.items() if k in answers})
+        return answers
+
+
+def _check_efetch(body: bytes, _content_type: str) -> bytes:
+    check_pubmed_xml(body)
+    return body
+
+
+def _check_ecitmatch(body: bytes, _content_type: str) -> dict[str, str | None]:
+    answers = parse_ecitmatch(body)
+    if not answers:
+        raise UnexpectedReply(f"no citation lines in the reply: {snippet(body, 80)!r}")
+    return answers
+
+
+def _clean_title(title: str) -> str:
+    text = re.sub(r"\s+", " ", str(title)).strip()
+    text = text.strip("\"'“”‘’ ").rstrip(". ").strip("\"'“”‘’ ")
+    return text.replace('"', " ").strip()
+
+
+def _id_type(value: str) -> str:
+    if value.startswith("10.") and "/" in value:
+        return "doi"
+    if re.fullmatch(r"PMC[0-9]+(\.[0-9]+)?", value, re.IGNORECASE):
+        return "pmcid"
+    if re.fullmatch(r"NIHMS[0-9]+", value, re.IGNORECASE):
+        return "mid"
+    raise InputError(f"not a DOI, PMCID or manuscript id: {value!r}")
+
+
+def _match_idconv(batch: list[str], records: list[dict[str, Any]]) -> dict[str, str]:
+    """Map converter records back to the ids as asked (DOIs compare case-insensitively)."""
+    asked = {value.lower(): value for value in batch}
+    found: dict[str, str] = {}
+    for record in records:
+        pmid = str(record.get("pmid") or "").strip()
+        if not _PMID.fullmatch(pmid) or record.get("status") == "error":
+            continue
+        for field in ("requested-id", "doi", "pmcid", "mid"):
+            original = asked.get(str(record.get(field) or "").strip().lower())
+            if original is not None:
+                found[original] = pmid
+                break
+    return found

@@ -1,0 +1,435 @@
+"""A fake NCBI E-utilities + PMC ID Converter on a pytest-httpserver `HTTPServer`.
+
+Reusable by any test that needs PubMed over HTTP (client, fetch, extract CLI tests)::
+
+    from tests.eutils_server import FakeEutils, Fault, make_article
+
+    def test_fetch(httpserver, monkeypatch):
+        fake = FakeEutils(httpserver)
+        fake.add_article("111", make_article("111", "Low-dose naltrexone for pain"))
+        fake.add_title("Low-dose naltrexone for pain", ["111"])
+        fake.add_doi("10.1000/ldn.1", "111")
+        fake.inject(Fault.http(503))               # the next request gets a 503
+        for name, value in fake.env().items():     # point from_env() / the CLI at the fake
+            monkeypatch.setenv(name, value)
+        ...
+        assert [r.utility for r in fake.requests] == ["efetch", "efetch"]
+
+Endpoints (paths under ``base_url`` / ``idconv_url``): ``efetch.fcgi`` (GET or POST,
+answers only the requested PMIDs it knows, as NCBI does), ``esearch.fcgi`` (a
+``"…"[Title]`` term looked up in the titles added; JSON or XML by ``retmode``),
+``ecitmatch.cgi`` (plain text, one line per ``bdata`` record) and the ID Converter (JSON).
+Faults queue up with `FakeEutils.inject` and are served one per matching request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import pytest
+from lxml import etree
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+EUTILS_PATH = "/entrez/eutils/"
+IDCONV_PATH = "/idconv/api/v1/articles/"
+_DOCTYPE = (
+    b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+    b'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">'
+)
+_HTML = (
+    b"<!DOCTYPE html><html><head><title>Service unavailable</title></head><body>"
+    b"<h1>NCBI</h1><p>The service is temporarily unavailable. Try again later.</p>"
+    b"</body></html>"
+)
+
+
+@dataclass
+class Fault:
+    """One misbehaviour, served instead of (or around) the normal answer.
+
+    kinds: ``status`` (an HTTP status + body), ``html`` (a 200 HTML page), ``error`` (a 200
+    reply in the utility's error shape: ``<ERROR>``, ``{"error": …}``), ``truncate`` (the
+    normal answer cut short, well-formed HTTP), ``cut`` (Content-Length promises more than
+    is sent: the client sees a broken read), ``drop`` (socket closed, no reply),
+    ``slow`` (the normal answer after ``delay`` seconds), ``raw`` (``body`` as given).
+    ``utility`` limits the fault to one utility ("efetch", "esearch", "idconv", "ecitmatch").
+    """
+
+    kind: str
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/plain; charset=UTF-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    message: str = "Search Backend failed"
+    utility: str | None = None
+
+    @classmethod
+    def http(
+        cls,
+        status: int,
+        *,
+        retry_after: str | int | None = None,
+        body: bytes = b"",
+        utility: str | None = None,
+    ) -> Fault:
+        if not body and status == 429:
+            body = b'{"error":"API rate limit exceeded","count":"5","limit":"3"}'
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        ctype = "application/json" if body.startswith(b"{") else "text/plain; charset=UTF-8"
+        return cls(
+            "status",
+            status=status,
+            body=body or b"error",
+            headers=headers,
+            content_type=ctype,
+            utility=utility,
+        )
+
+    @classmethod
+    def html_page(cls, *, status: int = 200, utility: str | None = None) -> Fault:
+        return cls("html", status=status, body=_HTML, content_type="text/html", utility=utility)
+
+    @classmethod
+    def error_element(
+        cls, message: str = "Search Backend failed", *, utility: str | None = None
+    ) -> Fault:
+        return cls("error", message=message, utility=utility)
+
+    @classmethod
+    def truncated(cls, *, utility: str | None = None) -> Fault:
+        return cls("truncate", utility=utility)
+
+    @classmethod
+    def cut(cls, *, utility: str | None = None) -> Fault:
+        return cls("cut", utility=utility)
+
+    @classmethod
+    def drop(cls, *, utility: str | None = None) -> Fault:
+        return cls("drop", utility=utility)
+
+    @classmethod
+    def slow(cls, seconds: float, *, utility: str | None = None) -> Fault:
+        return cls("slow", delay=seconds, utility=utility)
+
+    @classmethod
+    def raw(
+        cls,
+        body: bytes,
+        *,
+        status: int = 200,
+        content_type: str = "text/xml",
+        utility: str | None = None,
+    ) -> Fault:
+        return cls("raw", status=status, body=body, content_type=content_type, utility=utility)
+
+
+_SHORTCUTS = {
+    "html": Fault.html_page,
+    "error": Fault.error_element,
+    "truncate": Fault.truncated,
+    "cut": Fault.cut,
+    "drop": Fault.drop,
+}
+
+
+@dataclass
+class RecordedRequest:
+    """A request as the fake server received it."""
+
+    utility: str  # efetch, esearch, ecitmatch, idconv, or "unknown"
+    method: str
+    path: str
+    params: dict[str, str]  # query arguments and form fields merged (form wins)
+    query_string: bytes  # raw, exactly as sent (e.g. to see unencoded pipes)
+    time: float  # time.monotonic() on arrival
+    fault: Fault | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        """The ``id`` (efetch) or ``ids`` (idconv) parameter, split on commas."""
+        value = self.params.get("id") or self.params.get("ids") or ""
+        return [v for v in value.split(",") if v]
+
+
+def make_article(
+    pmid: str,
+    title: str = "A study",
+    abstract: str | None = None,
+    *,
+    doi: str | None = None,
+    year: str = "2020",
+    journal: str = "Test Journal",
+    publication_types: Iterable[str] = ("Journal Article",),
+) -> bytes:
+    """A small but valid ``<PubmedArticle>`` for tests (text is XML-escaped)."""
+    abstract_xml = (
+        f"<Abstract><AbstractText>{escape(abstract)}</AbstractText></Abstract>" if abstract else ""
+    )
+    types = "".join(f"<PublicationType>{escape(t)}</PublicationType>" for t in publication_types)
+    ids = f'<ArticleId IdType="pubmed">{pmid}</ArticleId>'
+    if doi:
+        ids += f'<ArticleId IdType="doi">{escape(doi)}</ArticleId>'
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}'
+        f'</PMID><Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print">'
+        f"<PubDate><Year>{year}</Year></PubDate></JournalIssue><Title>{escape(journal)}</Title>"
+        f"</Journal><ArticleTitle>{escape(title)}</ArticleTitle>{abstract_xml}"
+        f"<Language>eng</Language><PublicationTypeList>{types}</PublicationTypeList></Article>"
+        f"</MedlineCitation><PubmedData><ArticleIdList>{ids}</ArticleIdList></PubmedData>"
+        f"</PubmedArticle>"
+    ).encode()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().rstrip(".").strip().lower()
+
+
+class FakeEutils:
+    """E-utilities speaking from dictionaries, with injectable faults; see module doc."""
+
+    def __init__(self, httpserver: HTTPServer) -> None:
+        self.server = httpserver
+        self.articles: dict[str, bytes] = {}
+        self.titles: dict[str, list[str]] = {}
+        self.idmap: dict[str, dict[str, str]] = {}  # lower-case DOI / PMCID → record
+        self.citations: dict[tuple[str, str, str, str], str] = {}
+        self.faults: list[Fault] = []
+        self.requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        httpserver.expect_request(re.compile(".*")).respond_with_handler(self._handle)
+
+    # ---- configuration ------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self.server.url_for(EUTILS_PATH)
+
+    @property
+    def idconv_url(self) -> str:
+        return self.server.url_for(IDCONV_PATH)
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point `PubMedClient.from_env` (and the CLI) here."""
+        return {
+            "LDN_EVIDENCE_EUTILS_URL": self.base_url,
+            "LDN_EVIDENCE_IDCONV_URL": self.idconv_url,
+        }
+
+    def add_article(self, pmid: str, xml: bytes) -> None:
+        """``xml`` is one ``<PubmedArticle>`` (or ``<PubmedBookArticle>``) element."""
+        self.articles[str(pmid)] = xml.strip()
+
+    def add_article_set(self, xml: bytes) -> list[str]:
+        """Add every article of a ``PubmedArticleSet`` document; return their PMIDs."""
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(xml, parser)
+        added = []
+        for article in root:
+            pmid = article.findtext("MedlineCitation/PMID") or article.findtext("BookDocument/PMID")
+            if pmid:
+                self.add_article(pmid.strip(), etree.tostring(article))
+                added.append(pmid.strip())
+        return added
+
+    def add_title(self, title: str, pmids: Iterable[str] | str) -> None:
+        self.titles[_norm(title)] = [pmids] if isinstance(pmids, str) else list(pmids)
+
+    def add_doi(self, doi: str, pmid: str, *, pmcid: str | None = None) -> None:
+        record = {"doi": doi, "pmid": str(pmid), **({"pmcid": pmcid} if pmcid else {})}
+        self.idmap[doi.lower()] = record
+        if pmcid:
+            self.idmap[pmcid.lower()] = record
+
+    def add_pmcid(self, pmcid: str, pmid: str, *, doi: str | None = None) -> None:
+        record = {"pmcid": pmcid, "pmid": str(pmid), **({"doi": doi} if doi else {})}
+        self.idmap[pmcid.lower()] = record
+        if doi:
+            self.idmap[doi.lower()] = record
+
+    def add_citation(
+        self, journal: str, year: str | int, volume: str | int, first_page: str | int, answer: str
+    ) -> None:
+        """ECitMatch answer (a PMID or e.g. "AMBIGUOUS (2 citations)"); others NOT_FOUND."""
+        self.citations[(_norm(journal), str(year), str(volume), str(first_page))] = answer
+
+    def inject(self, *faults: Fault | int | str, utility: str | None = None) -> None:
+        """Queue faults; ints are HTTP statuses, strings name a kind ("html", "drop", …)."""
+        for fault in faults:
+            if isinstance(fault, int):
+                fault = Fault.http(fault)
+            elif isinstance(fault, str):
+                fault = _SHORTCUTS[fault]()
+            if utility is not None:
+                fault.utility = utility
+            self.faults.append(fault)
+
+    def requests_for(self, utility: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.utility == utility]
+
+    # ---- the server side ----------------------------------------------------------
+
+    def _handle(self, request: Request) -> Response:
+        arrived = time.monotonic()
+        utility = self._utility(request.path)
+        params = {**request.args.to_dict(), **request.form.to_dict()}
+        with self._lock:
+            fault = next((f for f in self.faults if f.utility in (None, utility)), None)
+            if fault is not None:
+                self.faults.remove(fault)
+        self.requests.append(
+            RecordedRequest(
+                utility, request.method, request.path, params, request.query_string, arrived, fault
+            )
+        )
+        if fault is not None and fault.kind in ("status", "html", "raw"):
+            return Response(
+                fault.body,
+                status=fault.status,
+                headers=fault.headers,
+                content_type=fault.content_type,
+            )
+        if fault is not None and fault.kind == "drop":
+            sock = request.environ.get("werkzeug.socket")
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+            return Response(b"", status=200)
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.delay)
+        if fault is not None and fault.kind == "error":
+            return self._error_reply(utility, params, fault.message)
+        response = self._answer(utility, request, params)
+        if fault is not None and fault.kind in ("truncate", "cut"):
+            body = response.get_data()
+            response.set_data(body[: max(1, len(body) * 3 // 5)])
+            if fault.kind == "cut":
+                response.headers["Content-Length"] = str(len(body))
+        return response
+
+    @staticmethod
+    def _utility(path: str) -> str:
+        if path.startswith(IDCONV_PATH.rstrip("/")):
+            return "idconv"
+        for name in ("efetch", "esearch", "ecitmatch"):
+            if path.startswith(EUTILS_PATH + name):
+                return name
+        return "unknown"
+
+    def _answer(self, utility: str, request: Request, params: dict[str, str]) -> Response:
+        if utility == "efetch":
+            found = [
+                self.articles[p]
+                for p in params.get("id", "").split(",")
+                if p.strip() in self.articles
+            ]
+            body = (
+                b'<?xml version="1.0" ?>\n'
+                + _DOCTYPE
+                + b"\n<PubmedArticleSet>\n"
+                + b"".join(a + b"\n" for a in found)
+                + b"</PubmedArticleSet>\n"
+            )
+            return Response(body, content_type="text/xml; charset=UTF-8")
+        if utility == "esearch":
+            return self._esearch(params)
+        if utility == "idconv":
+            return self._idconv(params)
+        if utility == "ecitmatch":
+            return self._ecitmatch(request)
+        return Response(b"not found", status=404)
+
+    def _esearch(self, params: dict[str, str]) -> Response:
+        term = params.get("term", "")
+        match = re.fullmatch(r'"(.*)"\[Title\]', term.strip())
+        ids = self.titles.get(_norm(match.group(1)), []) if match else []
+        shown = ids[: int(params.get("retmax", "20"))]
+        if params.get("retmode") == "json":
+            result: dict[str, object] = {
+                "count": str(len(ids)),
+                "retmax": str(len(shown)),
+                "retstart": "0",
+                "idlist": shown,
+                "translationset": [],
+                "querytranslation": term,
+            }
+            if not ids:
+                result["warninglist"] = {
+                    "quotedphrasesnotfound": [term],
+                    "outputmessages": ["No items found."],
+                }
+            body = {"header": {"type": "esearch", "version": "0.3"}, "esearchresult": result}
+            return Response(json.dumps(body), content_type="application/json; charset=UTF-8")
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>{len(ids)}'
+            f"</Count><RetMax>{len(shown)}</RetMax><RetStart>0</RetStart><IdList>"
+            + "".join(f"<Id>{i}</Id>" for i in shown)
+            + f"</IdList><QueryTranslation>{escape(term)}</QueryTranslation></eSearchResult>"
+        )
+        return Response(xml, content_type="text/xml; charset=UTF-8")
+
+    def _idconv(self, params: dict[str, str]) -> Response:
+        records: list[dict[str, object]] = []
+        for requested in (v.strip() for v in params.get("ids", "").split(",") if v.strip()):
+            known = self.idmap.get(requested.lower())
+            if known is None:
+                records.append(
+                    {
+                        "requested-id": requested,
+                        "status": "error",
+                        "errmsg": "Identifier not found in PMC",
+                    }
+                )
+            else:
+                records.append({"requested-id": requested, **known, "pmid": int(known["pmid"])})
+        body = {
+            "status": "ok",
+            "responseDate": "2025-01-01 00:00:00",
+            "request": f"ids={params.get('ids', '')}",
+            "records": records,
+        }
+        return Response(json.dumps(body), content_type="application/json; charset=UTF-8")
+
+    def _ecitmatch(self, request: Request) -> Response:
+        lines = []
+        for record in re.split(r"[\r\n]+", request.args.get("bdata", "")):
+            parts = record.split("|")
+            if len(parts) < 6:
+                continue
+            journal, year, volume, page = parts[:4]
+            answer = self.citations.get(
+                (_norm(journal), year.strip(), volume.strip(), page.strip()),
+                "NOT_FOUND;INVALID_JOURNAL",
+            )
+            lines.append("|".join(parts[:6]) + "|" + answer)
+        return Response("\n".join(lines) + "\n", content_type="text/plain; charset=UTF-8")
+
+    def _error_reply(self, utility: str, params: dict[str, str], message: str) -> Response:
+        if utility in ("idconv",) or params.get("retmode") == "json":
+            body = (
+                json.dumps({"error": message})
+                if utility != "esearch"
+                else json.dumps(
+                    {"header": {"type": "esearch"}, "esearchresult": {"ERROR": message}}
+                )
+            )
+            return Response(body, content_type="application/json; charset=UTF-8")
+        root = {"efetch": "eFetchResult", "esearch": "eSearchResult"}.get(utility, "eResult")
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8" ?>\n<{root}>\n\t<ERROR>{escape(message)}'
+            f"</ERROR>\n</{root}>\n"
+        )
+        return Response(body, content_type="text/xml; charset=UTF-8")
+
+
+@pytest.fixture
+def fake_eutils(httpserver: HTTPServer) -> FakeEutils:
+    """A `FakeEutils` on the session's pytest-httpserver (register with ``pytest_plugins``)."""
+    return FakeEutils(httpserver)
