@@ -32,8 +32,14 @@ class PubMedError(EvidenceError):
 class ParseError(EvidenceError):
     """Input that is not PubMed XML, or is malformed. Names the source and position."""
 
-    def __init__(self, message: str, *, source: str = "<bytes>", line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "<bytes>",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.source = source
         self.line = line
         self.column = column

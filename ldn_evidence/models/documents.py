@@ -84,12 +84,8 @@ class Reference(Base):
 
     __tablename__ = "references"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('" + "', '".join(REFERENCE_KINDS) + "')", name="kind"
-        ),
-        CheckConstraint(
-            "status IN ('" + "', '".join(RESOLUTION_STATUSES) + "')", name="status"
-        ),
+        CheckConstraint("kind IN ('" + "', '".join(REFERENCE_KINDS) + "')", name="kind"),
+        CheckConstraint("status IN ('" + "', '".join(RESOLUTION_STATUSES) + "')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
