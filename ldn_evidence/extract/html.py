@@ -1,0 +1,174 @@
+"""HTML → PageText with lxml.html: no network, comments and processing instructions removed,
+page furniture dropped (see `cleaning`), text built by `textbuild.TextBuilder`.
+
+libxml2 gives up on documents nested deeper than its limit (2048 with `huge_tree`); then,
+and whenever lxml cannot parse at all, the standard library's tolerant, streaming
+`html.parser` feeds the same builder, so hostile markup degrades instead of losing text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser as _StdlibHTMLParser
+
+import lxml.html
+from lxml import etree
+
+from ldn_evidence.extract.cleaning import drop_by_tag, is_furniture_by_attrs, is_hidden
+from ldn_evidence.extract.model import PageText
+from ldn_evidence.extract.textbuild import VOID_TAGS, TextBuilder
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_MAX_TITLE = 500
+
+
+def _collapse(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def choose_title(title: str | None, first_h1: str | None) -> str | None:
+    """`<title>`, or the first `<h1>`; the h1 wins when the title is "h1 | Site name"."""
+    title, first_h1 = _collapse(title), _collapse(first_h1)
+    if first_h1 and (not title or title.lower().startswith(first_h1.lower())):
+        title = first_h1
+    return title[:_MAX_TITLE] or None
+
+
+def _should_drop(element: etree._Element, tag: str) -> bool:
+    attrs = element.attrib
+    inside_article = tag == "header" and any(
+        isinstance(a.tag, str) and a.tag in ("article", "main") for a in element.iterancestors()
+    )
+    if drop_by_tag(tag, inside_article=inside_article) or is_hidden(attrs):
+        return True
+    if not is_furniture_by_attrs(tag, attrs):
+        return False
+    # A wrapper that holds the article itself is not furniture, whatever its class says.
+    return next(element.iter("article", "main", "h1"), None) is None
+
+
+def _prune(body: etree._Element) -> None:
+    doomed = []
+    walker = etree.iterwalk(body, events=("start",))
+    for _event, element in walker:
+        tag = element.tag
+        if element is body:
+            continue
+        if not isinstance(tag, str) or _should_drop(element, tag.lower()):
+            doomed.append(element)
+            walker.skip_subtree()
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _walk(body: etree._Element, builder: TextBuilder) -> None:
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if event == "start":
+            builder.start(tag, element.attrib)
+            builder.data(element.text)
+        else:
+            builder.end(tag)
+            if element is not body:
+                builder.data(element.tail)
+
+
+def _parse_lxml(markup: str) -> PageText | None:
+    parser = lxml.html.HTMLParser(
+        no_network=True, remove_comments=True, remove_pis=True, huge_tree=True, recover=True
+    )
+    try:
+        root = lxml.html.document_fromstring(markup, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        return None
+    title_element = root.find(".//title")
+    title = title_element.text_content() if title_element is not None else None
+    body = root.find("body")
+    if body is None:
+        body = root
+        for head in root.findall("head"):
+            head.drop_tree()
+    _prune(body)
+    builder = TextBuilder()
+    _walk(body, builder)
+    text, links = builder.result()
+    return PageText(title=choose_title(title, builder.first_h1), text=text, links=links)
+
+
+class _FallbackParser(_StdlibHTMLParser):
+    """Streaming fallback: the same drop rules, decided from tags and attributes only."""
+
+    def __init__(self, builder: TextBuilder) -> None:
+        super().__init__(convert_charrefs=True)
+        self.builder = builder
+        self.stack: list[str] = []
+        self.open_counts: Counter[str] = Counter()
+        self.drop_at: int | None = None
+        self.title_parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag in VOID_TAGS:
+            if self.drop_at is None and not is_hidden(attributes):
+                self.builder.start(tag, attributes)
+            return
+        self.stack.append(tag)
+        self.open_counts[tag] += 1
+        if self.drop_at is not None:
+            return
+        inside_article = bool(self.open_counts["article"] or self.open_counts["main"])
+        if (
+            drop_by_tag(tag, inside_article=inside_article)
+            or is_hidden(attributes)
+            or is_furniture_by_attrs(tag, attributes)
+        ):
+            self.drop_at = len(self.stack) - 1
+            return
+        self.builder.start(tag, attributes)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open_counts[tag]:
+            return
+        while self.stack:
+            closed = self.stack.pop()
+            self.open_counts[closed] -= 1
+            if self.drop_at is None:
+                self.builder.end(closed)
+            elif len(self.stack) == self.drop_at:
+                self.drop_at = None
+            if closed == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.open_counts["title"]:
+            self.title_parts.append(data)
+        if self.drop_at is None:
+            self.builder.data(data)
+
+
+def _parse_fallback(markup: str) -> PageText:
+    builder = TextBuilder()
+    parser = _FallbackParser(builder)
+    parser.feed(markup)
+    parser.close()
+    text, links = builder.result()
+    title = choose_title("".join(parser.title_parts), builder.first_h1)
+    return PageText(title=title, text=text, links=links)
+
+
+def html_to_page(markup: str) -> PageText:
+    """Readable text, title and links of an HTML document given as a str."""
+    markup = _XML_DECLARATION.sub("", markup, count=1)
+    if not markup.strip():
+        return PageText(title=None, text="", links=[])
+    page = _parse_lxml(markup)
+    return page if page is not None else _parse_fallback(markup)
