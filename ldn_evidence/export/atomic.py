@@ -1,0 +1,48 @@
+"""Write a file whole or not at all: a temporary file in the same directory + os.replace."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from ldn_evidence.errors import InputError
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically; an unwritable path raises a one-line InputError.
+
+    Readers see the old file or the new one, never half of one, and a failed write
+    leaves no temporary file behind. A new file gets the usual 0666 & ~umask mode.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a directory")
+    directory = path.parent
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"cannot write {path}: {reason}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

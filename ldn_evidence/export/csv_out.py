@@ -1,0 +1,104 @@
+"""CSV: one row per claim–source pair, safe to open in a spreadsheet.
+
+A claim with no source gets one row with empty source columns. Every cell that a
+spreadsheet would read as a formula (starts with = + - @, a tab or a carriage return) is
+prefixed with a single quote (OWASP "CSV injection"). `excel=True` adds a UTF-8 BOM so
+Excel reads non-ASCII names correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ldn_evidence.export.model import CitationEntry, ClaimEntry, Report
+
+COLUMNS = (
+    "document_id",
+    "claim_id",
+    "claim_position",
+    "claim_text",
+    "figure",
+    "citation_origin",
+    "source_kind",
+    "source",
+    "pmid",
+    "doi",
+    "title",
+    "journal",
+    "year",
+    "citation",
+    "level",
+    "flags",
+    "record_version",
+    "verdict",
+    "deciding_sentence",
+    "reviewer",
+    "checked_at",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """The cell as text, with a leading quote when a spreadsheet would run it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _claim_cells(claim: ClaimEntry) -> dict[str, object]:
+    return {
+        "document_id": claim.document_id,
+        "claim_id": claim.id,
+        "claim_position": claim.position,
+        "claim_text": claim.text,
+        "figure": claim.figure_label,
+    }
+
+
+def _source_cells(citation: CitationEntry) -> dict[str, object]:
+    study = citation.study
+    ref = citation.reference
+    cells: dict[str, object] = {
+        "citation_origin": citation.origin_label,
+        "source_kind": citation.source_kind,
+        "source": ref.raw if ref is not None else "",
+        "verdict": citation.verdict,
+        "deciding_sentence": citation.evidence_sentence,
+        "reviewer": citation.reviewer,
+        "checked_at": citation.checked_at,
+    }
+    if study is not None:
+        cells |= {
+            "pmid": study.pmid,
+            "doi": study.doi,
+            "title": study.title,
+            "journal": study.journal_iso or study.journal,
+            "year": study.year,
+            "citation": study.citation,
+            "level": study.evidence_level or "ungraded",
+            "flags": "; ".join(study.flags),
+            "record_version": study.record_version,
+        }
+    elif ref is not None:
+        cells |= {"pmid": ref.pmid, "doi": ref.doi, "title": ref.title or ref.url}
+    return cells
+
+
+def rows(report: Report) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for claim in report.all_claims():
+        base = _claim_cells(claim)
+        if not claim.citations:
+            out.append(base)
+        for citation in claim.citations:
+            out.append(base | _source_cells(citation))
+    return out
+
+
+def render_csv(report: Report, *, excel: bool = False) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows(report):
+        writer.writerow([neutralise(row.get(col)) for col in COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")

@@ -1,0 +1,303 @@
+"""Build a `Report` (plain dataclasses) from the database, with the export filters.
+
+The rows are read through `services.claims.list_claims` (eager loads) and turned into
+plain data through `services.views`, so exports show exactly what `claims show` shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ldn_evidence.errors import InputError, NotFoundError
+from ldn_evidence.export.ama import ama_citation
+from ldn_evidence.export.model import (
+    ORIGIN_LABELS,
+    SCHEMA,
+    UNSUPPORTED,
+    Author,
+    CitationEntry,
+    ClaimEntry,
+    DocumentEntry,
+    Figure,
+    Filters,
+    ReferenceEntry,
+    Report,
+    StudyRecord,
+    Summary,
+)
+from ldn_evidence.models import VERDICTS, Citation, Claim, Reference, SourceDocument, Study
+from ldn_evidence.services.claims import list_claims
+from ldn_evidence.services.views import (
+    citation_view,
+    claim_brief,
+    document_brief,
+    figure_label,
+    reference_view,
+    study_brief,
+)
+
+PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+_PMID = re.compile(r"^[1-9][0-9]{0,9}$")
+
+
+def build_report(
+    *,
+    session: Session,
+    document_ids: Sequence[int] | None = None,
+    claim_ids: Sequence[int] | None = None,
+    verdict: str | None = None,
+    pmids: Sequence[str] | None = None,
+    generated_at: datetime | None = None,
+) -> Report:
+    """The report over the selected claims. Empty filters (None or []) select everything.
+
+    `verdict` and `pmids` select claim–source pairs; claims left with none are omitted.
+    Unknown document or claim ids and PMIDs the database has never seen raise
+    `NotFoundError`; a malformed verdict or PMID raises `InputError`.
+    """
+    doc_ids = _unique(document_ids)
+    wanted_claims = _unique(claim_ids)
+    pmid_set = _check_pmids(session, pmids)
+    if verdict is not None and verdict not in VERDICTS:
+        raise InputError(f"unknown verdict {verdict!r}; expected one of: {', '.join(VERDICTS)}")
+
+    documents = _documents(session, doc_ids)
+    if doc_ids:
+        claims = [c for d in doc_ids for c in list_claims(session=session, document_id=d)]
+    else:
+        claims = list_claims(session=session)
+    if wanted_claims:
+        _check_claims(session, wanted_claims)
+        claims = [c for c in claims if c.id in set(wanted_claims)]
+
+    pair_filter = verdict is not None or pmid_set is not None
+    entries: list[ClaimEntry] = []
+    for claim in claims:
+        kept = [c for c in claim.citations if _keep(c, verdict, pmid_set)]
+        if pair_filter and not kept:
+            continue
+        entries.append(_claim_entry(claim, kept))
+
+    by_doc: dict[int, list[ClaimEntry]] = {}
+    loose: list[ClaimEntry] = []
+    for entry in entries:
+        if entry.document_id is None:
+            loose.append(entry)
+        else:
+            by_doc.setdefault(entry.document_id, []).append(entry)
+    narrowed = bool(wanted_claims) or pair_filter
+    doc_entries = [
+        _document_entry(doc, by_doc.get(doc.id, []))
+        for doc in documents
+        if doc.id in by_doc or doc_ids or not narrowed
+    ]
+    stamp = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    return Report(
+        schema=SCHEMA,
+        generated_at=stamp.isoformat(timespec="seconds"),
+        filters=Filters(
+            document_ids=doc_ids or None,
+            claim_ids=wanted_claims or None,
+            verdict=verdict,
+            pmids=sorted(pmid_set) if pmid_set is not None else None,
+        ),
+        summary=summarise(entries),
+        documents=doc_entries,
+        claims_without_document=[] if doc_ids else loose,
+    )
+
+
+def summarise(claims: Iterable[ClaimEntry]) -> Summary:
+    claims = list(claims)
+    verdicts = [c.verdict for claim in claims for c in claim.citations]
+    retracted = {
+        c.study.pmid
+        for claim in claims
+        for c in claim.citations
+        if c.study is not None and "retracted" in c.study.flags
+    }
+    return Summary(
+        claims=len(claims),
+        citations=len(verdicts),
+        supported=verdicts.count("supported"),
+        partially_supported=verdicts.count("partially_supported"),
+        unsupported=sum(verdicts.count(v) for v in UNSUPPORTED),
+        not_in_abstract=verdicts.count("not_in_abstract"),
+        unchecked=verdicts.count("unchecked"),
+        unsourced=sum(1 for c in claims if c.unsourced),
+        retracted_sources=len(retracted),
+    )
+
+
+def _unique(ids: Sequence[int] | None) -> list[int]:
+    return list(dict.fromkeys(ids or ()))
+
+
+def _check_pmids(session: Session, pmids: Sequence[str] | None) -> set[str] | None:
+    if not pmids:
+        return None
+    wanted = {str(p).strip() for p in pmids}
+    bad = sorted(p for p in wanted if not _PMID.match(p))
+    if bad:
+        raise InputError(f"not a PMID: {bad[0]!r} (PMIDs are digits, e.g. 23359310)")
+    known = set(session.scalars(select(Study.pmid).where(Study.pmid.in_(wanted))))
+    known |= set(session.scalars(select(Reference.pmid).where(Reference.pmid.in_(wanted))))
+    missing = sorted(wanted - known, key=int)
+    if missing:
+        raise NotFoundError(f"no study or reference with PMID {', '.join(missing)}")
+    return wanted
+
+
+def _check_claims(session: Session, ids: list[int]) -> None:
+    found = set(session.scalars(select(Claim.id).where(Claim.id.in_(ids))))
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise NotFoundError(f"no claim with id {', '.join(missing)}")
+
+
+def _documents(session: Session, ids: list[int]) -> list[SourceDocument]:
+    query = select(SourceDocument).options(selectinload(SourceDocument.references))
+    if ids:
+        docs = {d.id: d for d in session.scalars(query.where(SourceDocument.id.in_(ids)))}
+        missing = [str(i) for i in ids if i not in docs]
+        if missing:
+            raise NotFoundError(f"no document with id {', '.join(missing)}")
+        return [docs[i] for i in ids]
+    return list(session.scalars(query.order_by(SourceDocument.id)))
+
+
+def _pmid_of(citation: Citation) -> str | None:
+    if citation.study is not None:
+        return citation.study.pmid
+    return citation.reference.pmid if citation.reference is not None else None
+
+
+def _keep(citation: Citation, verdict: str | None, pmids: set[str] | None) -> bool:
+    if verdict is not None and citation.verdict != verdict:
+        return False
+    return pmids is None or _pmid_of(citation) in pmids
+
+
+def _order(citation: Citation) -> tuple[int, int]:
+    ref = citation.reference
+    position = ref.position if ref is not None and ref.position is not None else 10**9
+    return (position, citation.id)
+
+
+def _claim_entry(claim: Claim, citations: list[Citation]) -> ClaimEntry:
+    brief = claim_brief(claim)
+    figure = brief["figure"]
+    return ClaimEntry(
+        id=brief["id"],
+        document_id=brief["document_id"],
+        position=brief["position"],
+        text=brief["text"],
+        kind=brief["kind"],
+        figure=Figure(**figure) if figure else None,
+        figure_label=figure_label(claim),
+        condition=brief["condition"],
+        intervention=brief["intervention"],
+        dose=brief["dose"],
+        outcome=brief["outcome"],
+        population=brief["population"],
+        unsourced=brief["unsourced"],
+        citations=[_citation_entry(c) for c in sorted(citations, key=_order)],
+    )
+
+
+def _citation_entry(citation: Citation) -> CitationEntry:
+    view = citation_view(citation)
+    return CitationEntry(
+        id=view["id"],
+        origin=view["origin"],
+        origin_label=ORIGIN_LABELS.get(view["origin"], view["origin"]),
+        source_kind=view["source_kind"],
+        verdict=view["verdict"],
+        verdict_origin=view["verdict_origin"],
+        study_figure=view["study_figure"],
+        evidence_sentence=view["evidence_sentence"],
+        reason=view["reason"],
+        note=view["note"],
+        checked_at=view["checked_at"],
+        checked_by=view["checked_by"],
+        checked_record_sha256=view["checked_record_sha256"],
+        reference=_reference_entry(view["reference"]) if view["reference"] else None,
+        study=study_record(citation.study) if citation.study is not None else None,
+    )
+
+
+def _reference_entry(view: dict[str, Any]) -> ReferenceEntry:
+    return ReferenceEntry(**{k: view[k] for k in ReferenceEntry.__dataclass_fields__})
+
+
+def _document_entry(doc: SourceDocument, claims: list[ClaimEntry]) -> DocumentEntry:
+    brief = document_brief(doc)
+    assert brief is not None
+    return DocumentEntry(
+        **brief,
+        references=[_reference_entry(reference_view(r)) for r in doc.references],
+        claims=claims,
+    )
+
+
+def record_version(study: Study) -> str:
+    if study.raw_sha256:
+        return study.raw_sha256[:12]
+    return "curated" if study.origin == "curated" else "unrecorded"
+
+
+def study_record(study: Study) -> StudyRecord:
+    brief = study_brief(study)
+    authors = [
+        Author(
+            family=a.last_name,
+            given=a.fore_name,
+            initials=a.initials,
+            literal=a.collective_name,
+            display=a.display_name,
+        )
+        for a in study.authors
+    ]
+    return StudyRecord(
+        pmid=brief["pmid"],
+        doi=brief["doi"],
+        pmcid=brief["pmcid"],
+        title=brief["title"] or "",
+        authors=authors,
+        journal=brief["journal"],
+        journal_iso=brief["journal_iso"],
+        issn=study.issn,
+        year=brief["year"],
+        pub_date=study.pub_date,
+        volume=brief["volume"],
+        issue=brief["issue"],
+        pages=brief["pages"],
+        language=study.language,
+        abstract=study.abstract,
+        publication_types=brief["publication_types"],
+        evidence_level=brief["evidence_level"],
+        retracted="retracted" in brief["flags"],
+        flags=brief["flags"],
+        origin=brief["origin"],
+        record_sha256=brief["record_sha256"],
+        record_version=record_version(study),
+        url=PUBMED_URL.format(pmid=study.pmid),
+        citation=ama_citation(
+            authors=authors,
+            title=study.title,
+            journal_iso=study.journal_iso,
+            journal=study.journal_title,
+            year=study.pub_year,
+            volume=study.volume,
+            issue=study.issue,
+            pages=study.pages,
+            doi=study.doi,
+            pmid=study.pmid,
+        ),
+    )
