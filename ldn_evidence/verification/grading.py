@@ -1,0 +1,243 @@
+"""How strong a study is: an evidence level from its publication types, plus modifiers.
+
+The levels follow the Oxford Centre for Evidence-Based Medicine 2011 Levels of Evidence
+(OCEBM Levels of Evidence Working Group, "The Oxford 2011 Levels of Evidence", Oxford
+Centre for Evidence-Based Medicine, https://www.cebm.ox.ac.uk/resources/levels-of-evidence/
+ocebm-levels-of-evidence), question "Does this intervention help? (treatment benefits)":
+level 1 systematic review of randomized trials, 2 randomized trial, 3 non-randomized
+controlled cohort / follow-up study, 4 case series, case-control or historically
+controlled studies, 5 mechanism-based reasoning. A retracted study is flagged above
+everything else: its level is "retracted" whatever its design.
+
+LEVELS — in display / filter order (`rank` is the OCEBM level; 0 = retracted)
+============================================================================
+key                 rank  label
+retracted           0     Retracted
+systematic_review   1     1 · Systematic review / meta-analysis
+rct                 2     2 · Randomized controlled trial
+controlled_trial    3     3 · Other controlled trial
+observational       3     3 · Cohort / case-control / observational
+case_report         4     4 · Case series / case report
+guideline           5     5 · Practice guideline (check the evidence it cites)
+opinion             5     5 · Review, editorial, letter, comment
+mechanistic         5     5 · Mechanistic: animal or in vitro only
+unclassified        6     Unclassified (no design in the publication types)
+
+PUBLICATION_TYPE_LEVELS — PubMed publication type -> level key
+===============================================================
+Meta-Analysis, Systematic Review, Network Meta-Analysis        systematic_review
+Randomized Controlled Trial, Pragmatic Clinical Trial,
+  Equivalence Trial                                            rct
+Clinical Trial, Phase III / Phase IV                           rct when the abstract says
+                                                               randomized, else
+                                                               controlled_trial
+Controlled Clinical Trial, Clinical Trial, Clinical Trial,
+  Phase I / Phase II, Clinical Study, Adaptive Clinical Trial  controlled_trial
+Observational Study, Comparative Study, Evaluation Study,
+  Twin Study, Validation Study                                 observational
+Multicenter Study                                              observational only with
+                                                               cohort / case-control words
+Case Reports                                                   case_report
+Practice Guideline, Guideline, Consensus Development
+  Conference (, NIH)                                           guideline
+Review, Scoping Review, Editorial, Letter, Comment, News,
+  Newspaper Article, Interview, Lecture, Personal Narrative,
+  Historical Article, Published Erratum, Retraction of
+  Publication, Expression of Concern, Clinical Trial Protocol  opinion
+Randomized Controlled Trial, Veterinary, Clinical Trial,
+  Veterinary, Observational Study, Veterinary                  mechanistic (animal)
+Retracted Publication                                          retracted (and a flag)
+
+A study whose types give only "observational" / "unclassified" is "mechanistic" when its
+title and abstract describe animals or cells ("in vitro", "mice", "rats", "cell line")
+and no people. Flags from links: RetractionIn → "retracted", ExpressionOfConcernIn →
+"expression of concern", ErratumIn → "erratum".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ldn_evidence.verification.modifiers import study_modifiers
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    key: str
+    rank: int
+    label: str
+
+
+LEVELS: tuple[Level, ...] = (
+    Level("retracted", 0, "Retracted"),
+    Level("systematic_review", 1, "1 · Systematic review / meta-analysis"),
+    Level("rct", 2, "2 · Randomized controlled trial"),
+    Level("controlled_trial", 3, "3 · Other controlled trial"),
+    Level("observational", 3, "3 · Cohort / case-control / observational"),
+    Level("case_report", 4, "4 · Case series / case report"),
+    Level("guideline", 5, "5 · Practice guideline (check the evidence it cites)"),
+    Level("opinion", 5, "5 · Review, editorial, letter, comment"),
+    Level("mechanistic", 5, "5 · Mechanistic: animal or in vitro only"),
+    Level("unclassified", 6, "Unclassified (no design in the publication types)"),
+)
+"""Ordered strongest first (retracted first: it overrides everything)."""
+
+_BY_KEY = {lv.key: lv for lv in LEVELS}
+_ORDER = {lv.key: i for i, lv in enumerate(LEVELS)}
+
+PHASE_III_IV = "randomized_if_stated"  # a marker: rct when the abstract says randomized
+PUBLICATION_TYPE_LEVELS: dict[str, str] = {
+    "retracted publication": "retracted",
+    "meta-analysis": "systematic_review",
+    "systematic review": "systematic_review",
+    "network meta-analysis": "systematic_review",
+    "randomized controlled trial": "rct",
+    "pragmatic clinical trial": "rct",
+    "equivalence trial": "rct",
+    "clinical trial, phase iii": PHASE_III_IV,
+    "clinical trial, phase iv": PHASE_III_IV,
+    "controlled clinical trial": "controlled_trial",
+    "clinical trial": "controlled_trial",
+    "clinical trial, phase i": "controlled_trial",
+    "clinical trial, phase ii": "controlled_trial",
+    "clinical study": "controlled_trial",
+    "adaptive clinical trial": "controlled_trial",
+    "observational study": "observational",
+    "comparative study": "observational",
+    "evaluation study": "observational",
+    "twin study": "observational",
+    "validation study": "observational",
+    "multicenter study": "observational",  # only with cohort / case-control words
+    "case reports": "case_report",
+    "practice guideline": "guideline",
+    "guideline": "guideline",
+    "consensus development conference": "guideline",
+    "consensus development conference, nih": "guideline",
+    "review": "opinion",
+    "scoping review": "opinion",
+    "editorial": "opinion",
+    "letter": "opinion",
+    "comment": "opinion",
+    "news": "opinion",
+    "newspaper article": "opinion",
+    "interview": "opinion",
+    "lecture": "opinion",
+    "personal narrative": "opinion",
+    "historical article": "opinion",
+    "published erratum": "opinion",
+    "retraction of publication": "opinion",
+    "expression of concern": "opinion",
+    "clinical trial protocol": "opinion",
+    "randomized controlled trial, veterinary": "mechanistic",
+    "clinical trial, veterinary": "mechanistic",
+    "observational study, veterinary": "mechanistic",
+}
+"""The one publication-type table; laid out in the module docstring."""
+
+LINK_FLAGS: dict[str, str] = {
+    "RetractionIn": "retracted",
+    "ExpressionOfConcernIn": "expression of concern",
+    "ErratumIn": "erratum",
+}
+
+_RANDOMIZED = re.compile(r"\brandomi[sz]ed\b|\brandomly\s+(?:assigned|allocated)", re.I)
+_NOT_RANDOMIZED = re.compile(r"\b(?:non-?|not\s+|un)randomi[sz]ed\b", re.I)
+_COHORT = re.compile(
+    r"\b(?:cohort|case-control|case\s+control|prospective|retrospective|registry|"
+    r"longitudinal|cross-sectional|observational|follow-up\s+study)\b",
+    re.I,
+)
+_ANIMAL = re.compile(
+    r"\bin\s+vitro\b|\bex\s+vivo\b|\bmice\b|\bmouse\b|\bmurine\b|\brats?\b|\brodents?\b"
+    r"|\bcell\s+lines?\b|\bcultured\s+(?:cells|neurons)\b|\bxenografts?\b|\banimal\s+models?\b"
+    r"|\bzebrafish\b|\bcanine\b|\bfeline\b|\bporcine\b|\bprimates\b|\bin\s+silico\b",
+    re.I,
+)
+_HUMAN = re.compile(
+    r"\b(?:patients?|participants?|women|men|volunteers|humans?|children|adults|"
+    r"outpatients|inpatients|veterans|individuals|people|persons|cases?\s+of)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A study's evidence level (`LEVELS` key), its rank and label, modifiers, flags."""
+
+    level: str
+    rank: int
+    label: str
+    modifiers: dict[str, object] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+
+def level_label(level: str | None) -> str:
+    """The display label of a level key ("rct" → "2 · Randomized controlled trial")."""
+    lv = _BY_KEY.get(level or "")
+    return lv.label if lv else (level or _BY_KEY["unclassified"].label)
+
+
+def level_rank(level: str | None) -> int:
+    lv = _BY_KEY.get(level or "")
+    return lv.rank if lv else _BY_KEY["unclassified"].rank
+
+
+def levels_at_least(level: str) -> list[str]:
+    """Keys of the levels as strong as `level` or stronger, for filtering; never
+    "retracted" (a retracted study does not count as evidence at any level)."""
+    if level not in _BY_KEY:
+        raise ValueError(f"unknown evidence level {level!r}; one of {[lv.key for lv in LEVELS]}")
+    rank = _BY_KEY[level].rank
+    return [lv.key for lv in LEVELS if lv.key != "retracted" and lv.rank <= rank]
+
+
+def design_level(publication_types: list[str], title: str = "", abstract: str = "") -> str:
+    """The level the publication types give, ignoring retraction (see the tables)."""
+    text = f"{title or ''}\n{abstract or ''}"
+    randomized = bool(_RANDOMIZED.search(text)) and not _NOT_RANDOMIZED.search(text)
+    keys: list[str] = []
+    for raw in publication_types or []:
+        name = " ".join(str(raw).lower().split())
+        key = PUBLICATION_TYPE_LEVELS.get(name)
+        if key is None or key == "retracted":
+            continue
+        if key == PHASE_III_IV:
+            key = "rct" if randomized else "controlled_trial"
+        if name == "multicenter study" and not _COHORT.search(text):
+            continue
+        keys.append(key)
+    best = min(keys, key=_ORDER.__getitem__) if keys else "unclassified"
+    if best in ("observational", "unclassified") and _ANIMAL.search(text):
+        if not _HUMAN.search(text):
+            return "mechanistic"
+    return best
+
+
+def grade_study(
+    publication_types: list[str], title: str, abstract: str, link_types: list[str]
+) -> Grade:
+    """Grade one study: level (retracted first), rank, label, modifiers, flags."""
+    types = [str(t) for t in (publication_types or [])]
+    links = [str(t) for t in (link_types or [])]
+    flags: list[str] = []
+    retracted = any(" ".join(t.lower().split()) == "retracted publication" for t in types)
+    for link in links:
+        flag = LINK_FLAGS.get(link)
+        if flag == "retracted":
+            retracted = True
+        elif flag and flag not in flags:
+            flags.append(flag)
+    if retracted:
+        flags.insert(0, "retracted")
+    if any(" ".join(t.lower().split()) == "clinical trial protocol" for t in types):
+        flags.append("protocol: no results")
+
+    underlying = design_level(types, title, abstract)
+    modifiers = study_modifiers(title, abstract)
+    level = underlying
+    if retracted:
+        level = "retracted"
+        modifiers["underlying_level"] = underlying
+    lv = _BY_KEY[level]
+    return Grade(level=lv.key, rank=lv.rank, label=lv.label, modifiers=modifiers, flags=flags)

@@ -1,0 +1,99 @@
+"""Study features a pharmacist reads off the title and abstract to weigh a study.
+
+MODIFIERS (keys of the dict `study_modifiers` returns)
+======================================================
+participants        int | None   "31 women", "n = 10", "ten participants", "enrolled 28"
+sex                 str | None   "female" / "male" / "mixed" (see `population.py`)
+pilot               bool         "pilot", "feasibility"
+crossover           bool         "crossover", "cross-over"
+randomized          bool         "randomized", "randomised", "randomly assigned" — False for
+                                 "non-randomized", "not randomized"
+blinding            str | None   "triple" / "double" / "single" (-blind, -masked) /
+                                 "open-label" ("open label", "unblinded")
+placebo_controlled  bool         "placebo" or "sham" (not "without placebo", "no placebo")
+duration            str | None   the longest stated period: "12 weeks", "8-week", "6 months"
+duration_weeks      float | None the same in weeks
+"""
+
+from __future__ import annotations
+
+import re
+
+from ldn_evidence.verification.numbers import NUMBER, parse_number
+from ldn_evidence.verification.population import participant_count, study_sex
+
+_PILOT = re.compile(r"\b(?:pilot|feasibility)\b", re.I)
+_CROSSOVER = re.compile(r"\bcross[\s-]?over\b", re.I)
+_NOT_RANDOMIZED = re.compile(r"\b(?:non-?|not\s+|un)randomi[sz]ed\b", re.I)
+_RANDOMIZED = re.compile(r"\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:assigned|allocated)\b", re.I)
+_BLINDING: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("triple", re.compile(r"\btriple[\s-]+(?:blind|mask)", re.I)),
+    ("double", re.compile(r"\bdouble[\s-]+(?:blind|mask|dummy)", re.I)),
+    (
+        "single",
+        re.compile(
+            r"\b(?:single|observer|assessor|rater|investigator)[\s-]+"
+            r"(?:blind|mask)",
+            re.I,
+        ),
+    ),  # fmt: skip
+    ("open-label", re.compile(r"\bopen[\s-]+label\b|\bunblinded\b|\bnon-?blinded\b", re.I)),
+)
+_PLACEBO = re.compile(r"\b(?:placebo|sham)\b", re.I)
+_NO_PLACEBO = re.compile(r"\b(?:without|no)\s+(?:a\s+)?(?:placebo|sham)\b", re.I)
+_DURATION = re.compile(
+    rf"(?P<n>{NUMBER})(?:\s*-\s*|\s+)(?P<unit>weeks?|wks?|months?|days?|years?)\b", re.I
+)
+_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "year": 52.0}
+# Durations that describe the illness or the people, not the study.
+_NOT_STUDY_DURATION = re.compile(
+    r"\b(?:history|duration|diagnosed|aged?|age|old|at\s+least|since|longer\s+than"
+    r"|more\s+than|over\s+the\s+(?:past|last)|ill(?:ness)?|for\s+up\s+to)\b[^.;]*$",
+    re.I,
+)
+
+
+def blinding(text: str) -> str | None:
+    for name, rx in _BLINDING:
+        if rx.search(text):
+            return name
+    return None
+
+
+def duration(text: str) -> tuple[str | None, float | None]:
+    """The longest study period stated ("12 weeks", "8-week") and its length in weeks."""
+    best: tuple[float, str] | None = None
+    for m in _DURATION.finditer(text):
+        if _NOT_STUDY_DURATION.search(text[max(0, m.start() - 30) : m.start()]):
+            continue
+        after = text[m.end() : m.end() + 10]
+        if re.match(r"\s*(?:old|of\s+age|or\s+older|and\s+older)\b", after, re.I):
+            continue
+        n = parse_number(m.group("n"))
+        unit = m.group("unit").lower().rstrip("s")
+        if n is None or n <= 0:
+            continue
+        weeks = n * _WEEKS[unit]
+        if best is None or weeks > best[0]:
+            best = (weeks, m.group(0))
+    if best is None:
+        return None, None
+    return best[1], round(best[0], 2)
+
+
+def study_modifiers(title: str, abstract: str) -> dict[str, object]:
+    """The MODIFIERS table's values for one study (see the module docstring)."""
+    text = f"{title or ''}\n{abstract or ''}"
+    randomized = bool(_RANDOMIZED.search(text)) and not _NOT_RANDOMIZED.search(text)
+    text_d, weeks = duration(text)
+    return {
+        "participants": participant_count(text),
+        "sex": study_sex(text),
+        "pilot": bool(_PILOT.search(text)),
+        "crossover": bool(_CROSSOVER.search(text)),
+        "randomized": randomized,
+        "blinding": blinding(text),
+        "placebo_controlled": bool(_PLACEBO.search(text)) and not _NO_PLACEBO.search(text),
+        "duration": text_d,
+        "duration_weeks": weeks,
+    }

@@ -1,0 +1,47 @@
+"""The verification contract: what goes in (a claim, a study) and what comes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ldn_evidence.figures import Figure
+
+UNCHECKED = "unchecked"
+SUPPORTED = "supported"
+PARTIALLY_SUPPORTED = "partially_supported"
+NOT_SUPPORTED = "not_supported"
+CONTRADICTED = "contradicted"
+NOT_IN_ABSTRACT = "not_in_abstract"
+VERDICTS = (UNCHECKED, SUPPORTED, PARTIALLY_SUPPORTED, NOT_SUPPORTED, CONTRADICTED, NOT_IN_ABSTRACT)
+"""The verdict vocabulary stored in `citations.verdict`."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimInput:
+    """A claim as extraction / the database hold it."""
+
+    text: str
+    figure: Figure | None = None
+    outcome: str | None = None  # "pain", "fibromyalgia symptoms", "FIQ" …
+    population: str | None = None  # "patients", "women", "children" …
+    condition: str | None = None
+    intervention: str | None = None  # "low-dose naltrexone", "LDN 4.5 mg"
+    versus_placebo: bool | None = None  # does the claim's figure compare with placebo?
+
+
+@dataclass(frozen=True, slots=True)
+class StudyInput:
+    title: str = ""
+    abstract: str = ""
+    publication_types: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationResult:
+    """A verdict (one of VERDICTS), the abstract sentence(s) that decided it, the study's
+    own figure when one decided it, and a reason a pharmacist can read."""
+
+    verdict: str
+    sentences: list[str]
+    study_figure: str | None
+    reason: str

@@ -1,0 +1,87 @@
+"""What an abstract's sentences say about one outcome, figures aside: it improved, it got
+worse, or there was no effect. Aims and hypotheses ("we tested whether LDN reduces
+pain") are not findings and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ldn_evidence.verification.directions import direction_near, no_effect_spans, valence
+from ldn_evidence.verification.outcomes import find_outcomes
+from ldn_evidence.verification.roles import PLACEBO_WORDS
+from ldn_evidence.verification.sentences import split_sentences
+
+BETTER, WORSE, NO_EFFECT = "better", "worse", "no_effect"
+
+_NOT_A_FINDING = re.compile(
+    r"^\s*(?:BACKGROUND|INTRODUCTION|OBJECTIVES?|AIMS?|PURPOSE|CONTEXT|RATIONALE|"
+    r"HYPOTHESIS)\s*:"
+    r"|\b(?:we\s+(?:aimed|sought|hypothesi[sz]ed|tested|investigated|examined|assessed)"
+    r"|the\s+(?:aim|objective|purpose|goal)\s+of|to\s+(?:determine|assess|evaluate|"
+    r"investigate|examine|test|explore)\s+(?:whether|if|the)|is\s+thought\s+to"
+    r"|has\s+been\s+(?:suggested|proposed|hypothesi[sz]ed)|may\s+(?:reduce|improve|help))\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[;,:()]|\b(?:but|whereas|while|however|although|though)\b", re.IGNORECASE)
+_PLACEBO = re.compile(rf"\b(?:{PLACEBO_WORDS})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    sentence: str
+    kind: str  # BETTER / WORSE / NO_EFFECT
+    versus_placebo: bool  # the sentence compares with placebo / control
+
+
+def is_finding(sentence: str) -> bool:
+    return not _NOT_A_FINDING.search(sentence)
+
+
+def sentence_statement(sentence: str, outcome: str) -> Statement | None:
+    """What `sentence` says about `outcome` (None when it says nothing about it)."""
+    mentions = find_outcomes(sentence)
+    ours = [m for m in mentions if m.outcome == outcome]
+    if not ours or not is_finding(sentence):
+        return None
+    vs = bool(_PLACEBO.search(sentence))
+    for start, end in no_effect_spans(sentence):
+        lo, hi = clause_bounds(sentence, start, end)
+        in_clause = [o for o in mentions if lo <= o.start and o.end <= hi]
+        if in_clause:
+            hit = any(o.outcome == outcome for o in in_clause)
+        else:
+            hit = min(mentions, key=lambda o: max(o.start - end, start - o.end, 0)) in ours
+        if hit:
+            return Statement(sentence, NO_EFFECT, vs)
+    for mention in ours:
+        lo, hi = clause_bounds(sentence, mention.start, mention.end)
+        direction = direction_near(sentence[lo:hi], mention.start - lo, window=80)
+        kind = valence(direction, outcome)
+        if kind:
+            return Statement(sentence, kind, vs)
+    return None
+
+
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end): between commas, semicolons, "but", "whereas" …
+    (not "and", so "fatigue and sleep did not differ" stays one clause)."""
+    lo, hi = 0, len(sentence)
+    for m in _CLAUSE.finditer(sentence):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def outcome_statements(abstract: str, outcome: str) -> list[Statement]:
+    """Every finding in `abstract` about `outcome`, in order."""
+    out = []
+    for sentence in split_sentences(abstract):
+        st = sentence_statement(sentence, outcome)
+        if st:
+            out.append(st)
+    return out
