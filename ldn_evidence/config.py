@@ -27,3 +27,26 @@ def resolve_db_url(cli_value: str | None = None) -> str:
     if "://" not in value:
         return sqlite_url(value)
     return value
+
+
+def http_settings() -> dict[str, float | int]:
+    """Optional overrides of the HTTP policy: LDN_EVIDENCE_HTTP_TIMEOUT (seconds),
+    LDN_EVIDENCE_HTTP_RETRIES (count) and LDN_EVIDENCE_HTTP_BACKOFF (seconds)."""
+    from ldn_evidence.errors import InputError
+
+    out: dict[str, float | int] = {}
+    for var, key, kind in (
+        ("LDN_EVIDENCE_HTTP_TIMEOUT", "timeout", float),
+        ("LDN_EVIDENCE_HTTP_RETRIES", "max_retries", int),
+        ("LDN_EVIDENCE_HTTP_BACKOFF", "backoff", float),
+    ):
+        raw = os.environ.get(var)
+        if raw:
+            try:
+                value = kind(raw)
+            except ValueError:
+                raise InputError(f"{var}: expected a number, got {raw!r}") from None
+            if value < 0:
+                raise InputError(f"{var}: must not be negative")
+            out[key] = value
+    return out

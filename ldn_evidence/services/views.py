@@ -173,3 +173,62 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
     data["created_at"] = iso(claim.created_at)
     data["updated_at"] = iso(claim.updated_at)
     return data
+
+
+def study_detail(study: Study) -> dict[str, Any]:
+    """Every parsed field, the correction/retraction links, and the claims that cite it."""
+    data = study_brief(study)
+    data.update(
+        {
+            "pmid_version": study.pmid_version,
+            "kind": study.kind,
+            "abstract": study.abstract,
+            "abstract_sections": [
+                {"label": s.label, "category": s.category, "text": s.text}
+                for s in study.abstract_sections
+            ],
+            "authors": [
+                {
+                    "name": a.display_name,
+                    "last_name": a.last_name,
+                    "fore_name": a.fore_name,
+                    "initials": a.initials,
+                    "collective_name": a.collective_name,
+                    "orcid": a.orcid,
+                    "affiliations": a.affiliations or [],
+                }
+                for a in study.authors
+            ],
+            "issn": study.issn,
+            "pub_date": study.pub_date,
+            "article_date": study.article_date,
+            "language": study.language,
+            "publisher": study.publisher,
+            "mesh_terms": [
+                {
+                    "ui": m.term.ui,
+                    "name": m.term.name,
+                    "major_topic": m.major_topic,
+                    "qualifiers": m.qualifiers or [],
+                }
+                for m in study.mesh
+            ],
+            "keywords": [k.text for k in study.keywords],
+            "links": [
+                {"ref_type": link.ref_type, "pmid": link.pmid, "source": link.ref_source}
+                for link in study.links
+            ],
+            "fetched_at": iso(study.fetched_at),
+            "curation_note": study.curation_note,
+            "cited_by": [
+                {
+                    "claim_id": c.claim_id,
+                    "claim": c.claim.text,
+                    "verdict": c.verdict,
+                    "origin": c.origin,
+                }
+                for c in study.citations
+            ],
+        }
+    )
+    return data
