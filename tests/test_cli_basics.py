@@ -1,0 +1,73 @@
+"""Every command has help; the installed console script works in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ldn_evidence.cli import app
+
+
+def _commands(group=None, prefix=()):  # type: ignore[no-untyped-def]
+    import typer.main
+
+    group = group or typer.main.get_command(app)
+    for name, cmd in group.commands.items():
+        path = (*prefix, name)
+        yield path, cmd
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, path)
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    seen = []
+    for path, cmd in _commands():
+        assert (cmd.help or "").strip(), f"{' '.join(path)} has no help text"
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        seen.append(" ".join(path))
+    for expected in ("db upgrade", "db current", "load", "claims list", "claims show", "demo",
+                     "fetch", "import-xml", "studies list", "studies show"):
+        assert expected in seen
+
+
+def test_usage_error_is_exit_2() -> None:
+    result = CliRunner().invoke(app, ["claims", "show", "not-a-number"])
+    assert result.exit_code == 2
+
+
+def _console_script() -> str:
+    script = shutil.which("ldn-evidence", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("console script not installed in this environment")
+    return script
+
+
+def test_console_script_in_subprocess(tmp_path: Path, seed_file: Path) -> None:
+    env = {**os.environ, "LDN_EVIDENCE_DB": str(tmp_path / "sub.db")}
+    script = _console_script()
+    loaded = subprocess.run([script, "load", str(seed_file)], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    listed = subprocess.run([script, "claims", "list", "--json"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0
+    assert len(json.loads(listed.stdout)) == 5
+    missing = subprocess.run([script, "claims", "show", "77"], env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert missing.returncode == 1
+    assert missing.stderr == "Error: no claim with id 77\n"
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "ldn_evidence", "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "claims" in proc.stdout
