@@ -24,12 +24,13 @@ Faults queue up with `FakeEutils.inject` and are served one per matching request
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -57,9 +58,12 @@ class Fault:
 
     kinds: ``status`` (an HTTP status + body), ``html`` (a 200 HTML page), ``error`` (a 200
     reply in the utility's error shape: ``<ERROR>``, ``{"error": …}``), ``truncate`` (the
-    normal answer cut short, well-formed HTTP), ``cut`` (Content-Length promises more than
+    normal answer cut short, well-formed HTTP: broken XML / JSON; a cut ECitMatch text line
+    cannot be told from a whole one), ``cut`` (Content-Length promises more than
     is sent: the client sees a broken read), ``drop`` (socket closed, no reply),
-    ``slow`` (the normal answer after ``delay`` seconds), ``raw`` (``body`` as given).
+    ``slow`` (the normal answer after ``delay`` seconds), ``trickle`` (the normal answer in
+    ``chunks`` pieces, ``delay`` seconds apart: each read is quick, the whole is slow),
+    ``raw`` (``body`` as given).
     ``utility`` limits the fault to one utility ("efetch", "esearch", "idconv", "ecitmatch").
     """
 
@@ -71,6 +75,7 @@ class Fault:
     delay: float = 0.0
     message: str = "Search Backend failed"
     utility: str | None = None
+    chunks: int = 1
 
     @classmethod
     def http(
@@ -119,6 +124,10 @@ class Fault:
     @classmethod
     def slow(cls, seconds: float, *, utility: str | None = None) -> Fault:
         return cls("slow", delay=seconds, utility=utility)
+
+    @classmethod
+    def trickle(cls, delay: float, chunks: int = 4, *, utility: str | None = None) -> Fault:
+        return cls("trickle", delay=delay, chunks=chunks, utility=utility)
 
     @classmethod
     def raw(
@@ -187,6 +196,19 @@ def make_article(
         f"</MedlineCitation><PubmedData><ArticleIdList>{ids}</ArticleIdList></PubmedData>"
         f"</PubmedArticle>"
     ).encode()
+
+
+def _trickle(response: Response, fault: Fault) -> Response:
+    body = response.get_data()
+    size = -(-len(body) // max(1, fault.chunks))
+
+    def pieces() -> Iterator[bytes]:
+        for start in range(0, len(body), size):
+            if start:
+                time.sleep(fault.delay)
+            yield body[start : start + size]
+
+    return Response(pieces(), content_type=response.content_type, direct_passthrough=True)
 
 
 def _norm(text: str) -> str:
@@ -269,7 +291,7 @@ class FakeEutils:
             elif isinstance(fault, str):
                 fault = _SHORTCUTS[fault]()
             if utility is not None:
-                fault.utility = utility
+                fault = dataclasses.replace(fault, utility=utility)
             self.faults.append(fault)
 
     def requests_for(self, utility: str) -> list[RecordedRequest]:
@@ -312,6 +334,8 @@ class FakeEutils:
             response.set_data(body[: max(1, len(body) * 3 // 5)])
             if fault.kind == "cut":
                 response.headers["Content-Length"] = str(len(body))
+        if fault is not None and fault.kind == "trickle":
+            return _trickle(response, fault)
         return response
 
     @staticmethod

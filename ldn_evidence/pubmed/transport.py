@@ -19,10 +19,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
+from requests.structures import CaseInsensitiveDict
 from tenacity import (
     RetryCallState,
     RetryError,
@@ -45,7 +46,7 @@ USER_AGENT = "ldn-evidence (+https://www.ncbi.nlm.nih.gov/books/NBK25497/)"
 
 _API_KEY_PARAM = re.compile(r"(api_key=)[^&\s'\"]+")
 _T = TypeVar("_T")
-Reply = tuple[int, str, Mapping[str, str], bytes]
+Reply = tuple[int, str, CaseInsensitiveDict[str], bytes]
 
 
 class _RedactApiKey(logging.Filter):
@@ -193,14 +194,10 @@ class Transport:
         ECitMatch wants its pipes literal, as Biopython sends them. Errors are mapped to
         the requests exceptions `_attempt` handles.
         """
-        deadline = time.monotonic() + self.timeout
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.status, response.reason, response.headers, _read(response, deadline)
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, str(exc.reason), exc.headers, _read(exc, deadline)
+            return _urlopen(url, self.timeout)
+        except requests.RequestException:
+            raise
         except TimeoutError:
             raise requests.Timeout() from None
         except urllib.error.URLError as exc:
@@ -236,15 +233,35 @@ class Transport:
         text = _API_KEY_PARAM.sub(r"\1***", text)
         key = self.identity.get("api_key")
         if key:
-            for form in {key, requests.utils.quote(key, safe="")}:
+            for form in {key, urllib.parse.quote(key, safe="")}:
                 text = text.replace(form, "***")
         return text
 
 
+def _urlopen(url: str, timeout: float) -> Reply:
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.reason, _headers(response), _read(response, deadline)
+    except urllib.error.HTTPError as exc:  # a status other than 2xx: still a reply
+        with exc:
+            return exc.code, str(exc.reason), _headers(exc), _read(exc, deadline)
+
+
+def _headers(response: Any) -> CaseInsensitiveDict[str]:
+    return CaseInsensitiveDict(response.headers.items())
+
+
 def _read(response: Any, deadline: float) -> bytes:
+    """The body of a urllib reply, within the deadline; a short body is a broken read."""
     chunks = []
     while chunk := response.read(64 * 1024):
         chunks.append(chunk)
         if time.monotonic() > deadline:
             raise requests.Timeout("reply took longer than the timeout")
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    promised = response.headers.get("Content-Length", "")
+    if promised.isdigit() and int(promised) != len(body):  # http.client does not check
+        raise http.client.IncompleteRead(body, int(promised) - len(body))
+    return body

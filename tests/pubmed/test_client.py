@@ -164,7 +164,7 @@ def test_rate_limiter_with_injected_clock_and_sleep():
     now[0] += 1.0  # idle for a while: no wait needed
     limiter.wait()
     limiter.wait()
-    assert slept == [pytest.approx(0.34), pytest.approx(0.34)]
+    assert slept == [pytest.approx(1 / 3 + 0.025), pytest.approx(1 / 3 + 0.025)]
 
 
 def test_rate_limiter_gives_each_thread_its_own_slot():
@@ -235,6 +235,35 @@ def test_broken_or_wrong_200_replies_are_retried(fake, fault):
     assert [r.fault is not None for r in fake.requests] == [True, False]
 
 
+def test_the_timeout_bounds_the_whole_reply_not_each_read(fake):
+    add_articles(fake, "1")
+    fake.inject(Fault.trickle(0.3, chunks=5))  # every read well within 0.5 s; 1.2 s in all
+    (batch,) = make_client(fake, timeout=0.5).efetch(["1"])
+    assert returned_pmids(batch.xml) == {"1"}
+    assert len(fake.requests) >= 2
+
+
+@pytest.mark.parametrize("fault", ["drop", "cut", "html", 503, Fault.http(429, retry_after=0)])
+def test_ecitmatch_and_idconv_retry_too(fake, fault):
+    fake.add_citation("science", 1987, 235, 182, "3026048")
+    fake.add_doi("10.1000/x", "42")
+    fake.inject(fault, utility="ecitmatch")
+    fake.inject(fault, utility="idconv")
+    client = make_client(fake)
+    assert client.ecitmatch([CitationQuery("Science", 1987, 235, 182, "x", "k")]) == {
+        "k": "3026048"
+    }
+    assert client.idconv(["10.1000/x"]) == {"10.1000/x": "42"}
+    assert [r.utility for r in fake.requests] == ["ecitmatch"] * 2 + ["idconv"] * 2
+
+
+def test_max_retries_zero_means_one_attempt(fake):
+    fake.inject("error")
+    with pytest.raises(PubMedError, match="after 1 attempts.*Search Backend failed"):
+        make_client(fake, max_retries=0).idconv(["PMC1"])
+    assert len(fake.requests) == 1
+
+
 def test_giving_up_names_utility_pmids_and_status_but_never_the_key(fake, caplog):
     fake.inject(503, 503, 503)
     client = make_client(fake, api_key=KEY, max_retries=2)
@@ -270,9 +299,14 @@ def test_key_in_get_urls_is_redacted_from_logs_and_errors(fake, caplog):
 @pytest.mark.parametrize("status", [400, 404, 414])
 def test_client_errors_fail_at_once(fake, status):
     fake.inject(Fault.http(status, body=b"Bad request: id list too long"))
-    with pytest.raises(PubMedError, match=f"HTTP {status}.*id list too long"):
+    with pytest.raises(PubMedError, match=f"HTTP {status}.*id list too long") as err:
         list(make_client(fake, api_key=KEY).efetch(["1"]))
     assert len(fake.requests) == 1
+    assert KEY not in str(err.value)
+    fake.inject(Fault.http(status))  # the same through the GET-verbatim path (ecitmatch)
+    with pytest.raises(PubMedError, match=f"ecitmatch refused the request.*HTTP {status}"):
+        make_client(fake, api_key=KEY).ecitmatch([CitationQuery("j", 1, 1, 1, "a", "k")])
+    assert len(fake.requests) == 2
 
 
 def test_reply_checks_reject_what_was_not_asked_for():
@@ -304,9 +338,11 @@ def test_esearch_title_searches_the_title_as_a_phrase(fake):
 
 def test_esearch_error_replies_are_retried(fake):
     fake.add_title("A title", ["5"])
-    fake.inject("error", Fault.raw(b'{"error":"API rate limit exceeded"}'))
+    error_list_only = b'{"esearchresult": {"errorlist": {"phrasesnotfound": ["x"]}}}'
+    fake.inject("error", Fault.raw(b'{"error":"API rate limit exceeded"}'), "truncate")
+    fake.inject(Fault.raw(error_list_only, content_type="application/json"))
     assert make_client(fake).esearch_title("A title") == ["5"]
-    assert len(fake.requests) == 3
+    assert len(fake.requests) == 5
     with pytest.raises(InputError):
         make_client(fake).esearch_title(' "." ')
 
