@@ -39,7 +39,7 @@ def _root(
 
 
 # Each module adds its commands to `app`; the import order sets the order in --help.
-from ldn_evidence.cli import claims, db_cmds, demo, fetch, load, studies  # noqa: E402, F401
+from ldn_evidence.cli import claims, db_cmds, demo, export, fetch, load, studies  # noqa: E402, F401
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ class _Name(Protocol):
 
 
 def initials_of(given: str | None) -> str:
-    """"Jarred" -> "J", "Mary-Ann Lou" -> "MAL" (used when PubMed gives no initials)."""
+    """ "Jarred" -> "J", "Mary-Ann Lou" -> "MAL" (used when PubMed gives no initials)."""
     if not given:
         return ""
     parts = given.replace("-", " ").replace(".", " ").split()

@@ -1,0 +1,123 @@
+"""Bibliographic fields shared by the RIS, BibTeX and CSL-JSON writers.
+
+Citation keys (`younger2013lowdose`), page ranges ("529-38" -> 529, 538) and publication
+dates ("2009 May-Jun" -> [2009, 5]) from a `StudyRecord`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from ldn_evidence.export.model import StudyRecord
+
+# Letters NFKD does not take apart.
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+    }
+)
+_STOPWORDS = frozenset(
+    "a an the of on in for and or to with by at from as is are was were do does be "
+    "its it this that than into via".split()
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+
+
+def ascii_fold(text: str) -> str:
+    """ "Łukasz Ñúñez" -> "Lukasz Nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return (
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+
+
+def _token(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
+
+
+def base_key(study: StudyRecord) -> str:
+    first = study.authors[0] if study.authors else None
+    name = ""
+    if first is not None:
+        name = _token(first.family or "") or _token((first.literal or "").split(" ")[0])
+    words = (_token(w) for w in re.split(r"\s+", study.title or ""))
+    word = next((w for w in words if w and w not in _STOPWORDS), "")
+    return f"{name or 'anon'}{study.year or 'nd'}{word}"
+
+
+def citation_keys(studies: Sequence[StudyRecord]) -> dict[str, str]:
+    """PMID -> citation key. Keys that would collide all get "-PMID" appended, so a key
+    depends only on its study and on whether another exported study shares its base."""
+    bases = {s.pmid: base_key(s) for s in studies}
+    counts = Counter(bases.values())
+    return {pmid: key if counts[key] == 1 else f"{key}-{pmid}" for pmid, key in bases.items()}
+
+
+def split_pages(pages: str | None) -> tuple[str | None, str | None]:
+    """ "529-38" -> ("529", "538"); "e1234" -> ("e1234", None); "S1-S5" -> ("S1", "S5")."""
+    if not pages:
+        return None, None
+    first = re.split(r"[,;]", pages)[0].strip()
+    parts = re.split(r"\s*[-–—]\s*", first, maxsplit=1)
+    start = parts[0] or None
+    end = parts[1] if len(parts) > 1 and parts[1] else None
+    if start and end and start.isdigit() and end.isdigit() and len(end) < len(start):
+        end = start[: len(start) - len(end)] + end  # PubMed abbreviates: 529-38 is 529-538
+    return start, end
+
+
+def page_range(pages: str | None, dash: str = "-") -> str | None:
+    start, end = split_pages(pages)
+    if start is None:
+        return None
+    return f"{start}{dash}{end}" if end else start
+
+
+def date_parts(study: StudyRecord) -> list[int]:
+    """[year] or [year, month] or [year, month, day] from PubMed's printed date.
+
+    "2009 May-Jun" gives [2009, 5]; a season ("2010 Winter") gives the year only.
+    """
+    if study.year is None:
+        return []
+    parts = [study.year]
+    text = (study.pub_date or "").lower()
+    tokens = re.findall(r"[a-z]+|\d+", text)
+    month = None
+    day = None
+    for i, token in enumerate(tokens):
+        if token[:3] in _MONTHS:
+            month = _MONTHS[token[:3]]
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if following.isdigit() and 1 <= int(following) <= 31:
+                day = int(following)
+            break
+    if month is not None:
+        parts.append(month)
+        if day is not None:
+            parts.append(day)
+    return parts

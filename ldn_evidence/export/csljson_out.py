@@ -1,0 +1,59 @@
+"""CSL-JSON: the cited studies (deduplicated) as CSL data items (citeproc, Zotero, pandoc).
+
+Follows the CSL data schema (csl-data.json): type `article-journal`, `author` as
+family/given (or `literal` for a group), `issued` date-parts, `container-title`, `page`,
+and the identifiers `DOI`, `PMID`, `PMCID`, `URL`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ldn_evidence.export.bibdata import citation_keys, date_parts, page_range
+from ldn_evidence.export.model import Author, Report, StudyRecord
+
+
+def csl_name(author: Author) -> dict[str, str]:
+    if author.literal:
+        return {"literal": author.literal}
+    name = {"family": author.family or ""}
+    given = author.given or author.initials
+    if given:
+        name["given"] = given
+    return name
+
+
+def csl_item(study: StudyRecord, key: str) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": key,
+        "type": "article-journal",
+        "title": study.title,
+        "author": [csl_name(a) for a in study.authors if a.family or a.literal],
+        "container-title": study.journal or study.journal_iso,
+        "container-title-short": study.journal_iso,
+        "volume": study.volume,
+        "issue": study.issue,
+        "page": page_range(study.pages),
+        "ISSN": study.issn,
+        "language": study.language,
+        "abstract": study.abstract,
+        "DOI": study.doi,
+        "PMID": study.pmid,
+        "PMCID": study.pmcid,
+        "URL": study.url,
+    }
+    parts = date_parts(study)
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    notes = ["Retracted publication" if f == "retracted" else f for f in study.flags]
+    if notes:
+        item["note"] = "; ".join(notes)
+    return {k: v for k, v in item.items() if v not in (None, "", [])}
+
+
+def render_csljson(report: Report) -> bytes:
+    studies = report.studies()
+    keys = citation_keys(studies)
+    items = [csl_item(s, keys[s.pmid]) for s in studies]
+    return (json.dumps(items, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

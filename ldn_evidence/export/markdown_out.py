@@ -1,0 +1,72 @@
+"""Markdown: the citation report as text a pharmacist can paste, file or render.
+
+Rendered from `templates/report.md.j2`. Every value printed by the template is escaped
+(the environment's `finalize`), so a claim containing `<script>` or `*` stays literal
+text in any Markdown renderer; only `md_link` output is trusted.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import jinja2
+
+from ldn_evidence.export.model import Report
+from ldn_evidence.export.present import TEMPLATE_GLOBALS, safe_href
+
+# CommonMark lets a backslash escape any ASCII punctuation; these are the ones that start
+# markup inline (emphasis, code, links, raw HTML, entities, tables, strikethrough).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|&~$])")
+
+
+class MdSafe(str):
+    """Markdown produced by this module, printed as is."""
+
+
+def md_escape(value: object) -> str:
+    """A value as literal Markdown text on one line."""
+    if value is None:
+        return ""
+    if isinstance(value, MdSafe):
+        return value
+    text = " ".join(str(value).split())
+    text = _SPECIAL.sub(r"\\\1", text)
+    # Values are one line, but one printed at the start of a line (or after "> ") must not
+    # become a list item: escape a leading "- ", "+ " or "1. ".
+    text = re.sub(r"^([-+])(?=\s|$)", r"\\\1", text)
+    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)
+
+
+def md_link(text: object, url: str | None) -> MdSafe:
+    href = safe_href(url)
+    label = md_escape(text)
+    if href is None:
+        return MdSafe(label)
+    target = href.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    if str(text).strip() == href:
+        return MdSafe(f"<{target}>")  # an autolink: shown as written, nothing escaped
+    return MdSafe(f"[{label}](<{target}>)")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ldn_evidence", "templates"),
+        autoescape=False,
+        finalize=md_escape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(TEMPLATE_GLOBALS)
+    env.globals["md_link"] = md_link
+    env.filters["raw"] = MdSafe
+    return env
+
+
+def render_markdown(report: Report) -> bytes:
+    text = _environment().get_template("report.md.j2").render(report=report)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.encode("utf-8")

@@ -1,0 +1,134 @@
+"""Wording shared by the Markdown and HTML reports: labels, dates, the summary lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from ldn_evidence import __version__
+from ldn_evidence.export.model import CitationEntry, Filters, StudyRecord, Summary
+
+VERDICT_LABELS = {
+    "unchecked": "unchecked",
+    "supported": "supported",
+    "partially_supported": "partially supported",
+    "not_supported": "not supported",
+    "contradicted": "contradicted",
+    "not_in_abstract": "not in the abstract",
+}
+# The CSS class (and Markdown emphasis) a verdict gets: good, partial, bad, neutral.
+VERDICT_TONE = {
+    "supported": "good",
+    "partially_supported": "partial",
+    "not_supported": "bad",
+    "contradicted": "bad",
+    "not_in_abstract": "partial",
+    "unchecked": "neutral",
+}
+
+
+def verdict_label(verdict: str) -> str:
+    return VERDICT_LABELS.get(verdict, verdict.replace("_", " "))
+
+
+def verdict_tone(verdict: str) -> str:
+    return VERDICT_TONE.get(verdict, "neutral")
+
+
+def level_label(study: StudyRecord) -> str:
+    return study.evidence_level or "ungraded"
+
+
+def when(value: str | None) -> str:
+    """An ISO timestamp as "2026-01-05 14:03 UTC" (or the text as stored)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    zone = moment.strftime("%Z") or ""
+    if zone in ("UTC", "UTC+00:00"):
+        zone = "UTC"
+    return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL when it is a plain web link; None for javascript:, data: and the like."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def record_note(citation: CitationEntry) -> str:
+    """Which version of the study record the verdict was reached against."""
+    study = citation.study
+    if study is None:
+        return ""
+    note = study.record_version
+    if record_changed(citation):
+        checked = citation.checked_record_sha256 or ""
+        note += f" (the verdict was reached on record {checked[:12]}; the record changed since)"
+    return note
+
+
+def record_changed(citation: CitationEntry) -> bool:
+    study = citation.study
+    checked = citation.checked_record_sha256
+    return bool(
+        study is not None and checked and study.record_sha256 and checked != study.record_sha256
+    )
+
+
+def summary_items(summary: Summary) -> list[tuple[str, int, str]]:
+    """(label, count, tone) in the order the report shows them."""
+    return [
+        ("Claims", summary.claims, "neutral"),
+        ("Supported", summary.supported, "good"),
+        ("Partially supported", summary.partially_supported, "partial"),
+        ("Unsupported", summary.unsupported, "bad" if summary.unsupported else "neutral"),
+        ("Not in the abstract", summary.not_in_abstract, "partial"),
+        ("Unchecked", summary.unchecked, "neutral"),
+        ("Unsourced claims", summary.unsourced, "bad" if summary.unsourced else "neutral"),
+        (
+            "Retracted sources",
+            summary.retracted_sources,
+            "bad" if summary.retracted_sources else "neutral",
+        ),
+    ]
+
+
+def filters_text(filters: Filters) -> str:
+    parts = []
+    if filters.document_ids:
+        parts.append("documents " + ", ".join(map(str, filters.document_ids)))
+    if filters.claim_ids:
+        parts.append("claims " + ", ".join(map(str, filters.claim_ids)))
+    if filters.verdict:
+        parts.append("verdict " + verdict_label(filters.verdict))
+    if filters.pmids:
+        parts.append("PMIDs " + ", ".join(filters.pmids))
+    return "; ".join(parts) if parts else "none (every claim)"
+
+
+def tool_version() -> str:
+    return f"ldn-evidence {__version__}"
+
+
+# Helpers the templates call, by name.
+TEMPLATE_GLOBALS = {
+    "verdict_label": verdict_label,
+    "verdict_tone": verdict_tone,
+    "level_label": level_label,
+    "when": when,
+    "safe_href": safe_href,
+    "record_note": record_note,
+    "record_changed": record_changed,
+    "summary_items": summary_items,
+    "filters_text": filters_text,
+    "tool_version": tool_version,
+}
