@@ -45,13 +45,14 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A reference marker inside a claim: a footnote number or a link.
+    """A reference marker inside a claim: a footnote number, a link or a written-out ID.
 
     kind "footnote": `number` is the footnote number ("[1]", "¹", "(2)"; "[1-3]" gives
-    three markers). kind "link": `href` is the link target.
+    three markers). kind "link": `href` is the link target. kind "id": `text` is the
+    PMID / PMC ID / DOI as written ("PMID: 23359310").
     """
 
-    kind: str  # "footnote" | "link"
+    kind: str  # "footnote" | "link" | "id"
     text: str
     start: int
     end: int

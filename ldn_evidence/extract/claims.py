@@ -1,0 +1,142 @@
+"""`extract_claims`: the sentences of a page that assert an effect, a mechanism, a safety
+finding or a figure (rules in `claim_rules`), with what they are about.
+
+Fields, each from the sentence first:
+- intervention: the first one the sentence names (vocabulary); else the first its paragraph
+  names; else the page's main intervention (the most mentioned, title counted three
+  times) — so "it" and "participants also reported…" get the page's subject.
+  "naltrexone" alone is "low-dose naltrexone" on a page about LDN or at a dose ≤ 5 mg.
+- dose: from the sentence, else from its paragraph ("4.5 mg").
+- condition: the sentence's, else its paragraph's, else the page's main condition.
+- outcome, population: from the sentence only (vocabulary order decides between several).
+- figure: `parse_claim_figure`; markers: footnote numbers and links inside the sentence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ldn_evidence.extract.claim_rules import classify
+from ldn_evidence.extract.markers import find_markers
+from ldn_evidence.extract.model import ExtractedClaim, PageText, Sentence
+from ldn_evidence.extract.sections import BODY, SectionMap
+from ldn_evidence.extract.sentences import split_sentences
+from ldn_evidence.extract.vocabulary import (
+    LDN,
+    LDN_MAX_DOSE_MG,
+    conditions_in,
+    count_mentions,
+    dose_in,
+    dose_mg,
+    interventions_in,
+    outcome_in,
+    population_in,
+)
+
+_TITLE_WEIGHT = 3
+_MAX_SENTENCE = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class PageSubject:
+    """What the page is about: its most mentioned intervention and condition."""
+
+    intervention: str | None
+    condition: str | None
+
+
+def _most_mentioned(kind: str, body: str, title: str) -> str | None:
+    counts = Counter(count_mentions(kind, body))
+    for name, count in count_mentions(kind, title).items():
+        counts[name] += _TITLE_WEIGHT * count
+    if kind == "interventions" and counts[LDN]:
+        counts[LDN] += counts.pop("naltrexone", 0)
+    best = [(count, name) for name, count in counts.items() if count > 0]
+    if not best:
+        return None
+    top = max(count for count, _ in best)
+    tied = {name for count, name in best if count == top}
+    first = [
+        t.name
+        for t in (interventions_in if kind == "interventions" else conditions_in)(
+            title + "\n" + body
+        )
+        if t.name in tied
+    ]
+    return first[0] if first else sorted(tied)[0]
+
+
+def page_subject(page: PageText, sentences: list[Sentence], sections: SectionMap) -> PageSubject:
+    body = "\n".join(s.text for s in sentences if sections.kind_at(s.start) == BODY)
+    title = page.title or ""
+    return PageSubject(
+        intervention=_most_mentioned("interventions", body, title),
+        condition=_most_mentioned("conditions", body, title),
+    )
+
+
+def _intervention(sentence: str, paragraph: str, dose: str | None, subject: PageSubject):
+    for text in (sentence, paragraph):
+        found = interventions_in(text)
+        if found:
+            name = found[0].name
+            if name == "naltrexone":
+                mg = dose_mg(dose)
+                if subject.intervention == LDN or (mg is not None and mg <= LDN_MAX_DOSE_MG):
+                    name = LDN
+            return name
+    return subject.intervention
+
+
+def _condition(sentence: str, paragraph: str, subject: PageSubject) -> str | None:
+    for text in (sentence, paragraph):
+        found = conditions_in(text)
+        if found:
+            return found[0].name
+    return subject.condition
+
+
+def _own_line(text: str, sentence: Sentence) -> bool:
+    before = text.rfind("\n", 0, sentence.start)
+    after = text.find("\n", sentence.end)
+    line = text[before + 1 : after if after != -1 else len(text)]
+    return line.strip() == text[sentence.start : sentence.end].strip()
+
+
+def extract_claims(page: PageText) -> list[ExtractedClaim]:
+    """The page's claims, in page order, `position` counting from 0."""
+    text = page.text
+    sentences = split_sentences(text)
+    sections = SectionMap(text)
+    subject = page_subject(page, sentences, sections)
+    paragraphs: dict[int, list[str]] = {}
+    for sentence in sentences:
+        paragraphs.setdefault(sentence.paragraph_index, []).append(sentence.text)
+
+    claims: list[ExtractedClaim] = []
+    for sentence in sentences:
+        if sections.kind_at(sentence.start) != BODY or len(sentence.text) > _MAX_SENTENCE:
+            continue
+        kind, figure = classify(sentence.text, own_line=_own_line(text, sentence))
+        if kind is None:
+            continue
+        paragraph = " ".join(paragraphs[sentence.paragraph_index])
+        dose = dose_in(sentence.text) or dose_in(paragraph)
+        claims.append(
+            ExtractedClaim(
+                text=sentence.text,
+                position=len(claims),
+                start=sentence.start,
+                end=sentence.end,
+                kind=kind,
+                condition=_condition(sentence.text, paragraph, subject),
+                intervention=_intervention(sentence.text, paragraph, dose, subject),
+                dose=dose,
+                outcome=outcome_in(sentence.text),
+                population=population_in(sentence.text),
+                figure=figure,
+                markers=find_markers(text, sentence.start, sentence.end, page.links),
+            )
+        )
+    return claims
