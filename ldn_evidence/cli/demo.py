@@ -15,20 +15,25 @@ def _render(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     table = Table(
+        "#",
         "claim",
-        "text",
         "figure",
-        "source",
-        "cited",
-        "verdict",
-        "level",
+        "sources (level · verdict)",
         title="Claims and their sources",
         show_lines=True,
+        expand=True,
     )
     for r in rows:
-        table.add_row(
-            *(str(r[k]) for k in ("claim", "text", "figure", "source", "cited", "verdict", "level"))
-        )
+        lines = [
+            f"{s['source']}: {s['level']}"
+            + ("" if s["level"].startswith("web") else f" · {s['verdict']}")
+            for s in r["sources"]
+        ]
+        if r["sources"]:
+            lines.append(r["sources"][0]["cited"])
+        elif r["unsourced"]:
+            lines = ["UNSOURCED"]
+        table.add_row(str(r["claim"]), r["text"], r["figure"], "\n".join(lines))
     console().print(table)
 
 

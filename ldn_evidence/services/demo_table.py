@@ -1,47 +1,47 @@
-"""The claim-to-source table: one row per claim and source, as the demo prints it."""
+"""The claim-to-source table: one row per claim, its sources listed in the row."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ldn_evidence.models import Claim
+from ldn_evidence.verification.grading import level_label
 from ldn_evidence.services.views import figure_label, source_kind
 
-CITED_HOW = {"page": "by the page", "claim": "for this claim", "reviewer": "by a reviewer"}
+CITED_HOW = {
+    "page": "cited by the page",
+    "claim": "cited for this claim",
+    "reviewer": "added by a reviewer",
+}
+
+
+def _source(citation: Any) -> dict[str, Any]:
+    if citation.study is not None:
+        study = citation.study
+        label = f"PMID {study.pmid}" + (" (curated)" if study.origin == "curated" else "")
+        level = level_label(study.evidence_level)
+    else:
+        ref = citation.reference
+        label = f"{source_kind(citation)}: {ref.url or ref.raw}" if ref else "?"
+        level = "web page, not a study"
+    return {
+        "source": label,
+        "level": level,
+        "verdict": citation.verdict,
+        "cited": CITED_HOW.get(citation.origin, citation.origin),
+    }
 
 
 def claim_source_rows(claims: list[Claim]) -> list[dict[str, Any]]:
     rows = []
     for claim in claims:
-        base = {"claim": claim.id, "text": claim.text, "figure": figure_label(claim)}
-        if not claim.citations:
-            rows.append(
-                {
-                    **base,
-                    "source": "UNSOURCED" if claim.figure_value is not None else "(none)",
-                    "cited": "",
-                    "verdict": "",
-                    "level": "",
-                }
-            )
-        for c in claim.citations:
-            if c.study is not None:
-                source = f"PMID {c.study.pmid}"
-                if c.study.origin == "curated":
-                    source += " (curated)"
-                level = c.study.evidence_level or "ungraded"
-            else:
-                ref = c.reference
-                assert ref is not None
-                source = f"{source_kind(c)}: {ref.url or ref.raw}"
-                level = ""
-            rows.append(
-                {
-                    **base,
-                    "source": source,
-                    "cited": CITED_HOW.get(c.origin, c.origin),
-                    "verdict": c.verdict,
-                    "level": level,
-                }
-            )
+        rows.append(
+            {
+                "claim": claim.id,
+                "text": claim.text,
+                "figure": figure_label(claim),
+                "unsourced": claim.figure_value is not None and not claim.citations,
+                "sources": [_source(c) for c in claim.citations],
+            }
+        )
     return rows

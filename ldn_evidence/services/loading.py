@@ -28,6 +28,7 @@ from ldn_evidence.services.dataset import (
     StudyData,
     read_dataset,
 )
+from ldn_evidence.services.grading import grade_curated
 from ldn_evidence.services.linking import attach_studies, cite
 
 CURATED_NOTE = (
@@ -216,6 +217,7 @@ def store_curated_study(*, session: Session, data: StudyData, summary: LoadSumma
         "doi": data.doi,
         "curation_note": data.note or CURATED_NOTE,
         "origin": "curated",
+        "evidence_level": grade_curated(data.publication_types, data.title),
     }
     created = study is None
     if study is None:

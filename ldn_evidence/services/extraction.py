@@ -1,0 +1,248 @@
+"""`extract PAGE`: a page becomes a source document, claims and references, linked.
+
+Pure extraction (`ldn_evidence.extract`), network resolution (`resolution`) and storing
+(here) are separate steps, so `--dry-run` runs the first two and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ldn_evidence.errors import InputError
+from ldn_evidence.extract import extract_claims, extract_references, link_claims, page_to_text
+from ldn_evidence.extract.model import ExtractedClaim, ExtractedReference, PageText
+from ldn_evidence.models import Claim, Reference, SourceDocument
+from ldn_evidence.services.linking import attach_studies, cite
+from ldn_evidence.services.resolution import Resolution
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Extracted:
+    page: PageText
+    claims: list[ExtractedClaim]
+    references: list[ExtractedReference]
+    links: list[tuple[int, int, str]]  # (claim position, reference position, "marker"|"page")
+    sha256: str
+    title: str | None
+    url: str | None
+    resolutions: list[Resolution] = field(default_factory=list)
+
+
+def page_kind(name: str, data: bytes) -> str:
+    lower = name.lower()
+    if lower.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    if lower.endswith(".txt"):
+        return "text"
+    head = data[:1024].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "html"
+    if name == "-":
+        return "text"
+    raise InputError(f"{name}: unknown page type; expected .txt, .html or .htm")
+
+
+def extract(
+    *, data: bytes, name: str, url: str | None = None, title: str | None = None
+) -> Extracted:
+    """Pure: the page's text, claims, references and claim↔reference links."""
+    if len(data) > MAX_PAGE_BYTES:
+        raise InputError(
+            f"{name}: page too large ({len(data) / 1e6:.1f} MB; "
+            f"the limit is {MAX_PAGE_BYTES // (1024 * 1024)} MB)"
+        )
+    if not data.strip():
+        raise InputError(f"{name}: the page is empty")
+    kind = page_kind(name, data)
+    try:
+        page = page_to_text(data, kind=kind)
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    claims = extract_claims(page)
+    refs = extract_references(page)
+    links = [(c, r, how) for c, r, how in link_claims(claims, refs)]
+    sha = hashlib.sha256(page.text.encode("utf-8")).hexdigest()
+    return Extracted(
+        page=page,
+        claims=claims,
+        references=refs,
+        links=links,
+        sha256=sha,
+        title=title or page.title,
+        url=url,
+    )
+
+
+def find_existing(*, session: Session, ex: Extracted) -> SourceDocument | None:
+    """The stored document this page is: the latest version at its URL, or the same text."""
+    if ex.url:
+        return session.scalars(
+            select(SourceDocument)
+            .where(SourceDocument.url == ex.url)
+            .order_by(SourceDocument.version.desc())
+            .limit(1)
+        ).first()
+    return session.scalars(
+        select(SourceDocument)
+        .where(SourceDocument.content_sha256 == ex.sha256, SourceDocument.url.is_(None))
+        .order_by(SourceDocument.id)
+        .limit(1)
+    ).first()
+
+
+def store(*, session: Session, ex: Extracted) -> tuple[SourceDocument, str]:
+    """Store the page. Returns (document, "unchanged" | "new" | "new version")."""
+    existing = find_existing(session=session, ex=ex)
+    if existing is not None and existing.content_sha256 == ex.sha256:
+        return existing, "unchanged"
+    version = existing.version + 1 if existing is not None else 1
+    doc = SourceDocument(
+        url=ex.url,
+        version=version,
+        title=ex.title,
+        text=ex.page.text,
+        content_sha256=ex.sha256,
+        retrieved_at=datetime.now(UTC),
+    )
+    session.add(doc)
+    session.flush()
+    refs: list[Reference] = []
+    for ref, res in zip(ex.references, _padded(ex), strict=True):
+        row = Reference(
+            document=doc,
+            position=ref.position,
+            marker=ref.marker,
+            raw=ref.raw,
+            url=ref.url,
+            title=ref.title,
+            kind=ref.kind,
+            pmid=res.pmid or ref.pmid,
+            doi=ref.doi,
+            pmcid=ref.pmcid,
+            status=res.status,
+            error=res.error,
+            candidates=res.candidates or None,
+            resolved_at=datetime.now(UTC) if res.status == "resolved" else None,
+        )
+        session.add(row)
+        refs.append(row)
+    claims: list[Claim] = []
+    for c in ex.claims:
+        fig = c.figure
+        row = Claim(
+            document=doc,
+            text=c.text,
+            position=c.position + 1,
+            kind=c.kind,
+            condition=c.condition,
+            intervention=c.intervention,
+            dose=c.dose,
+            outcome=c.outcome,
+            population=c.population,
+            figure_value=fig.value if fig else None,
+            figure_unit=fig.unit if fig else None,
+            figure_qualifier=fig.qualifier if fig else None,
+            figure_text=fig.text if fig else None,
+        )
+        session.add(row)
+        claims.append(row)
+    session.flush()
+    attach_studies(session=session, pmids=[r.pmid for r in refs if r.pmid])
+    for claim_pos, ref_pos, how in ex.links:
+        cite(
+            session=session,
+            claim=claims[claim_pos],
+            reference=refs[ref_pos],
+            origin="claim" if how == "marker" else "page",
+        )
+    session.flush()
+    return doc, "new" if existing is None else "new version"
+
+
+def _padded(ex: Extracted) -> list[Resolution]:
+    if len(ex.resolutions) == len(ex.references):
+        return ex.resolutions
+    return [Resolution("web" if r.kind == "web" else "unresolved") for r in ex.references]
+
+
+def preview(ex: Extracted) -> dict[str, Any]:
+    """What would be stored, as plain data (for --dry-run and --json)."""
+    res = _padded(ex)
+    cited: dict[int, list[dict[str, Any]]] = {}
+    for c, r, how in ex.links:
+        cited.setdefault(c, []).append({"reference": r + 1, "how": how})
+    return {
+        "document": {
+            "title": ex.title,
+            "url": ex.url,
+            "content_sha256": ex.sha256,
+            "characters": len(ex.page.text),
+        },
+        "claims": [
+            {
+                "position": c.position + 1,
+                "text": c.text,
+                "kind": c.kind,
+                "figure": (
+                    {
+                        "value": c.figure.value,
+                        "unit": c.figure.unit,
+                        "qualifier": c.figure.qualifier,
+                        "text": c.figure.text,
+                    }
+                    if c.figure
+                    else None
+                ),
+                "condition": c.condition,
+                "intervention": c.intervention,
+                "dose": c.dose,
+                "outcome": c.outcome,
+                "population": c.population,
+                "cites": cited.get(c.position, []),
+                "unsourced": c.figure is not None and not cited.get(c.position),
+            }
+            for c in ex.claims
+        ],
+        "references": [
+            {
+                "position": r.position + 1,
+                "raw": r.raw,
+                "kind": r.kind,
+                "url": r.url,
+                "title": r.title,
+                "doi": r.doi,
+                "pmcid": r.pmcid,
+                "marker": r.marker,
+                "status": s.status,
+                "pmid": s.pmid or r.pmid,
+                "via": s.via,
+                "candidates": s.candidates,
+                "error": s.error,
+            }
+            for r, s in zip(ex.references, res, strict=True)
+        ],
+    }
+
+
+def document_counts(*, session: Session, document_id: int) -> dict[str, int]:
+    claims = (
+        session.scalar(
+            select(func.count()).select_from(Claim).where(Claim.document_id == document_id)
+        )
+        or 0
+    )
+    refs = (
+        session.scalar(
+            select(func.count()).select_from(Reference).where(Reference.document_id == document_id)
+        )
+        or 0
+    )
+    return {"claims": claims, "references": refs}

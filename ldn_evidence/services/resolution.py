@@ -1,0 +1,209 @@
+"""Resolve a page's references to PubMed records. Network only; never raises for a
+remote failure: the reference stays unresolved with the reason.
+
+- PubMed links / PMIDs: taken as they are.
+- DOIs and PMC IDs: NCBI's ID converter (it knows only articles in PMC).
+- Journal citations: ECitMatch, then the named record is fetched and checked (ECitMatch
+  can answer a wrong PMID).
+- Titles: esearch `"…"[Title]`; a candidate is accepted only when its fetched record's
+  title matches the reference's, case, punctuation and whitespace aside. Several matches or
+  only weak ones are stored as ambiguous with the candidates, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ldn_evidence.errors import EvidenceError, ParseError
+from ldn_evidence.pubmed.client import CitationQuery, PubMedClient
+from ldn_evidence.pubmed.parser import iter_articles
+from ldn_evidence.pubmed.records import ArticleRecord
+
+
+@dataclass
+class Resolution:
+    status: str  # resolved | ambiguous | not_found | failed | web | unresolved
+    pmid: str | None = None
+    candidates: list[str] = field(default_factory=list)
+    error: str | None = None
+    via: str | None = None  # link, idconv, ecitmatch, title match
+
+
+@dataclass
+class ResolutionRun:
+    resolutions: list[Resolution]
+    records: dict[str, ArticleRecord] = field(default_factory=dict)  # fetched while checking
+
+
+def normalise_title(text: str) -> str:
+    """Case, punctuation and whitespace aside (accents folded too)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def _attr(ref: Any, name: str) -> Any:
+    return getattr(ref, name, None)
+
+
+def resolve(refs: Sequence[Any], client: PubMedClient | None) -> ResolutionRun:
+    """Resolve extracted references (objects with kind, pmid, pmcid, doi, title, citation)."""
+    out: list[Resolution] = [Resolution("unresolved") for _ in refs]
+    run = ResolutionRun(out)
+    by_id: dict[int, str] = {}  # index → DOI or PMCID for the ID converter
+    for i, ref in enumerate(refs):
+        kind = ref.kind
+        if _attr(ref, "pmid"):
+            out[i] = Resolution("resolved", pmid=str(ref.pmid), via="link")
+        elif kind == "web":
+            out[i] = Resolution("web")
+        elif client is None:
+            out[i] = Resolution("unresolved", error="not resolved: offline")
+        elif _attr(ref, "pmcid") or _attr(ref, "doi"):
+            by_id[i] = str(_attr(ref, "pmcid") or _attr(ref, "doi"))
+    if client is None:
+        return run
+    if by_id:
+        _by_idconv(client, by_id, out)
+    citations = {
+        i: ref
+        for i, ref in enumerate(refs)
+        if out[i].status == "unresolved" and _attr(ref, "citation") is not None
+    }
+    if citations:
+        _by_ecitmatch(client, citations, out, run)
+    titles = {
+        i: ref
+        for i, ref in enumerate(refs)
+        if out[i].status in ("unresolved", "not_found")
+        and _attr(ref, "title")
+        and ref.kind != "web"
+    }
+    if titles:
+        _by_title(client, titles, out, run)
+    for i, ref in enumerate(refs):
+        if out[i].status == "unresolved" and ref.kind != "web" and not out[i].error:
+            out[i] = Resolution("not_found", error="no identifier, citation or title to search")
+    return run
+
+
+def _fail(exc: EvidenceError) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _by_idconv(client: PubMedClient, by_id: dict[int, str], out: list[Resolution]) -> None:
+    try:
+        found = client.idconv(list(dict.fromkeys(by_id.values())))
+    except EvidenceError as exc:
+        for i in by_id:
+            out[i] = Resolution("failed", error=f"ID converter: {_fail(exc)}")
+        return
+    lowered = {k.lower(): v for k, v in found.items()}
+    for i, ident in by_id.items():
+        pmid = found.get(ident) or lowered.get(ident.lower())
+        if pmid:
+            out[i] = Resolution("resolved", pmid=pmid, via="idconv")
+        else:
+            out[i] = Resolution(
+                "not_found",
+                error=f"{ident}: unknown to NCBI's ID converter (it knows only articles in PMC)",
+            )
+
+
+def _fetch_records(client: PubMedClient, pmids: Sequence[str], run: ResolutionRun) -> None:
+    wanted = [p for p in dict.fromkeys(pmids) if p not in run.records]
+    if not wanted:
+        return
+    for batch in client.efetch(wanted):
+        try:
+            for rec in iter_articles(batch.xml, name="efetch reply"):
+                if isinstance(rec, ArticleRecord):
+                    run.records[rec.pmid] = rec
+        except ParseError:
+            continue
+
+
+def _by_ecitmatch(
+    client: PubMedClient, refs: dict[int, Any], out: list[Resolution], run: ResolutionRun
+) -> None:
+    queries = []
+    for i, ref in refs.items():
+        c = ref.citation
+        queries.append(
+            CitationQuery(
+                journal=c.journal,
+                year=c.year,
+                volume=c.volume or "",
+                first_page=c.first_page or "",
+                author=c.author or "",
+                key=f"ref{i}",
+            )
+        )
+    try:
+        answers = client.ecitmatch(queries)
+        _fetch_records(client, [p for p in answers.values() if p], run)
+    except EvidenceError as exc:
+        for i in refs:
+            out[i] = Resolution("failed", error=f"ECitMatch: {_fail(exc)}")
+        return
+    for i, ref in refs.items():
+        pmid = answers.get(f"ref{i}")
+        if not pmid:
+            out[i] = Resolution("not_found", error="ECitMatch found no single match")
+            continue
+        rec = run.records.get(pmid)
+        c = ref.citation
+        if rec is None:
+            out[i] = Resolution("not_found", error=f"ECitMatch named PMID {pmid}, not in PubMed")
+        elif (
+            rec.pub_year == c.year
+            and (not c.volume or rec.volume == str(c.volume))
+            and (not c.first_page or (rec.pages or "").split("-")[0] == str(c.first_page))
+        ):
+            out[i] = Resolution("resolved", pmid=pmid, via="ecitmatch")
+        else:
+            out[i] = Resolution(
+                "ambiguous",
+                candidates=[pmid],
+                error=f"ECitMatch named PMID {pmid}, whose year/volume/page "
+                "differ from the citation",
+            )
+
+
+def _by_title(
+    client: PubMedClient, refs: dict[int, Any], out: list[Resolution], run: ResolutionRun
+) -> None:
+    found: dict[int, list[str]] = {}
+    for i, ref in refs.items():
+        try:
+            found[i] = client.esearch_title(ref.title)
+        except EvidenceError as exc:
+            out[i] = Resolution("failed", error=f"esearch: {_fail(exc)}")
+    try:
+        _fetch_records(client, [p for ids in found.values() for p in ids], run)
+    except EvidenceError as exc:
+        for i in found:
+            out[i] = Resolution("failed", error=f"efetch of title candidates: {_fail(exc)}")
+        return
+    for i, ids in found.items():
+        if not ids:
+            out[i] = Resolution("not_found", error="no PubMed title matches")
+            continue
+        want = normalise_title(refs[i].title)
+        exact = [
+            p for p in ids if p in run.records and normalise_title(run.records[p].title) == want
+        ]
+        if len(exact) == 1:
+            out[i] = Resolution("resolved", pmid=exact[0], via="title match")
+        elif len(exact) > 1:
+            out[i] = Resolution(
+                "ambiguous", candidates=exact, error=f"{len(exact)} PubMed records have this title"
+            )
+        else:
+            out[i] = Resolution(
+                "ambiguous", candidates=ids, error="PubMed's title search found only weak matches"
+            )
