@@ -39,7 +39,16 @@ def _root(
 
 
 # Each module adds its commands to `app`; the import order sets the order in --help.
-from ldn_evidence.cli import claims, db_cmds, demo, export, fetch, load, studies  # noqa: E402, F401
+from ldn_evidence.cli import (  # noqa: E402, F401
+    claims,
+    db_cmds,
+    demo,
+    export,
+    fetch,
+    import_xml,
+    load,
+    studies,
+)
 
 
 def main() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +15,7 @@ from ldn_evidence.errors import InputError
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Any]:
+def progress(total: int, label: str) -> Iterator[Any]:
     """A progress bar on a terminal (stderr); silent otherwise."""
     if not sys.stderr.isatty() or total <= 0:
         yield lambda n: None
@@ -63,7 +62,7 @@ def fetch(
             status("nothing to fetch: every cited PMID is stored")
     client = PubMedClient.from_env(**http_settings())
     try:
-        with _progress(len(wanted), "fetching") as advance:
+        with progress(len(wanted), "fetching") as advance:
             summary = do_fetch(
                 units=lambda: session_scope(engine),
                 client=client,
@@ -79,37 +78,3 @@ def fetch(
         typer.echo(summary.line())
         if summary.not_found:
             typer.echo("not found in PubMed: " + ", ".join(summary.not_found))
-
-
-@app.command("import-xml")
-def import_xml(
-    ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="PubMed XML files (.xml or .xml.gz).")],
-    as_json: JsonOption = False,
-) -> None:
-    """Import PubMed XML (efetch output, baseline or update files), applying DeleteCitation.
-
-    Streams files of any size; one transaction per chunk; re-running skips unchanged records.
-    """
-    import time
-
-    from ldn_evidence.db import session_scope
-    from ldn_evidence.services.importing import import_file
-
-    engine = state(ctx).engine()
-    results = []
-    for path in files:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-    for path in files:
-        started = time.monotonic()
-        with _progress(0, str(path)) as advance:
-            summary = import_file(
-                units=lambda: session_scope(engine), path=path, on_records=advance
-            )
-        elapsed = max(time.monotonic() - started, 1e-6)
-        results.append({**summary.as_dict(), "seconds": round(elapsed, 3)})
-        if not as_json:
-            status(f"{summary.line()} — {summary.records / elapsed:,.0f} records/s")
-    if as_json:
-        print_json(results)
