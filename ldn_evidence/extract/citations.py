@@ -65,7 +65,7 @@ def _nlm(text: str) -> ParsedCitation | None:
         journal = _clean(before[journal_start:])
         if not journal or not journal[0].isupper() or len(journal.split()) > _MAX_JOURNAL_WORDS:
             continue
-        author, title = _authors_and_title(before[:journal_start])
+        author, title = authors_and_title(before[:journal_start])
         citation = JournalCitation(
             journal=journal,
             year=int(anchor["year"]),
@@ -86,7 +86,8 @@ def _full_last_page(first: str | None, last: str | None) -> str | None:
     return last
 
 
-def _authors_and_title(text: str) -> tuple[str | None, str | None]:
+def authors_and_title(text: str) -> tuple[str | None, str | None]:
+    """("Younger J", "Title") from "Younger J, Mackey S. Title."; author None without a list."""
     parts = [p for p in _SENTENCE_BREAK.split(text.strip()) if p.strip()]
     if not parts:
         return None, None

@@ -7,8 +7,9 @@ such as "trial", "pilot study", "randomized", or an intervention and a condition
 has a title and no URL), "web" (a URL, perhaps with a page title). An entry with none of
 these (a stray line of prose) is not a reference.
 
-Title: the journal citation's title; else the entry's text with its number, URLs, IDs and
-"Abstract available at :" phrases removed, when that reads as a title (3–80 words, starts
+Title: the journal citation's title; else the entry's text with its number, URLs, IDs,
+"Abstract available at :" phrases and a leading author list ("Smith J, Doe A.") removed,
+when that reads as a title (3–80 words, starts
 with a capital, not prose addressed to the reader, not navigation or a call to action).
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ldn_evidence.extract.citations import parse_citation
+from ldn_evidence.extract.citations import authors_and_title, parse_citation
 from ldn_evidence.extract.identifiers import first_doi, first_pmcid, first_pmid, id_spans
 from ldn_evidence.extract.model import ExtractedReference, Link
 from ldn_evidence.extract.rules import is_call_to_action, is_legal, is_navigation
@@ -39,7 +40,9 @@ _STUDY_WORDS = re.compile(
     r"|effects?\s+of|treatment\s+of|versus|evaluation|assessment)\b",
     re.IGNORECASE,
 )
+_AUTHORS_ONLY = re.compile(r"\bet\.?\s+al\b", re.IGNORECASE)
 _MIN_TITLE_WORDS, _MAX_TITLE_WORDS = 3, 80
+_MAX_AUTHOR_ONLY_WORDS = 5
 
 
 def reads_as_title(text: str) -> bool:
@@ -53,6 +56,8 @@ def reads_as_title(text: str) -> bool:
         return False
     if _PROSE.search(text) or URL_RE.search(text):
         return False
+    if _AUTHORS_ONLY.search(text) and len(words) <= _MAX_AUTHOR_ONLY_WORDS:
+        return False  # "Younger et al."
     return not (is_navigation(text) or is_call_to_action(text) or is_legal(text))
 
 
@@ -76,6 +81,9 @@ def _strip_ids_and_urls(text: str) -> str:
 def title_of(text: str) -> str | None:
     """The title an entry (or a link's text) gives, when it reads as one."""
     candidate = _strip_ids_and_urls(text)
+    author, rest = authors_and_title(candidate)
+    if author and rest:
+        candidate = rest
     candidate = re.sub(r"(?:\s*[.,;:|\-–—]+\s*)+$", "", candidate)
     candidate = candidate.strip(" \"'“”()[]")
     return candidate if reads_as_title(candidate) else None

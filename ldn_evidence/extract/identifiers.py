@@ -62,13 +62,22 @@ def clean_doi(raw: str) -> str | None:
     return doi if suffix else None
 
 
+_DOI_LABEL = re.compile(r"\b(?:doi|DOI)\s*:?\s*$")
+
+
 def find_dois(text: str) -> list[Found]:
+    """DOIs; a span covers a "doi:" label before it and stops before trailing punctuation."""
     found = []
     for pattern in (DOI_RE, DOI_PERCENT_RE):
         for match in pattern.finditer(text):
             doi = clean_doi(match["doi"])
             if doi:
-                found.append(Found(doi, match.start(), match.start() + len(match["doi"])))
+                start = match.start()
+                label = _DOI_LABEL.search(text, max(0, start - 8), start)
+                if label:
+                    start = label.start()
+                end = match.start() + len(trim_url(match["doi"]))
+                found.append(Found(doi, start, end))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -9,9 +9,9 @@ other furniture — decided by heading lines (see `rules.SECTION_HEADINGS`).
   on its own, without closing punctuation).
 - A comments section ("Leave a Reply", "3 Comments") runs to the end of the page: what
   follows is comments, the comment form and the site footer.
-- A page without a references heading: its last run of numbered lines ("1. …", "[1] …",
-  "(1) …", "¹ …") of which at least half read as references (`is_citation_like`) is a
-  references section.
+- A page without a references heading: its last list of numbered lines ("1. …", "[1] …",
+  "(1) …", "¹ …"; a list ends where the numbering does not go on by one) of which at
+  least half read as references (`is_citation_like`) is a references section.
 """
 
 from __future__ import annotations
@@ -113,14 +113,18 @@ def page_lines(text: str) -> list[Line]:
 def _mark_trailing_numbered_list(lines: list[Line]) -> None:
     """The last run of numbered body lines, when most read as references, is references."""
     runs: list[list[int]] = []
+    last_number = 0
     for index, line in enumerate(lines):
         if line.kind != BODY:
             continue
-        if enumerator(line.text):
-            if runs and runs[-1][-1] == index - 1:
+        number = enumerator(line.text)
+        if number:
+            value = int(number[0]) if number[0].isdigit() else 0
+            if runs and runs[-1][-1] == index - 1 and value == last_number + 1:
                 runs[-1].append(index)
             else:
-                runs.append([index])
+                runs.append([index])  # numbering restarts: a new list
+            last_number = value
         elif (
             runs
             and runs[-1][-1] == index - 1

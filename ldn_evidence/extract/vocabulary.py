@@ -98,6 +98,9 @@ OUTCOMES: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
         ("quality of life", (r"\bquality\s+of\s+life\b", r"(?-i:\bQoL\b)")),
         ("disease activity", (r"\bdisease\s+activity\b", r"\bremission\b", r"\brelapses?\b")),
         ("migraine days", (r"\bmigraine\s+days\b",)),
+        ("migraine frequency", (r"\bmigraine\s+(?:frequency|attacks)\b",)),
+        ("stiffness", (r"\bstiffness\b",)),
+        ("physical function", (r"\bphysical\s+function(?:ing)?\b", r"\bmobility\b")),
         ("inflammation", (r"\binflammation\b",)),
     ),
     (  # general
@@ -130,7 +133,7 @@ POPULATIONS: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
     (  # generic
         ("patients", (r"\bpatients?\b",)),
         ("participants", (r"\bparticipants?\b", r"\bsubjects\b", r"\bvolunteers\b")),
-        ("people", (r"\bpeople\b", r"\bindividuals\b")),
+        ("people", (r"\bpeople\b", r"\bindividuals\b", r"\busers\b")),
     ),
 )
 
