@@ -1,0 +1,224 @@
+"""PubMed XML → records, streaming and safe.
+
+`iter_articles` reads efetch replies and baseline/update files (`.xml` or `.xml.gz`,
+gzip recognised by its magic bytes) with lxml's `iterparse`, one record element at a
+time, and clears every record once it is extracted, so memory stays flat whatever the
+file size. The parser never loads or fetches a DTD, never expands entities (an
+entity-bomb is refused by libxml2's amplification guard, an external entity stays an
+unexpanded reference) and never processes XInclude.
+
+Every fault (malformed or truncated XML, bad gzip data, a root that is not PubMed: an
+HTML page, an `<eFetchResult><ERROR>` reply, JSON …) raises one `ParseError` naming the
+source and, when known, the line and column. Records before the fault are yielded first.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from lxml import etree
+
+from ldn_evidence.errors import NotFoundError, ParseError
+from ldn_evidence.pubmed import _fields
+from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation
+
+__all__ = ["iter_articles", "parse_articles"]
+
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
+Record = ArticleRecord | DeletedCitation
+
+_ARTICLE = "PubmedArticle"
+_BOOK = "PubmedBookArticle"
+_DELETE = "DeleteCitation"
+_RECORD_TAGS = (_ARTICLE, _BOOK, _DELETE)
+_ROOT_TAGS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet", _ARTICLE, _BOOK})
+_GZIP_MAGIC = b"\x1f\x8b"
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def iter_articles(source: Source, *, name: str | None = None) -> Iterator[Record]:
+    """Yield an ArticleRecord per `PubmedArticle` / `PubmedBookArticle` and a
+    DeletedCitation per `DeleteCitation`, in document order.
+
+    `source` is a path (str or PathLike; plain or gzip-compressed XML), a binary file
+    object, or bytes. `name` is how errors refer to the source (default: the path,
+    the file object's name, or "<bytes>").
+    """
+    stream, label, owned = _open(source, name)
+    try:
+        yield from _stream_records(stream, label)
+    finally:
+        if owned:
+            stream.close()
+
+
+def parse_articles(data: bytes, *, name: str | None = None) -> list[ArticleRecord]:
+    """All articles and books of an in-memory reply (e.g. an efetch body).
+
+    DeleteCitation blocks (update files only) are not articles and are left out; use
+    `iter_articles` to see them.
+    """
+    return [r for r in iter_articles(data, name=name) if isinstance(r, ArticleRecord)]
+
+
+class _Prefixed(io.RawIOBase):
+    """A read-only stream: `head` (bytes already read to sniff the format), then `rest`."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        head = self._head
+        if head:
+            if size < 0 or size >= len(head):
+                self._head = b""
+                more = self._rest.read(-1 if size < 0 else size - len(head))
+                return head + (more or b"")
+            self._head = head[size:]
+            return head[:size]
+        return self._rest.read(size) or b""
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def _open(source: Source, name: str | None) -> tuple[IO[bytes], str, bool]:
+    """(binary stream of XML, label for errors, whether we own and must close it)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        label = name or "<bytes>"
+        if data[:2] == _GZIP_MAGIC:
+            return gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb"), label, True
+        return io.BytesIO(data), label, True
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        label = name or str(path)
+        try:
+            raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by iter_articles
+        except FileNotFoundError:
+            raise NotFoundError(f"{label}: no such file") from None
+        except OSError as exc:
+            raise ParseError(f"cannot read: {exc.strerror or exc}", source=label) from exc
+        head = raw.read(2)
+        raw.seek(0)
+        if head == _GZIP_MAGIC:
+            return gzip.GzipFile(fileobj=raw, mode="rb"), label, True
+        return raw, label, True
+    if hasattr(source, "read"):
+        label = name or _stream_name(source)
+        head = source.read(2)
+        if isinstance(head, str):
+            raise TypeError("iter_articles needs a binary file object, not a text one")
+        stream: IO[bytes] = _Prefixed(head or b"", source)  # type: ignore[assignment]
+        if head == _GZIP_MAGIC:
+            stream = gzip.GzipFile(fileobj=stream, mode="rb")
+        return stream, label, False
+    raise TypeError(f"iter_articles: unsupported source type {type(source).__name__}")
+
+
+def _stream_name(stream: object) -> str:
+    n = getattr(stream, "name", None)
+    return n if isinstance(n, str) else "<stream>"
+
+
+def _stream_records(stream: IO[bytes], label: str) -> Iterator[Record]:
+    events = etree.iterparse(stream, events=("end",), tag=_RECORD_TAGS, **_SAFE)
+    root_checked = False
+    tostring = etree.tostring
+    article, book = _fields.article, _fields.book
+    try:
+        for _event, elem in events:
+            if not root_checked:
+                _check_root(_root_of(elem), label)
+                root_checked = True
+            tag = elem.tag
+            try:
+                if tag == _ARTICLE:
+                    rec: Record = article(elem, tostring(elem, encoding="utf-8", with_tail=False))
+                elif tag == _BOOK:
+                    rec = book(elem, tostring(elem, encoding="utf-8", with_tail=False))
+                else:
+                    rec = _fields.deleted(elem)
+            except _fields.MissingPMIDError as exc:
+                raise ParseError(str(exc), source=label, line=elem.sourceline) from None
+            # Free what has been read: this record and everything before it.
+            elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            if parent is not None:
+                while elem.getprevious() is not None:
+                    del parent[0]
+            yield rec
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, events, label) from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise ParseError(f"damaged gzip data: {exc}", source=label) from None
+    if not root_checked:
+        root = events.root
+        if root is None:  # pragma: no cover - libxml2 reports an empty document itself
+            raise ParseError("no XML element found", source=label)
+        _check_root(root, label)
+
+
+def _root_of(elem: etree._Element) -> etree._Element:
+    while True:
+        parent = elem.getparent()
+        if parent is None:
+            return elem
+        elem = parent
+
+
+def _check_root(root: etree._Element, label: str) -> None:
+    tag = root.tag
+    if isinstance(tag, str) and tag in _ROOT_TAGS:
+        return
+    shown = tag if isinstance(tag, str) else repr(tag)
+    detail = ""
+    for err in root.iter("ERROR", "Error", "error"):
+        detail = _fields.text(err)
+        if detail:
+            detail = f" (the reply says: {detail[:200]})"
+            break
+    raise ParseError(
+        f"not PubMed XML: root element <{shown}>, expected <PubmedArticleSet>{detail}",
+        source=label,
+        line=root.sourceline,
+    )
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, events: etree.iterparse, label: str) -> ParseError:
+    """The parser's own first fatal error when it has one (lxml's message can be generic)."""
+    message, line, column = exc.msg or "not well-formed XML", None, None
+    if exc.position and exc.position[0] > 0:
+        line, column = exc.position
+    log = events.error_log
+    fatal = log.filter_from_fatals() or log.filter_from_errors()
+    if len(fatal):
+        last = fatal[0]
+        message = last.message
+        line, column = (last.line or None), (last.column if last.line else None)
+    message = message.strip()
+    if line is not None:
+        suffix = f", line {line}, column {column}"
+        if message.endswith(suffix):
+            message = message[: -len(suffix)]
+    return ParseError(f"malformed XML: {message}", source=label, line=line, column=column)
