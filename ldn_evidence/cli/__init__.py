@@ -43,10 +43,12 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     claims,
     db_cmds,
     demo,
+    documents,
     export,
     fetch,
     import_xml,
     load,
+    review,
     studies,
 )
 
