@@ -41,7 +41,10 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-
 _AS_CP1252 = {"latin1", "latin-1", "iso-8859-1", "iso8859-1", "us-ascii", "ascii", "l1"}
 _UTF16_NAMES = {"utf-16", "utf-16le", "utf-16be", "utf16"}
 
-_BAD_RATIO = 0.10  # share of control/replacement characters above which input is binary
+# Binary: more control / replacement characters than this share of the text (and at least
+# _BAD_MIN of them, so a short text with one bad byte is still text).
+_BAD_RATIO = 0.10
+_BAD_MIN = 8
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 
 
@@ -74,7 +77,7 @@ def _check_text(text: str) -> None:
     sample = text[:65536]
     bad = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in _ALLOWED_CONTROLS))
     bad += sample.count("\x7f")
-    if bad / len(sample) > _BAD_RATIO:
+    if bad > max(_BAD_MIN, _BAD_RATIO * len(sample)):
         raise InputError("binary data (mostly non-text bytes), not a text or HTML page")
 
 

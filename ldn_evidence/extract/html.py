@@ -1,23 +1,22 @@
 """HTML → PageText with lxml.html: no network, comments and processing instructions removed,
 page furniture dropped (see `cleaning`), text built by `textbuild.TextBuilder`.
 
-libxml2 gives up on documents nested deeper than its limit (2048 with `huge_tree`); then,
-and whenever lxml cannot parse at all, the standard library's tolerant, streaming
-`html.parser` feeds the same builder, so hostile markup degrades instead of losing text.
+libxml2 stops building a tree nested deeper than its limit (2048 with `huge_tree`); then,
+and whenever the tree cannot be built at all, the same parser runs in streaming mode (a
+parser target: events, no tree, no depth limit) into the same builder, so hostile markup
+degrades instead of losing text.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from html.parser import HTMLParser as _StdlibHTMLParser
 
 import lxml.html
 from lxml import etree
 
 from ldn_evidence.extract.cleaning import drop_by_tag, is_furniture_by_attrs, is_hidden
 from ldn_evidence.extract.model import PageText
-from ldn_evidence.extract.textbuild import VOID_TAGS, TextBuilder
+from ldn_evidence.extract.textbuild import TextBuilder
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _MAX_TITLE = 500
@@ -99,69 +98,71 @@ def _parse_lxml(markup: str) -> PageText | None:
     return PageText(title=choose_title(title, builder.first_h1), text=text, links=links)
 
 
-class _FallbackParser(_StdlibHTMLParser):
-    """Streaming fallback: the same drop rules, decided from tags and attributes only."""
+class _StreamTarget:
+    """Streaming fallback (an lxml parser target: no tree, no depth limit). The same drop
+    rules, decided from tags and attributes only."""
 
     def __init__(self, builder: TextBuilder) -> None:
-        super().__init__(convert_charrefs=True)
         self.builder = builder
         self.stack: list[str] = []
-        self.open_counts: Counter[str] = Counter()
+        self.article_depth = 0  # open <article> / <main> elements
+        self.title_depth = 0
         self.drop_at: int | None = None
         self.title_parts: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        if tag in VOID_TAGS:
-            if self.drop_at is None and not is_hidden(attributes):
-                self.builder.start(tag, attributes)
-            return
+    def start(self, tag: str, attrib) -> None:
+        tag = tag.lower() if isinstance(tag, str) else ""
         self.stack.append(tag)
-        self.open_counts[tag] += 1
+        if tag in ("article", "main"):
+            self.article_depth += 1
+        elif tag == "title":
+            self.title_depth += 1
         if self.drop_at is not None:
             return
-        inside_article = bool(self.open_counts["article"] or self.open_counts["main"])
-        if (
-            drop_by_tag(tag, inside_article=inside_article)
-            or is_hidden(attributes)
-            or is_furniture_by_attrs(tag, attributes)
+        attributes = dict(attrib) if attrib else {}
+        if drop_by_tag(tag, inside_article=self.article_depth > 0) or (
+            attributes and (is_hidden(attributes) or is_furniture_by_attrs(tag, attributes))
         ):
             self.drop_at = len(self.stack) - 1
             return
         self.builder.start(tag, attributes)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID_TAGS:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.open_counts[tag]:
+    def end(self, tag: str) -> None:
+        if not self.stack:
             return
-        while self.stack:
-            closed = self.stack.pop()
-            self.open_counts[closed] -= 1
-            if self.drop_at is None:
-                self.builder.end(closed)
-            elif len(self.stack) == self.drop_at:
-                self.drop_at = None
-            if closed == tag:
-                break
+        closed = self.stack.pop()
+        if closed in ("article", "main"):
+            self.article_depth -= 1
+        elif closed == "title":
+            self.title_depth -= 1
+        if self.drop_at is None:
+            self.builder.end(closed)
+        elif len(self.stack) == self.drop_at:
+            self.drop_at = None
 
-    def handle_data(self, data: str) -> None:
-        if self.open_counts["title"]:
+    def data(self, data: str) -> None:
+        if self.title_depth:
             self.title_parts.append(data)
         if self.drop_at is None:
             self.builder.data(data)
 
+    def close(self) -> None:
+        return None
+
 
 def _parse_fallback(markup: str) -> PageText:
     builder = TextBuilder()
-    parser = _FallbackParser(builder)
-    parser.feed(markup)
-    parser.close()
+    target = _StreamTarget(builder)
+    parser = etree.HTMLParser(
+        target=target, no_network=True, remove_comments=True, remove_pis=True, huge_tree=True
+    )
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        pass  # keep whatever text was read before the parser gave up
     text, links = builder.result()
-    title = choose_title("".join(parser.title_parts), builder.first_h1)
+    title = choose_title("".join(target.title_parts), builder.first_h1)
     return PageText(title=title, text=text, links=links)
 
 

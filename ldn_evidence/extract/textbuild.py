@@ -162,14 +162,11 @@ class TextBuilder:
             if text:
                 self._break(_SPACE)
             return
-        if text[0].isspace():
-            self._break(_SPACE)
-        for index, word in enumerate(words):
-            if index:
-                self._break(_SPACE)
-            self._emit(word)
-        if text[-1].isspace():
-            self._break(_SPACE)
+        if text[0].isspace() and self._pending < _SPACE:
+            self._pending = _SPACE
+        self._emit(" ".join(words))
+        if text[-1].isspace() and self._pending < _SPACE:
+            self._pending = _SPACE
 
     # -- output ---------------------------------------------------------------------------
     def result(self) -> tuple[str, list[Link]]:
@@ -186,9 +183,10 @@ class TextBuilder:
             self._parts.append(separator)
             self._length += len(separator)
         self._pending = _NONE
-        for link in self._open_links:
-            if link[1] is None:
-                link[1] = self._length
+        if self._open_links:
+            for link in self._open_links:
+                if link[1] is None:
+                    link[1] = self._length
         self._parts.append(chunk)
         self._length += len(chunk)
 
