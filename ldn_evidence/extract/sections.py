@@ -67,8 +67,14 @@ def _is_generic_heading(text: str, alone: bool) -> bool:
 
 
 def _is_caps_heading(text: str) -> bool:
+    """ "DISCLAIMER", "ABOUT US": capitals only, no digits (so not "PMID: 1")."""
     letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 4 and len(text.split()) <= 5 and all(ch.isupper() for ch in letters)
+    return (
+        len(letters) >= 4
+        and len(text.split()) <= 5
+        and not any(ch.isdigit() for ch in text)
+        and all(ch.isupper() for ch in letters)
+    )
 
 
 def _raw_lines(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,140 @@
+"""extract_claims: which sentences are claims, their kind, fields and markers."""
+
+from __future__ import annotations
+
+import pytest
+
+from ldn_evidence.extract import extract_claims, page_to_text
+from ldn_evidence.extract.claim_rules import classify
+from tests.extract.conftest import load_page
+
+
+def claims_of(text: str, kind: str = "text"):
+    return extract_claims(page_to_text(text.encode(), kind=kind))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("In one trial, 60% of patients reported a reduction in symptoms.", "figure"),
+        ("LDN reduced pain by nearly 30% in women.", "figure"),
+        ("LDN boosted endorphin levels threefold.", "figure"),
+        ("Pain scores fell significantly with LDN (p < 0.05).", "figure"),
+        ("Naltrexone appears to work via priming the immune system.", "mechanism"),
+        ("It is believed to block TLR4 receptors on microglia.", "mechanism"),
+        ("Low dose naltrexone improved sleep in the study.", "effect"),
+        ("One study showed a marked increase in beta-endorphin levels.", "effect"),
+        ("No serious side effects were reported during the study.", "safety"),
+        ("LDN was well tolerated by participants.", "safety"),
+    ],
+)
+def test_claim_kinds(sentence, kind):
+    assert classify(sentence)[0] == kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Skip to main content",
+        "Leave a Reply",
+        "Does LDN work for fibromyalgia?",
+        "Remember to check back soon to find out more about low dose naltrexone (LDN)!",
+        "Be sure to check out Part 1 of our series on LDN, which reduced pain in 60% of readers.",
+        "You should consult your physician before starting LDN.",
+        "These statements have not been evaluated by the Food and Drug Administration.",
+        "Call 813-551-1165 or write to contact@example.com.",
+        "1209 Tech Blvd.",
+        "Save 20% on your first order!",
+        "http://www.ncbi.nlm.nih.gov/pubmed/23359310",
+        "While these particular studies were small, it does indeed show that there is promise "
+        "in low dose naltrexone and that it does appear to have a beneficial effect.",
+        "More research is needed before LDN can be recommended.",
+        "Our pharmacy has compounded LDN since 2005.",
+    ],
+)
+def test_not_claims(sentence):
+    assert classify(sentence)[0] is None
+
+
+def test_heading_is_not_a_claim_unless_it_states_a_figure():
+    assert classify("LDN reduces fibromyalgia pain", own_line=True)[0] is None
+    assert classify("LDN reduces pain by 30%", own_line=True)[0] == "figure"
+
+
+def test_fields_from_sentence_paragraph_and_page():
+    claims = claims_of(
+        "Low dose naltrexone and fibromyalgia\n\n"
+        "Patients take 4.5 mg at bedtime. It reduced pain by 30% in women.\n\n"
+        "Participants also reported improved mood."
+    )
+    first, second = claims
+    assert first.text == "It reduced pain by 30% in women."
+    assert (first.intervention, first.dose, first.condition) == (
+        "low-dose naltrexone",
+        "4.5 mg",
+        "fibromyalgia",
+    )
+    assert (first.outcome, first.population, first.figure.value) == ("pain", "women", 30)
+    assert second.kind == "effect" and second.dose is None
+    assert (second.intervention, second.outcome, second.population) == (
+        "low-dose naltrexone",
+        "mood",
+        "participants",
+    )
+
+
+def test_intervention_names_are_normalised():
+    for name in ("LDN", "low dose naltrexone", "Low-dose naltrexone", "low-dose  naltrexone"):
+        (claim,) = claims_of(f"{name} reduced pain by 20% in a trial.")
+        assert claim.intervention == "low-dose naltrexone", name
+
+
+def test_plain_naltrexone_stays_naltrexone_at_full_dose():
+    (claim,) = claims_of("Naltrexone 50 mg reduced drinking days by 25% in a trial.")
+    assert claim.intervention == "naltrexone" and claim.dose == "50 mg"
+    (claim,) = claims_of("Naltrexone 3 mg reduced pain by 25% in a trial.")
+    assert claim.intervention == "low-dose naltrexone"
+
+
+def test_markers_footnotes_superscripts_parentheses_links_and_ids():
+    claims = extract_claims(load_page("footnotes.html"))
+    numbers = [[m.number for m in c.markers if m.kind == "footnote"] for c in claims]
+    assert numbers == [[1], [2], [], [3], []]
+    links = [[m.href for m in c.markers if m.kind == "link"] for c in claims]
+    assert links[0] == ["#ref-1"]
+    assert links[2] == ["https://www.ncbi.nlm.nih.gov/pmc/articles/PMC3962576/"]
+    (claim,) = claims_of("LDN helped 88% of patients (PMID: 17222320).")
+    assert [(m.kind, m.text) for m in claim.markers] == [("id", "PMID: 17222320")]
+
+
+def test_bracket_ranges_and_enumerations():
+    (claim,) = claims_of("LDN reduced pain by 30% in two trials [1-3].")
+    assert [m.number for m in claim.markers] == [1, 2, 3]
+    (claim,) = claims_of("In the trial LDN (1) reduced pain by 30% and (2) improved sleep.")
+    assert claim.markers == []
+
+
+def test_fixture_pages_claims():
+    page = load_page("footnotes.html")
+    claims = extract_claims(page)
+    assert [c.kind for c in claims] == ["figure", "figure", "mechanism", "figure", "safety"]
+    assert claims[1].figure.qualifier == "over" and claims[1].population == "women"
+    assert claims[4].dose == "4.5 mg"
+    for claim in claims:
+        assert page.text[claim.start : claim.end] == claim.text
+    assert [c.position for c in claims] == list(range(len(claims)))
+
+
+def test_hostile_page_claims_only_visible_text():
+    claims = extract_claims(load_page("hostile.html"))
+    assert [c.figure.value for c in claims] == [25, 40]
+
+
+def test_sentences_in_references_and_disclaimer_are_not_claims():
+    claims = claims_of(
+        "LDN reduced pain by 30% in a trial.\n\nReferences\n\n"
+        "Fibromyalgia symptoms are reduced by low-dose naltrexone: a pilot study.\n\n"
+        "DISCLAIMER\nLDN reduced pain by 50% in our customers.\n\n"
+        "Leave a Reply\n\nLDN cured 90% of my pain!"
+    )
+    assert [c.text for c in claims] == ["LDN reduced pain by 30% in a trial."]
