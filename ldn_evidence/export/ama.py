@@ -15,10 +15,14 @@ MAX_AUTHORS = 6
 
 
 class _Name(Protocol):
-    family: str | None
-    given: str | None
-    initials: str | None
-    literal: str | None
+    @property
+    def family(self) -> str | None: ...
+    @property
+    def given(self) -> str | None: ...
+    @property
+    def initials(self) -> str | None: ...
+    @property
+    def literal(self) -> str | None: ...
 
 
 def initials_of(given: str | None) -> str:

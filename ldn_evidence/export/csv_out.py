@@ -12,6 +12,7 @@ import csv
 import io
 
 from ldn_evidence.export.model import CitationEntry, ClaimEntry, Report
+from ldn_evidence.export.present import level_label
 
 COLUMNS = (
     "document_id",
@@ -75,7 +76,7 @@ def _source_cells(citation: CitationEntry) -> dict[str, object]:
             "journal": study.journal_iso or study.journal,
             "year": study.year,
             "citation": study.citation,
-            "level": study.evidence_level or "ungraded",
+            "level": level_label(study),
             "flags": "; ".join(study.flags),
             "record_version": study.record_version,
         }

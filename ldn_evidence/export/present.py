@@ -36,7 +36,12 @@ def verdict_tone(verdict: str) -> str:
 
 
 def level_label(study: StudyRecord) -> str:
-    return study.evidence_level or "ungraded"
+    """ "2 · Randomized controlled trial"; "ungraded" until the study is graded."""
+    if not study.evidence_level:
+        return "ungraded"
+    from ldn_evidence.verification.grading import level_label as graded_label
+
+    return graded_label(study.evidence_level)
 
 
 def when(value: str | None) -> str:

@@ -1,0 +1,55 @@
+"""JSON: the versioned nested shape, validated against the shipped JSON Schema."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from ldn_evidence.export import render
+from ldn_evidence.export.json_out import load_schema
+from ldn_evidence.export.model import Report
+from tests.export.hostile import HOSTILE_ABSTRACT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
+
+
+@pytest.fixture
+def validator() -> jsonschema.protocols.Validator:
+    schema = load_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def test_valid_against_schema(report: Report, validator) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(render(report, "json"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+
+
+def test_shape(report: Report, export_db: ExportDb) -> None:
+    data = json.loads(render(report, "json"))
+    assert data["schema"] == "ldn-evidence/1"
+    assert data["generated_at"] == "2026-02-01T09:30:00+00:00"
+    assert [c["text"] for c in data["claims_without_document"]] == [LOOSE_CLAIM]
+    hostile = next(d for d in data["documents"] if d["id"] == export_db.document_id)
+    claim = next(c for c in hostile["claims"] if c["text"] == SCRIPT_CLAIM)  # verbatim
+    study = claim["citations"][0]["study"]
+    assert study["retracted"] is True and "retracted" in study["flags"]
+    formula = next(c for c in hostile["claims"] if c["id"] == export_db.formula_claim_id)
+    trial = formula["citations"][0]["study"]
+    assert trial["abstract"] == HOSTILE_ABSTRACT
+    assert [a["family"] for a in trial["authors"][:3]] == ["Müller", "Ñúñez", "Wójcik"]
+    assert trial["authors"][-1]["literal"] == "LDN Study Group & Friends"
+    assert data["summary"]["retracted_sources"] == 1
+
+
+def test_schema_rejects_drift(report: Report, validator) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(render(report, "json"))
+    data["documents"][0]["claims"][0]["surprise"] = 1
+    data["schema"] = "ldn-evidence/2"
+    assert len(list(validator.iter_errors(data))) == 2
+
+
+def test_non_ascii_kept(report: Report) -> None:
+    assert "Ñúñez".encode() in render(report, "json")
