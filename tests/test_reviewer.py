@@ -544,3 +544,30 @@ def test_concurrent_reviewer_verdict_survives_a_stale_automatic_run(engine: Any)
             "J. Doe",
         )
         assert _events(s, row) == [("reviewer", "unchecked", "not_supported")]
+
+
+def test_cite_reuses_a_reference_citation_of_a_study_stored_later(session: Any) -> None:
+    """The page cited PMID X through a reference; X was stored without linking: citing X
+    again is the same citation, now linked to the study (no second citation)."""
+    from ldn_evidence.models import Claim, Reference, Study
+    from ldn_evidence.services.linking import cite
+    from ldn_evidence.services.reviewer import cite_claim
+
+    claim = Claim(text="LDN works.")
+    ref = Reference(raw="PMID 22222222", kind="pubmed", pmid="22222222", status="resolved")
+    session.add_all([claim, ref])
+    session.flush()
+    existing, _ = cite(session=session, claim=claim, reference=ref, origin="page")
+    study = Study(pmid="22222222", title="Stored later")
+    session.add(study)
+    session.flush()
+
+    def no_network() -> Any:
+        raise AssertionError("no look-up needed")
+
+    citation = cite_claim(
+        session=session, claim_id=claim.id, identifier="22222222", client_factory=no_network
+    )
+    assert citation.id == existing.id and citation.origin == "page"
+    assert citation.study_id == study.id and ref.study_id == study.id
+    assert len(claim.citations) == 1

@@ -269,15 +269,26 @@ def cite_claim(
     else:
         pmid, doi = None, value
         study = _study_by_doi(session, value)
-    reference = None
-    if study is None:
+    reference: Reference | None = None
+    if study is not None:
+        # The claim may already cite this study through a reference not yet linked to it
+        # (the study was stored later): that is the same citation, not a second one.
+        reference = next(
+            (
+                c.reference
+                for c in claim.citations
+                if c.study_id is None and c.reference is not None and c.reference.pmid == study.pmid
+            ),
+            None,
+        )
+    else:
         reference = _reference(session, claim, kind, pmid, doi)
         if reference.pmid is None:
             _resolve_doi(reference, client_factory)
         if reference.pmid is not None:
             study = _study_by_pmid(session, reference.pmid)
-            if study is not None and reference.study_id != study.id:
-                reference.study = study
+    if reference is not None and study is not None and reference.study_id != study.id:
+        reference.study = study
     citation, _ = cite(
         session=session, claim=claim, reference=reference, study=study, origin="reviewer"
     )
