@@ -107,7 +107,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "fold",
         re.compile(
             rf"{_QUAL}(?P<a>(?<![\d.])\d+(?:[.·]\d+)?|\b(?:{_WORD_FOLD}))"
-            r"(?:\s*-?\s*fold\b|\s*(?:times|×)\s*(?=higher|greater|more|increase|lower|as))",
+            r"(?:\s*-?\s*fold\b|\s*(?:times|×)(?=\s*(?:higher|greater|more|increase|lower|as)))",
             re.IGNORECASE,
         ),
     ),

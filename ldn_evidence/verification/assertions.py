@@ -82,7 +82,7 @@ def check_assertion(
     support = [s for s in statements if s.kind == want]
     against = [s for s in statements if s.kind != want]
     vs = claim_versus_placebo(claim.versus_placebo, claim.text)
-    what = f"{outcome} {'improved' if want == 'better' else 'got worse'}"
+    what = f"{outcome} {_moved(outcome, want)}"
     if against and (not support or (vs and any(s.versus_placebo for s in against))):
         no_effect = any(s.kind == NO_EFFECT for s in against)
         why = "no effect / no difference from placebo" if no_effect else "the opposite"
@@ -102,6 +102,13 @@ def check_assertion(
     return VerificationResult(
         NOT_IN_ABSTRACT, [], None, f"the abstract reports no finding on {outcome}"
     )
+
+
+def _moved(outcome: str, want: str) -> str:
+    """ "improved" / "got worse"; "rose" / "fell" for a level that is not a symptom."""
+    if outcome == "beta-endorphin":
+        return "rose" if want == "better" else "fell"
+    return "improved" if want == "better" else "got worse"
 
 
 def _dedupe(sentences) -> list[str]:

@@ -25,6 +25,7 @@ SAFETY_SUPPORT / SAFETY_AGAINST — tolerability statements for "no serious side
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ldn_evidence.verification.outcomes import HIGHER_IS_BETTER, LOWER_IS_BETTER, polarity
 
@@ -116,10 +117,11 @@ _CLAIM_SAFETY = re.compile(
 )
 
 
-def directions_in(text: str) -> list[tuple[int, str]]:
-    """(offset, direction) for every direction word in `text`, in order."""
+@lru_cache(maxsize=4096)
+def directions_in(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, direction) for every direction word in `text`, in order (cached)."""
     found = [(m.start(), d) for d, rx in _DIRECTION_RES for m in rx.finditer(text or "")]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def direction_near(text: str, position: int, window: int = 60) -> str | None:

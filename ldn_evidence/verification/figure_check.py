@@ -46,6 +46,8 @@ from ldn_evidence.verification.results import (
 )
 from ldn_evidence.verification.statements import BETTER, NO_EFFECT, WORSE, outcome_statements
 
+RANGE_OVERLAP = "the abstract gives a range and the claim picks one value within it"
+
 
 @dataclass(slots=True)
 class _Assessment:
@@ -68,7 +70,7 @@ def _place(interval: Interval, fig: AbstractFigure, unit: str) -> tuple[bool, fl
         if interval.includes(Interval(lo, hi)):
             return True, 0.0, None
         if interval.overlaps(lo, hi):
-            return True, 0.0, f"the abstract gives a range ({fig.text}) the claim's figure sits in"
+            return True, 0.0, RANGE_OVERLAP
         return False, min(interval.distance(lo), interval.distance(hi)), None
     if fig.qualifier in ("over", "at least", "up to", "less than") and unit != "count":
         if interval.includes(fig.interval):
@@ -163,7 +165,7 @@ def check_figure(
 
     if good:
         a = good[0]
-        where = f"{_describe(a.fig)} lies within {claimed}"
+        where = _where(a, claimed)
         sents = [a.fig.sentence]
         if ne_vs_placebo and vs is True:
             return _result(CONTRADICTED, _sentences(sents, [s.sentence for s in ne_vs_placebo]),
@@ -178,7 +180,7 @@ def check_figure(
         return _result(SUPPORTED, sents, a.fig, where)
     if partial and not (vs is True and ne_vs_placebo):
         a = partial[0]
-        reason = f"{_describe(a.fig)} lies within {claimed}, but " + "; ".join(a.issues)
+        reason = _partial_reason(a, claimed)
         return _result(PARTIALLY_SUPPORTED, [a.fig.sentence], a.fig, _pop(reason, population_note))
     if opposite or opposite_st or no_effect:
         sents = _sentences([a.fig.sentence for a in opposite], [s.sentence for s in no_effect],
@@ -189,7 +191,7 @@ def check_figure(
                        f"the abstract reports {why}{on}")  # fmt: skip
     if partial:
         a = partial[0]
-        reason = f"{_describe(a.fig)} lies within {claimed}, but " + "; ".join(a.issues)
+        reason = _partial_reason(a, claimed)
         return _result(PARTIALLY_SUPPORTED, [a.fig.sentence], a.fig, _pop(reason, population_note))
     if near:
         a = min(near, key=lambda x: x.distance)
@@ -213,6 +215,20 @@ def _not_in_abstract(figs: list[AbstractFigure], outcome: str | None, unit: str)
     if others:
         reason += f" (it has figures on: {', '.join(others)})"
     return VerificationResult(NOT_IN_ABSTRACT, [], None, reason)
+
+
+def _where(a: _Assessment, claimed: str) -> str:
+    if RANGE_OVERLAP in a.issues:
+        return f"the claim's {claimed} overlaps the abstract's range {_describe(a.fig)}"
+    return f"{_describe(a.fig)} lies within {claimed}"
+
+
+def _partial_reason(a: _Assessment, claimed: str) -> str:
+    issues = [i for i in a.issues if i != RANGE_OVERLAP]
+    where = _where(a, claimed)
+    if RANGE_OVERLAP in a.issues:
+        where += " (the claim picks one value of a reported range)"
+    return f"{where}, but " + "; ".join(issues) if issues else where
 
 
 def _pop(reason: str, note: str | None) -> str:

@@ -34,7 +34,8 @@ FRACTIONS = {
 
 _UNIT_WORDS = sorted((w for w in UNITS if w not in ("no", "a single")), key=len, reverse=True)
 _WORD = "(?:" + "|".join(list(TENS) + _UNIT_WORDS + list(SCALES)) + ")"
-WORD_NUMBER = rf"\b{_WORD}(?:(?:[\s-]+|\s+and\s+){_WORD})*\b"
+# At most five words ("one hundred and twenty-five"): bounded, so no runaway backtracking.
+WORD_NUMBER = rf"\b{_WORD}(?:(?:[\s-]+|\s+and\s+){_WORD}){{0,4}}\b"
 DIGIT_NUMBER = r"(?<![\d.,·])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|(?<![\d.·])\d+(?:[.·]\d+)?"
 NUMBER = rf"(?:{DIGIT_NUMBER}|{WORD_NUMBER})"
 

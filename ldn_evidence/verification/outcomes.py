@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 LOWER_IS_BETTER = "lower"
 HIGHER_IS_BETTER = "higher"
@@ -141,8 +142,10 @@ class OutcomeMention:
     text: str
 
 
-def find_outcomes(text: str) -> list[OutcomeMention]:
-    """Every outcome mention in `text`, in order; overlapping mentions keep the longest."""
+@lru_cache(maxsize=4096)
+def find_outcomes(text: str) -> tuple[OutcomeMention, ...]:
+    """Every outcome mention in `text`, in order; overlapping mentions keep the longest.
+    (Cached: sentences are scanned once however many figures they hold.)"""
     found: list[OutcomeMention] = []
     for name, pat in _PATTERNS:
         for m in pat.finditer(text or ""):
@@ -153,7 +156,7 @@ def find_outcomes(text: str) -> list[OutcomeMention]:
         if kept and o.start < kept[-1].end:
             continue
         kept.append(o)
-    return kept
+    return tuple(kept)
 
 
 def normalize_outcome(text: str | None) -> str | None:

@@ -4,6 +4,7 @@ Splits after ".", "!" or "?" followed by white space and a capital, digit, quote
 bracket, and at line breaks (structured abstracts arrive as "LABEL: text" lines).
 Does not split inside decimals ("28.8"), after abbreviations ("vs.", "et al.", "e.g.",
 "approx.", "Fig.", "No."), after single initials ("J. Doe"), or in "p < 0.05".
+A run-on stretch longer than `MAX_SENTENCE` characters is cut at white space.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ ABBREVIATIONS = frozenset(
         "q.d", "p.o", "i.v", "s.c",
     }
 )  # fmt: skip
+
+MAX_SENTENCE = 1500
+"""Longer runs without a sentence end (tables, lists, junk) are cut at white space, so the
+work done per sentence stays bounded."""
 
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u0391-\u03a9])|\n+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
@@ -58,6 +63,13 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:  # a run-on "sentence": cut at white space
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        _add(text, start, cut, spans)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end))
 
