@@ -45,6 +45,7 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     demo,
     documents,
     export,
+    extract,
     fetch,
     import_xml,
     load,

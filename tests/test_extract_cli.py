@@ -1,0 +1,189 @@
+"""`extract`: pages → claims, references, resolution through a local E-utilities server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import Cli, shared_path
+from tests.eutils_server import FakeEutils, Fault, make_article
+
+PAGES = Path(__file__).parent / "pages"
+T2013 = ("Low-dose naltrexone for the treatment of fibromyalgia: findings of a small, "
+         "randomized, double-blind, placebo-controlled, counterbalanced, crossover trial "
+         "assessing daily pain levels.")
+T2009 = "Fibromyalgia symptoms are reduced by low-dose naltrexone: a pilot study."
+
+
+@pytest.fixture
+def fake(httpserver, monkeypatch: pytest.MonkeyPatch) -> FakeEutils:  # type: ignore[no-untyped-def]
+    server = FakeEutils(httpserver)
+    for name, value in server.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LDN_EVIDENCE_HTTP_BACKOFF", "0.01")
+    monkeypatch.setenv("LDN_EVIDENCE_HTTP_RETRIES", "1")
+    return server
+
+
+def _seed_server(fake: FakeEutils) -> None:
+    fake.add_article("23359310", make_article("23359310", T2013, "Thirty-one women took part."))
+    fake.add_article("19453963", make_article("19453963", T2009, "Ten women took part."))
+    fake.add_title(T2009, ["19453963"])
+
+
+def _count(url: str, table: str) -> int:
+    from ldn_evidence.db import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(sa.text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
+    engine.dispose()
+    return n
+
+
+SEED_FRAGMENTS = [
+    "appears to work via “boosting” or “priming” the immune system",
+    "such as endorphins and enkephalins",
+    "marked increase in beta-endorphin blood levels",
+    "60% of patients reported a reduction in fibromyalgia symptoms",
+    "improved pain scored by nearly 30%",
+]
+
+
+def test_seed_page(cli: Cli, fake: FakeEutils, db_url: str) -> None:
+    page = shared_path("seed", "ldn-fibromyalgia-part2.txt")
+    _seed_server(fake)
+    result = cli("extract", str(page), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    texts = [c["text"] for c in data["claims"]]
+    for fragment in SEED_FRAGMENTS:
+        assert any(fragment in t for t in texts), fragment
+    assert not any("DISCLAIMER" in t or "813-551-1165" in t or "check back" in t
+                   for t in texts)
+    refs = data["references"]
+    assert len(refs) == 3
+    by_kind = {r["kind"]: r for r in refs}
+    assert by_kind["pubmed"]["pmid"] == "23359310"
+    assert by_kind["title"]["pmid"] == "19453963" and by_kind["title"]["status"] == "resolved"
+    assert by_kind["web"]["url"].startswith("http://www.lowdosenaltrexone.org")
+    assert _count(db_url, "studies") == 2
+    sixty = next(c for c in data["claims"] if "60%" in c["text"])
+    assert sixty["figure"]["value"] == 60 and not sixty["unsourced"]
+    shown = json.loads(cli("claims", "show", "4", "--json").stdout)
+    assert {c["origin"] for c in shown["citations"]} == {"page"}
+    # the same page again changes nothing, and asks nothing of PubMed
+    before = len(fake.requests)
+    again = cli("extract", str(page))
+    assert again.exit_code == 0 and "unchanged" in again.stdout
+    assert len(fake.requests) == before
+
+
+def test_footnoted_html_page(cli: Cli, fake: FakeEutils) -> None:
+    fake.add_article("1111111", make_article("1111111", "Oral magnesium for migraine "
+                                             "prevention: a randomized trial."))
+    fake.add_article("2222222", make_article("2222222", "Magnesium and migraine attacks in "
+                                             "adults.", doi="10.1000/mg.2"))
+    fake.add_doi("10.1000/mg.2", "2222222")
+    result = cli("extract", str(PAGES / "magnesium.html"), "--url",
+                 "https://pharmacy.example/magnesium", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["document"]["title"] == "Magnesium for migraine"
+    texts = " ".join(c["text"] for c in data["claims"])
+    assert "90% of readers" not in texts and "hacked" not in texts and "Home" not in texts
+    assert {r["pmid"] for r in data["references"]} >= {"1111111", "2222222"}
+    first = next(c for c in data["claims"] if "nearly half" in c["text"])
+    second = next(c for c in data["claims"] if "8 of 10" in c["text"])
+    assert [x["how"] for x in first["cites"]] == ["marker"]
+    assert len(second["cites"]) == 1 and second["cites"] != first["cites"]
+
+
+def test_no_references_flags_unsourced(cli: Cli, fake: FakeEutils) -> None:
+    result = cli("extract", str(PAGES / "no-references.txt"), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    claim = next(c for c in data["claims"] if "45%" in c["text"])
+    assert claim["unsourced"] is True
+    listed = json.loads(cli("claims", "list", "--json").stdout)
+    assert any(c["unsourced"] for c in listed)
+    assert not any("Ask our pharmacist" in c["text"] for c in listed)
+    assert fake.requests == []
+
+
+def test_dry_run_writes_nothing(cli: Cli, fake: FakeEutils, db_url: str) -> None:
+    page = shared_path("seed", "ldn-fibromyalgia-part2.txt")
+    _seed_server(fake)
+    result = cli("extract", str(page), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "nothing stored" in result.stdout
+    for table in ("source_documents", "claims", "references", "studies"):
+        assert _count(db_url, table) == 0
+
+
+def test_changed_page_is_a_new_version(cli: Cli, fake: FakeEutils, tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("Zinc shortened colds by 33% in adults.\n", encoding="utf-8")
+    first = json.loads(cli("extract", str(page), "--url", "https://x.example/zinc",
+                           "--json").stdout)
+    page.write_text("Zinc shortened colds by 40% in adults.\n", encoding="utf-8")
+    second = json.loads(cli("extract", str(page), "--url", "https://x.example/zinc",
+                            "--json").stdout)
+    assert first["status"] == "new" and second["status"] == "new version"
+    assert second["document"]["version"] == 2
+    assert second["document"]["id"] != first["document"]["id"]
+    assert len(json.loads(cli("claims", "list", "--json").stdout)) == 2  # old kept
+
+
+def test_network_failure_leaves_reference_unresolved(cli: Cli, fake: FakeEutils) -> None:
+    page = shared_path("seed", "ldn-fibromyalgia-part2.txt")
+    fake.inject(Fault.http(500, utility="esearch"), Fault.http(500, utility="esearch"))
+    result = cli("extract", str(page), "--no-fetch", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    title_ref = next(r for r in data["references"] if r["kind"] == "title")
+    assert title_ref["status"] == "failed" and "esearch" in title_ref["error"]
+    assert not any(r.utility == "efetch" for r in fake.requests)
+
+
+def test_ambiguous_title_is_never_guessed(cli: Cli, fake: FakeEutils, tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("Zinc shortened colds by 33%.\n\nReferences\n\n"
+                    "Zinc lozenges and the common cold: a trial.\n", encoding="utf-8")
+    fake.add_article("10", make_article("10", "Zinc lozenges and the common cold: a trial"))
+    fake.add_article("11", make_article("11", "Zinc lozenges and the common cold: a trial."))
+    fake.add_title("Zinc lozenges and the common cold: a trial", ["10", "11"])
+    data = json.loads(cli("extract", str(page), "--json").stdout)
+    ref = data["references"][0]
+    assert ref["status"] == "ambiguous" and sorted(ref["candidates"]) == ["10", "11"]
+    assert ref["pmid"] is None
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    (b"", "empty"),
+    (b"\x00\x01\x02binary\xff\xfe" * 100, "binary"),
+])
+def test_bad_pages(cli: Cli, fake: FakeEutils, tmp_path: Path, content: bytes,
+                   fragment: str) -> None:
+    page = tmp_path / "bad.html"
+    page.write_bytes(content)
+    result = cli("extract", str(page))
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert fragment in result.stderr.lower()
+
+
+def test_huge_page_refused(cli: Cli, fake: FakeEutils, tmp_path: Path) -> None:
+    page = tmp_path / "huge.html"
+    page.write_bytes(b"<p>" + b"x" * (6 * 1024 * 1024) + b"</p>")
+    result = cli("extract", str(page))
+    assert result.exit_code == 1 and "too large" in result.stderr
+
+
+def test_stdin(cli: Cli, fake: FakeEutils) -> None:
+    result = cli("extract", "-", "--json", input="Ginger eased nausea in 70% of women.\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["claims"][0]["figure"]["value"] == 70
