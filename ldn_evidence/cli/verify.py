@@ -1,0 +1,53 @@
+"""`ldn-evidence verify`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ldn_evidence.cli import app
+from ldn_evidence.cli._common import JsonOption, print_json, session
+
+
+def _render(data: dict[str, Any]) -> None:
+    for r in data["citations"]:
+        text = r["claim"] if len(r["claim"]) <= 60 else r["claim"][:59] + "…"
+        verdict = f"skipped ({r['skipped']})" if r["skipped"] else r["verdict"]
+        mark = " (changed)" if r["changed"] else ""
+        typer.echo(f'  claim {r["claim_id"]} "{text}"  × PMID {r["pmid"]}  {verdict}{mark}')
+        if r["sentence"] and not r["skipped"]:
+            typer.echo(f'      "{r["sentence"]}"')
+        elif r["reason"] and not r["skipped"]:
+            typer.echo(f"      {r['reason']}")
+    for claim_id in data["claims_without_study"]:
+        typer.echo(f"  claim {claim_id}: no study on the page or added by a reviewer addresses it")
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(data["counts"].items()))
+    typer.echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    claims: Annotated[list[int] | None, typer.Argument(help="Claim ids (default: all).")] = None,
+    document: Annotated[int | None, typer.Option(help="Only claims of this document.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check each claim against the abstracts of the studies it cites.
+
+    Verdicts: supported, partially_supported, not_supported, contradicted, not_in_abstract,
+    each with the deciding sentence. A reviewer's verdict is never overwritten.
+    """
+    from ldn_evidence.services.verification import verify as do_verify
+
+    with session(ctx) as s:
+        summary = do_verify(session=s, claim_ids=claims or [], document_id=document)
+        data = {
+            "citations": [r.as_dict() for r in summary.rows],
+            "claims_without_study": summary.no_source,
+            "counts": summary.counts(),
+        }
+    if as_json:
+        print_json(data)
+    else:
+        _render(data)
