@@ -78,13 +78,13 @@ def pub_date(pd: etree._Element | None) -> tuple[int | None, str | None]:
     for c in pd:
         tag = c.tag
         if tag == "Year":
-            year = text(c)
+            year = _norm(c.text)
         elif tag == "Month":
-            month = text(c)
+            month = _norm(c.text)
         elif tag == "Day":
-            day = text(c)
+            day = _norm(c.text)
         elif tag == "Season":
-            season = text(c)
+            season = _norm(c.text)
         elif tag == "MedlineDate":
             s = text(c) or None
             return first_year(s), s
@@ -137,11 +137,11 @@ def author(el: etree._Element) -> Author:
     for c in el:
         tag = c.tag
         if tag == "LastName":
-            last = text(c) or None
+            last = _norm(c.text) or None
         elif tag == "ForeName":
-            fore = text(c) or None
+            fore = _norm(c.text) or None
         elif tag == "Initials":
-            initials = text(c) or None
+            initials = _norm(c.text) or None
         elif tag == "CollectiveName":
             collective = text(c) or None
         elif tag == "AffiliationInfo":
@@ -222,46 +222,31 @@ def _remember(cache: dict, key: tuple, value):  # type: ignore[no-untyped-def]
 
 
 def mesh_terms(mesh_list: etree._Element | None) -> list[MeshTerm]:
+    """MeshHeadings in order. One C-level pass picks the names (a DescriptorName opens a
+    heading); a heading already seen (same names, UIs and flags) reuses its record."""
     if mesh_list is None:
         return []
+    headings: list[list] = []
+    current: list = []
+    for c in mesh_list.iter("DescriptorName", "QualifierName"):
+        if c.tag == "DescriptorName":
+            current = [c.text, c.get("UI"), c.get("MajorTopicYN")]
+            headings.append(current)
+        elif headings:
+            current.append((c.text, c.get("UI"), c.get("MajorTopicYN")))
     out = []
-    for mh in mesh_list:
-        if mh.tag != "MeshHeading":
-            continue
-        parts = []
-        for c in mh:
-            if len(c):  # markup inside: not cacheable by .text (never seen in MeSH)
-                parts = None
-                break
-            parts.append((c.tag, c.text, c.get("UI"), c.get("MajorTopicYN")))
-        key = tuple(parts) if parts is not None else None
-        term = _mesh_cache.get(key) if key is not None else None
+    for h in headings:
+        key = tuple(h)
+        term = _mesh_cache.get(key)
         if term is None:
-            term = _mesh_term(mh)
-            if term is None:
-                continue
-            if key is not None:
-                _remember(_mesh_cache, key, term)
+            qualifiers = tuple(MeshQualifier(_norm(q[0]), q[1], q[2] == "Y") for q in h[3:])
+            term = _remember(_mesh_cache, key, MeshTerm(_norm(h[0]), h[1], h[2] == "Y", qualifiers))
         out.append(term)
     return out
 
 
-def _mesh_term(mh: etree._Element) -> MeshTerm | None:
-    descriptor = None
-    qualifiers = []
-    for c in mh:
-        if c.tag == "DescriptorName" and descriptor is None:
-            descriptor = c
-        elif c.tag == "QualifierName":
-            qualifiers.append(MeshQualifier(text(c), c.get("UI"), c.get("MajorTopicYN") == "Y"))
-    if descriptor is None:
-        return None
-    return MeshTerm(
-        text(descriptor),
-        descriptor.get("UI"),
-        descriptor.get("MajorTopicYN") == "Y",
-        tuple(qualifiers),
-    )
+def _norm(t: str | None) -> str:
+    return " ".join(t.split()) if t else ""
 
 
 def keywords(keyword_list: etree._Element, into: list[Keyword]) -> None:
@@ -290,10 +275,10 @@ def links(cc_list: etree._Element | None) -> list[StudyLink]:
     return out
 
 
-def _pmid(el: etree._Element | None) -> tuple[str, int]:
+def _pmid(el: etree._Element | None, record: str) -> tuple[str, int]:
     pmid = text(el)
     if not pmid:
-        raise MissingPMIDError("record without a PMID")
+        raise MissingPMIDError(f"{record} without a PMID")
     version = el.get("Version")  # type: ignore[union-attr]
     return pmid, int(version) if version and version.isdigit() else 1
 
@@ -302,19 +287,19 @@ def _journal(journal: etree._Element, rec: ArticleRecord) -> None:
     for c in journal:
         tag = c.tag
         if tag == "Title":
-            rec.journal_title = text(c) or None
+            rec.journal_title = _norm(c.text) or None
         elif tag == "ISOAbbreviation":
-            rec.journal_iso = text(c) or None
+            rec.journal_iso = _norm(c.text) or None
         elif tag == "ISSN":
             if rec.issn is None:
-                rec.issn = text(c) or None
+                rec.issn = _norm(c.text) or None
         elif tag == "JournalIssue":
             for ji in c:
                 tag = ji.tag
                 if tag == "Volume":
-                    rec.volume = text(ji) or None
+                    rec.volume = _norm(ji.text) or None
                 elif tag == "Issue":
-                    rec.issue = text(ji) or None
+                    rec.issue = _norm(ji.text) or None
                 elif tag == "PubDate":
                     rec.pub_year, rec.pub_date = pub_date(ji)
 
@@ -364,18 +349,20 @@ def article(elem: etree._Element, raw: bytes) -> ArticleRecord:
             keywords(c, rec.keywords)
         elif tag == "CommentsCorrectionsList":
             rec.links = links(c)
-    rec.pmid, rec.pmid_version = _pmid(pmid_el)
-    if art is not None:
-        _article_part(art, rec)
+    rec.pmid, rec.pmid_version = _pmid(pmid_el, "PubmedArticle")
+    elocation_doi = _article_part(art, rec) if art is not None else None
     if pdata is not None:
         for c in pdata:
-            if c.tag == "ArticleIdList":
+            if c.tag == "ArticleIdList":  # the article's own; ReferenceList has cited ones
                 article_ids(c, rec.article_ids)
                 break
+    if elocation_doi and "doi" not in rec.article_ids:
+        rec.article_ids["doi"] = elocation_doi
     return rec
 
 
-def _article_part(art: etree._Element, rec: ArticleRecord) -> None:
+def _article_part(art: etree._Element, rec: ArticleRecord) -> str | None:
+    """Fill `rec` from MedlineCitation/Article; returns the ELocationID DOI (a fallback)."""
     title = vernacular = elocation_doi = old_affiliation = None
     electronic = other_date = None
     for c in art:
@@ -419,8 +406,7 @@ def _article_part(art: etree._Element, rec: ArticleRecord) -> None:
             a0.last_name, a0.fore_name, a0.initials, a0.collective_name, a0.orcid,
             (old_affiliation,),
         )  # fmt: skip
-    if elocation_doi and "doi" not in rec.article_ids:
-        rec.article_ids["doi"] = elocation_doi  # PubmedData's ArticleIdList overrides it
+    return elocation_doi
 
 
 def book(elem: etree._Element, raw: bytes) -> ArticleRecord:
@@ -428,7 +414,7 @@ def book(elem: etree._Element, raw: bytes) -> ArticleRecord:
     bd = elem.find("BookDocument")
     if bd is None:
         raise MissingPMIDError("PubmedBookArticle without BookDocument")
-    pmid, version = _pmid(bd.find("PMID"))
+    pmid, version = _pmid(bd.find("PMID"), "PubmedBookArticle")
     rec = ArticleRecord(pmid=pmid, pmid_version=version, kind="book", raw_xml=raw)
     bk = bd.find("Book")
     book_title = None
@@ -439,8 +425,8 @@ def book(elem: etree._Element, raw: bytes) -> ArticleRecord:
             rec.publisher = opt_text(publisher.find("PublisherName"))
         rec.pub_year, rec.pub_date = pub_date(bk.find("PubDate"))
         rec.volume = opt_text(bk.find("Volume"))
-    rec.title = text(bd.find("ArticleTitle")) or text(bd.find("VernacularTitle")) or (
-        book_title or ""
+    rec.title = (
+        text(bd.find("ArticleTitle")) or text(bd.find("VernacularTitle")) or (book_title or "")
     )
     rec.journal_title = book_title
     rec.abstract_sections = abstract_sections(bd.find("Abstract"))
