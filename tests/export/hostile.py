@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from ldn_evidence.db import ensure_schema, make_engine, session_scope
 from ldn_evidence.export import build_report
@@ -67,7 +67,6 @@ class ExportDb:
     script_claim_id: int
     unsourced_claim_id: int
     loose_claim_id: int
-    claim_texts: list[str]
 
 
 def _study(pmid: str, title: str, authors: list[tuple[str, str, str]], **kw: object) -> Study:
@@ -208,14 +207,11 @@ def build_export_db(tmp_path: Path) -> ExportDb:
     with session_scope(engine) as session:
         summary = load_file(session=session, path=SEED)
         ids = _hostile(session)
-    with session_scope(engine) as session:
-        texts = list(session.scalars(select(Claim.text).order_by(Claim.id)))
     assert summary.document_id is not None
     return ExportDb(
         url=url,
         engine=engine,
         seed_document_id=summary.document_id,
-        claim_texts=texts,
         **ids,
     )
 

@@ -8,7 +8,7 @@ import pytest
 
 from ldn_evidence.db import session_scope
 from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.export import build_report
+from ldn_evidence.export import FORMATS, build_report, render
 from ldn_evidence.export.model import Report
 from tests.export.hostile import GENERATED_AT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
 
@@ -154,4 +154,9 @@ def test_empty_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
         report = build_report(session=session)
     assert report.documents == [] and report.claims_without_document == []
     assert report.summary.claims == 0
+    for fmt in FORMATS:
+        assert isinstance(render(report, fmt), bytes), fmt
+    assert render(report, "ris") == b""
+    with pytest.raises(InputError, match="unknown export format 'pdf'"):
+        render(report, "pdf")
     engine.dispose()
