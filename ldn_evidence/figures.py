@@ -126,24 +126,26 @@ def _alternation(phrases) -> str:
     return "|".join(parts)
 
 
-_QUAL = rf"(?:(?P<qual>{_alternation(_QUALIFIER_OF)})\s*)?"
+# The qualifier is looked for just before a figure (not scanned for everywhere): a suffix
+# match on a short window keeps parsing linear in the length of the text.
+_QUAL_BEFORE = re.compile(rf"(?:{_alternation(_QUALIFIER_OF)})\s*$", re.IGNORECASE)
+_QUAL_WINDOW = 24
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDNUM = "|".join(_WORD_NUMBERS)
 _PERCENT_RE = re.compile(
-    rf"{_QUAL}(?<![\w.,])(?P<num>{_NUM})(?:\s*%?\s*(?:-|–|—|to)\s*(?P<num2>{_NUM}))?\s*"
+    rf"(?<![\w.,])(?P<num>{_NUM})(?:\s*%?\s*(?:-|–|—|to)\s*(?P<num2>{_NUM}))?\s*"
     r"(?:%|\bpercent(?:age)?\b|\bper\s+cent\b)(?P<points>[\s-]+points?\b)?",
     re.IGNORECASE,
 )
 _FOLD_RE = re.compile(
-    rf"{_QUAL}(?:(?<![\w.,])(?P<num>{_NUM})|\b(?P<word>{_WORDNUM}))\s*-?\s*fold\b"
-    rf"|{_QUAL.replace('qual', 'qual2')}(?:(?<![\w.,])(?P<num3>{_NUM})|\b(?P<word3>{_WORDNUM}))"
-    r"\s+times\s+(?=(?:higher|greater|more|larger|lower|less|smaller|as|the|likelier|"
-    r"faster|better|increased?|the\s+rate)\b)"
+    rf"(?:(?<![\w.,])(?P<num>{_NUM})|\b(?P<word>{_WORDNUM}))"
+    r"(?:\s*-?\s*fold\b|\s+times\s+(?=(?:higher|greater|more|larger|lower|less|smaller|as|the"
+    r"|likelier|faster|better|increased?)\b))"
     r"|\b(?P<twice>twice)\s+(?=(?:as|the)\b)",
     re.IGNORECASE,
 )
 _OF_RE = re.compile(
-    rf"{_QUAL}(?<![\w.,])(?:(?P<x>\d{{1,6}})\s+(?P<sep>out\s+of|of|in)"
+    rf"(?<![\w.,])(?:(?P<x>\d{{1,6}})\s+(?P<sep>out\s+of|of|in)"
     rf"|\b(?P<wx>{_WORDNUM})\s+(?P<wsep>out\s+of|in))\s+(?:every\s+|the\s+)?"
     rf"(?:(?P<n>\d{{1,6}})(?![\d.,]\d)|\b(?P<wn>{_WORDNUM})\b)"
     r"(?P<noun>\s+(?:patients|participants|people|women|men|subjects|adults|children|users|"
@@ -151,9 +153,8 @@ _OF_RE = re.compile(
     re.IGNORECASE,
 )
 _FRACTION_RE = re.compile(
-    rf"(?:(?P<by>\bby\s+|\bin\s+){_QUAL}|{_QUAL.replace('qual', 'qual2')})"
     rf"\b(?P<frac>{_alternation(_FRACTIONS)})\b(?![-\w])"
-    r"(?P<after>\s+of\b|(?=\s*(?:[.,;:)!?]|$|\s+(?:in|over|within|after|compared|versus|vs)\b)))",
+    r"(?=\s+of\b|\s*(?:[.,;:)!?]|$)|\s+(?:in|over|within|after|compared|versus|vs)\b)",
     re.IGNORECASE,
 )
 _P_VALUE_RE = re.compile(
@@ -175,14 +176,6 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-def _qualifier(match: re.Match[str], *names: str) -> str:
-    for name in names:
-        phrase = match.groupdict().get(name)
-        if phrase:
-            return _QUALIFIER_OF.get(" ".join(phrase.lower().split()), "exact")
-    return "exact"
-
-
 def _figure(value: float, unit: str, qualifier: str, text: str) -> Figure:
     return Figure(
         value=round(float(value), 4),
@@ -192,46 +185,55 @@ def _figure(value: float, unit: str, qualifier: str, text: str) -> Figure:
     )
 
 
-def _percent(match: re.Match[str]) -> Figure | None:
-    value, qualifier = _number(match["num"]), _qualifier(match, "qual")
+def _with_qualifier(match: re.Match[str]) -> tuple[int, str, str]:
+    """(start, qualifier, text) of a figure, the qualifier written just before it included."""
+    text = match.string
+    window_start = max(0, match.start() - _QUAL_WINDOW)
+    qualifier = _QUAL_BEFORE.search(text, window_start, match.start())
+    if qualifier is None:
+        return match.start(), "exact", match.group(0)
+    name = _QUALIFIER_OF.get(" ".join(qualifier.group(0).lower().split()), "exact")
+    return qualifier.start(), name, text[qualifier.start() : match.end()]
+
+
+def _percent(match: re.Match[str]) -> tuple[int, Figure] | None:
+    start, qualifier, written = _with_qualifier(match)
+    value = _number(match["num"])
     unit = "points" if match["points"] else "%"
     if match["num2"]:
         high = _number(match["num2"])
         before = match.string[max(0, match.start() - 6) : match.start()].lower()
         if high <= value or "from" in before:  # "from 60% to 30%": a change, not a range
-            prefix = match.group(0)[: match.end("num") - match.start()]
-            return _figure(value, unit, qualifier, prefix + "%")
+            written = written[: len(written) - (match.end() - match.end("num"))] + "%"
+            return start, _figure(value, unit, qualifier, written)
         value = (value + high) / 2
         if qualifier == "exact":
             qualifier = "about"
-    return _figure(value, unit, qualifier, match.group(0))
+    return start, _figure(value, unit, qualifier, written)
 
 
-def _fold(match: re.Match[str]) -> Figure | None:
+def _fold(match: re.Match[str]) -> tuple[int, Figure] | None:
     if match["twice"]:
-        return _figure(2, "fold", "exact", match["twice"])
-    number, word = match["num"] or match["num3"], match["word"] or match["word3"]
-    value = _number(number) if number else _WORD_NUMBERS[word.lower()]
-    return _figure(value, "fold", _qualifier(match, "qual", "qual2"), match.group(0))
+        return match.start(), _figure(2, "fold", "exact", match["twice"])
+    start, qualifier, written = _with_qualifier(match)
+    value = _number(match["num"]) if match["num"] else _WORD_NUMBERS[match["word"].lower()]
+    return start, _figure(value, "fold", qualifier, written)
 
 
-def _of(match: re.Match[str]) -> Figure | None:
+def _of(match: re.Match[str]) -> tuple[int, Figure] | None:
     x = int(match["x"]) if match["x"] else _WORD_NUMBERS[match["wx"].lower()]
     n = int(match["n"]) if match["n"] else _WORD_NUMBERS[match["wn"].lower()]
     in_form = (match["sep"] or match["wsep"] or "").lower().startswith("in")
     if n <= 0 or x > n or (in_form and n > 1000) or (1900 <= n <= 2099 and not match["noun"]):
         return None
-    return _figure(100 * x / n, "%", _qualifier(match, "qual"), match.group(0))
+    start, qualifier, written = _with_qualifier(match)
+    return start, _figure(100 * x / n, "%", qualifier, written)
 
 
-def _fraction(match: re.Match[str]) -> Figure | None:
+def _fraction(match: re.Match[str]) -> tuple[int, Figure] | None:
+    start, qualifier, written = _with_qualifier(match)
     value = _FRACTIONS[" ".join(match["frac"].lower().split())]
-    text = match.group(0)
-    if match["by"]:
-        text = text[len(match["by"]) :]
-    if match["after"].strip():
-        text = text[: -len(match["after"])]
-    return _figure(value, "%", _qualifier(match, "qual", "qual2"), text)
+    return start, _figure(value, "%", qualifier, written)
 
 
 _FINDERS = ((_PERCENT_RE, _percent), (_FOLD_RE, _fold), (_OF_RE, _of), (_FRACTION_RE, _fraction))
@@ -244,9 +246,9 @@ def parse_claim_figure(text: str) -> Figure | None:
     found: list[tuple[int, Figure]] = []
     for pattern, build in _FINDERS:
         for match in pattern.finditer(text):
-            figure = build(match)
-            if figure is not None:
-                found.append((match.start(), figure))
+            result = build(match)
+            if result is not None:
+                found.append(result)
                 break
     if found:
         return min(found, key=lambda item: item[0])[1]

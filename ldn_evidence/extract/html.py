@@ -47,29 +47,25 @@ def _should_drop(element: etree._Element, tag: str) -> bool:
     return next(element.iter("article", "main", "h1"), None) is None
 
 
-def _prune(body: etree._Element) -> None:
-    doomed = []
-    walker = etree.iterwalk(body, events=("start",))
-    for _event, element in walker:
-        tag = element.tag
-        if element is body:
-            continue
-        if not isinstance(tag, str) or _should_drop(element, tag.lower()):
-            doomed.append(element)
-            walker.skip_subtree()
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-
-
 def _walk(body: etree._Element, builder: TextBuilder) -> None:
-    for event, element in etree.iterwalk(body, events=("start", "end")):
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    """Feed the tree to the builder, skipping furniture. Nothing in the tree is modified
+    (moving text between nodes would fail on control characters lxml refuses to set)."""
+    walker = etree.iterwalk(body, events=("start", "end"))
+    skipped = None
+    for event, element in walker:
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
         if event == "start":
+            if element is not body and (tag is None or _should_drop(element, tag)):
+                skipped = element
+                walker.skip_subtree()
+                continue
             builder.start(tag, element.attrib)
             builder.data(element.text)
         else:
-            builder.end(tag)
+            if element is skipped:
+                skipped = None
+            else:
+                builder.end(tag)
             if element is not body:
                 builder.data(element.tail)
 
@@ -88,10 +84,7 @@ def _parse_lxml(markup: str) -> PageText | None:
     title = title_element.text_content() if title_element is not None else None
     body = root.find("body")
     if body is None:
-        body = root
-        for head in root.findall("head"):
-            head.drop_tree()
-    _prune(body)
+        body = root  # "head" is in DROP_TAGS
     builder = TextBuilder()
     _walk(body, builder)
     text, links = builder.result()

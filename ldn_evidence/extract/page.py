@@ -13,7 +13,6 @@ from ldn_evidence.extract.urls import find_urls
 
 PAGE_KINDS = ("html", "text")
 _MAX_TEXT_TITLE = 120
-_TRAILING_SPACE = re.compile(r"[ \t\f\v]+$", re.MULTILINE)
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -42,7 +41,7 @@ def _text_title(text: str) -> str | None:
 
 def _normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _TRAILING_SPACE.sub("", text)
+    text = "\n".join(line.rstrip(" \t\f\v") for line in text.split("\n"))
     return _BLANK_RUN.sub("\n\n", text).strip("\n")
 
 

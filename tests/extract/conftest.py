@@ -1,20 +1,11 @@
-"""Helpers for the extraction tests: the fixture pages and the shared seed page."""
+"""Fixtures for the extraction tests."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from extract_pages import SEED
 
 from ldn_evidence.extract import PageText, page_to_text
-
-PAGES = Path(__file__).resolve().parent / "pages"
-SEED = Path("/work/shared/seed/ldn-fibromyalgia-part2.txt")
-
-
-def load_page(name: str) -> PageText:
-    kind = "html" if name.endswith(".html") else "text"
-    return page_to_text((PAGES / name).read_bytes(), kind=kind)
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from extract_pages import load_page
 
 from ldn_evidence.extract import extract_claims, page_to_text
 from ldn_evidence.extract.claim_rules import classify
-from tests.extract.conftest import load_page
 
 
 def claims_of(text: str, kind: str = "text"):

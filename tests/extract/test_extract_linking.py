@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from extract_pages import load_page
+
 from ldn_evidence.extract import (
     extract_claims,
     extract_references,
@@ -9,7 +11,6 @@ from ldn_evidence.extract import (
     link_claims,
     page_to_text,
 )
-from tests.extract.conftest import load_page
 
 
 def linked(page):

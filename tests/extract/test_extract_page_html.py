@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from extract_pages import PAGES, load_page
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.extract import page_to_text
-from tests.extract.conftest import PAGES, load_page
 
 
 def html(markup: str):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from extract_pages import load_page
 
 from ldn_evidence.extract import extract_references, page_to_text
 from ldn_evidence.extract.model import JournalCitation
-from tests.extract.conftest import load_page
 
 
 def refs_of(text: str, kind: str = "text", **kwargs):
