@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile import ExportDb, build_export_db, full_report
 
 from ldn_evidence.export.model import Report
-from tests.export.hostile import ExportDb, build_export_db, full_report
 
 
 @pytest.fixture

@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ldn_evidence.export import render
-from ldn_evidence.export.csv_out import COLUMNS, neutralise
-from ldn_evidence.export.model import Report
-from tests.export.hostile import (
+from hostile import (
     FORMULA_CLAIM,
     LOOSE_CLAIM,
     REVIEWER,
@@ -16,6 +13,10 @@ from tests.export.hostile import (
     TAB_CLAIM,
     UNSOURCED_CLAIM,
 )
+
+from ldn_evidence.export import render
+from ldn_evidence.export.csv_out import COLUMNS, neutralise
+from ldn_evidence.export.model import Report
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
