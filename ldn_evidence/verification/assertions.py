@@ -26,12 +26,11 @@ from ldn_evidence.verification.results import (
     ClaimInput,
     VerificationResult,
 )
-from ldn_evidence.verification.sentences import split_sentences
-from ldn_evidence.verification.statements import NO_EFFECT, is_finding, outcome_statements
+from ldn_evidence.verification.statements import NO_EFFECT, finding_sentences, outcome_statements
 
 
 def check_safety(abstract: str, population_note: str | None) -> VerificationResult:
-    sentences = [s for s in split_sentences(abstract) if is_finding(s)]
+    sentences = finding_sentences(abstract)
     support = [s for s in sentences if safety_support(s)]
     against = [s for s in sentences if safety_against(s)]
     if against and not support:

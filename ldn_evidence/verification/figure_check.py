@@ -18,6 +18,7 @@ The placebo arm's own figures never support a claim about the drug.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ldn_evidence.figures import Figure
@@ -44,8 +45,15 @@ from ldn_evidence.verification.results import (
     ClaimInput,
     VerificationResult,
 )
-from ldn_evidence.verification.statements import BETTER, NO_EFFECT, WORSE, outcome_statements
+from ldn_evidence.verification.statements import (
+    BETTER,
+    NO_EFFECT,
+    WORSE,
+    finding_sentences,
+    outcome_statements,
+)
 
+_RESPONSE = re.compile(r"\brespon(?:se|ded|ders?)\b", re.IGNORECASE)
 RANGE_OVERLAP = "the abstract gives a range and the claim picks one value within it"
 
 
@@ -98,7 +106,7 @@ def _issues(fig: AbstractFigure, share: bool, vs: bool | None, outcome: str | No
     if not share and fig.role == roles.RESPONDER_RATE:
         issues.append("the study's figure is a share of participants, while the claim is the "
                       "size of the change")  # fmt: skip
-    if outcome and fig.outcome != outcome:
+    if outcome and fig.outcome != outcome and outcome != "response rate":
         issues.append(f"the study's figure is a general response rate, not specific to {outcome}")
     if outcome is None and fig.outcome is not None:
         issues.append(f"the claim names no outcome; the study's figure is on {fig.outcome}")
@@ -115,7 +123,12 @@ def _candidates(figs: list[AbstractFigure], outcome: str | None, share: bool, un
             continue
         same = outcome is None or f.outcome == outcome
         generic = share and f.role == roles.RESPONDER_RATE and f.outcome == "response rate"
-        if same or generic:
+        any_response = (
+            outcome == "response rate"
+            and f.role == roles.RESPONDER_RATE
+            and _RESPONSE.search(f.sentence) is not None
+        )
+        if same or generic or any_response:
             yield f
 
 
@@ -141,7 +154,9 @@ def check_figure(
     want = claim_valence(claim.text, outcome)
     claimed = f"{fig.text or _fmt_fig(fig)} = {interval.describe(unit if unit != 'count' else '')}"
 
+    findings = set(finding_sentences(abstract))
     figs = find_abstract_figures(abstract, claim.intervention)
+    figs = [f for f in figs if f.sentence in findings]
     assessed: list[_Assessment] = []
     for f in _candidates(figs, outcome, share, unit):
         inside, distance, range_issue = _place(interval, f, unit)

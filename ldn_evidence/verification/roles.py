@@ -73,8 +73,8 @@ _CHANGE_FROM_BASELINE = re.compile(
     re.IGNORECASE,
 )
 _RESPONDER_AFTER = re.compile(
-    rf"\s*(?:\(\s*\d+\s*/\s*\d+\s*\)\s*)?(?:of|in)\s+(?:the\s+|all\s+|these\s+)?"
-    rf"(?:[\w-]+\s+){{0,4}}?(?:{PEOPLE}|(?:[\w-]+\s+)?(?:groups?|arms?))\b"
+    rf"\s*(?:\(\s*\d+\s*/\s*\d+\s*\)\s*)?of\s+(?:the\s+|all\s+|these\s+)?(?:\d+\s+)?"
+    rf"(?:[A-Za-z][\w-]*\s+){{0,4}}?(?:{PEOPLE}|(?:[\w-]+\s+)?(?:groups?|arms?))\b"
     r"|\s*(?:were\s+)?(?:responders?|responded|remitted|achieved|reported|experienced)\b",
     re.IGNORECASE,
 )
@@ -83,16 +83,23 @@ _RESPONDER_BEFORE = re.compile(
     r"|percentage\s+of\s+\w+|rates?)\s*(?:was|were|of|:|=)?\s*(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+_PROPORTION = re.compile(
+    rf"\b(?:proportion|percentage|number|share)\s+of\s+(?:{PEOPLE})\b"
+    r"|\b(?:response|responder|remission)\s+rates?\b",
+    re.IGNORECASE,
+)
 _THRESHOLD_CONTEXT = re.compile(
     r"\b(?:defined|definition|criteri(?:on|a)|threshold|cut-?off|responders?|responded"
-    r"|proportion|percentage\s+of|achiev\w+|who\s+(?:had|reported|experienced|showed))\b",
+    r"|proportion|percentage\s+of|achiev\w+|reported|experienced"
+    r"|who\s+(?:had|reported|experienced|showed))\b",
     re.IGNORECASE,
 )
+_CHANGE_NOUN = r"(?:reduction|improvement|decrease|drop|fall|decline|relief|change|increase)"
 _THRESHOLD_AFTER = re.compile(
-    r"\s*(?:or\s+(?:more|greater)\s+)?(?:reduction|improvement|decrease|drop|fall|decline"
-    r"|relief|change|increase)",
+    rf"\s*(?:or\s+(?:more|greater)\s+)?(?:[A-Za-z][\w-]*\s+){{0,2}}?{_CHANGE_NOUN}",
     re.IGNORECASE,
 )
+_THRESHOLD_BEFORE = re.compile(rf"{_CHANGE_NOUN}s?\s+(?:of\s+|by\s+)?$", re.IGNORECASE)
 _VS_PLACEBO_AFTER = re.compile(
     rf"^[^;]{{0,80}}?\b(?:over|than|relative\s+to|versus|vs\.?|compared\s+(?:with|to)"
     rf"|beyond|above)\s+(?:(?:that\s+)?(?:of|with|on|during|in|for)\s+)?(?:the\s+)?"
@@ -182,7 +189,7 @@ def classify(
         return OTHER, None
     if (
         qualifier in ("at least", "over")
-        and _THRESHOLD_AFTER.match(after)
+        and (_THRESHOLD_AFTER.match(after) or _THRESHOLD_BEFORE.search(before))
         and _THRESHOLD_CONTEXT.search(sentence)
         and len(figure_spans) > 1
     ):
@@ -214,7 +221,7 @@ def classify(
     if others and _PLACEBO_RE.search(sentence):
         if arm is None:
             arm = _default_arm(sentence, start, figure_spans, drug_words)
-        return ARM_VALUE, arm
+        return (RESPONDER_RATE if _PROPORTION.search(sentence) else ARM_VALUE), arm
     if arm is None and drug_words.search(sentence) and not _PLACEBO_RE.search(sentence):
         arm = DRUG
     return CHANGE_FROM_BASELINE, arm

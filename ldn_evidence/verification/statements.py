@@ -16,14 +16,19 @@ from ldn_evidence.verification.sentences import split_sentences
 BETTER, WORSE, NO_EFFECT = "better", "worse", "no_effect"
 
 _NOT_A_FINDING = re.compile(
-    r"^\s*(?:BACKGROUND|INTRODUCTION|OBJECTIVES?|AIMS?|PURPOSE|CONTEXT|RATIONALE|"
-    r"HYPOTHESIS)\s*:"
-    r"|\b(?:we\s+(?:aimed|sought|hypothesi[sz]ed|tested|investigated|examined|assessed)"
+    r"\b(?:we\s+(?:aimed|sought|hypothesi[sz]ed|tested|investigated|examined|assessed)"
     r"|the\s+(?:aim|objective|purpose|goal)\s+of|to\s+(?:determine|assess|evaluate|"
     r"investigate|examine|test|explore)\s+(?:whether|if|the)|is\s+thought\s+to"
-    r"|has\s+been\s+(?:suggested|proposed|hypothesi[sz]ed)|may\s+(?:reduce|improve|help))\b",
+    r"|has\s+been\s+(?:suggested|proposed|hypothesi[sz]ed|reported)"
+    r"|previous(?:ly)?\s+(?:studies|reports|trials|work)|prior\s+(?:studies|trials)"
+    r"|may\s+(?:reduce|improve|help))\b",
     re.IGNORECASE,
 )
+_LABEL = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,40}):\s")
+NOT_FINDING_SECTIONS = frozenset(
+    {"BACKGROUND", "INTRODUCTION", "OBJECTIVE", "OBJECTIVES", "AIM", "AIMS", "PURPOSE",
+     "CONTEXT", "RATIONALE", "HYPOTHESIS", "IMPORTANCE"}
+)  # fmt: skip
 _CLAUSE = re.compile(r"[;,:()]|\b(?:but|whereas|while|however|although|though)\b", re.IGNORECASE)
 _PLACEBO = re.compile(rf"\b(?:{PLACEBO_WORDS})\b", re.IGNORECASE)
 
@@ -36,14 +41,32 @@ class Statement:
 
 
 def is_finding(sentence: str) -> bool:
+    """Not an aim, a hypothesis or a report of earlier work, by its wording."""
+    label = _LABEL.match(sentence)
+    if label and label.group(1).strip().upper() in NOT_FINDING_SECTIONS:
+        return False
     return not _NOT_A_FINDING.search(sentence)
+
+
+def finding_sentences(abstract: str) -> list[str]:
+    """The sentences of `abstract` that report findings: not in a BACKGROUND / OBJECTIVE
+    (…) section, and not worded as an aim or hypothesis."""
+    out: list[str] = []
+    section = ""
+    for sentence in split_sentences(abstract):
+        label = _LABEL.match(sentence)
+        if label:
+            section = label.group(1).strip().upper()
+        if section not in NOT_FINDING_SECTIONS and is_finding(sentence):
+            out.append(sentence)
+    return out
 
 
 def sentence_statement(sentence: str, outcome: str) -> Statement | None:
     """What `sentence` says about `outcome` (None when it says nothing about it)."""
     mentions = find_outcomes(sentence)
     ours = [m for m in mentions if m.outcome == outcome]
-    if not ours or not is_finding(sentence):
+    if not ours:
         return None
     vs = bool(_PLACEBO.search(sentence))
     for start, end in no_effect_spans(sentence):
@@ -80,7 +103,7 @@ def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
 def outcome_statements(abstract: str, outcome: str) -> list[Statement]:
     """Every finding in `abstract` about `outcome`, in order."""
     out = []
-    for sentence in split_sentences(abstract):
+    for sentence in finding_sentences(abstract):
         st = sentence_statement(sentence, outcome)
         if st:
             out.append(st)

@@ -181,6 +181,67 @@ ROLES = [
     ("At baseline, 70% reported severe fatigue.", "70%", None, "other", None),
     ("Overall, 90% completed the study.", "90%", None, "other", None),
     ("Fibromyalgia affects 2-4% of adults.", "2-4%", None, "other", None),
+    ("The dropout rate was 30%.", "30%", None, "other", None),
+    (
+        "The proportion of patients with at least 30% pain relief was 45.5% with LDN and 22.7% "
+        "with placebo.",
+        "at least 30%",
+        None,
+        "other",
+        None,
+    ),
+    (
+        "The proportion of patients with at least 30% pain relief was 45.5% with LDN and 22.7% "
+        "with placebo.",
+        "45.5%",
+        "pain",
+        "responder_rate",
+        "drug",
+    ),
+    (
+        "The proportion of patients with at least 30% pain relief was 45.5% with LDN and 22.7% "
+        "with placebo.",
+        "22.7%",
+        "pain",
+        "responder_rate",
+        "placebo",
+    ),
+    (
+        "Seventy-six percent of participants reported improvement of at least 20% in symptoms.",
+        "at least 20%",
+        None,
+        "other",
+        None,
+    ),
+    (
+        "Seventy-six percent of participants reported improvement of at least 20% in symptoms.",
+        "Seventy-six percent",
+        "symptoms",
+        "responder_rate",
+        None,
+    ),
+    (
+        "Pain thresholds increased by 15% in 8 of 10 women.",
+        "15%",
+        "pain",
+        "change_from_baseline",
+        None,
+    ),
+    ("Pain decreased by 30% in women.", "30%", "pain", "change_from_baseline", None),
+    (
+        "Mean FIQ scores improved 20.7% with LDN versus 9.1% with placebo (P = .04).",
+        "9.1%",
+        "symptoms",
+        "arm_value",
+        "placebo",
+    ),
+    (
+        "LDN 4.5 mg daily reduced pain scores from 6.2 to 4.1 (a 34% reduction).",
+        "34%",
+        "pain",
+        "change_from_baseline",
+        "drug",
+    ),
 ]
 
 

@@ -432,3 +432,28 @@ def test_contradiction_phrases() -> None:
         result = check(claim("LDN reduced pain"), sentence)
         assert result.verdict == "contradicted", sentence
         assert result.sentences == [sentence]
+
+
+def test_general_response_rate_claim_matches_any_responder_figure() -> None:
+    abstract = (
+        "At 12 weeks, 89% of patients responded to therapy with a 70-point decline in CDAI, "
+        "and 67% achieved remission (p<0.001)."
+    )
+    result = check(claim("89% of patients responded", 89, outcome="response rate"), abstract)
+    assert result.verdict == "supported" and result.study_figure == "89%"
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "BACKGROUND: Earlier work found a 30% reduction in pain with LDN.\n"
+        "RESULTS: Pain did not change.",
+        "BACKGROUND: LDN is used off label. An open trial found a 30% reduction in pain.\n"
+        "METHODS: Twenty patients took part.",
+        "Previous studies reported a 30% reduction in pain. Twenty patients took part.",
+    ],
+)
+def test_background_figures_do_not_count(abstract: str) -> None:
+    result = check(claim("LDN reduced pain by 30%", 30, outcome="pain"), abstract)
+    assert result.verdict in ("not_in_abstract", "contradicted")
+    assert all("30%" not in s for s in result.sentences)
