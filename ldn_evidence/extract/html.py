@@ -53,9 +53,9 @@ def _walk(body: etree._Element, builder: TextBuilder) -> None:
     walker = etree.iterwalk(body, events=("start", "end"))
     skipped = None
     for event, element in walker:
-        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
-            if element is not body and (tag is None or _should_drop(element, tag)):
+            if element is not body and (not tag or _should_drop(element, tag)):
                 skipped = element
                 walker.skip_subtree()
                 continue

@@ -121,7 +121,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _hard_line_breaks(text: str, start: int, end: int) -> list[int]:
     """Offsets (of the newline) where a line break inside a paragraph ends a sentence."""
-    breaks = []
+    breaks: list[int] = []
     line_start = start
     while True:
         newline = text.find("\n", line_start, end)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from extract_pages import load_page
 
 from ldn_evidence.extract import extract_claims, page_to_text
 from ldn_evidence.extract.claim_rules import classify
@@ -96,7 +95,7 @@ def test_plain_naltrexone_stays_naltrexone_at_full_dose():
     assert claim.intervention == "low-dose naltrexone"
 
 
-def test_markers_footnotes_superscripts_parentheses_links_and_ids():
+def test_markers_footnotes_superscripts_parentheses_links_and_ids(load_page):
     claims = extract_claims(load_page("footnotes.html"))
     numbers = [[m.number for m in c.markers if m.kind == "footnote"] for c in claims]
     assert numbers == [[1], [2], [], [3], []]
@@ -114,7 +113,7 @@ def test_bracket_ranges_and_enumerations():
     assert claim.markers == []
 
 
-def test_fixture_pages_claims():
+def test_fixture_pages_claims(load_page):
     page = load_page("footnotes.html")
     claims = extract_claims(page)
     assert [c.kind for c in claims] == ["figure", "figure", "mechanism", "figure", "safety"]
@@ -125,7 +124,7 @@ def test_fixture_pages_claims():
     assert [c.position for c in claims] == list(range(len(claims)))
 
 
-def test_hostile_page_claims_only_visible_text():
+def test_hostile_page_claims_only_visible_text(load_page):
     claims = extract_claims(load_page("hostile.html"))
     assert [c.figure.value for c in claims] == [25, 40]
 

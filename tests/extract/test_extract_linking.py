@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from extract_pages import load_page
-
 from ldn_evidence.extract import (
     extract_claims,
     extract_references,
@@ -18,7 +16,7 @@ def linked(page):
     return claims, refs, link_claims(claims, refs)
 
 
-def test_per_claim_footnotes_superscripts_and_links():
+def test_per_claim_footnotes_superscripts_and_links(load_page):
     claims, refs, links = linked(load_page("footnotes.html"))
     by_claim: dict[int, list[tuple[str | None, str]]] = {}
     for claim, ref, how in links:
@@ -32,7 +30,7 @@ def test_per_claim_footnotes_superscripts_and_links():
     assert not any(is_unsourced(c, refs) for c in claims)
 
 
-def test_reference_list_only_links_every_study_but_not_web_pages():
+def test_reference_list_only_links_every_study_but_not_web_pages(load_page):
     claims, refs, links = linked(load_page("reference_list.txt"))
     web = [r.position for r in refs if r.kind == "web"]
     assert web
@@ -42,12 +40,12 @@ def test_reference_list_only_links_every_study_but_not_web_pages():
         assert mine == [r.position for r in refs if r.kind != "web"]
 
 
-def test_bracketed_markers_to_trailing_list():
+def test_bracketed_markers_to_trailing_list(load_page):
     _, refs, links = linked(load_page("trailing_list.txt"))
     assert links == [(0, refs[0].position, "marker"), (1, refs[1].position, "marker")]
 
 
-def test_inline_ids_are_markers():
+def test_inline_ids_are_markers(load_page):
     _, refs, links = linked(load_page("inline_ids.txt"))
     assert links == [(0, 0, "marker"), (1, 1, "marker")]
     assert refs[0].pmid == "17222320"
@@ -69,7 +67,7 @@ def test_unresolvable_marker_falls_back_to_page():
     assert links == [(0, 0, "page")]
 
 
-def test_no_references_means_unsourced_figures():
+def test_no_references_means_unsourced_figures(load_page):
     claims, refs, links = linked(load_page("no_references.html"))
     assert refs == [] and links == []
     assert [c.figure.value for c in claims] == [58, 70]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from extract_pages import PAGES, load_page
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.extract import page_to_text
@@ -15,7 +14,7 @@ def html(markup: str):
     return page_to_text(markup.encode("utf-8"), kind="html")
 
 
-def test_title_prefers_h1_over_site_suffix():
+def test_title_prefers_h1_over_site_suffix(load_page):
     assert load_page("footnotes.html").title == "LDN and fibromyalgia"
 
 
@@ -25,7 +24,7 @@ def test_title_from_title_element_or_first_h1():
     assert html("<p>no title</p>").title is None
 
 
-def test_furniture_is_dropped():
+def test_furniture_is_dropped(load_page):
     text = load_page("footnotes.html").text
     for gone in (
         "Skip to main content",
@@ -90,7 +89,7 @@ def test_footnote_superscripts_become_superscript_digits():
     assert page.text == "Pain fell 30%¹,²; area 4 m²."
 
 
-def test_hostile_markup_never_leaks_hidden_content():
+def test_hostile_markup_never_leaks_hidden_content(load_page):
     page = load_page("hostile.html")
     for gone in (
         "80% of visitors",
@@ -192,6 +191,6 @@ def test_unknown_kind_is_an_input_error():
         page_to_text(b"x", kind="pdf")
 
 
-def test_fixture_pages_parse():
-    for path in PAGES.glob("*.html"):
+def test_fixture_pages_parse(load_page, pages_dir):
+    for path in pages_dir.glob("*.html"):
         assert load_page(path.name).text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from extract_pages import load_page
 
 from ldn_evidence.extract import extract_references, page_to_text
 from ldn_evidence.extract.model import JournalCitation
@@ -109,7 +108,7 @@ def test_title_line_followed_by_its_url_line_is_one_reference():
     assert ref.title == "Low-dose naltrexone in fibromyalgia: a pilot study"
 
 
-def test_numbered_list_with_heading():
+def test_numbered_list_with_heading(load_page):
     refs = extract_references(load_page("reference_list.txt"))
     assert [(r.marker, r.kind) for r in refs] == [
         ("1", "pubmed"),
@@ -133,14 +132,14 @@ def test_numbered_list_with_heading():
         assert " ".join(page.text[ref.start : ref.end].split()) == ref.raw
 
 
-def test_trailing_numbered_list_without_heading():
+def test_trailing_numbered_list_without_heading(load_page):
     refs = extract_references(load_page("trailing_list.txt"))
     assert [(r.marker, r.kind) for r in refs] == [("1", "citation"), ("2", "pubmed")]
     assert refs[0].citation.journal == "Cephalalgia"
     assert refs[1].pmid == "11251702"
 
 
-def test_html_ordered_list_and_inline_link():
+def test_html_ordered_list_and_inline_link(load_page):
     refs = extract_references(load_page("footnotes.html"))
     assert [(r.kind, r.origin, r.marker) for r in refs] == [
         ("pmc", "inline", None),
@@ -154,7 +153,7 @@ def test_html_ordered_list_and_inline_link():
     assert refs[3].title == "Low-dose naltrexone for fibromyalgia: a randomised trial"
 
 
-def test_inline_ids_and_links_in_body():
+def test_inline_ids_and_links_in_body(load_page):
     refs = extract_references(load_page("inline_ids.txt"))
     assert [(r.kind, r.raw) for r in refs] == [
         ("pubmed", "PMID: 17222320"),
@@ -192,6 +191,6 @@ def test_references_section_ends_at_disclaimer_and_comments():
     assert [r.pmid for r in refs] == ["1"]
 
 
-def test_page_without_references():
+def test_page_without_references(load_page):
     assert extract_references(load_page("no_references.html")) == []
     assert refs_of("") == []
