@@ -39,14 +39,54 @@ def _render_list(rows: list[dict[str, Any]]) -> None:
 def list_(
     ctx: typer.Context,
     document: Annotated[int | None, typer.Option(help="Only claims of this document.")] = None,
+    verdict: Annotated[
+        str | None, typer.Option(help="Only claims with a citation of this verdict.")
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            help="Only claims citing a study at this evidence level or stronger "
+            "(e.g. rct, systematic_review; see `studies list`)."
+        ),
+    ] = None,
+    unsourced: Annotated[
+        bool, typer.Option("--unsourced", help="Only claims with a figure and no source.")
+    ] = False,
+    search: Annotated[
+        str | None,
+        typer.Option(help="Case-insensitive text in the claim or its studies' title/abstract."),
+    ] = None,
+    sort: Annotated[
+        str, typer.Option(help="position, id, figure, created or updated.")
+    ] = "position",
     as_json: JsonOption = False,
 ) -> None:
-    """List claims in page order, with their figure, number of sources and verdicts."""
+    """List claims with their figure, number of sources and verdicts."""
     from ldn_evidence.services.claims import list_claims
     from ldn_evidence.services.views import claim_brief
 
+    levels = None
+    if level is not None:
+        from ldn_evidence.errors import InputError
+        from ldn_evidence.verification.grading import LEVELS, levels_at_least
+
+        keys = [lv.key for lv in LEVELS]
+        if level not in keys:
+            raise InputError(f"unknown level {level!r}; choose one of {', '.join(keys)}")
+        levels = ["retracted"] if level == "retracted" else levels_at_least(level)
     with session(ctx) as s:
-        rows = [claim_brief(c) for c in list_claims(session=s, document_id=document)]
+        rows = [
+            claim_brief(c)
+            for c in list_claims(
+                session=s,
+                document_id=document,
+                verdict=verdict,
+                levels=levels,
+                unsourced=unsourced,
+                search=search,
+                sort=sort,
+            )
+        ]
     emit(rows, as_json, _render_list)
 
 

@@ -31,13 +31,34 @@ def _render_list(rows: list[dict[str, Any]]) -> None:
 
 
 @studies_app.command("list")
-def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def list_(
+    ctx: typer.Context,
+    search: Annotated[str | None, typer.Option(help="Text in title or abstract.")] = None,
+    year: Annotated[int | None, typer.Option(help="Publication year.")] = None,
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help='Publication type, e.g. "Randomized Controlled Trial".'),
+    ] = None,
+    retracted: Annotated[bool, typer.Option("--retracted", help="Only retracted studies.")] = False,
+    level: Annotated[str | None, typer.Option(help="Evidence level, e.g. rct.")] = None,
+    as_json: JsonOption = False,
+) -> None:
     """List stored studies, newest first, with evidence level and retraction flags."""
     from ldn_evidence.services.studies import list_studies
     from ldn_evidence.services.views import study_brief
 
     with session(ctx) as s:
-        rows = [study_brief(st) for st in list_studies(session=s)]
+        rows = [
+            study_brief(st)
+            for st in list_studies(
+                session=s,
+                search=search,
+                year=year,
+                publication_type=type_,
+                retracted=retracted,
+                level=level,
+            )
+        ]
     emit(rows, as_json, _render_list)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ldn_evidence.errors import NotFoundError
-from ldn_evidence.models import Citation, Claim, Study
+from ldn_evidence.errors import InputError, NotFoundError
+from ldn_evidence.models import VERDICTS, Citation, Claim, Study
+from ldn_evidence.services.text_search import contains_any
 
 _CLAIM_LOAD = (
     selectinload(Claim.document),
@@ -19,13 +20,60 @@ _CLAIM_LOAD = (
     selectinload(Claim.citations).selectinload(Citation.events),
 )
 
+SORTS = {
+    "position": (Claim.document_id.is_(None), Claim.document_id, Claim.position, Claim.id),
+    "id": (Claim.id,),
+    "figure": (Claim.figure_value.is_(None), Claim.figure_value.desc(), Claim.id),
+    "created": (Claim.created_at, Claim.id),
+    "updated": (Claim.updated_at.desc(), Claim.id),
+}
 
-def list_claims(*, session: Session, document_id: int | None = None) -> list[Claim]:
-    query = (
-        select(Claim).options(*_CLAIM_LOAD).order_by(Claim.document_id, Claim.position, Claim.id)
-    )
+
+def list_claims(
+    *,
+    session: Session,
+    document_id: int | None = None,
+    verdict: str | None = None,
+    levels: list[str] | None = None,
+    unsourced: bool = False,
+    search: str | None = None,
+    sort: str = "position",
+) -> list[Claim]:
+    """Claims, filtered. `levels`: claims citing a study at one of these evidence levels.
+
+    `search` is case-insensitive over the claim text and the cited studies' titles and
+    abstracts (LIKE on both engines).
+    """
+    if sort not in SORTS:
+        raise InputError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    query: Select[tuple[Claim]] = select(Claim).options(*_CLAIM_LOAD).order_by(*SORTS[sort])
     if document_id is not None:
         query = query.where(Claim.document_id == document_id)
+    if verdict is not None:
+        if verdict not in VERDICTS:
+            raise InputError(f"unknown verdict {verdict!r}; choose one of {', '.join(VERDICTS)}")
+        query = query.where(
+            exists().where(Citation.claim_id == Claim.id, Citation.verdict == verdict)
+        )
+    if levels is not None:
+        query = query.where(
+            exists().where(
+                Citation.claim_id == Claim.id,
+                Citation.study_id == Study.id,
+                Study.evidence_level.in_(levels),
+            )
+        )
+    if unsourced:
+        query = query.where(
+            Claim.figure_value.is_not(None), ~exists().where(Citation.claim_id == Claim.id)
+        )
+    if search:
+        in_study = exists().where(
+            Citation.claim_id == Claim.id,
+            Citation.study_id == Study.id,
+            contains_any(search, Study.title, Study.abstract),
+        )
+        query = query.where(or_(contains_any(search, Claim.text), in_study))
     return list(session.scalars(query))
 
 
@@ -34,3 +82,7 @@ def get_claim(*, session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     return claim
+
+
+def count_claims(*, session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Claim)) or 0

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
@@ -22,6 +22,7 @@ from ldn_evidence.models import (
     StudyMeshTerm,
 )
 from ldn_evidence.pubmed.records import ArticleRecord
+from ldn_evidence.services.text_search import contains_any
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -200,6 +201,35 @@ def get_study(*, session: Session, pmid: str) -> Study:
     return study
 
 
-def list_studies(*, session: Session) -> list[Study]:
+def list_studies(
+    *,
+    session: Session,
+    search: str | None = None,
+    year: int | None = None,
+    publication_type: str | None = None,
+    retracted: bool = False,
+    level: str | None = None,
+    limit: int | None = None,
+) -> list[Study]:
+    """Studies, newest first. `search`: case-insensitive in title and abstract (LIKE);
+    `publication_type`: case-insensitive name, e.g. "Randomized Controlled Trial"."""
     query = select(Study).options(*STUDY_LOAD).order_by(Study.pub_year.desc(), Study.pmid)
+    if search:
+        query = query.where(contains_any(search, Study.title, Study.abstract))
+    if year is not None:
+        query = query.where(Study.pub_year == year)
+    if publication_type:
+        query = query.where(
+            Study.publication_types.any(
+                func.lower(PublicationTypeRow.name) == publication_type.strip().lower()
+            )
+        )
+    if retracted:
+        query = query.where(
+            or_(Study.retracted.is_(True), Study.links.any(StudyLinkRow.ref_type == "RetractionIn"))
+        )
+    if level:
+        query = query.where(Study.evidence_level == level)
+    if limit:
+        query = query.limit(limit)
     return list(session.scalars(query))

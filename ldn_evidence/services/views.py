@@ -163,6 +163,19 @@ def claim_brief(claim: Claim) -> dict[str, Any]:
         "unsourced": is_unsourced(claim),
         "citations": len(claim.citations),
         "verdicts": sorted({c.verdict for c in claim.citations}),
+        "sources": [
+            {
+                "pmid": c.study.pmid,
+                "level": c.study.evidence_level,
+                "flags": study_flags(c.study),
+                "verdict": c.verdict,
+                "verdict_origin": c.verdict_origin,
+                "evidence_sentence": c.evidence_sentence,
+                "origin": c.origin,
+            }
+            for c in claim.citations
+            if c.study is not None
+        ],
     }
 
 
