@@ -20,19 +20,24 @@ def _short(text: str, width: int = 90) -> str:
 def _render_list(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
-    table = Table("id", "doc", "claim", "figure", "sources", "verdicts", show_lines=False)
+    table = Table("id", "doc", "claim", "figure", "studies (level · verdict)", show_lines=True)
     for r in rows:
         fig = r["figure"]["text"] if r["figure"] and r["figure"]["text"] else ""
-        sources = str(r["citations"]) if not r["unsourced"] else "UNSOURCED"
+        lines = []
+        for src in r["sources"]:
+            flags = f" [{', '.join(src['flags']).upper()}]" if src["flags"] else ""
+            lines.append(
+                f"PMID {src['pmid']}: {src['level'] or 'ungraded'} · {src['verdict']}{flags}"
+            )
+        other = r["citations"] - len(r["sources"])
+        if other:
+            lines.append(f"+{other} other reference{'s' if other > 1 else ''}")
+        if r["unsourced"]:
+            lines = ["UNSOURCED"]
         table.add_row(
-            str(r["id"]),
-            str(r["document_id"] or ""),
-            _short(r["text"]),
-            fig,
-            sources,
-            ", ".join(r["verdicts"]),
+            str(r["id"]), str(r["document_id"] or ""), _short(r["text"]), fig, "\n".join(lines)
         )
-    console().print(table)
+    console().print(table, highlight=False)
 
 
 @claims_app.command("list")
