@@ -182,7 +182,7 @@ def _make(kind: str, m: re.Match[str]) -> _Raw | None:
         if value is None:
             return None
         return _Raw(kind, m.start("a"), m.end("a"), value, proportion=not groups.get("by"))
-    a = parse_number(m.group("a")) if kind != "fold" else _fold_value(m.group("a"))
+    a = parse_number(m.group("a"))
     if a is None:
         return None
     if kind == "range":
@@ -199,10 +199,6 @@ def _make(kind: str, m: re.Match[str]) -> _Raw | None:
         return _Raw(kind, start, end, 100.0 * a / b, numerator=int(a), denominator=int(b),
                     proportion=True)  # fmt: skip
     return _Raw(kind, start, end, a, qualifier=qual, sign=bool(groups.get("sign")))
-
-
-def _fold_value(text: str) -> float | None:
-    return parse_number(text)
 
 
 def _merge_counts(raws: list[_Raw], sentence: str) -> list[_Raw]:

@@ -83,8 +83,11 @@ def check_assertion(
     vs = claim_versus_placebo(claim.versus_placebo, claim.text)
     what = f"{outcome} {_moved(outcome, want)}"
     if against and (not support or (vs and any(s.versus_placebo for s in against))):
-        no_effect = any(s.kind == NO_EFFECT for s in against)
-        why = "no effect / no difference from placebo" if no_effect else "the opposite"
+        no_effect = [s for s in against if s.kind == NO_EFFECT]
+        why = "a change in the opposite direction"
+        if no_effect:
+            vs_placebo = any(s.versus_placebo for s in no_effect)
+            why = "no difference from placebo" if vs_placebo else "no effect"
         return VerificationResult(
             CONTRADICTED, _dedupe(s.sentence for s in against), None,
             f"the claim says {what}; the abstract reports {why} on {outcome}",

@@ -83,7 +83,7 @@ def _place(interval: Interval, fig: AbstractFigure, unit: str) -> tuple[bool, fl
     if fig.qualifier in ("over", "at least", "up to", "less than") and unit != "count":
         if interval.includes(fig.interval):
             return True, 0.0, None
-        return False, max(interval.distance(v), 1e-9 if not interval.contains(v) else 0), None
+        return False, interval.distance(v), None  # a bound, not the claim's value
     if interval.contains(v):
         return True, 0.0, None
     return False, interval.distance(v), None
@@ -175,52 +175,55 @@ def check_figure(
     opposite = [a for a in assessed if a.opposite]
     near = [a for a in assessed if not a.inside and not a.opposite and a.distance <= margin]
     far = sorted((a for a in assessed if not a.inside), key=lambda a: a.distance)
+    ne_vs_placebo = [s.sentence for s in no_effect if s.versus_placebo]
     on = f" on {outcome}" if outcome else ""
-    ne_vs_placebo = [s for s in no_effect if s.versus_placebo]
 
     if good:
         a = good[0]
-        where = _where(a, claimed)
-        sents = [a.fig.sentence]
+        where, sents = _where(a, claimed), [a.fig.sentence]
         if ne_vs_placebo and vs is True:
-            return _result(CONTRADICTED, _sentences(sents, [s.sentence for s in ne_vs_placebo]),
-                           a.fig, f"{where}, but the abstract reports no difference from "
-                           "placebo, which the claim implies")  # fmt: skip
+            reason = f"{where}, but the abstract reports no difference from placebo{on}"
+            return _result(CONTRADICTED, _sentences(sents, ne_vs_placebo), a.fig, reason)
         if ne_vs_placebo and vs is None:
-            reason = f"{where}, but the abstract reports no difference from placebo"
-            sents = _sentences(sents, [s.sentence for s in ne_vs_placebo])
-            return _result(PARTIALLY_SUPPORTED, sents, a.fig, reason)
+            reason = f"{where}, but the abstract reports no difference from placebo{on}"
+            return _result(PARTIALLY_SUPPORTED, _sentences(sents, ne_vs_placebo), a.fig, reason)
         if population_note:
             return _result(PARTIALLY_SUPPORTED, sents, a.fig, f"{where}; but {population_note}")
         return _result(SUPPORTED, sents, a.fig, where)
     if partial and not (vs is True and ne_vs_placebo):
         a = partial[0]
-        reason = _partial_reason(a, claimed)
-        return _result(PARTIALLY_SUPPORTED, [a.fig.sentence], a.fig, _pop(reason, population_note))
+        reason = _pop(_partial_reason(a, claimed), population_note)
+        return _result(PARTIALLY_SUPPORTED, [a.fig.sentence], a.fig, reason)
     if opposite or opposite_st or no_effect:
-        sents = _sentences([a.fig.sentence for a in opposite], [s.sentence for s in no_effect],
-                           [s.sentence for s in opposite_st])  # fmt: skip
-        why = "no effect / no difference from placebo" if no_effect and not opposite else (
-            "the opposite direction")  # fmt: skip
-        return _result(CONTRADICTED, sents, opposite[0].fig if opposite else None,
-                       f"the abstract reports {why}{on}")  # fmt: skip
+        sents = _sentences(
+            [a.fig.sentence for a in opposite],
+            [s.sentence for s in no_effect],
+            [s.sentence for s in opposite_st],
+        )
+        if opposite or opposite_st:
+            why = "a change in the opposite direction"
+        else:
+            why = "no difference from placebo" if ne_vs_placebo else "no effect"
+        fig0 = opposite[0].fig if opposite else None
+        return _result(CONTRADICTED, sents, fig0, f"the abstract reports {why}{on}")
     if partial:
         a = partial[0]
-        reason = _partial_reason(a, claimed)
-        return _result(PARTIALLY_SUPPORTED, [a.fig.sentence], a.fig, _pop(reason, population_note))
+        reason = _pop(_partial_reason(a, claimed), population_note)
+        return _result(PARTIALLY_SUPPORTED, [a.fig.sentence], a.fig, reason)
     if near:
         a = min(near, key=lambda x: x.distance)
-        reason = f"{_describe(a.fig)} is close to but outside {claimed}"
-        if a.issues:
-            reason += "; " + "; ".join(a.issues)
+        reason = _with_issues(f"{_describe(a.fig)} is close to but outside {claimed}", a)
         return _result(PARTIALLY_SUPPORTED, [a.fig.sentence], a.fig, _pop(reason, population_note))
     if far:
         a = far[0]
         reason = f"the abstract's figure{on} is {_describe(a.fig)}, outside {claimed}"
-        if a.issues:
-            reason += "; " + "; ".join(a.issues)
+        reason = _with_issues(reason, a)
         return _result(NOT_SUPPORTED, [a.fig.sentence], a.fig, _pop(reason, population_note))
     return _not_in_abstract(figs, outcome, unit)
+
+
+def _with_issues(reason: str, a: _Assessment) -> str:
+    return "; ".join([reason, *a.issues])
 
 
 def _not_in_abstract(figs: list[AbstractFigure], outcome: str | None, unit: str):

@@ -29,6 +29,11 @@ NOT_FINDING_SECTIONS = frozenset(
     {"BACKGROUND", "INTRODUCTION", "OBJECTIVE", "OBJECTIVES", "AIM", "AIMS", "PURPOSE",
      "CONTEXT", "RATIONALE", "HYPOTHESIS", "IMPORTANCE"}
 )  # fmt: skip
+_BASELINE_ONLY = re.compile(
+    r"(?<!from\s)(?<!over\s)(?<!with\s)(?<!to\s)(?<!vs\s)(?<!vs\.\s)\bbaseline\b"
+    r"(?!\s+(?:to|and)\b)",
+    re.IGNORECASE,
+)
 _CLAUSE = re.compile(r"[;,:()]|\b(?:but|whereas|while|however|although|though)\b", re.IGNORECASE)
 _PLACEBO = re.compile(rf"\b(?:{PLACEBO_WORDS})\b", re.IGNORECASE)
 
@@ -69,7 +74,9 @@ def sentence_statement(sentence: str, outcome: str) -> Statement | None:
     if not ours:
         return None
     vs = bool(_PLACEBO.search(sentence))
-    for start, end in no_effect_spans(sentence):
+    # "no significant difference in baseline pain" is about comparable groups, not an effect
+    spans = [] if _BASELINE_ONLY.search(sentence) else no_effect_spans(sentence)
+    for start, end in spans:
         lo, hi = clause_bounds(sentence, start, end)
         in_clause = [o for o in mentions if lo <= o.start and o.end <= hi]
         if in_clause:

@@ -457,3 +457,18 @@ def test_background_figures_do_not_count(abstract: str) -> None:
     result = check(claim("LDN reduced pain by 30%", 30, outcome="pain"), abstract)
     assert result.verdict in ("not_in_abstract", "contradicted")
     assert all("30%" not in s for s in result.sentences)
+
+
+def test_baseline_comparability_is_not_a_contradiction() -> None:
+    abstract = (
+        "There was no significant difference in baseline pain scores between groups. "
+        "Pain fell by 10% with LDN."
+    )
+    result = check(claim("LDN reduced pain by 30%", 30, outcome="pain"), abstract)
+    assert result.verdict == "not_supported"
+    assert result.sentences == ["Pain fell by 10% with LDN."]
+
+
+def test_no_change_from_baseline_contradicts() -> None:
+    result = check(claim("LDN reduced pain"), "Pain did not change from baseline with LDN.")
+    assert result.verdict == "contradicted"
