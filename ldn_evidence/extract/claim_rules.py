@@ -24,8 +24,10 @@ A claim is then, by the first rule that applies:
    believed", "theorized", blocking, priming, modulating);
  - "effect": it says what the intervention does or a study found ("reduces", "improved",
    "boosted", "showed a marked increase", "effective").
-Safety, mechanism and effect claims need a subject: an intervention, a pronoun standing
-for it ("it", "this medication"), or a study word ("study", "trial", "participants").
+Mechanism and effect claims, and safety claims that only say "safe", need a subject: an
+intervention, a pronoun standing for it ("it", "this medication"), or a study word
+("study", "trial", "participants"). Side effects, adverse events, tolerability and
+toxicity are safety claims on their own ("Side effects may include vivid dreams.").
 """
 
 from __future__ import annotations
@@ -65,11 +67,12 @@ MECHANISM_RE = re.compile(
     r"|\bup[\s-]?regulat\w*|\bdown[\s-]?regulat\w*",
     re.IGNORECASE,
 )
-SAFETY_RE = re.compile(
+STRONG_SAFETY_RE = re.compile(
     r"\bside[\s-]+effects?\b|\badverse\s+(?:events?|effects?|reactions?)\b"
-    r"|\bwell[\s-]+tolerated\b|\btolerab\w+|\bsafe(?:ty|ly)?\b|\btoxicit\w*",
+    r"|\bwell[\s-]+tolerated\b|\btolerab\w+|\btoxicit\w*",
     re.IGNORECASE,
 )
+SAFETY_RE = re.compile(r"\bsafe(?:ty|ly)?\b", re.IGNORECASE)
 SUBJECT_RE = re.compile(
     r"\b(?:it|this\s+(?:drug|medication|medicine|treatment|therapy)|the\s+(?:drug|medication"
     r"|treatment|therapy)|study|studies|trials?|research(?:ers)?|participants?|patients?"
@@ -131,6 +134,8 @@ def classify(sentence: str, *, own_line: bool = False) -> tuple[str | None, Figu
         return "figure", figure
     if is_general_hedge(sentence) and outcome_in(sentence) is None:
         return None, None
+    if STRONG_SAFETY_RE.search(sentence):
+        return "safety", None
     if not _has_subject(sentence):
         return None, None
     if SAFETY_RE.search(sentence):

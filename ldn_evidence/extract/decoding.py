@@ -46,6 +46,7 @@ _UTF16_NAMES = {"utf-16", "utf-16le", "utf-16be", "utf16"}
 _BAD_RATIO = 0.10
 _BAD_MIN = 8
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -84,7 +85,8 @@ def _check_text(text: str) -> None:
 def decode_page(data: bytes | str, *, html: bool) -> str:
     """Decode page bytes. `html=True` honours `<meta charset>` / the XML declaration."""
     if isinstance(data, str):
-        text = data
+        # Lone surrogates (from a lossy decode elsewhere) become U+FFFD, as bytes would.
+        text = _SURROGATE.sub("\ufffd", data)
     else:
         data = bytes(data)
         if len(data) > MAX_PAGE_BYTES:

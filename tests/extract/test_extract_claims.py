@@ -25,6 +25,8 @@ def claims_of(text: str, kind: str = "text"):
         ("One study showed a marked increase in beta-endorphin levels.", "effect"),
         ("No serious side effects were reported during the study.", "safety"),
         ("LDN was well tolerated by participants.", "safety"),
+        ("Side effects may include vivid dreams.", "safety"),
+        ("LDN is considered safe at low doses.", "safety"),
     ],
 )
 def test_claim_kinds(sentence, kind):
@@ -49,6 +51,7 @@ def test_claim_kinds(sentence, kind):
         "in low dose naltrexone and that it does appear to have a beneficial effect.",
         "More research is needed before LDN can be recommended.",
         "Our pharmacy has compounded LDN since 2005.",
+        "Shipping is safe and fast.",
     ],
 )
 def test_not_claims(sentence):

@@ -56,6 +56,7 @@ def test_bom_and_utf16_and_replacement():
 
 def test_str_input_is_accepted():
     assert text("already decoded — 60%").text == "already decoded — 60%"
+    assert text("lone \ud800 surrogate").text == "lone \ufffd surrogate"
 
 
 def test_nul_bytes_are_binary():
