@@ -25,7 +25,7 @@ from ldn_evidence.verification.numbers import (
     parse_fraction,
     parse_number,
 )
-from ldn_evidence.verification.outcomes import find_outcomes
+from ldn_evidence.verification.outcomes import OutcomeMention, find_outcomes
 from ldn_evidence.verification.sentences import sentence_spans
 
 
@@ -223,9 +223,9 @@ def _nearest_outcome(sentence: str, start: int, end: int, seg: tuple[int, int]) 
         return None
     in_seg = [o for o in mentions if seg[0] <= o.start and o.end <= seg[1]]
     specific = [o for o in in_seg if o.outcome != "response rate"]
-    specific = specific or [o for o in mentions if o.outcome != "response rate"] or mentions
+    specific = specific or [o for o in mentions if o.outcome != "response rate"] or list(mentions)
 
-    def dist(o) -> int:
+    def dist(o: OutcomeMention) -> int:
         return max(o.start - end, start - o.end, 0)
 
     return min(specific, key=dist).outcome

@@ -60,38 +60,39 @@ class Tolerance:
     close_minimum: float = 0.0  # a floor for a relative `close`
 
 
-def _open_rows(close: float, *, relative: bool = False, close_minimum: float = 0.0):
-    """The four one-sided qualifiers, the same for every unit."""
-    kw = {"close": close, "relative": relative, "close_minimum": close_minimum}
-    return {
-        "over": Tolerance(0.0, INF, low_open=True, **kw),
-        "at least": Tolerance(0.0, INF, **kw),
-        "up to": Tolerance(INF, 0.0, **kw),
-        "less than": Tolerance(INF, 0.0, high_open=True, **kw),
-    }
-
-
+# fmt: off
 TOLERANCES: dict[str, dict[str, Tolerance]] = {
     "%": {
-        "exact": Tolerance(0.5, 0.5, close=5.0),
-        "nearly": Tolerance(5.0, 0.5, close=5.0),
-        "about": Tolerance(5.0, 5.0, close=5.0),
-        **_open_rows(5.0),
+        #                      below  above  endpoints                 close
+        "exact":     Tolerance(0.5,   0.5,                             close=5.0),
+        "nearly":    Tolerance(5.0,   0.5,                             close=5.0),
+        "about":     Tolerance(5.0,   5.0,                             close=5.0),
+        "over":      Tolerance(0.0,   INF,   low_open=True,            close=5.0),
+        "at least":  Tolerance(0.0,   INF,                             close=5.0),
+        "up to":     Tolerance(INF,   0.0,                             close=5.0),
+        "less than": Tolerance(INF,   0.0,   high_open=True,           close=5.0),
     },
     "fold": {
-        "exact": Tolerance(0.05, 0.05, close=0.5),
-        "nearly": Tolerance(0.5, 0.05, close=0.5),
-        "about": Tolerance(0.5, 0.5, close=0.5),
-        **_open_rows(0.5),
+        "exact":     Tolerance(0.05,  0.05,                            close=0.5),
+        "nearly":    Tolerance(0.5,   0.05,                            close=0.5),
+        "about":     Tolerance(0.5,   0.5,                             close=0.5),
+        "over":      Tolerance(0.0,   INF,   low_open=True,            close=0.5),
+        "at least":  Tolerance(0.0,   INF,                             close=0.5),
+        "up to":     Tolerance(INF,   0.0,                             close=0.5),
+        "less than": Tolerance(INF,   0.0,   high_open=True,           close=0.5),
     },
-    "count": {
-        # "exact" is absolute rounding (±0.5 of a person); the rest are fractions of v.
-        "exact": Tolerance(0.5, 0.5, close=0.2, close_minimum=2.0),
-        "nearly": Tolerance(0.1, 0.0, close=0.2, relative=True, minimum=1.0, close_minimum=2.0),
-        "about": Tolerance(0.1, 0.1, close=0.2, relative=True, minimum=1.0, close_minimum=2.0),
-        **_open_rows(0.2, relative=True, close_minimum=2.0),
+    "count": {  # "exact" is absolute (±0.5 of a person); the rest are fractions of v
+        "exact":     Tolerance(0.5, 0.5, close=0.2, close_minimum=2.0),
+        "nearly":    Tolerance(0.1, 0.0, relative=True, minimum=1.0, close=0.2, close_minimum=2),
+        "about":     Tolerance(0.1, 0.1, relative=True, minimum=1.0, close=0.2, close_minimum=2),
+        "over":      Tolerance(0.0, INF, low_open=True, relative=True, close=0.2, close_minimum=2),
+        "at least":  Tolerance(0.0, INF, relative=True, close=0.2, close_minimum=2.0),
+        "up to":     Tolerance(INF, 0.0, relative=True, close=0.2, close_minimum=2.0),
+        "less than": Tolerance(INF, 0.0, high_open=True, relative=True, close=0.2,
+                               close_minimum=2.0),
     },
 }
+# fmt: on
 """The one tolerance table; see the module docstring for it laid out as a table."""
 
 QUALIFIER_ALIASES: dict[str, str] = {
