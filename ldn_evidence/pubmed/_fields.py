@@ -37,8 +37,10 @@ _MONTHS = {
         start=1,
     )
 }
+_CITATION_PARTS = ("PMID", "Article", "MeshHeadingList", "KeywordList", "CommentsCorrectionsList")
 _CACHE_MAX = 50_000
 _mesh_cache: dict[tuple, MeshTerm] = {}
+_qualifier_cache: dict[tuple, MeshQualifier] = {}
 _ptype_cache: dict[tuple, PublicationType] = {}
 
 
@@ -239,8 +241,15 @@ def mesh_terms(mesh_list: etree._Element | None) -> list[MeshTerm]:
         key = tuple(h)
         term = _mesh_cache.get(key)
         if term is None:
-            qualifiers = tuple(MeshQualifier(_norm(q[0]), q[1], q[2] == "Y") for q in h[3:])
-            term = _remember(_mesh_cache, key, MeshTerm(_norm(h[0]), h[1], h[2] == "Y", qualifiers))
+            qualifiers = []
+            for q in h[3:]:
+                mq = _qualifier_cache.get(q)
+                if mq is None:
+                    mq = MeshQualifier(_norm(q[0]), q[1], q[2] == "Y")
+                    _remember(_qualifier_cache, q, mq)
+                qualifiers.append(mq)
+            term = MeshTerm(_norm(h[0]), h[1], h[2] == "Y", tuple(qualifiers))
+            _remember(_mesh_cache, key, term)
         out.append(term)
     return out
 
@@ -336,7 +345,7 @@ def article(elem: etree._Element, raw: bytes) -> ArticleRecord:
         raise MissingPMIDError("PubmedArticle without MedlineCitation")
     pmid_el = art = None
     rec = ArticleRecord(pmid="", raw_xml=raw)
-    for c in mc:
+    for c in mc.iterchildren(_CITATION_PARTS):
         tag = c.tag
         if tag == "PMID":
             if pmid_el is None:
@@ -352,10 +361,10 @@ def article(elem: etree._Element, raw: bytes) -> ArticleRecord:
     rec.pmid, rec.pmid_version = _pmid(pmid_el, "PubmedArticle")
     elocation_doi = _article_part(art, rec) if art is not None else None
     if pdata is not None:
-        for c in pdata:
-            if c.tag == "ArticleIdList":  # the article's own; ReferenceList has cited ones
-                article_ids(c, rec.article_ids)
-                break
+        # The article's own ids; those in ReferenceList/Reference are cited papers'.
+        for c in pdata.iterchildren("ArticleIdList"):
+            article_ids(c, rec.article_ids)
+            break
     if elocation_doi and "doi" not in rec.article_ids:
         rec.article_ids["doi"] = elocation_doi
     return rec
