@@ -94,12 +94,15 @@ def pub_date(pd: etree._Element | None) -> tuple[int | None, str | None]:
     return first_year(year), printed
 
 
+def _small_int(s: str | None) -> int | None:
+    """A plain number of at most 9 digits (no signs, no "²", no 5 000-digit strings)."""
+    return int(s) if s and len(s) <= 9 and s.isdecimal() else None
+
+
 def _month_number(s: str | None) -> int | None:
     if not s:
         return None
-    if s.isdigit():
-        return int(s)
-    return _MONTHS.get(s[:3].lower())
+    return _small_int(s) if s[0].isdecimal() else _MONTHS.get(s[:3].lower())
 
 
 def article_date(ad: etree._Element | None) -> tuple[int | None, str | None]:
@@ -117,11 +120,12 @@ def article_date(ad: etree._Element | None) -> tuple[int | None, str | None]:
             d = text(c)
     year = first_year(y)
     month = _month_number(m)
-    if year is None or month is None or not d or not d.isdigit():
+    day = _small_int(d)
+    if year is None or month is None or day is None:
         return year, None
     try:
-        return year, date(year, month, int(d)).isoformat()
-    except ValueError:
+        return year, date(year, month, day).isoformat()
+    except ValueError:  # 2005-09-31, month 13 …
         return year, None
 
 
@@ -289,7 +293,7 @@ def _pmid(el: etree._Element | None, record: str) -> tuple[str, int]:
     if not pmid:
         raise MissingPMIDError(f"{record} without a PMID")
     version = el.get("Version")  # type: ignore[union-attr]
-    return pmid, int(version) if version and version.isdigit() else 1
+    return pmid, _small_int(version) or 1
 
 
 def _journal(journal: etree._Element, rec: ArticleRecord) -> None:

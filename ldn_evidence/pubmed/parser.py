@@ -119,21 +119,25 @@ def _open(source: Source, name: str | None) -> tuple[IO[bytes], str, bool]:
             raise NotFoundError(f"{label}: no such file") from None
         except OSError as exc:
             raise ParseError(f"cannot read: {exc.strerror or exc}", source=label) from exc
-        head = raw.read(2)
-        raw.seek(0)
-        if head == _GZIP_MAGIC:
-            return gzip.GzipFile(fileobj=raw, mode="rb"), label, True
-        return raw, label, True
+        return _sniffed(raw), label, True
     if hasattr(source, "read"):
-        label = name or _stream_name(source)
-        head = source.read(2)
-        if isinstance(head, str):
-            raise TypeError("iter_articles needs a binary file object, not a text one")
-        stream: IO[bytes] = _Prefixed(head or b"", source)  # type: ignore[assignment]
-        if head == _GZIP_MAGIC:
-            stream = gzip.GzipFile(fileobj=stream, mode="rb")
-        return stream, label, False
+        return _sniffed(source), name or _stream_name(source), False
     raise TypeError(f"iter_articles: unsupported source type {type(source).__name__}")
+
+
+def _sniffed(raw: IO[bytes]) -> IO[bytes]:
+    """`raw`, or a gunzipping reader over it when it starts with the gzip magic bytes."""
+    head = raw.read(2)
+    if isinstance(head, str):
+        raise TypeError("iter_articles needs a binary file object, not a text one")
+    if raw.seekable():
+        raw.seek(-len(head), io.SEEK_CUR)
+        stream = raw
+    else:  # a pipe or socket: put the two bytes back in front
+        stream = _Prefixed(head or b"", raw)  # type: ignore[assignment]
+    if head == _GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+    return stream
 
 
 def _stream_name(stream: object) -> str:
@@ -213,9 +217,9 @@ def _syntax_error(exc: etree.XMLSyntaxError, events: etree.iterparse, label: str
     log = events.error_log
     fatal = log.filter_from_fatals() or log.filter_from_errors()
     if len(fatal):
-        last = fatal[0]
-        message = last.message
-        line, column = (last.line or None), (last.column if last.line else None)
+        first = fatal[0]
+        message = first.message
+        line, column = (first.line or None), (first.column if first.line else None)
     message = message.strip()
     if line is not None:
         suffix = f", line {line}, column {column}"

@@ -696,3 +696,60 @@ def test_damaged_real_looking_input_gives_records_or_parse_error(data: st.DataOb
             assert isinstance(rec, ArticleRecord | DeletedCitation)
     except ParseError:
         pass
+
+
+_field_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
+) | st.sampled_from(["²", "0", "00", "13", "31", "Feb", "9" * 5000, " 2019 ", "-1", "X"])
+
+
+@given(
+    version=_field_text,
+    pmid=_field_text,
+    year=_field_text,
+    month=_field_text,
+    day=_field_text,
+    medline_date=_field_text,
+    orcid=_field_text,
+    label=_field_text,
+    text=_field_text,
+)
+@settings(max_examples=300, deadline=None)
+def test_any_field_values_give_a_record_or_parse_error(
+    version: str,
+    pmid: str,
+    year: str,
+    month: str,
+    day: str,
+    medline_date: str,
+    orcid: str,
+    label: str,
+    text: str,
+) -> None:
+    """Odd values in every field the parser interprets (numbers, dates, ORCID …)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    e = escape
+    body = (
+        f"<PubmedArticleSet><PubmedArticle><MedlineCitation>"
+        f"<PMID Version={quoteattr(version)}>{e(pmid)}</PMID><Article><Journal><JournalIssue>"
+        f"<PubDate><Year>{e(year)}</Year><Month>{e(month)}</Month><Day>{e(day)}</Day></PubDate>"
+        f"</JournalIssue><Title>{e(text)}</Title></Journal><ArticleTitle>{e(text)}</ArticleTitle>"
+        f"<Abstract><AbstractText Label={quoteattr(label)}>{e(text)}</AbstractText></Abstract>"
+        f'<AuthorList><Author><LastName>{e(text)}</LastName><Identifier Source="ORCID">'
+        f"{e(orcid)}</Identifier></Author></AuthorList>"
+        f"<ArticleDate><Year>{e(year)}</Year><Month>{e(month)}</Month><Day>{e(day)}</Day>"
+        f"</ArticleDate></Article></MedlineCitation></PubmedArticle><PubmedArticle>"
+        f"<MedlineCitation><PMID>2</PMID><Article><Journal><JournalIssue><PubDate><MedlineDate>"
+        f"{e(medline_date)}</MedlineDate></PubDate></JournalIssue></Journal></Article>"
+        f"</MedlineCitation></PubmedArticle></PubmedArticleSet>"
+    ).encode("utf-8", "surrogatepass")
+    try:
+        records = list(iter_articles(body))
+    except ParseError:
+        return
+    for rec in records:
+        assert isinstance(rec, ArticleRecord)
+        assert rec.pub_year is None or 0 <= rec.pub_year <= 9999
+        assert rec.article_date is None or len(rec.article_date) == 10
+        assert all(a.orcid is None or len(a.orcid) == 19 for a in rec.authors)
