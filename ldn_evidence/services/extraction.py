@@ -67,7 +67,7 @@ def extract(
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
     claims = extract_claims(page)
-    refs = extract_references(page)
+    refs = extract_references(page, base_url=url)
     links = [(c, r, how) for c, r, how in link_claims(claims, refs)]
     sha = hashlib.sha256(page.text.encode("utf-8")).hexdigest()
     return Extracted(
