@@ -379,6 +379,9 @@ def test_gzip_file_by_suffix_and_by_magic_bytes(tmp_path: Path) -> None:
         assert [r.pmid for r in iter_articles(path)] == expected  # type: ignore[union-attr]
         assert [r.pmid for r in iter_articles(str(path))] == expected  # type: ignore[union-attr]
     assert [r.pmid for r in parse_articles(packed)] == expected
+    plain_named_gz = tmp_path / "plain.xml.gz"  # the content decides, not the suffix
+    plain_named_gz.write_bytes(FEATURES.read_bytes())
+    assert [r.pmid for r in iter_articles(plain_named_gz)] == expected  # type: ignore[union-attr]
 
 
 def test_file_objects_plain_gzip_and_unseekable() -> None:
