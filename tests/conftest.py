@@ -23,9 +23,16 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the user's database, NCBI settings or terminal width."""
-    for var in ("LDN_EVIDENCE_DB", "NCBI_API_KEY", "NCBI_EMAIL", "LDN_EVIDENCE_EUTILS_URL",
-                "LDN_EVIDENCE_IDCONV_URL", "LDN_EVIDENCE_HTTP_TIMEOUT", "LDN_EVIDENCE_HTTP_RETRIES",
-                "LDN_EVIDENCE_HTTP_BACKOFF"):
+    for var in (
+        "LDN_EVIDENCE_DB",
+        "NCBI_API_KEY",
+        "NCBI_EMAIL",
+        "LDN_EVIDENCE_EUTILS_URL",
+        "LDN_EVIDENCE_IDCONV_URL",
+        "LDN_EVIDENCE_HTTP_TIMEOUT",
+        "LDN_EVIDENCE_HTTP_RETRIES",
+        "LDN_EVIDENCE_HTTP_BACKOFF",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("COLUMNS", "200")
@@ -108,8 +115,9 @@ class Cli:
     def __call__(self, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
         from ldn_evidence.cli import app
 
-        return self.runner.invoke(app, ["--db", self.url, *args], input=input,
-                                  catch_exceptions=False)
+        return self.runner.invoke(
+            app, ["--db", self.url, *args], input=input, catch_exceptions=False
+        )
 
 
 @pytest.fixture

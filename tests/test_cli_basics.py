@@ -34,8 +34,18 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path
         seen.append(" ".join(path))
-    for expected in ("db upgrade", "db current", "load", "claims list", "claims show", "demo",
-                     "fetch", "import-xml", "studies list", "studies show"):
+    for expected in (
+        "db upgrade",
+        "db current",
+        "load",
+        "claims list",
+        "claims show",
+        "demo",
+        "fetch",
+        "import-xml",
+        "studies list",
+        "studies show",
+    ):
         assert expected in seen
 
 
@@ -54,20 +64,27 @@ def _console_script() -> str:
 def test_console_script_in_subprocess(tmp_path: Path, seed_file: Path) -> None:
     env = {**os.environ, "LDN_EVIDENCE_DB": str(tmp_path / "sub.db")}
     script = _console_script()
-    loaded = subprocess.run([script, "load", str(seed_file)], env=env, capture_output=True,
-                            text=True, timeout=120)
+    loaded = subprocess.run(
+        [script, "load", str(seed_file)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert loaded.returncode == 0, loaded.stderr
-    listed = subprocess.run([script, "claims", "list", "--json"], env=env, capture_output=True,
-                            text=True, timeout=120)
+    listed = subprocess.run(
+        [script, "claims", "list", "--json"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert listed.returncode == 0
     assert len(json.loads(listed.stdout)) == 5
-    missing = subprocess.run([script, "claims", "show", "77"], env=env, capture_output=True,
-                             text=True, timeout=120)
+    missing = subprocess.run(
+        [script, "claims", "show", "77"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert missing.returncode == 1
     assert missing.stderr == "Error: no claim with id 77\n"
 
 
 def test_python_dash_m(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "ldn_evidence", "--help"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ldn_evidence", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0 and "claims" in proc.stdout

@@ -41,8 +41,9 @@ def test_env_variable_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert (tmp_path / "env.db").exists()
 
 
-@pytest.mark.parametrize("url", ["notaurl://", "sqlite:////nonexistent-dir/\0/x.db",
-                                 "mysql+nodriver://u@h/db"])
+@pytest.mark.parametrize(
+    "url", ["notaurl://", "sqlite:////nonexistent-dir/\0/x.db", "mysql+nodriver://u@h/db"]
+)
 def test_bad_url_is_one_line_exit_1(url: str) -> None:
     result = Cli(url)("claims", "list")
     assert result.exit_code == 1

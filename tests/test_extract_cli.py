@@ -12,9 +12,11 @@ from tests.conftest import Cli, shared_path
 from tests.eutils_server import FakeEutils, Fault, make_article
 
 PAGES = Path(__file__).parent / "pages"
-T2013 = ("Low-dose naltrexone for the treatment of fibromyalgia: findings of a small, "
-         "randomized, double-blind, placebo-controlled, counterbalanced, crossover trial "
-         "assessing daily pain levels.")
+T2013 = (
+    "Low-dose naltrexone for the treatment of fibromyalgia: findings of a small, "
+    "randomized, double-blind, placebo-controlled, counterbalanced, crossover trial "
+    "assessing daily pain levels."
+)
 T2009 = "Fibromyalgia symptoms are reduced by low-dose naltrexone: a pilot study."
 
 
@@ -62,8 +64,7 @@ def test_seed_page(cli: Cli, fake: FakeEutils, db_url: str) -> None:
     texts = [c["text"] for c in data["claims"]]
     for fragment in SEED_FRAGMENTS:
         assert any(fragment in t for t in texts), fragment
-    assert not any("DISCLAIMER" in t or "813-551-1165" in t or "check back" in t
-                   for t in texts)
+    assert not any("DISCLAIMER" in t or "813-551-1165" in t or "check back" in t for t in texts)
     refs = data["references"]
     assert len(refs) == 3
     by_kind = {r["kind"]: r for r in refs}
@@ -83,13 +84,22 @@ def test_seed_page(cli: Cli, fake: FakeEutils, db_url: str) -> None:
 
 
 def test_footnoted_html_page(cli: Cli, fake: FakeEutils) -> None:
-    fake.add_article("1111111", make_article("1111111", "Oral magnesium for migraine "
-                                             "prevention: a randomized trial."))
-    fake.add_article("2222222", make_article("2222222", "Magnesium and migraine attacks in "
-                                             "adults.", doi="10.1000/mg.2"))
+    fake.add_article(
+        "1111111",
+        make_article("1111111", "Oral magnesium for migraine prevention: a randomized trial."),
+    )
+    fake.add_article(
+        "2222222",
+        make_article("2222222", "Magnesium and migraine attacks in adults.", doi="10.1000/mg.2"),
+    )
     fake.add_doi("10.1000/mg.2", "2222222")
-    result = cli("extract", str(PAGES / "magnesium.html"), "--url",
-                 "https://pharmacy.example/magnesium", "--json")
+    result = cli(
+        "extract",
+        str(PAGES / "magnesium.html"),
+        "--url",
+        "https://pharmacy.example/magnesium",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["document"]["title"] == "Magnesium for migraine"
@@ -127,11 +137,13 @@ def test_dry_run_writes_nothing(cli: Cli, fake: FakeEutils, db_url: str) -> None
 def test_changed_page_is_a_new_version(cli: Cli, fake: FakeEutils, tmp_path: Path) -> None:
     page = tmp_path / "p.txt"
     page.write_text("Zinc shortened colds by 33% in adults.\n", encoding="utf-8")
-    first = json.loads(cli("extract", str(page), "--url", "https://x.example/zinc",
-                           "--json").stdout)
+    first = json.loads(
+        cli("extract", str(page), "--url", "https://x.example/zinc", "--json").stdout
+    )
     page.write_text("Zinc shortened colds by 40% in adults.\n", encoding="utf-8")
-    second = json.loads(cli("extract", str(page), "--url", "https://x.example/zinc",
-                            "--json").stdout)
+    second = json.loads(
+        cli("extract", str(page), "--url", "https://x.example/zinc", "--json").stdout
+    )
     assert first["status"] == "new" and second["status"] == "new version"
     assert second["document"]["version"] == 2
     assert second["document"]["id"] != first["document"]["id"]
@@ -151,8 +163,11 @@ def test_network_failure_leaves_reference_unresolved(cli: Cli, fake: FakeEutils)
 
 def test_ambiguous_title_is_never_guessed(cli: Cli, fake: FakeEutils, tmp_path: Path) -> None:
     page = tmp_path / "p.txt"
-    page.write_text("Zinc shortened colds by 33%.\n\nReferences\n\n"
-                    "Zinc lozenges and the common cold: a trial.\n", encoding="utf-8")
+    page.write_text(
+        "Zinc shortened colds by 33%.\n\nReferences\n\n"
+        "Zinc lozenges and the common cold: a trial.\n",
+        encoding="utf-8",
+    )
     fake.add_article("10", make_article("10", "Zinc lozenges and the common cold: a trial"))
     fake.add_article("11", make_article("11", "Zinc lozenges and the common cold: a trial."))
     fake.add_title("Zinc lozenges and the common cold: a trial", ["10", "11"])
@@ -162,12 +177,16 @@ def test_ambiguous_title_is_never_guessed(cli: Cli, fake: FakeEutils, tmp_path: 
     assert ref["pmid"] is None
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (b"", "empty"),
-    (b"\x00\x01\x02binary\xff\xfe" * 100, "binary"),
-])
-def test_bad_pages(cli: Cli, fake: FakeEutils, tmp_path: Path, content: bytes,
-                   fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary\xff\xfe" * 100, "binary"),
+    ],
+)
+def test_bad_pages(
+    cli: Cli, fake: FakeEutils, tmp_path: Path, content: bytes, fragment: str
+) -> None:
     page = tmp_path / "bad.html"
     page.write_bytes(content)
     result = cli("extract", str(page))

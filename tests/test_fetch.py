@@ -32,12 +32,14 @@ def _count(url: str, table: str) -> int:
     return n
 
 
-def test_fetch_450_in_3_requests_survives_429_and_503(cli: Cli, fake: FakeEutils,
-                                                      db_url: str) -> None:
+def test_fetch_450_in_3_requests_survives_429_and_503(
+    cli: Cli, fake: FakeEutils, db_url: str
+) -> None:
     pmids = [str(1_000_000 + i) for i in range(450)]
     for p in pmids:
-        fake.add_article(p, make_article(p, f"Study {p} of naltrexone", f"Abstract of {p}.",
-                                         doi=f"10.1000/{p}"))
+        fake.add_article(
+            p, make_article(p, f"Study {p} of naltrexone", f"Abstract of {p}.", doi=f"10.1000/{p}")
+        )
     fake.inject(Fault.http(429, retry_after=1, utility="efetch"))
     fake.inject(Fault.http(503, utility="efetch"))
     result = cli("fetch", *pmids, "--json")
@@ -48,8 +50,12 @@ def test_fetch_450_in_3_requests_survives_429_and_503(cli: Cli, fake: FakeEutils
     ok = [r for r in efetches if r.fault is None]
     assert len(ok) == 3  # 200 + 200 + 50 PMIDs
     assert sorted(len(r.params["id"].split(",")) for r in ok) == [50, 200, 200]
-    assert all(r.method == "POST" and r.params["tool"] == "ldn-evidence"
-               and r.params["email"] == "pharmacist@example.org" for r in efetches)
+    assert all(
+        r.method == "POST"
+        and r.params["tool"] == "ldn-evidence"
+        and r.params["email"] == "pharmacist@example.org"
+        for r in efetches
+    )
     times = [r.time for r in efetches]
     for a, b in zip(times, times[1:], strict=False):
         assert b - a >= 1 / 3 - 0.01  # never more than 3 a second
@@ -57,8 +63,9 @@ def test_fetch_450_in_3_requests_survives_429_and_503(cli: Cli, fake: FakeEutils
     assert _count(db_url, "studies") == 450
 
 
-def test_refetch_unchanged_changes_nothing_changed_record_updates(cli: Cli, fake: FakeEutils,
-                                                                  db_url: str) -> None:
+def test_refetch_unchanged_changes_nothing_changed_record_updates(
+    cli: Cli, fake: FakeEutils, db_url: str
+) -> None:
     fake.add_article("42", make_article("42", "Original title", "An abstract."))
     assert json.loads(cli("fetch", "42", "--json").stdout)["new"] == ["42"]
     again = json.loads(cli("fetch", "42", "--json").stdout)
@@ -94,8 +101,9 @@ def test_bad_pmids_refused_before_any_request(cli: Cli, fake: FakeEutils, bad: s
     assert fake.requests == []
 
 
-def test_failure_midway_keeps_stored_batches_exit_3(cli: Cli, fake: FakeEutils, db_url: str,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_midway_keeps_stored_batches_exit_3(
+    cli: Cli, fake: FakeEutils, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LDN_EVIDENCE_HTTP_RETRIES", "1")
     pmids = [str(2_000_000 + i) for i in range(250)]
     for p in pmids:
@@ -110,11 +118,15 @@ def test_failure_midway_keeps_stored_batches_exit_3(cli: Cli, fake: FakeEutils, 
     assert _count(db_url, "studies") == 200  # batch one kept, nothing of batch two
 
 
-def test_truncated_and_error_replies_are_retried_never_stored(cli: Cli, fake: FakeEutils,
-                                                              db_url: str) -> None:
+def test_truncated_and_error_replies_are_retried_never_stored(
+    cli: Cli, fake: FakeEutils, db_url: str
+) -> None:
     fake.add_article("5", make_article("5", "Five"))
-    for fault in (Fault.truncated(utility="efetch"), Fault.error_element(utility="efetch"),
-                  Fault.html_page(utility="efetch")):
+    for fault in (
+        Fault.truncated(utility="efetch"),
+        Fault.error_element(utility="efetch"),
+        Fault.html_page(utility="efetch"),
+    ):
         fake.inject(fault)
     result = cli("fetch", "5", "--json")
     assert result.exit_code == 0, result.output
@@ -127,9 +139,15 @@ def test_missing_fetches_cited_and_replaces_curated_keeping_citations(
 ) -> None:
     cli("load", str(seed_file))
     for p in ("23359310", "19453963"):
-        fake.add_article(p, make_article(p, f"Fetched {p}", "Thirty-one women took part.",
-                                         publication_types=["Journal Article",
-                                                            "Randomized Controlled Trial"]))
+        fake.add_article(
+            p,
+            make_article(
+                p,
+                f"Fetched {p}",
+                "Thirty-one women took part.",
+                publication_types=["Journal Article", "Randomized Controlled Trial"],
+            ),
+        )
     result = cli("fetch", "--missing", "--json")
     assert result.exit_code == 0, result.output
     assert sorted(json.loads(result.stdout)["updated"]) == ["19453963", "23359310"]

@@ -7,7 +7,6 @@ The records come from ../shared/pubmed at test time (skipped when absent).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -72,11 +71,8 @@ def _extra(art: dict) -> dict:
     }
 
 
-def test_fetched_records_match_biopython(
-    engine: Engine,
-    httpserver,  # type: ignore[no-untyped-def]
-    offline_biopython: None,
-) -> None:  # noqa: F811
+@pytest.mark.usefixtures("offline_biopython")
+def test_fetched_records_match_biopython(engine: Engine, httpserver) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     fake = FakeEutils(httpserver)
     arts = _oracle_items()
     assert len(arts) >= 100

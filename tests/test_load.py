@@ -24,9 +24,18 @@ def _counts(url: str) -> dict[str, int]:
 
     engine = make_engine(url)
     with engine.connect() as conn:
-        out = {t: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
-               for t in ("source_documents", "claims", "references", "citations", "studies",
-                         "study_authors", "publication_types")}
+        out = {
+            t: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
+            for t in (
+                "source_documents",
+                "claims",
+                "references",
+                "citations",
+                "studies",
+                "study_authors",
+                "publication_types",
+            )
+        }
     engine.dispose()
     return out
 
@@ -35,15 +44,19 @@ def test_seed_loads_five_claims_three_references(cli: Cli, seed_file: Path) -> N
     result = cli("load", str(seed_file), "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["created"] == {"studies": 2, "documents": 1, "references": 3, "claims": 5,
-                                  "citations": 15}
+    assert summary["created"] == {
+        "studies": 2,
+        "documents": 1,
+        "references": 3,
+        "claims": 5,
+        "citations": 15,
+    }
     claims = json.loads(cli("claims", "list", "--json").stdout)
     assert len(claims) == 5
     for claim, fragment in zip(claims, SEED_CLAIMS, strict=True):
         assert fragment in claim["text"]
         assert claim["citations"] == 3
-    assert claims[3]["figure"] == {"value": 60.0, "unit": "%", "qualifier": "exact",
-                                   "text": "60%"}
+    assert claims[3]["figure"] == {"value": 60.0, "unit": "%", "qualifier": "exact", "text": "60%"}
     assert claims[4]["figure"]["qualifier"] == "nearly"
     assert claims[4]["population"] == "women" and claims[4]["outcome"] == "pain"
     assert claims[0]["dose"].startswith("4.5 mg")
@@ -53,17 +66,24 @@ def test_seed_claim_detail(cli: Cli, seed_file: Path) -> None:
     cli("load", str(seed_file))
     detail = json.loads(cli("claims", "show", "4", "--json").stdout)
     assert detail["document"]["publisher"] == "Trinova Health"
-    sources = {(c["reference"]["kind"], (c["study"] or {}).get("pmid")) for c in detail["citations"]}
+    sources = {
+        (c["reference"]["kind"], (c["study"] or {}).get("pmid")) for c in detail["citations"]
+    }
     assert sources == {("pubmed", "23359310"), ("title", "19453963"), ("web", None)}
-    assert all(c["origin"] == "page" and c["verdict"] == "unchecked"
-               for c in detail["citations"])
-    study = next(c["study"] for c in detail["citations"] if c["study"]
-                 and c["study"]["pmid"] == "23359310")
+    assert all(c["origin"] == "page" and c["verdict"] == "unchecked" for c in detail["citations"])
+    study = next(
+        c["study"] for c in detail["citations"] if c["study"] and c["study"]["pmid"] == "23359310"
+    )
     assert study["origin"] == "curated" and "curated (not fetched)" in study["flags"]
     assert study["authors"] == ["Younger J", "Noor N", "McCue R", "Mackey S"]
-    assert (study["journal_iso"], study["year"], study["volume"], study["issue"],
-            study["pages"], study["doi"]) == ("Arthritis Rheum", 2013, "65", "2", "529-38",
-                                              "10.1002/art.37734")
+    assert (
+        study["journal_iso"],
+        study["year"],
+        study["volume"],
+        study["issue"],
+        study["pages"],
+        study["doi"],
+    ) == ("Arthritis Rheum", 2013, "65", "2", "529-38", "10.1002/art.37734")
     text = cli("claims", "show", "4").stdout
     assert "cited by the page" in text and "PMID 19453963" in text
 
@@ -84,7 +104,8 @@ def test_csv_form(cli: Cli, tmp_path: Path) -> None:
         '"Magnesium cut migraine days by nearly half.",50,nearly,nearly half,migraine days,'
         "adults,1111111;2222222,https://pharmacy.example/mg\n"
         '"No citation here, 80% better.",80,,,symptoms,,,https://pharmacy.example/mg\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = cli("load", str(f), "--json")
     assert result.exit_code == 0, result.output
     claims = json.loads(cli("claims", "list", "--json").stdout)
@@ -97,18 +118,28 @@ def test_csv_form(cli: Cli, tmp_path: Path) -> None:
 
 
 BAD_YAML = [
-    ("format: ldn-evidence/1\nclaims:\n  - text: ok\n    figure: {value: lots}\n",
-     ["line 4", "claims[0].figure.value", "expected a number"]),
-    ("format: ldn-evidence/1\nclaims:\n  - txt: typo\n", ["line 3", "claims[0].txt",
-                                                         "unknown key"]),
+    (
+        "format: ldn-evidence/1\nclaims:\n  - text: ok\n    figure: {value: lots}\n",
+        ["line 4", "claims[0].figure.value", "expected a number"],
+    ),
+    (
+        "format: ldn-evidence/1\nclaims:\n  - txt: typo\n",
+        ["line 3", "claims[0].txt", "unknown key"],
+    ),
     ("format: ldn-evidence/1\nclaims:\n  - text: [unclosed\n", ["line", "not valid YAML"]),
     ("format: wrong/9\n", ["line 1", "format", "expected 'ldn-evidence/1'"]),
-    ("format: ldn-evidence/1\nreferences:\n  - {id: a, raw: x, kind: pubmed, pmid: abc}\n",
-     ["line 3", "references[0].pmid", "not a PMID"]),
-    ("format: ldn-evidence/1\nreferences: []\nclaims:\n  - text: t\n    cites: [zz]\n",
-     ["line 5", "claims[0].cites", "no reference with id 'zz'"]),
-    ("format: ldn-evidence/1\nclaims:\n  - text: t\n    figure: {value: 3, qualifier: roughly}\n",
-     ["figure.qualifier", "must be one of"]),
+    (
+        "format: ldn-evidence/1\nreferences:\n  - {id: a, raw: x, kind: pubmed, pmid: abc}\n",
+        ["line 3", "references[0].pmid", "not a PMID"],
+    ),
+    (
+        "format: ldn-evidence/1\nreferences: []\nclaims:\n  - text: t\n    cites: [zz]\n",
+        ["line 5", "claims[0].cites", "no reference with id 'zz'"],
+    ),
+    (
+        "format: ldn-evidence/1\nclaims:\n  - text: t\n    figure: {value: 3, qualifier: roughly}\n",
+        ["figure.qualifier", "must be one of"],
+    ),
     ("", ["the file is empty"]),
 ]
 
@@ -132,23 +163,28 @@ def test_malformed_yaml_names_place_and_writes_nothing(
 def test_failure_midway_writes_nothing(cli: Cli, db_url: str, tmp_path: Path) -> None:
     # valid to read, but the document has neither url, text nor title: fails while storing
     f = tmp_path / "half.yaml"
-    f.write_text("format: ldn-evidence/1\nstudies:\n  - {pmid: '5', title: T}\n"
-                 "document: {publisher: P}\nclaims:\n  - text: t\n", encoding="utf-8")
+    f.write_text(
+        "format: ldn-evidence/1\nstudies:\n  - {pmid: '5', title: T}\n"
+        "document: {publisher: P}\nclaims:\n  - text: t\n",
+        encoding="utf-8",
+    )
     before = _counts(db_url)
     result = cli("load", str(f))
     assert result.exit_code == 1 and "document needs" in result.stderr
     assert _counts(db_url) == before
 
 
-@pytest.mark.parametrize(("name", "content", "fragment"), [
-    ("c.csv", "txt\nx\n", "line 1: the header has no 'text' column"),
-    ("c.csv", "text,figure_value\nclaim,abc\n", "line 2: figure_value: expected a number"),
-    ("c.csv", "text,pmids\nclaim,12x\n", "line 2: pmids: not a PMID"),
-    ("c.txt", "hello", "unknown file type .txt"),
-    ("missing.yaml", None, "no such file"),
-])
-def test_bad_files(cli: Cli, tmp_path: Path, name: str, content: str | None,
-                   fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("c.csv", "txt\nx\n", "line 1: the header has no 'text' column"),
+        ("c.csv", "text,figure_value\nclaim,abc\n", "line 2: figure_value: expected a number"),
+        ("c.csv", "text,pmids\nclaim,12x\n", "line 2: pmids: not a PMID"),
+        ("c.txt", "hello", "unknown file type .txt"),
+        ("missing.yaml", None, "no such file"),
+    ],
+)
+def test_bad_files(cli: Cli, tmp_path: Path, name: str, content: str | None, fragment: str) -> None:
     f = tmp_path / name
     if content is not None:
         f.write_text(content, encoding="utf-8")

@@ -10,9 +10,20 @@ from ldn_evidence.db import current_revision, downgrade, head_revision, make_eng
 from ldn_evidence.models import Base
 
 TABLES = {
-    "source_documents", "claims", "references", "citations", "citation_events", "studies",
-    "abstract_sections", "study_authors", "publication_types", "study_publication_types",
-    "mesh_terms", "study_mesh_terms", "keywords", "study_links",
+    "source_documents",
+    "claims",
+    "references",
+    "citations",
+    "citation_events",
+    "studies",
+    "abstract_sections",
+    "study_authors",
+    "publication_types",
+    "study_publication_types",
+    "mesh_terms",
+    "study_mesh_terms",
+    "keywords",
+    "study_links",
 }
 
 
@@ -66,9 +77,12 @@ def test_foreign_keys_enforced(engine: sa.Engine) -> None:
 
     with pytest.raises(sa.exc.IntegrityError):
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO claims (document_id, text, created_at, updated_at) "
-                "VALUES (9999, 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO claims (document_id, text, created_at, updated_at) "
+                    "VALUES (9999, 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
 
 
 def test_sqlite_pragmas(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,8 +15,11 @@ from tests.eutils_server import FakeEutils, make_article
 def loaded(cli: Cli, seed_file: Path, tmp_path: Path) -> Cli:
     cli("load", str(seed_file))
     extra = tmp_path / "extra.csv"
-    extra.write_text("text,figure_value,outcome\n\"Zinc_shortened 100% of colds.\",100,colds\n"
-                     "\"Vitamin C does something.\",,\n", encoding="utf-8")
+    extra.write_text(
+        'text,figure_value,outcome\n"Zinc_shortened 100% of colds.",100,colds\n'
+        '"Vitamin C does something.",,\n',
+        encoding="utf-8",
+    )
     cli("load", str(extra))
     return cli
 
@@ -41,11 +44,14 @@ def test_claim_filters(loaded: Cli) -> None:
     assert _ids(loaded, "--sort", "figure")[:3] == [6, 4, 5]
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["--verdict", "great"], "unknown verdict"),
-    (["--level", "gold"], "unknown level"),
-    (["--sort", "colour"], "unknown sort"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--verdict", "great"], "unknown verdict"),
+        (["--level", "gold"], "unknown level"),
+        (["--sort", "colour"], "unknown sort"),
+    ],
+)
 def test_bad_filters(loaded: Cli, args: list[str], fragment: str) -> None:
     result = loaded("claims", "list", *args)
     assert result.exit_code == 1 and fragment in result.stderr
@@ -64,10 +70,26 @@ def test_study_filters(cli: Cli, httpserver, monkeypatch: pytest.MonkeyPatch) ->
     fake = FakeEutils(httpserver)
     for k, v in fake.env().items():
         monkeypatch.setenv(k, v)
-    fake.add_article("1", make_article("1", "Naltrexone in pain", "Pain fell.", year="2013",
-                                       publication_types=["Randomized Controlled Trial"]))
-    fake.add_article("2", make_article("2", "Magnesium review", "Migraine.", year="2019",
-                                       publication_types=["Review", "Retracted Publication"]))
+    fake.add_article(
+        "1",
+        make_article(
+            "1",
+            "Naltrexone in pain",
+            "Pain fell.",
+            year="2013",
+            publication_types=["Randomized Controlled Trial"],
+        ),
+    )
+    fake.add_article(
+        "2",
+        make_article(
+            "2",
+            "Magnesium review",
+            "Migraine.",
+            year="2019",
+            publication_types=["Review", "Retracted Publication"],
+        ),
+    )
     assert cli("fetch", "1", "2").exit_code == 0
 
     def pmids(*args: str) -> list[str]:

@@ -30,12 +30,24 @@ def seeded(cli: Cli, httpserver, monkeypatch: pytest.MonkeyPatch, seed_file: Pat
     fake = FakeEutils(httpserver)
     for name, value in fake.env().items():
         monkeypatch.setenv(name, value)
-    fake.add_article("23359310", make_article(
-        "23359310", "Low-dose naltrexone for fibromyalgia: a crossover trial", CROSSOVER,
-        publication_types=["Journal Article", "Randomized Controlled Trial"]))
-    fake.add_article("19453963", make_article(
-        "19453963", "Fibromyalgia symptoms are reduced by low-dose naltrexone: a pilot study",
-        PILOT, publication_types=["Journal Article", "Clinical Trial"]))
+    fake.add_article(
+        "23359310",
+        make_article(
+            "23359310",
+            "Low-dose naltrexone for fibromyalgia: a crossover trial",
+            CROSSOVER,
+            publication_types=["Journal Article", "Randomized Controlled Trial"],
+        ),
+    )
+    fake.add_article(
+        "19453963",
+        make_article(
+            "19453963",
+            "Fibromyalgia symptoms are reduced by low-dose naltrexone: a pilot study",
+            PILOT,
+            publication_types=["Journal Article", "Clinical Trial"],
+        ),
+    )
     assert cli("load", str(seed_file)).exit_code == 0
     assert cli("fetch", "--missing").exit_code == 0
     return fake
@@ -67,13 +79,26 @@ def test_verify_seed_claims(cli: Cli, seeded: FakeEutils) -> None:
 
 def test_reviewer_verdict_wins_and_is_kept(cli: Cli, seeded: FakeEutils) -> None:
     cli("verify")
-    checked = cli("claims", "check", "4", "19453963", "--verdict", "not_in_abstract",
-                  "--note", "60% is a press figure", "--by", "J. Doe, PharmD")
+    checked = cli(
+        "claims",
+        "check",
+        "4",
+        "19453963",
+        "--verdict",
+        "not_in_abstract",
+        "--note",
+        "60% is a press figure",
+        "--by",
+        "J. Doe, PharmD",
+    )
     assert checked.exit_code == 0, checked.output
     cli("verify")
     c = _citation(cli, 4, "19453963")
     assert (c["verdict"], c["verdict_origin"], c["checked_by"]) == (
-        "not_in_abstract", "reviewer", "J. Doe, PharmD")
+        "not_in_abstract",
+        "reviewer",
+        "J. Doe, PharmD",
+    )
     assert [e["origin"] for e in c["events"]] == ["automatic", "reviewer"]
     assert c["events"][-1]["note"] == "60% is a press figure"
 
@@ -81,10 +106,15 @@ def test_reviewer_verdict_wins_and_is_kept(cli: Cli, seeded: FakeEutils) -> None
 def test_changed_abstract_recomputes_automatic_verdict(cli: Cli, seeded: FakeEutils) -> None:
     cli("verify")
     before = _citation(cli, 5, "23359310")
-    seeded.add_article("23359310", make_article(
-        "23359310", "Low-dose naltrexone for fibromyalgia: a crossover trial",
-        "Thirty-one women took part. Pain did not differ between naltrexone and placebo.",
-        publication_types=["Journal Article", "Randomized Controlled Trial"]))
+    seeded.add_article(
+        "23359310",
+        make_article(
+            "23359310",
+            "Low-dose naltrexone for fibromyalgia: a crossover trial",
+            "Thirty-one women took part. Pain did not differ between naltrexone and placebo.",
+            publication_types=["Journal Article", "Randomized Controlled Trial"],
+        ),
+    )
     assert cli("fetch", "23359310", "--refresh").exit_code == 0
     cli("verify", "5")
     after = _citation(cli, 5, "23359310")
@@ -96,8 +126,7 @@ def test_changed_abstract_recomputes_automatic_verdict(cli: Cli, seeded: FakeEut
 def test_curated_studies_are_skipped_with_reason(cli: Cli, seed_file: Path) -> None:
     cli("load", str(seed_file))
     data = json.loads(cli("verify", "--json").stdout)
-    assert data["citations"] and all("fetch --missing" in r["skipped"]
-                                     for r in data["citations"])
+    assert data["citations"] and all("fetch --missing" in r["skipped"] for r in data["citations"])
 
 
 def test_unknown_claim(cli: Cli) -> None:
