@@ -137,7 +137,8 @@ BAD_YAML = [
         ["line 5", "claims[0].cites", "no reference with id 'zz'"],
     ),
     (
-        "format: ldn-evidence/1\nclaims:\n  - text: t\n    figure: {value: 3, qualifier: roughly}\n",
+        "format: ldn-evidence/1\nclaims:\n  - text: t\n"
+        "    figure: {value: 3, qualifier: roughly}\n",
         ["figure.qualifier", "must be one of"],
     ),
     ("", ["the file is empty"]),

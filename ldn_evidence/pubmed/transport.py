@@ -262,6 +262,6 @@ def _read(response: Any, deadline: float) -> bytes:
             raise requests.Timeout("reply took longer than the timeout")
     body = b"".join(chunks)
     promised = response.headers.get("Content-Length", "")
-    if promised.isdigit() and int(promised) != len(body):  # http.client does not check
+    if promised.isascii() and promised.isdigit() and int(promised) != len(body):  # unchecked by http.client
         raise http.client.IncompleteRead(body, int(promised) - len(body))
     return body
