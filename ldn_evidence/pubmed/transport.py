@@ -262,6 +262,7 @@ def _read(response: Any, deadline: float) -> bytes:
             raise requests.Timeout("reply took longer than the timeout")
     body = b"".join(chunks)
     promised = response.headers.get("Content-Length", "")
-    if promised.isascii() and promised.isdigit() and int(promised) != len(body):  # unchecked by http.client
+    # http.client does not check the length itself
+    if promised.isascii() and promised.isdigit() and int(promised) != len(body):
         raise http.client.IncompleteRead(body, int(promised) - len(body))
     return body
