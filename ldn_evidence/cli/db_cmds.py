@@ -33,7 +33,7 @@ def current(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from ldn_evidence.db import current_revision, describe, head_revision
 
     engine = state(ctx).engine(check_schema=False)
-    data = {
+    data: dict[str, object] = {
         "database": describe(engine),
         "current": current_revision(engine),
         "head": head_revision(),

@@ -89,7 +89,7 @@ def extract(
                 else:
                     typer.echo(msg)
                 return
-    client = PubMedClient.from_env(**http_settings())
+    client = PubMedClient.from_env(None, **http_settings())
     try:
         run = resolve(ex.references, client)
         ex.resolutions = run.resolutions

@@ -60,7 +60,7 @@ def fetch(
             wanted = list(dict.fromkeys([*wanted, *missing_pmids(session=s)]))
         if not wanted:
             status("nothing to fetch: every cited PMID is stored")
-    client = PubMedClient.from_env(**http_settings())
+    client = PubMedClient.from_env(None, **http_settings())
     try:
         with progress(len(wanted), "fetching") as advance:
             summary = do_fetch(

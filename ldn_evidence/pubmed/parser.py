@@ -20,7 +20,7 @@ import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from lxml import etree
 
@@ -108,7 +108,8 @@ def _open(source: Source, name: str | None) -> tuple[IO[bytes], str, bool]:
         data = bytes(source)
         label = name or "<bytes>"
         if data[:2] == _GZIP_MAGIC:
-            return gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb"), label, True
+            stream = cast(IO[bytes], gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb"))
+            return stream, label, True
         return io.BytesIO(data), label, True
     if isinstance(source, str | os.PathLike):
         path = Path(source)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
@@ -46,7 +46,7 @@ def list_claims(
     """
     if sort not in SORTS:
         raise InputError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    query: Select[tuple[Claim]] = select(Claim).options(*_CLAIM_LOAD).order_by(*SORTS[sort])
+    query = select(Claim).options(*_CLAIM_LOAD).order_by(*SORTS[sort])
     if document_id is not None:
         query = query.where(Claim.document_id == document_id)
     if verdict is not None:

@@ -137,7 +137,7 @@ def store(*, session: Session, ex: Extracted) -> tuple[SourceDocument, str]:
     claims: list[Claim] = []
     for c in ex.claims:
         fig = c.figure
-        row = Claim(
+        claim_row = Claim(
             document=doc,
             text=c.text,
             position=c.position + 1,
@@ -152,8 +152,8 @@ def store(*, session: Session, ex: Extracted) -> tuple[SourceDocument, str]:
             figure_qualifier=fig.qualifier if fig else None,
             figure_text=fig.text if fig else None,
         )
-        session.add(row)
-        claims.append(row)
+        session.add(claim_row)
+        claims.append(claim_row)
     session.flush()
     attach_studies(session=session, pmids=[r.pmid for r in refs if r.pmid])
     for claim_pos, ref_pos, how in ex.links:

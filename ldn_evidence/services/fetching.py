@@ -68,7 +68,7 @@ def missing_pmids(*, session: Session) -> list[str]:
         .distinct()
     ).all()
     curated = session.scalars(select(Study.pmid).where(Study.origin == "curated")).all()
-    return sorted({*rows, *curated}, key=int)
+    return sorted({p for p in (*rows, *curated) if p}, key=int)
 
 
 def stored_pmids(*, session: Session, pmids: Sequence[str]) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -83,7 +84,7 @@ def load_dataset(*, session: Session, dataset: Dataset) -> LoadSummary:
     return summary
 
 
-def _set(obj: object, values: dict[str, object]) -> bool:
+def _set(obj: object, values: Mapping[str, object]) -> bool:
     changed = False
     for key, value in values.items():
         if getattr(obj, key) != value:
@@ -109,7 +110,7 @@ def _document(
         raise InputError(f"{summary.source}: document needs a url, a text or a title")
     doc = session.scalars(query.limit(1)).first()
     retrieved = _parse_time(data.retrieved_at, summary.source)
-    values = {
+    values: dict[str, object] = {
         "title": data.title,
         "publisher": data.publisher,
         "text": data.text,
