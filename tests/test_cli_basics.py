@@ -88,3 +88,17 @@ def test_python_dash_m(tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 0 and "claims" in proc.stdout
+
+
+def test_terminal_output_does_not_interpret_markup(tmp_path: Path) -> None:
+    from tests.conftest import Cli
+
+    cli = Cli(f"sqlite:///{tmp_path / 'm.db'}")
+    f = tmp_path / "m.csv"
+    f.write_text(
+        'text,figure_value\n"[bold red]Cures[/bold red] :pill: 90% [link=x]y[/link]",90\n',
+        encoding="utf-8",
+    )
+    assert cli("load", str(f)).exit_code == 0
+    shown = cli("claims", "show", "1").stdout
+    assert "[bold red]Cures[/bold red] :pill: 90% [link=x]y[/link]" in shown.replace("\n", "")

@@ -102,7 +102,9 @@ def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
 def console() -> Any:
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    # Data from pages and PubMed is printed as it is: no markup, emoji or highlighting
+    # is interpreted in it (a claim containing square-bracket markup stays text).
+    return Console(soft_wrap=False, markup=False, emoji=False, highlight=False)
 
 
 def status(message: str) -> None:

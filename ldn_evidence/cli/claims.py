@@ -96,8 +96,10 @@ def list_(
 
 
 def _render_detail(d: dict[str, Any]) -> None:
+    from ldn_evidence.verification.grading import level_label
+
     out = console()
-    out.print(f"[bold]Claim {d['id']}[/bold]: {d['text']}", highlight=False)
+    out.print(f"Claim {d['id']}: {d['text']}", highlight=False)
     doc = d["document"]
     if doc:
         out.print(f"  document {doc['id']}: {doc['title'] or doc['url'] or ''}", highlight=False)
@@ -112,7 +114,7 @@ def _render_detail(d: dict[str, Any]) -> None:
     if facts:
         out.print("  " + "; ".join(facts), highlight=False)
     if d["unsourced"]:
-        out.print("  [bold red]UNSOURCED[/bold red]: a figure with no reference on the page")
+        out.print("  UNSOURCED: a figure with no reference on the page")
     for c in d["citations"]:
         how = (
             "cited by the page"
@@ -121,7 +123,7 @@ def _render_detail(d: dict[str, Any]) -> None:
         )
         st, ref = c["study"], c["reference"]
         if st:
-            flags = f" [bold red]{', '.join(st['flags']).upper()}[/bold red]" if st["flags"] else ""
+            flags = f" {', '.join(st['flags']).upper()}" if st["flags"] else ""
             head = (
                 f"PMID {st['pmid']}: {st['title']} ({st['journal_iso'] or st['journal'] or ''}"
                 f" {st['year'] or ''}){flags}"
@@ -129,7 +131,8 @@ def _render_detail(d: dict[str, Any]) -> None:
         else:
             head = f"{ref['kind']} reference: {ref['raw']} [{ref['status']}]"
         out.print(f"  - {head}", highlight=False)
-        out.print(f"      {how}; verdict {c['verdict']} ({c['verdict_origin']})", highlight=False)
+        level = f"level: {level_label(st['evidence_level'])}; " if st else ""
+        out.print(f"      {level}{how}; verdict {c['verdict']} ({c['verdict_origin']})")
         if c["evidence_sentence"]:
             out.print(f'      "{c["evidence_sentence"]}"', highlight=False)
         for e in c.get("events", []):

@@ -53,7 +53,7 @@ def _render_detail(d: dict[str, Any]) -> None:
 
     out = console()
     out.print(
-        f"[bold]Document {d['id']}[/bold]: {d['title'] or '(no title)'} (version {d['version']})",
+        f"Document {d['id']}: {d['title'] or '(no title)'} (version {d['version']})",
         highlight=False,
     )
     for key in ("url", "publisher", "retrieved_at"):

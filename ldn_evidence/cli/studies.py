@@ -65,9 +65,9 @@ def list_(
 def _render_detail(d: dict[str, Any]) -> None:
     out = console()
     p = out.print
-    p(f"[bold]PMID {d['pmid']}[/bold]: {d['title']}", highlight=False)
+    p(f"PMID {d['pmid']}: {d['title']}", highlight=False)
     if d["flags"]:
-        p(f"[bold red]{', '.join(d['flags']).upper()}[/bold red]")
+        p(f"{', '.join(d['flags']).upper()}")
     p("Authors: " + ", ".join(a["name"] for a in d["authors"]), highlight=False)
     where = f"{d['journal_iso'] or d['journal'] or ''} {d['pub_date'] or d['year'] or ''}"
     if d["volume"]:
@@ -82,7 +82,7 @@ def _render_detail(d: dict[str, Any]) -> None:
     for link in d["links"]:
         p(f"{link['ref_type']}: PMID {link['pmid'] or '-'} {link['source'] or ''}", highlight=False)
     if d["abstract_sections"]:
-        p("\n[bold]Abstract[/bold]")
+        p("\nAbstract")
         for s in d["abstract_sections"]:
             p((f"{s['label']}: " if s["label"] else "") + s["text"], highlight=False)
     if d["mesh_terms"]:
