@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +40,9 @@ _DELETE = "DeleteCitation"
 _RECORD_TAGS = (_ARTICLE, _BOOK, _DELETE)
 _ROOT_TAGS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet", _ARTICLE, _BOOK})
 _GZIP_MAGIC = b"\x1f\x8b"
+# An entity reference left unexpanded (we never resolve entities) is serialised as
+# `&name;`, which no longer parses without the DOCTYPE that declared it: kept as text.
+_ENTITY_REF = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|#)")
 _SAFE = {
     "resolve_entities": False,
     "no_network": True,
@@ -149,7 +153,6 @@ def _stream_name(stream: object) -> str:
 def _stream_records(stream: IO[bytes], label: str) -> Iterator[Record]:
     events = etree.iterparse(stream, events=("end",), tag=_RECORD_TAGS, **_SAFE)
     root_checked = False
-    tostring = etree.tostring
     article, book = _fields.article, _fields.book
     try:
         for _event, elem in events:
@@ -159,9 +162,9 @@ def _stream_records(stream: IO[bytes], label: str) -> Iterator[Record]:
             tag = elem.tag
             try:
                 if tag == _ARTICLE:
-                    rec: Record = article(elem, tostring(elem, encoding="utf-8", with_tail=False))
+                    rec: Record = article(elem, _raw(elem))
                 elif tag == _BOOK:
-                    rec = book(elem, tostring(elem, encoding="utf-8", with_tail=False))
+                    rec = book(elem, _raw(elem))
                 else:
                     rec = _fields.deleted(elem)
             except _fields.MissingPMIDError as exc:
@@ -182,6 +185,14 @@ def _stream_records(stream: IO[bytes], label: str) -> Iterator[Record]:
         if root is None:  # pragma: no cover - libxml2 reports an empty document itself
             raise ParseError("no XML element found", source=label)
         _check_root(root, label)
+
+
+def _raw(elem: etree._Element) -> bytes:
+    """The record's XML, standalone: an unexpanded entity reference becomes its text."""
+    xml: bytes = etree.tostring(elem, encoding="utf-8", with_tail=False)
+    if b"&" in xml and _ENTITY_REF.search(xml):
+        return _ENTITY_REF.sub(b"&amp;", xml)
+    return xml
 
 
 def _root_of(elem: etree._Element) -> etree._Element:
