@@ -36,7 +36,7 @@ def import_xml(
     ] = 1,
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", min=1, help="Records per transaction.")
-    ] = 1000,
+    ] = 500,
     as_json: JsonOption = False,
 ) -> None:
     """Import PubMed XML (efetch output, baseline or update files), applying DeleteCitation.

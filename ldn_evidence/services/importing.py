@@ -1,23 +1,41 @@
 """`import-xml`: PubMed XML files (efetch output, baseline/update .xml.gz), streamed.
 
-One transaction per chunk of records; DeleteCitation applied; re-running skips records
-already stored unchanged (sha256 of the raw record).
+A file is read as a stream of chunks (`CHUNK` records each). For every chunk the
+*producer* parses the records, asks the database which of them are already stored with
+the same sha256 (those need no grading), and prepares the rest (`bulk.prepare`); the
+*writer* stores the chunk in one transaction with the bulk write path, applies the
+DeleteCitation blocks in order, and points references at the new studies. Memory stays
+flat: nothing outlives its chunk but the vocabulary ids.
+
+Re-running a file skips what is stored and unchanged, so an interrupted import resumes:
+committed chunks come back "unchanged", the rest is new. A malformed file keeps the
+chunks before the fault and raises a ParseError naming the file and the position.
+
+With `jobs` > 1 the producers run in worker processes (`_Parallel`), at most `jobs`
+files at a time, each at most `QUEUE_CHUNKS` chunks ahead of the writer, which stores
+the files in the order given. Even one file gains: parsing and grading in one process,
+writing in the other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ldn_evidence.errors import InputError, ParseError
-from ldn_evidence.pubmed.parser import iter_articles
+from ldn_evidence.errors import EvidenceError, InputError, ParseError
 from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation
-from ldn_evidence.services.fetching import UnitOfWork
-from ldn_evidence.services.linking import attach_studies
-from ldn_evidence.services.studies import delete_studies, store_article
+from ldn_evidence.services.bulk import Item, Known, Vocabulary, prepare
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 CHUNK = 500
+QUEUE_CHUNKS = 2  # chunks a worker may run ahead of the writer
+
+Lookup = Callable[[list[str]], dict[str, str | None]]
 
 
 @dataclass
@@ -29,10 +47,15 @@ class ImportSummary:
     deleted: int = 0
     kept_cited: list[str] = field(default_factory=list)
     error: str | None = None
+    seconds: float = 0.0
 
     @property
     def records(self) -> int:
         return self.new + self.updated + self.unchanged
+
+    @property
+    def rate(self) -> float:
+        return self.records / max(self.seconds, 1e-6)
 
     def line(self) -> str:
         text = (
@@ -41,7 +64,7 @@ class ImportSummary:
         )
         if self.kept_cited:
             text += f", {len(self.kept_cited)} deletions kept (cited by claims)"
-        return text
+        return text + f" in {self.seconds:.1f} s ({self.rate:,.0f} records/s)"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -52,67 +75,314 @@ class ImportSummary:
             "deleted": self.deleted,
             "kept_cited": self.kept_cited,
             "error": self.error,
+            "seconds": round(self.seconds, 3),
+            "records_per_second": round(self.rate, 1),
         }
 
 
-class _Fault(Exception):
-    """Carries the records parsed before a ParseError, so they are stored first."""
+@dataclass(slots=True)
+class Chunk:
+    """What the producer hands the writer: prepared records and DeleteCitations in file
+    order, how far into the file they reach, and the parse error that ends the file."""
 
-    def __init__(self, chunk: list[ArticleRecord | DeletedCitation], error: ParseError) -> None:
-        self.chunk = chunk
-        self.error = error
+    items: list[Item | DeletedCitation]
+    records: int  # records of the file up to and including this chunk
+    offset: int  # bytes of the file read so far (compressed bytes for .gz)
+    error: tuple[str, str, int | None, int | None] | None = None  # a ParseError, see _fault
 
 
-def _chunks(path: Path) -> Iterator[list[ArticleRecord | DeletedCitation]]:
-    chunk: list[ArticleRecord | DeletedCitation] = []
+@dataclass
+class Progress:
+    file: str
+    records: int
+    offset: int
+    size: int
+    seconds: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def produce(
+    path: Path, *, lookup: Lookup | None, chunk_size: int = CHUNK, origin: str = "file"
+) -> Iterator[Chunk]:
+    """Parse and prepare `path` chunk by chunk (the CPU-bound half of an import)."""
+    from ldn_evidence.pubmed.parser import iter_articles
+
     try:
-        for record in iter_articles(path):
-            chunk.append(record)
-            if len(chunk) >= CHUNK:
-                yield chunk
-                chunk = []
-    except ParseError as exc:
-        raise _Fault(chunk, exc) from None
-    if chunk:
-        yield chunk
-
-
-def import_file(
-    *, units: UnitOfWork, path: Path, on_records: Callable[[int], None] | None = None
-) -> ImportSummary:
-    """Import one file. A parse fault keeps the chunks before it and raises ParseError."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    summary = ImportSummary(file=str(path))
-    try:
-        for chunk in _chunks(path):
-            _store_chunk(units, chunk, summary)
-            if on_records:
-                on_records(len(chunk))
-    except _Fault as fault:
-        if fault.chunk:
-            _store_chunk(units, fault.chunk, summary)
-        summary.error = str(fault.error)
-        raise ParseError(
-            f"{fault.error} (stored the {summary.records} records before the fault)"
-        ) from None
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with raw:
+        batch: list[ArticleRecord | DeletedCitation] = []
+        count = 0
+        try:
+            for record in iter_articles(raw, name=str(path)):
+                batch.append(record)
+                count += 1
+                if len(batch) >= chunk_size:
+                    yield _prepared(batch, lookup, origin, count, raw.tell())
+                    batch = []
+        except ParseError as exc:
+            yield _prepared(batch, lookup, origin, count, raw.tell(), _fault(exc))
+            return
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if batch:
+            yield _prepared(batch, lookup, origin, count, raw.tell())
+
+
+def _fault(exc: ParseError) -> tuple[str, str, int | None, int | None]:
+    """A ParseError as (message, source, line, column), to raise again in the writer."""
+    where = ParseError("", source=exc.source, line=exc.line, column=exc.column).args[0]
+    text = str(exc)
+    message = text[len(where) :] if text.startswith(where) else text
+    return message, exc.source, exc.line, exc.column
+
+
+def _prepared(
+    batch: list[ArticleRecord | DeletedCitation],
+    lookup: Lookup | None,
+    origin: str,
+    count: int,
+    offset: int,
+    error: tuple[str, str, int | None, int | None] | None = None,
+) -> Chunk:
+    pmids = [r.pmid for r in batch if isinstance(r, ArticleRecord)]
+    stored = lookup(pmids) if lookup and pmids else {}
+    items: list[Item | DeletedCitation] = []
+    for r in batch:
+        if isinstance(r, DeletedCitation):
+            items.append(r)
+        elif stored.get(r.pmid) == (sha := r.sha256):
+            items.append(Known(r.pmid, sha, r.raw_xml))
+        else:
+            items.append(prepare(r, origin=origin))
+    return Chunk(items, count, offset, error)
+
+
+def stored_shas(engine: Engine) -> Lookup:
+    """{pmid: raw_sha256} of the stored studies among `pmids`, in one query."""
+    from sqlalchemy import select
+
+    from ldn_evidence.services.bulk import STUDIES
+
+    def lookup(pmids: list[str]) -> dict[str, str | None]:
+        query = select(STUDIES.c.pmid, STUDIES.c.raw_sha256).where(STUDIES.c.pmid.in_(pmids))
+        with engine.connect() as conn:
+            return {pmid: sha for pmid, sha in conn.execute(query)}
+
+    return lookup
+
+
+def import_files(
+    *,
+    engine: Engine,
+    paths: Sequence[Path],
+    jobs: int = 1,
+    chunk_size: int = CHUNK,
+    on_progress: ProgressCallback | None = None,
+    on_file: Callable[[ImportSummary], None] | None = None,
+) -> list[ImportSummary]:
+    """Import files in order. A parse fault keeps what came before it and raises
+    ParseError; the files after it are not read."""
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+    if jobs > 1:
+        streams: Any = _Parallel(engine, paths, jobs, chunk_size)
+    else:
+        lookup = stored_shas(engine)
+        streams = ((p, produce(p, lookup=lookup, chunk_size=chunk_size)) for p in paths)
+    vocab = Vocabulary()
+    results = []
+    try:
+        for path, chunks in streams:
+            summary = store_chunks(
+                engine=engine, path=path, chunks=chunks, vocab=vocab, on_progress=on_progress
+            )
+            results.append(summary)
+            if on_file:
+                on_file(summary)
+    finally:
+        close = getattr(streams, "close", None)
+        if close:
+            close()
+    return results
+
+
+def store_chunks(
+    *,
+    engine: Engine,
+    path: Path,
+    chunks: Iterator[Chunk],
+    vocab: Vocabulary,
+    on_progress: ProgressCallback | None = None,
+) -> ImportSummary:
+    """The writer: one transaction per chunk."""
+    summary = ImportSummary(file=str(path))
+    size = path.stat().st_size
+    started = time.monotonic()
+    for chunk in chunks:
+        _store_chunk(engine, chunk.items, summary, vocab)
+        summary.seconds = time.monotonic() - started
+        if on_progress:
+            on_progress(Progress(str(path), chunk.records, chunk.offset, size, summary.seconds))
+        if chunk.error:
+            message, source, line, column = chunk.error
+            kept = f"; kept the {summary.records} records before it"
+            error = ParseError(message + kept, source=source, line=line, column=column)
+            summary.error = str(error)
+            raise error
+    summary.seconds = time.monotonic() - started
     return summary
 
 
 def _store_chunk(
-    units: UnitOfWork, chunk: list[ArticleRecord | DeletedCitation], summary: ImportSummary
+    engine: Engine, items: list[Item | DeletedCitation], summary: ImportSummary, vocab: Vocabulary
 ) -> None:
-    with units() as session:
-        pmids = []
-        for record in chunk:
-            if isinstance(record, DeletedCitation):
-                deleted, kept = delete_studies(session=session, pmids=record.pmids)
-                summary.deleted += len(deleted)
-                summary.kept_cited += kept
-                continue
-            outcome = store_article(session=session, record=record, origin="file")
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-            pmids.append(record.pmid)
-        attach_studies(session=session, pmids=pmids)
+    from ldn_evidence.db import session_scope
+    from ldn_evidence.services.bulk import delete_pmids, store_prepared
+    from ldn_evidence.services.linking import attach_studies
+
+    try:
+        with session_scope(engine) as session:
+            run: list[Item] = []
+
+            def flush() -> None:
+                if run:
+                    done = store_prepared(session=session, items=run, vocab=vocab)
+                    summary.new += len(done.new)
+                    summary.updated += len(done.updated)
+                    summary.unchanged += len(done.unchanged)
+                    run.clear()
+
+            for item in items:
+                if isinstance(item, DeletedCitation):
+                    flush()  # records before a DeleteCitation are stored before it applies
+                    deleted, kept = delete_pmids(session=session, pmids=item.pmids)
+                    summary.deleted += len(deleted)
+                    summary.kept_cited += kept
+                else:
+                    run.append(item)
+            flush()
+            pmids = [i.pmid for i in items if not isinstance(i, DeletedCitation)]
+            attach_studies(session=session, pmids=list(dict.fromkeys(pmids)))
+    except BaseException:
+        vocab.rollback()
+        raise
+    vocab.commit()
+
+
+class _Parallel:
+    """Producers in worker processes (spawned: no inherited connections or threads), at
+    most `jobs` files at a time; yields (path, chunks) in the order of `paths`."""
+
+    def __init__(self, engine: Engine, paths: Sequence[Path], jobs: int, chunk_size: int):
+        import multiprocessing
+
+        self._mp = multiprocessing.get_context("spawn")
+        db = engine.url.database
+        shared = engine.dialect.name != "sqlite" or (db not in (None, "", ":memory:"))
+        self._url = engine.url.render_as_string(hide_password=False) if shared else None
+        self._pending = list(paths)
+        self._running: list[tuple[Path, Any, Any]] = []
+        self._jobs = jobs
+        self._chunk_size = chunk_size
+
+    def __iter__(self) -> Iterator[tuple[Path, Iterator[Chunk]]]:
+        while self._pending or self._running:
+            while self._pending and len(self._running) < self._jobs:
+                path = self._pending.pop(0)
+                queue = self._mp.Queue(maxsize=QUEUE_CHUNKS)
+                args = (str(path), self._url, self._chunk_size, queue)
+                proc = self._mp.Process(target=_work, args=args, daemon=True)
+                proc.start()
+                self._running.append((path, proc, queue))
+            path, proc, queue = self._running[0]
+            yield path, self._drain(path, proc, queue)
+            self._running.pop(0)
+            proc.join()
+
+    def _drain(self, path: Path, proc: Any, queue: Any) -> Iterator[Chunk]:
+        import queue as queues
+
+        while True:
+            try:
+                message = queue.get(timeout=1.0)
+            except queues.Empty:
+                if proc.is_alive():
+                    continue
+                try:
+                    message = queue.get(timeout=1.0)
+                except queues.Empty:
+                    raise EvidenceError(
+                        f"{path}: the parsing process stopped (exit code {proc.exitcode})"
+                    ) from None
+            if message == _DONE:
+                return
+            if isinstance(message, tuple):  # (error message, exit code)
+                error = EvidenceError(message[0])
+                error.exit_code = message[1]
+                raise error
+            yield message
+
+    def close(self) -> None:
+        for _path, proc, queue in self._running:
+            proc.terminate()
+            proc.join(5)
+            queue.close()
+            queue.cancel_join_thread()
+        self._running = []
+
+
+_DONE = "done"
+
+
+def _work(path: str, url: str | None, chunk_size: int, queue: Any) -> None:
+    """A worker process: produce one file's chunks into `queue`."""
+    import traceback
+
+    from ldn_evidence.db import make_engine
+
+    engine = make_engine(url) if url else None
+    try:
+        lookup = stored_shas(engine) if engine is not None else None
+        for chunk in produce(Path(path), lookup=lookup, chunk_size=chunk_size):
+            _put(queue, chunk)
+        _put(queue, _DONE)
+    except EvidenceError as exc:
+        _put(queue, (str(exc), exc.exit_code))
+    except Exception:  # noqa: BLE001 - reported by the writer, which exits with it
+        _put(queue, (f"{path}: parsing process failed:\n{traceback.format_exc()}", 1))
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def _put(queue: Any, item: object) -> None:
+    """Put, waiting for room; give up if the writer process is gone (killed)."""
+    import multiprocessing
+    import os
+    import queue as queues
+
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            queue.put(item, timeout=1.0)
+            return
+        except queues.Full:
+            if parent is not None and not parent.is_alive():
+                os._exit(1)
+
+
+__all__ = [
+    "CHUNK",
+    "Chunk",
+    "ImportSummary",
+    "Progress",
+    "import_files",
+    "produce",
+    "store_chunks",
+    "stored_shas",
+]

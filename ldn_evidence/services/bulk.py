@@ -1,0 +1,402 @@
+"""The bulk write path: parsed records → studies and their parts, a chunk at a time.
+
+`store_article` (services/studies.py) builds one ORM object graph per record; this module
+writes a whole chunk in a few Core statements and produces exactly the same rows:
+
+1. one query selects the stored (pmid, id, raw_sha256) of the chunk; a record whose
+   sha256 matches is "unchanged" and not written;
+2. publication types and MeSH terms are resolved to ids (cached across chunks, missing
+   ones inserted with ON CONFLICT DO NOTHING: the vocabularies stay shared and unique);
+3. one upsert (INSERT … ON CONFLICT (pmid) DO UPDATE … RETURNING id) writes the studies
+   rows: an updated study keeps its row and id, so the citations to it survive;
+4. the child rows of updated studies are deleted and every child row is inserted with
+   executemany (on PostgreSQL optionally COPY, see `COPY_CHILDREN`).
+
+The CPU-heavy part — grading, hashing, building rows — is `prepare`, a pure function of
+the record, so it can run in a worker process (services/importing.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from ldn_evidence.models import (
+    AbstractSectionRow,
+    Citation,
+    KeywordRow,
+    MeshTermRow,
+    PublicationTypeRow,
+    Study,
+    StudyAuthor,
+    StudyLinkRow,
+    StudyMeshTerm,
+    study_publication_types,
+)
+from ldn_evidence.pubmed.records import ArticleRecord, Author
+
+# PostgreSQL: write child rows with COPY instead of executemany (benchmarks/RESULTS.md).
+COPY_CHILDREN = True
+COPY_STUDIES = True
+
+STUDIES: Table = Study.__table__  # type: ignore[assignment]
+SECTIONS: Table = AbstractSectionRow.__table__  # type: ignore[assignment]
+AUTHORS: Table = StudyAuthor.__table__  # type: ignore[assignment]
+TYPES: Table = PublicationTypeRow.__table__  # type: ignore[assignment]
+MESH: Table = MeshTermRow.__table__  # type: ignore[assignment]
+STUDY_MESH: Table = StudyMeshTerm.__table__  # type: ignore[assignment]
+KEYWORDS: Table = KeywordRow.__table__  # type: ignore[assignment]
+LINKS: Table = StudyLinkRow.__table__  # type: ignore[assignment]
+STUDY_TYPES: Table = study_publication_types
+
+# Child tables and their columns, in the order `prepare` builds the rows.
+_CHILDREN: dict[Table, tuple[str, ...]] = {
+    SECTIONS: ("study_id", "position", "label", "category", "text"),
+    AUTHORS: ("study_id", "position", "last_name", "fore_name", "initials", "collective_name",
+              "orcid", "affiliations"),
+    STUDY_TYPES: ("study_id", "publication_type_id"),
+    STUDY_MESH: ("study_id", "mesh_term_id", "position", "major_topic", "qualifiers"),
+    KEYWORDS: ("study_id", "position", "text", "major_topic", "owner"),
+    LINKS: ("study_id", "position", "ref_type", "pmid", "ref_source"),
+}  # fmt: skip
+_CHILD_TABLES = tuple(_CHILDREN)
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Everything a record becomes, except surrogate ids and fetched_at. Picklable."""
+
+    pmid: str
+    sha256: str
+    row: dict[str, Any]  # studies columns but id and fetched_at
+    sections: list[tuple[Any, ...]]
+    authors: list[tuple[Any, ...]]
+    types: list[tuple[str, str | None]]  # (name, ui), unique by name, in record order
+    mesh: list[tuple[str, str, int, bool, Any]]  # (key, name, position, major, qualifiers)
+    keywords: list[tuple[Any, ...]]
+    links: list[tuple[Any, ...]]
+
+
+@dataclass(slots=True)
+class Known:
+    """A record the producer found already stored with this sha256: usually skipped.
+
+    Carries the raw XML in case an earlier record of the same run changed the study
+    meanwhile; the writer then re-parses and stores it.
+    """
+
+    pmid: str
+    sha256: str
+    raw_xml: bytes
+
+
+Item = Prepared | Known
+
+
+@dataclass
+class BulkResult:
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def prepare(record: ArticleRecord, *, origin: str = "file") -> Prepared:
+    """The rows `store_article` would write for `record` (same grading, same values)."""
+    from ldn_evidence.services.grading import grade_record
+
+    sha = record.sha256
+    row = {
+        "pmid": record.pmid,
+        "pmid_version": record.pmid_version,
+        "kind": record.kind,
+        "doi": record.doi,
+        "pmcid": record.pmcid,
+        "title": record.title,
+        "abstract": record.abstract or None,
+        "journal_title": record.journal_title,
+        "journal_iso": record.journal_iso,
+        "issn": record.issn,
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": record.pages,
+        "pub_year": record.pub_year,
+        "pub_date": record.pub_date,
+        "article_date": record.article_date,
+        "language": record.language,
+        "publisher": record.publisher,
+        "evidence_level": grade_record(record),
+        "retracted": record.retracted,
+        "origin": origin,
+        "curation_note": None,
+        "raw_xml": record.raw_xml.decode("utf-8", errors="replace"),
+        "raw_sha256": sha,
+    }
+    types: dict[str, str | None] = {}
+    for t in record.publication_types:
+        types.setdefault(t.name, t.ui)
+    mesh = []
+    seen: set[str] = set()
+    for i, m in enumerate(record.mesh_terms):
+        key = m.descriptor_ui or m.descriptor_name
+        if key in seen:
+            continue
+        seen.add(key)
+        quals = [{"ui": q.ui, "name": q.name, "major_topic": q.major_topic} for q in m.qualifiers]
+        mesh.append((key, m.descriptor_name, i, m.major_topic, _json(quals or None)))
+    return Prepared(
+        pmid=record.pmid,
+        sha256=sha,
+        row=row,
+        sections=[(i, s.label, s.category, s.text) for i, s in enumerate(record.abstract_sections)],
+        authors=[_author(i, a) for i, a in enumerate(record.authors)],
+        types=list(types.items()),
+        mesh=mesh,
+        keywords=[(i, k.text, k.major_topic, k.owner) for i, k in enumerate(record.keywords)],
+        links=[(i, x.ref_type, x.pmid, x.ref_source) for i, x in enumerate(record.links)],
+    )
+
+
+def _author(i: int, a: Author) -> tuple[Any, ...]:
+    affiliations = _json(list(a.affiliations) or None)
+    return (i, a.last_name, a.fore_name, a.initials, a.collective_name, a.orcid, affiliations)
+
+
+def _json(value: Any) -> str:
+    """A JSON column's value as SQLAlchemy's JSON type writes it with the default
+    serialiser (`json.dumps`; Python None is JSON null, as in the ORM path)."""
+    return "null" if value is None else json.dumps(value)
+
+
+class Vocabulary:
+    """Ids of publication types (by name) and MeSH terms (by UI), cached across the
+    chunks of one import. Ids learnt in a transaction are kept once it commits
+    (`commit`); after a rollback, `rollback` forgets them so none is reused."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, tuple[int, str | None]] = {}  # name: (id, ui)
+        self.mesh: dict[str, tuple[int, str | None]] = {}  # ui: (id, ui)
+        self._new: dict[str, dict[str, tuple[int, str | None]]] = {"types": {}, "mesh": {}}
+
+    def commit(self) -> None:
+        self.types.update(self._new["types"])
+        self.mesh.update(self._new["mesh"])
+        self.rollback()
+
+    def rollback(self) -> None:
+        self._new = {"types": {}, "mesh": {}}
+
+    def ids(self, conn: Connection, kind: str, wanted: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """{key: id} of `wanted` ({key: the row to insert if missing}); kind "types"/"mesh"."""
+        table, key = (TYPES, TYPES.c.name) if kind == "types" else (MESH, MESH.c.ui)
+        new = self._new[kind]
+        known = {**getattr(self, kind), **new}
+        missing = [k for k in wanted if k not in known]
+        for attempt in (1, 2):
+            if not missing:
+                break
+            query = select(key, table.c.id, table.c.ui).where(key.in_(missing))
+            found = {k: (id_, ui) for k, id_, ui in conn.execute(query)}
+            new.update(found)
+            known.update(found)
+            missing = [k for k in missing if k not in found]
+            if missing and attempt == 1:  # insert, then read the ids (ours or a racer's)
+                rows = [wanted[k] for k in missing]
+                conn.execute(_insert(conn, table).on_conflict_do_nothing(), rows)
+        fill = [k for k in wanted if kind == "types" and wanted[k]["ui"] and not known[k][1]]
+        if fill:  # the ORM path sets a type's missing UI when a record carries one
+            conn.execute(
+                update(TYPES)
+                .where(TYPES.c.id == bindparam("b_id"), TYPES.c.ui.is_(None))
+                .values(ui=bindparam("b_ui")),
+                [{"b_id": known[k][0], "b_ui": wanted[k]["ui"]} for k in fill],
+            )
+            for k in fill:
+                new[k] = (known[k][0], wanted[k]["ui"])
+        return {k: known[k][0] for k in wanted}
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def store_prepared(
+    *, session: Session, items: Sequence[Item], vocab: Vocabulary, origin: str = "file"
+) -> BulkResult:
+    """Write a chunk of prepared records (in order: a later record of a PMID wins).
+
+    Outcomes are counted as `store_article` would count them one record at a time.
+    """
+    conn = session.connection()
+    result = BulkResult()
+    if not items:
+        return result
+    pmids = list(dict.fromkeys(i.pmid for i in items))
+    stored = {
+        pmid: (id_, sha)
+        for pmid, id_, sha in conn.execute(
+            select(STUDIES.c.pmid, STUDIES.c.id, STUDIES.c.raw_sha256).where(
+                STUDIES.c.pmid.in_(pmids)
+            )
+        )
+    }
+    current = {pmid: sha for pmid, (_id, sha) in stored.items()}
+    final: dict[str, Item] = {}
+    for item in items:
+        before = current.get(item.pmid, _ABSENT)
+        if before == item.sha256:
+            result.unchanged.append(item.pmid)
+        else:
+            (result.new if before is _ABSENT else result.updated).append(item.pmid)
+        current[item.pmid] = item.sha256
+        final[item.pmid] = item
+    todo: list[Prepared] = []
+    for pmid, item in final.items():
+        if pmid in stored and stored[pmid][1] == item.sha256:
+            continue  # what is stored is what the last record says
+        todo.append(item if isinstance(item, Prepared) else _reprepare(item, origin))
+    if todo:
+        _write(conn, todo, vocab, replace=[stored[p.pmid][0] for p in todo if p.pmid in stored])
+    return result
+
+
+_ABSENT = object()
+
+
+def _reprepare(item: Known, origin: str) -> Prepared:
+    from ldn_evidence.pubmed.parser import parse_articles
+
+    (record,) = parse_articles(item.raw_xml, name=f"PMID {item.pmid}")
+    return prepare(record, origin=origin)
+
+
+def store_articles(
+    *,
+    session: Session,
+    records: Iterable[ArticleRecord],
+    origin: str = "file",
+    vocab: Vocabulary | None = None,
+) -> BulkResult:
+    """`store_article` for many records at once (the same rows, far fewer statements)."""
+    return store_prepared(
+        session=session,
+        items=[prepare(r, origin=origin) for r in records],
+        vocab=vocab or Vocabulary(),
+        origin=origin,
+    )
+
+
+def _write(conn: Connection, todo: list[Prepared], vocab: Vocabulary, replace: list[int]) -> None:
+    types: dict[str, dict[str, Any]] = {}
+    mesh: dict[str, dict[str, Any]] = {}
+    for p in todo:
+        for name, ui in p.types:
+            if not types.get(name, {}).get("ui"):  # the first UI given wins, as in the ORM
+                types[name] = {"name": name, "ui": ui}
+        for key, name, *_ in p.mesh:
+            mesh.setdefault(key, {"ui": key, "name": name})
+    type_ids = vocab.ids(conn, "types", types)
+    mesh_ids = vocab.ids(conn, "mesh", mesh)
+    if replace:
+        for table in _CHILD_TABLES:
+            conn.execute(delete(table).where(table.c.study_id.in_(replace)))
+    ids = _upsert_studies(conn, todo)
+    children: dict[Table, list[tuple[Any, ...]]] = {t: [] for t in _CHILD_TABLES}
+    for p in todo:
+        sid = ids[p.pmid]
+        children[SECTIONS] += [(sid, *r) for r in p.sections]
+        children[AUTHORS] += [(sid, *r) for r in p.authors]
+        children[STUDY_TYPES] += [(sid, type_ids[name]) for name, _ui in p.types]
+        children[STUDY_MESH] += [
+            (sid, mesh_ids[k], pos, major, q) for k, _n, pos, major, q in p.mesh
+        ]
+        children[KEYWORDS] += [(sid, *r) for r in p.keywords]
+        children[LINKS] += [(sid, *r) for r in p.links]
+    copy = COPY_CHILDREN and conn.dialect.name == "postgresql"
+    for table, rows in children.items():
+        if not rows:
+            continue
+        cols = ", ".join(_CHILDREN[table])
+        if copy:
+            _copy(conn, f'COPY "{table.name}" ({cols}) FROM STDIN', rows)
+        else:  # one DBAPI executemany (psycopg pipelines it), no per-row Core overhead
+            mark = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(rows[0]))
+            conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) VALUES ({mark})', rows)
+
+
+def _upsert_studies(conn: Connection, todo: list[Prepared]) -> dict[str, int]:
+    """INSERT … ON CONFLICT (pmid) DO UPDATE of the studies rows; {pmid: id}.
+
+    SQLite: one executemany (insertmanyvalues) with RETURNING. PostgreSQL: COPY into a
+    temporary table, then one INSERT … SELECT … ON CONFLICT … RETURNING (psycopg parses
+    a 26 000-placeholder VALUES statement client-side far slower than COPY runs).
+    """
+    now = datetime.now(UTC)
+    cols = [*todo[0].row, "fetched_at"]
+    if conn.dialect.name != "postgresql" or not COPY_STUDIES:
+        ins = _insert(conn, STUDIES)
+        upsert = ins.on_conflict_do_update(
+            index_elements=[STUDIES.c.pmid],
+            set_={c: ins.excluded[c] for c in cols if c != "pmid"},
+        ).returning(STUDIES.c.pmid, STUDIES.c.id)
+        return dict(conn.execute(upsert, [{**p.row, "fetched_at": now} for p in todo]).all())
+    names = ", ".join(cols)
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE ldn_studies_stage ON COMMIT DROP AS "
+        f"SELECT {names} FROM studies WITH NO DATA"
+    )
+    _copy(
+        conn, f"COPY ldn_studies_stage ({names}) FROM STDIN", [(*p.row.values(), now) for p in todo]
+    )
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c != "pmid")
+    rows = conn.exec_driver_sql(
+        f"INSERT INTO studies ({names}) SELECT {names} FROM ldn_studies_stage "
+        f"ON CONFLICT (pmid) DO UPDATE SET {updates} RETURNING pmid, id"
+    ).all()
+    conn.exec_driver_sql("DROP TABLE ldn_studies_stage")
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def _copy(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL COPY … FROM STDIN (psycopg 3) in the session's transaction."""
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor() as cur, cur.copy(sql) as out:
+        for r in rows:
+            out.write_row(r)
+
+
+def delete_pmids(*, session: Session, pmids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Apply a DeleteCitation as `delete_studies` does: remove uncited studies (their parts
+    with them), keep cited ones. Returns (deleted, kept because cited)."""
+    conn = session.connection()
+    wanted = list(dict.fromkeys(pmids))
+    deleted: list[str] = []
+    kept: list[str] = []
+    ids: list[int] = []
+    for start in range(0, len(wanted), 1000):
+        part = wanted[start : start + 1000]
+        cited = exists().where(Citation.__table__.c.study_id == STUDIES.c.id)
+        query = select(STUDIES.c.id, STUDIES.c.pmid, cited).where(STUDIES.c.pmid.in_(part))
+        for id_, pmid, is_cited in conn.execute(query):
+            if is_cited:
+                kept.append(pmid)
+            else:
+                deleted.append(pmid)
+                ids.append(id_)
+    for start in range(0, len(ids), 1000):
+        part_ids = ids[start : start + 1000]
+        for table in _CHILD_TABLES:
+            conn.execute(delete(table).where(table.c.study_id.in_(part_ids)))
+        conn.execute(delete(STUDIES).where(STUDIES.c.id.in_(part_ids)))
+    return deleted, kept

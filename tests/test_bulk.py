@@ -1,0 +1,259 @@
+"""The bulk write path (services/bulk.py) writes exactly what `store_article` writes."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from ldn_evidence.db import session_scope
+from ldn_evidence.models import Citation, Claim, Study
+from ldn_evidence.pubmed.parser import iter_articles, parse_articles
+from ldn_evidence.pubmed.records import ArticleRecord
+from ldn_evidence.services import bulk
+from ldn_evidence.services.studies import delete_studies, store_article
+from tests.conftest import shared_path
+
+STUDY_TABLES = (
+    "citation_events",
+    "citations",
+    "claims",
+    "study_publication_types",
+    "study_mesh_terms",
+    "abstract_sections",
+    "study_authors",
+    "keywords",
+    "study_links",
+    "studies",
+    "publication_types",
+    "mesh_terms",
+)
+
+
+def dump(engine: sa.Engine) -> dict[str, list[tuple]]:
+    """Every study table, surrogate ids replaced by PMIDs / vocabulary keys, JSON as the
+    stored text, fetched_at left out."""
+    q = {
+        "studies": "SELECT pmid, pmid_version, kind, doi, pmcid, title, abstract, journal_title, "
+        "journal_iso, issn, volume, issue, pages, pub_year, pub_date, article_date, language, "
+        "publisher, evidence_level, retracted, origin, curation_note, raw_xml, raw_sha256 "
+        "FROM studies",
+        "abstract_sections": "SELECT s.pmid, x.position, x.label, x.category, x.text "
+        "FROM abstract_sections x JOIN studies s ON s.id = x.study_id",
+        "study_authors": "SELECT s.pmid, x.position, x.last_name, x.fore_name, x.initials, "
+        "x.collective_name, x.orcid, CAST(x.affiliations AS TEXT) "
+        "FROM study_authors x JOIN studies s ON s.id = x.study_id",
+        "keywords": "SELECT s.pmid, x.position, x.text, x.major_topic, x.owner "
+        "FROM keywords x JOIN studies s ON s.id = x.study_id",
+        "study_links": "SELECT s.pmid, x.position, x.ref_type, x.pmid, x.ref_source "
+        "FROM study_links x JOIN studies s ON s.id = x.study_id",
+        "study_publication_types": "SELECT s.pmid, p.name FROM study_publication_types x "
+        "JOIN studies s ON s.id = x.study_id JOIN publication_types p "
+        "ON p.id = x.publication_type_id",
+        "study_mesh_terms": "SELECT s.pmid, m.ui, x.position, x.major_topic, "
+        "CAST(x.qualifiers AS TEXT) FROM study_mesh_terms x JOIN studies s "
+        "ON s.id = x.study_id JOIN mesh_terms m ON m.id = x.mesh_term_id",
+        "publication_types": "SELECT name, ui FROM publication_types",
+        "mesh_terms": "SELECT ui, name FROM mesh_terms",
+    }
+    with engine.connect() as conn:
+        return {t: sorted(map(tuple, conn.exec_driver_sql(sql)), key=repr) for t, sql in q.items()}
+
+
+def wipe(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        for table in STUDY_TABLES:
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def efetch_records() -> list[ArticleRecord]:
+    folder = shared_path("pubmed", "efetch")
+    out: list[ArticleRecord] = []
+    for path in sorted(folder.glob("*.xml*")):
+        out += [r for r in iter_articles(path) if isinstance(r, ArticleRecord)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def records() -> list[ArticleRecord]:
+    """Real records: every efetch sample (books, MathML, retractions, collective authors)
+    and the first 150 of a baseline file."""
+    baseline = shared_path("pubmed", "baseline", "pubmed20n0014.xml.gz")
+    head = itertools.islice(iter_articles(baseline), 150)
+    return efetch_records() + [r for r in head if isinstance(r, ArticleRecord)]
+
+
+def changed(record: ArticleRecord) -> ArticleRecord:
+    """The same PMID, revised: a new title, one author and one MeSH heading fewer."""
+    raw = record.raw_xml.replace(b"<ArticleTitle>", b"<ArticleTitle>Revised: ", 1)
+    for tag in (b"Author", b"MeshHeading"):
+        start = raw.find(b"<" + tag + b" ")
+        if start < 0:
+            start = raw.find(b"<" + tag + b">")
+        end = raw.find(b"</" + tag + b">", start)
+        if start >= 0 and end > start:
+            raw = raw[:start] + raw[end + len(tag) + 3 :]
+    (rec,) = parse_articles(raw)
+    return rec
+
+
+def orm_store(engine: sa.Engine, batches: list[list[ArticleRecord]]) -> list[tuple]:
+    """The ORM path, one record at a time. A changed record replaces the study by delete +
+    insert: `store_article` cannot yet update a study that keeps a MeSH heading (see
+    test_orm_path_updates_a_study_in_place); the rows are the same but for surrogate ids."""
+    outcomes = []
+    for batch in batches:
+        with session_scope(engine) as s:
+            for r in batch:
+                sha = s.scalars(sa.select(Study.raw_sha256).where(Study.pmid == r.pmid)).first()
+                if sha is not None and sha != r.sha256:
+                    delete_studies(session=s, pmids=[r.pmid])
+                    store_article(session=s, record=r, origin="file")
+                    outcomes.append((r.pmid, "updated"))
+                else:
+                    outcomes.append((r.pmid, store_article(session=s, record=r, origin="file")))
+    return outcomes
+
+
+def bulk_store(engine: sa.Engine, batches: list[list[ArticleRecord]]) -> list[tuple]:
+    vocab = bulk.Vocabulary()
+    outcomes = []
+    for batch in batches:
+        with session_scope(engine) as s:
+            res = bulk.store_articles(session=s, records=batch, vocab=vocab)
+        vocab.commit()
+        by = {"new": res.new, "updated": res.updated, "unchanged": res.unchanged}
+        outcomes += [(p, k) for k, pmids in by.items() for p in pmids]
+    return sorted(outcomes)
+
+
+def test_bulk_writes_what_the_orm_path_writes(engine, records) -> None:  # type: ignore[no-untyped-def]
+    revised = [changed(r) for r in records[::3]]
+    batches = [records[:40], records[40:], revised, records[:5] + revised[:5]]
+    orm_outcomes = sorted(orm_store(engine, batches))
+    expected = dump(engine)
+    wipe(engine)
+    assert bulk_store(engine, batches) == orm_outcomes
+    assert dump(engine) == expected
+    kinds = {k for _p, k in orm_outcomes}
+    assert kinds == {"new", "updated", "unchanged"}
+
+
+def test_outcomes_within_one_chunk_count_like_one_record_at_a_time(engine, records) -> None:  # type: ignore[no-untyped-def]
+    a, b = records[0], records[1]
+    a2 = changed(a)
+    batch = [a, a, a2, b, a, b]  # new, unchanged, updated, new, updated, unchanged
+    orm = sorted(orm_store(engine, [batch]))
+    expected = dump(engine)
+    wipe(engine)
+    assert bulk_store(engine, [batch]) == orm
+    assert dump(engine) == expected
+
+
+@pytest.mark.xfail(
+    raises=sa.exc.IntegrityError,
+    reason="services/studies.py _fill: the new StudyMeshTerm rows are inserted before the "
+    "orphaned ones are deleted, so an update keeping a MeSH heading breaks "
+    "uq_study_mesh_terms_study_id",
+)
+def test_orm_path_updates_a_study_in_place(engine, records) -> None:  # type: ignore[no-untyped-def]
+    rec = next(r for r in records if r.mesh_terms)
+    with session_scope(engine) as s:
+        store_article(session=s, record=rec, origin="file")
+    with session_scope(engine) as s:
+        assert store_article(session=s, record=changed(rec), origin="file") == "updated"
+
+
+def test_update_keeps_the_row_and_its_citations(engine, records) -> None:  # type: ignore[no-untyped-def]
+    rec = next(r for r in records if len(r.authors) > 1 and r.mesh_terms)
+    vocab = bulk.Vocabulary()
+    with session_scope(engine) as s:
+        bulk.store_articles(session=s, records=[rec], vocab=vocab)
+        study = s.scalars(sa.select(Study).where(Study.pmid == rec.pmid)).one()
+        claim = Claim(text="cites it")
+        s.add_all([claim, Citation(claim=claim, study=study, verdict="supported")])
+        s.flush()
+        study_id, authors = study.id, len(study.authors)
+    vocab.commit()
+    with session_scope(engine) as s:
+        res = bulk.store_articles(session=s, records=[changed(rec)], vocab=vocab)
+    assert res.updated == [rec.pmid]
+    with session_scope(engine) as s:
+        study = s.scalars(sa.select(Study).where(Study.pmid == rec.pmid)).one()
+        assert study.id == study_id
+        assert study.title.startswith("Revised: ")
+        assert len(study.authors) == authors - 1
+        assert [c.verdict for c in study.citations] == ["supported"]
+
+
+def test_delete_pmids_does_what_delete_studies_does(engine, records) -> None:  # type: ignore[no-untyped-def]
+    some = records[:6]
+    pmids = [r.pmid for r in some] + ["99999999"]
+
+    def run(delete) -> tuple:  # type: ignore[no-untyped-def]
+        with session_scope(engine) as s:
+            bulk.store_articles(session=s, records=some)
+            cited = s.scalars(sa.select(Study).where(Study.pmid == some[2].pmid)).one()
+            s.add(Citation(claim=Claim(text="keep me"), study=cited))
+        with session_scope(engine) as s:
+            result = delete(session=s, pmids=pmids)
+        return sorted(result[0]), result[1], dump(engine)
+
+    by_orm = run(delete_studies)
+    wipe(engine)
+    by_bulk = run(bulk.delete_pmids)
+    assert by_bulk == by_orm
+    assert by_bulk[1] == [some[2].pmid]
+    assert [row[0] for row in by_bulk[2]["studies"]] == [some[2].pmid]
+
+
+def test_a_known_record_is_written_when_the_study_changed_meanwhile(engine, records) -> None:  # type: ignore[no-untyped-def]
+    rec = records[3]
+    new = changed(rec)
+    with session_scope(engine) as s:
+        bulk.store_articles(session=s, records=[rec])
+    item = bulk.Known(new.pmid, new.sha256, new.raw_xml)  # the producer saw `new` stored
+    with session_scope(engine) as s:
+        res = bulk.store_prepared(session=s, items=[item], vocab=bulk.Vocabulary())
+    assert res.updated == [rec.pmid]
+    with session_scope(engine) as s:
+        assert s.scalars(sa.select(Study.raw_sha256).where(Study.pmid == rec.pmid)).one() == (
+            new.sha256
+        )
+
+
+def test_vocabulary_forgets_ids_of_a_rolled_back_chunk(engine, records) -> None:  # type: ignore[no-untyped-def]
+    vocab = bulk.Vocabulary()
+    with pytest.raises(RuntimeError), session_scope(engine) as s:
+        bulk.store_articles(session=s, records=records[:3], vocab=vocab)
+        raise RuntimeError("chunk fails after the vocabulary was written")
+    vocab.rollback()
+    with session_scope(engine) as s:  # would violate a foreign key with stale ids
+        bulk.store_articles(session=s, records=records[:3], vocab=vocab)
+    vocab.commit()
+    assert vocab.mesh and vocab.types
+    assert len(dump(engine)["studies"]) == 3
+
+
+def test_postgresql_copy_and_executemany_write_the_same(engine, records, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    bulk_store(engine, [records])
+    by_copy = dump(engine)
+    wipe(engine)
+    monkeypatch.setattr(bulk, "COPY_CHILDREN", False)
+    monkeypatch.setattr(bulk, "COPY_STUDIES", False)
+    bulk_store(engine, [records])
+    assert dump(engine) == by_copy
+
+
+def test_generated_records_are_distinct_studies(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+
+    sources = sorted(shared_path("pubmed", "efetch").glob("*.xml"))
+    path = generate(tmp_path / "g.xml.gz", 75, sources, start=50_000_000)
+    got = [r for r in iter_articles(path) if isinstance(r, ArticleRecord)]
+    assert [r.pmid for r in got] == [str(50_000_000 + i) for i in range(75)]
+    assert all(r.article_ids.get("pubmed") in (None, r.pmid) for r in got)
