@@ -131,3 +131,30 @@ def seed_file() -> Path:
     from ldn_evidence.services.seed import seed_path
 
     return seed_path()
+
+
+@pytest.fixture
+def fake(httpserver, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A local E-utilities server (tests/eutils_server.py) that `from_env()` and the CLI
+    talk to, with a fast retry policy."""
+    from tests.eutils_server import FakeEutils
+
+    server = FakeEutils(httpserver)
+    for name, value in server.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("NCBI_EMAIL", "pharmacist@example.org")
+    monkeypatch.setenv("LDN_EVIDENCE_HTTP_BACKOFF", "0.01")
+    return server
+
+
+def count_rows(url: str, table: str) -> int:
+    """Rows in `table` of the database at `url`."""
+    import sqlalchemy as sa
+
+    from ldn_evidence.db import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(sa.text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
+    engine.dispose()
+    return int(n)

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import Cli, shared_path
+from tests.conftest import Cli, count_rows, shared_path
 from tests.eutils_server import FakeEutils, Fault, make_article
 
 PAGES = Path(__file__).parent / "pages"
@@ -20,30 +19,10 @@ T2013 = (
 T2009 = "Fibromyalgia symptoms are reduced by low-dose naltrexone: a pilot study."
 
 
-@pytest.fixture
-def fake(httpserver, monkeypatch: pytest.MonkeyPatch) -> FakeEutils:  # type: ignore[no-untyped-def]
-    server = FakeEutils(httpserver)
-    for name, value in server.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("LDN_EVIDENCE_HTTP_BACKOFF", "0.01")
-    monkeypatch.setenv("LDN_EVIDENCE_HTTP_RETRIES", "1")
-    return server
-
-
 def _seed_server(fake: FakeEutils) -> None:
     fake.add_article("23359310", make_article("23359310", T2013, "Thirty-one women took part."))
     fake.add_article("19453963", make_article("19453963", T2009, "Ten women took part."))
     fake.add_title(T2009, ["19453963"])
-
-
-def _count(url: str, table: str) -> int:
-    from ldn_evidence.db import make_engine
-
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        n = conn.execute(sa.text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
-    engine.dispose()
-    return n
 
 
 SEED_FRAGMENTS = [
@@ -71,7 +50,7 @@ def test_seed_page(cli: Cli, fake: FakeEutils, db_url: str) -> None:
     assert by_kind["pubmed"]["pmid"] == "23359310"
     assert by_kind["title"]["pmid"] == "19453963" and by_kind["title"]["status"] == "resolved"
     assert by_kind["web"]["url"].startswith("http://www.lowdosenaltrexone.org")
-    assert _count(db_url, "studies") == 2
+    assert count_rows(db_url, "studies") == 2
     sixty = next(c for c in data["claims"] if "60%" in c["text"])
     assert sixty["figure"]["value"] == 60 and not sixty["unsourced"]
     shown = json.loads(cli("claims", "show", "4", "--json").stdout)
@@ -131,7 +110,7 @@ def test_dry_run_writes_nothing(cli: Cli, fake: FakeEutils, db_url: str) -> None
     assert result.exit_code == 0, result.output
     assert "nothing stored" in result.stdout
     for table in ("source_documents", "claims", "references", "studies"):
-        assert _count(db_url, table) == 0
+        assert count_rows(db_url, table) == 0
 
 
 def test_changed_page_is_a_new_version(cli: Cli, fake: FakeEutils, tmp_path: Path) -> None:
@@ -150,7 +129,10 @@ def test_changed_page_is_a_new_version(cli: Cli, fake: FakeEutils, tmp_path: Pat
     assert len(json.loads(cli("claims", "list", "--json").stdout)) == 2  # old kept
 
 
-def test_network_failure_leaves_reference_unresolved(cli: Cli, fake: FakeEutils) -> None:
+def test_network_failure_leaves_reference_unresolved(
+    cli: Cli, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LDN_EVIDENCE_HTTP_RETRIES", "1")
     page = shared_path("seed", "ldn-fibromyalgia-part2.txt")
     fake.inject(Fault.http(500, utility="esearch"), Fault.http(500, utility="esearch"))
     result = cli("extract", str(page), "--no-fetch", "--json")

@@ -6,30 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import Cli
+from tests.conftest import Cli, count_rows
 from tests.eutils_server import FakeEutils, Fault, make_article
-
-
-@pytest.fixture
-def fake(httpserver, monkeypatch: pytest.MonkeyPatch) -> FakeEutils:  # type: ignore[no-untyped-def]
-    server = FakeEutils(httpserver)
-    for name, value in server.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("NCBI_EMAIL", "pharmacist@example.org")
-    monkeypatch.setenv("LDN_EVIDENCE_HTTP_BACKOFF", "0.05")
-    return server
-
-
-def _count(url: str, table: str) -> int:
-    from ldn_evidence.db import make_engine
-
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        n = conn.execute(sa.text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
-    engine.dispose()
-    return n
 
 
 def test_fetch_450_in_3_requests_survives_429_and_503(
@@ -60,7 +39,7 @@ def test_fetch_450_in_3_requests_survives_429_and_503(
     for a, b in zip(times, times[1:], strict=False):
         assert b - a >= 1 / 3 - 0.01  # never more than 3 a second
     assert times[1] - times[0] >= 1.0  # Retry-After honoured
-    assert _count(db_url, "studies") == 450
+    assert count_rows(db_url, "studies") == 450
 
 
 def test_refetch_unchanged_changes_nothing_changed_record_updates(
@@ -77,7 +56,7 @@ def test_refetch_unchanged_changes_nothing_changed_record_updates(
     assert updated["updated"] == ["42"]
     shown = json.loads(cli("studies", "show", "42", "--json").stdout)
     assert shown["title"] == "Corrected title"
-    assert _count(db_url, "studies") == 1
+    assert count_rows(db_url, "studies") == 1
 
 
 def test_not_found_reported(cli: Cli, fake: FakeEutils) -> None:
@@ -115,7 +94,7 @@ def test_failure_midway_keeps_stored_batches_exit_3(
     err = result.stderr.strip()
     assert len(err.splitlines()) == 1, err
     assert "stored 200 of 250" in err and "not stored: 2000200" in err and "50 in all" in err
-    assert _count(db_url, "studies") == 200  # batch one kept, nothing of batch two
+    assert count_rows(db_url, "studies") == 200  # batch one kept, nothing of batch two
 
 
 def test_truncated_and_error_replies_are_retried_never_stored(
@@ -131,7 +110,7 @@ def test_truncated_and_error_replies_are_retried_never_stored(
     result = cli("fetch", "5", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["new"] == ["5"]
-    assert _count(db_url, "studies") == 1
+    assert count_rows(db_url, "studies") == 1
 
 
 def test_missing_fetches_cited_and_replaces_curated_keeping_citations(

@@ -10,20 +10,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import Cli
+from tests.conftest import Cli, count_rows
 from tests.eutils_server import FakeEutils, Fault
 
 YOUNGER_2013 = "23359310"  # seed study, DOI 10.1002/art.37734
 YOUNGER_2009 = "19453963"  # seed study, DOI 10.1111/j.1526-4637.2009.00613.x
-
-
-@pytest.fixture
-def fake(httpserver, monkeypatch: pytest.MonkeyPatch) -> FakeEutils:  # type: ignore[no-untyped-def]
-    server = FakeEutils(httpserver)
-    for name, value in server.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("LDN_EVIDENCE_HTTP_BACKOFF", "0.01")
-    return server
 
 
 def _ok(result: Any) -> Any:
@@ -38,16 +29,6 @@ def _error(result: Any, code: int = 1) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
-
-
-def _count(url: str, table: str) -> int:
-    from ldn_evidence.db import make_engine
-
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        n = conn.execute(sa.text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
-    engine.dispose()
-    return n
 
 
 def _seed(cli: Cli, seed_file: Path) -> int:
@@ -93,7 +74,7 @@ def test_add_claim_in_document_with_figure(cli: Cli, seed_file: Path, db_url: st
     again = _ok(cli("claims", "add", *args, "--dose", "4.5 mg", "--json"))
     assert again["id"] == data["id"] and again["position"] == 6
     assert again["dose"] == "4.5 mg" and again["outcome"] == "pain"
-    assert _count(db_url, "claims") == 6
+    assert count_rows(db_url, "claims") == 6
     shown = _ok(cli("claims", "show", str(data["id"]), "--json"))
     assert shown["document"]["id"] == doc
     text = cli(
@@ -128,15 +109,15 @@ def test_cite_stored_study_by_pmid_twice_changes_nothing(
 ) -> None:
     doc = _seed(cli, seed_file)
     claim = _new_claim(cli, "LDN lowered pain scores.", "--document", str(doc))
-    before = {t: _count(db_url, t) for t in ("citations", "references")}
+    before = {t: count_rows(db_url, t) for t in ("citations", "references")}
     data = _ok(cli("claims", "cite", str(claim), YOUNGER_2013, "--json"))
     assert data["claim_id"] == claim and data["origin"] == "reviewer"
     assert data["study"]["pmid"] == YOUNGER_2013 and data["reference"] is None
     assert data["verdict"] == "unchecked"
     again = _ok(cli("claims", "cite", str(claim), f"PMID: {YOUNGER_2013}", "--json"))
     assert again["id"] == data["id"]
-    assert _count(db_url, "citations") == before["citations"] + 1
-    assert _count(db_url, "references") == before["references"]  # stored: no new reference
+    assert count_rows(db_url, "citations") == before["citations"] + 1
+    assert count_rows(db_url, "references") == before["references"]  # stored: no new reference
     line = cli("claims", "cite", str(claim), YOUNGER_2013)
     assert line.stdout.startswith(f"Claim {claim} cites PMID {YOUNGER_2013}: Low-dose naltrexone")
     assert "(added by a reviewer)" in line.stdout
@@ -147,10 +128,10 @@ def test_cite_a_study_the_page_already_cites_changes_nothing(
 ) -> None:
     _seed(cli, seed_file)
     first = _ok(cli("claims", "list", "--json"))[0]["id"]
-    n = _count(db_url, "citations")
+    n = count_rows(db_url, "citations")
     data = _ok(cli("claims", "cite", str(first), YOUNGER_2009, "--json"))
     assert data["origin"] == "page" and data["study"]["pmid"] == YOUNGER_2009
-    assert _count(db_url, "citations") == n
+    assert count_rows(db_url, "citations") == n
 
 
 def test_cite_pmid_not_stored_makes_a_resolved_reference(
@@ -158,7 +139,7 @@ def test_cite_pmid_not_stored_makes_a_resolved_reference(
 ) -> None:
     doc = _seed(cli, seed_file)
     claim = _new_claim(cli, "LDN helps Crohn's disease.", "--document", str(doc))
-    refs = _count(db_url, "references")
+    refs = count_rows(db_url, "references")
     data = _ok(cli("claims", "cite", str(claim), "17222320", "--json"))
     assert data["study"] is None and data["origin"] == "reviewer"
     ref = data["reference"]
@@ -166,7 +147,7 @@ def test_cite_pmid_not_stored_makes_a_resolved_reference(
     assert ref["url"] == "https://pubmed.ncbi.nlm.nih.gov/17222320/"
     again = _ok(cli("claims", "cite", str(claim), "17222320", "--json"))
     assert again["id"] == data["id"] and again["reference"]["id"] == ref["id"]
-    assert _count(db_url, "references") == refs + 1
+    assert count_rows(db_url, "references") == refs + 1
     text = cli("claims", "cite", str(claim), "17222320")
     assert "not stored yet" in text.stdout and "fetch --missing" in text.stdout
     # The reference belongs to the claim's document, listed after the page's own.
@@ -202,7 +183,7 @@ def test_cite_doi_through_the_id_converter(cli: Cli, fake: FakeEutils, db_url: s
     again = _ok(cli("claims", "cite", str(claim), "doi:10.1000/ldn.9", "--json"))
     assert again["id"] == data["id"]
     assert len(fake.requests_for("idconv")) == 1
-    assert _count(db_url, "references") == 1
+    assert count_rows(db_url, "references") == 1
 
 
 def test_cite_doi_resolved_to_a_stored_study_links_it(
@@ -243,7 +224,7 @@ def test_cite_doi_when_the_id_converter_fails(
     again = _ok(cli("claims", "cite", str(claim), "10.1000/ldn.10", "--json"))
     assert again["id"] == data["id"] and again["reference"]["id"] == ref["id"]
     assert again["reference"]["status"] == "resolved" and again["reference"]["pmid"] == "27182818"
-    assert _count(db_url, "references") == 1 and _count(db_url, "citations") == 1
+    assert count_rows(db_url, "references") == 1 and count_rows(db_url, "citations") == 1
 
 
 def test_cite_doi_unknown_to_the_id_converter(cli: Cli, fake: FakeEutils) -> None:
