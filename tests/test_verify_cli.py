@@ -132,3 +132,19 @@ def test_curated_studies_are_skipped_with_reason(cli: Cli, seed_file: Path) -> N
 def test_unknown_claim(cli: Cli) -> None:
     result = cli("verify", "99")
     assert result.exit_code == 1 and "no claim with id 99" in result.stderr
+
+
+def test_study_design_modifiers_shown(cli: Cli, seeded: FakeEutils) -> None:
+    study = json.loads(cli("studies", "show", "23359310", "--json").stdout)
+    mods = study["modifiers"]
+    assert (mods["participants"], mods["sex"], mods["crossover"], mods["blinding"]) == (
+        31,
+        "female",
+        True,
+        "double",
+    )
+    assert study["evidence_level"] == "rct"
+    text = cli("studies", "show", "23359310").stdout
+    assert "N = 31, women only" in text and "crossover" in text
+    shown = cli("claims", "show", "5").stdout
+    assert "Randomized controlled trial (N = 31, women only" in shown.replace("\n", " ")

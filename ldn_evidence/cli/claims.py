@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, emit, session
+from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
 
 claims_app = typer.Typer(help="Claims: list them, show one with its sources and verdicts.")
 app.add_typer(claims_app, name="claims")
@@ -131,7 +131,14 @@ def _render_detail(d: dict[str, Any]) -> None:
         else:
             head = f"{ref['kind']} reference: {ref['raw']} [{ref['status']}]"
         out.print(f"  - {head}", highlight=False)
-        level = f"level: {level_label(st['evidence_level'])}; " if st else ""
+        level = ""
+        if st:
+            design = design_line(st.get("modifiers") or {})
+            level = (
+                f"level: {level_label(st['evidence_level'])}"
+                + (f" ({design})" if design else "")
+                + "; "
+            )
         out.print(f"      {level}{how}; verdict {c['verdict']} ({c['verdict_origin']})")
         if c["evidence_sentence"]:
             out.print(f'      "{c["evidence_sentence"]}"', highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, emit, session
+from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
 
 studies_app = typer.Typer(help="Studies: the PubMed records stored.")
 app.add_typer(studies_app, name="studies")
@@ -79,6 +79,9 @@ def _render_detail(d: dict[str, Any]) -> None:
         if d[label]:
             p(f"{label}: {d[label]}", highlight=False)
     p("Publication types: " + ", ".join(d["publication_types"]), highlight=False)
+    mods = design_line(d["modifiers"])
+    if mods:
+        p("Design: " + mods)
     for link in d["links"]:
         p(f"{link['ref_type']}: PMID {link['pmid'] or '-'} {link['source'] or ''}", highlight=False)
     if d["abstract_sections"]:

@@ -183,9 +183,20 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
     data = claim_brief(claim)
     data["document"] = document_brief(claim.document)
     data["citations"] = [citation_view(c, events=True) for c in claim.citations]
+    for view, citation in zip(data["citations"], claim.citations, strict=True):
+        if citation.study is not None:
+            view["study"]["modifiers"] = study_modifiers(citation.study)
     data["created_at"] = iso(claim.created_at)
     data["updated_at"] = iso(claim.updated_at)
     return data
+
+
+def study_modifiers(study: Study) -> dict[str, Any]:
+    """What a pharmacist reads off the abstract: N, sex, pilot, crossover, randomized,
+    blinding, placebo control, duration (computed from the stored title and abstract)."""
+    from ldn_evidence.verification.modifiers import study_modifiers as read_modifiers
+
+    return read_modifiers(study.title or "", study.abstract or "")
 
 
 def study_detail(study: Study) -> dict[str, Any]:
@@ -193,6 +204,7 @@ def study_detail(study: Study) -> dict[str, Any]:
     data = study_brief(study)
     data.update(
         {
+            "modifiers": study_modifiers(study),
             "pmid_version": study.pmid_version,
             "kind": study.kind,
             "abstract": study.abstract,
