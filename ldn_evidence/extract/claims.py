@@ -14,8 +14,13 @@ Fields, each from the sentence first:
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from ldn_evidence.extract.claim_rules import classify
 from ldn_evidence.extract.markers import find_markers
@@ -25,6 +30,7 @@ from ldn_evidence.extract.sentences import split_sentences
 from ldn_evidence.extract.vocabulary import (
     LDN,
     LDN_MAX_DOSE_MG,
+    Term,
     conditions_in,
     count_mentions,
     dose_in,
@@ -76,9 +82,11 @@ def page_subject(page: PageText, sentences: list[Sentence], sections: SectionMap
     )
 
 
-def _intervention(sentence: str, paragraph: str, dose: str | None, subject: PageSubject):
-    for text in (sentence, paragraph):
-        found = interventions_in(text)
+def _intervention(
+    sentence: str, paragraph: Callable[[], list[Term]], dose: str | None, subject: PageSubject
+):
+    for found_in in (lambda: interventions_in(sentence), paragraph):
+        found = found_in()
         if found:
             name = found[0].name
             if name == "naltrexone":
@@ -89,19 +97,54 @@ def _intervention(sentence: str, paragraph: str, dose: str | None, subject: Page
     return subject.intervention
 
 
-def _condition(sentence: str, paragraph: str, subject: PageSubject) -> str | None:
-    for text in (sentence, paragraph):
-        found = conditions_in(text)
+def _condition(
+    sentence: str, paragraph: Callable[[], list[Term]], subject: PageSubject
+) -> str | None:
+    for found_in in (lambda: conditions_in(sentence), paragraph):
+        found = found_in()
         if found:
             return found[0].name
     return subject.condition
 
 
-def _own_line(text: str, sentence: Sentence) -> bool:
-    before = text.rfind("\n", 0, sentence.start)
-    after = text.find("\n", sentence.end)
-    line = text[before + 1 : after if after != -1 else len(text)]
+def _own_line(text: str, sentence: Sentence, newlines: list[int]) -> bool:
+    # The line's ends by bisection in the newline offsets: searching the text itself from
+    # every sentence is quadratic on a long page without line breaks.
+    i = bisect.bisect_left(newlines, sentence.start)
+    before = newlines[i - 1] if i else -1
+    j = bisect.bisect_left(newlines, sentence.end)
+    after = newlines[j] if j < len(newlines) else len(text)
+    line = text[before + 1 : after]
     return line.strip() == text[sentence.start : sentence.end].strip()
+
+
+class _Paragraphs:
+    """What each paragraph names, worked out once per paragraph (not once per sentence:
+    a page-long paragraph of N claims would be scanned N times)."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self._sentences: dict[int, list[str]] = {}
+        for sentence in sentences:
+            self._sentences.setdefault(sentence.paragraph_index, []).append(sentence.text)
+        self._cache: dict[tuple[str, int], Any] = {}
+
+    def _get(self, what: str, index: int, find: Callable[[str], Any]) -> Any:
+        key = (what, index)
+        if key not in self._cache:
+            text = self._cache.get(("text", index))
+            if text is None:
+                text = self._cache[("text", index)] = " ".join(self._sentences[index])
+            self._cache[key] = find(text)
+        return self._cache[key]
+
+    def dose(self, index: int) -> str | None:
+        return self._get("dose", index, dose_in)
+
+    def interventions(self, index: int) -> list[Term]:
+        return self._get("interventions", index, interventions_in)
+
+    def conditions(self, index: int) -> list[Term]:
+        return self._get("conditions", index, conditions_in)
 
 
 def extract_claims(page: PageText) -> list[ExtractedClaim]:
@@ -110,19 +153,18 @@ def extract_claims(page: PageText) -> list[ExtractedClaim]:
     sentences = split_sentences(text)
     sections = SectionMap(text)
     subject = page_subject(page, sentences, sections)
-    paragraphs: dict[int, list[str]] = {}
-    for sentence in sentences:
-        paragraphs.setdefault(sentence.paragraph_index, []).append(sentence.text)
+    paragraphs = _Paragraphs(sentences)
+    newlines = [m.start() for m in re.finditer("\n", text)]
 
     claims: list[ExtractedClaim] = []
     for sentence in sentences:
         if sections.kind_at(sentence.start) != BODY or len(sentence.text) > _MAX_SENTENCE:
             continue
-        kind, figure = classify(sentence.text, own_line=_own_line(text, sentence))
+        kind, figure = classify(sentence.text, own_line=_own_line(text, sentence, newlines))
         if kind is None:
             continue
-        paragraph = " ".join(paragraphs[sentence.paragraph_index])
-        dose = dose_in(sentence.text) or dose_in(paragraph)
+        index = sentence.paragraph_index
+        dose = dose_in(sentence.text) or paragraphs.dose(index)
         claims.append(
             ExtractedClaim(
                 text=sentence.text,
@@ -130,8 +172,10 @@ def extract_claims(page: PageText) -> list[ExtractedClaim]:
                 start=sentence.start,
                 end=sentence.end,
                 kind=kind,
-                condition=_condition(sentence.text, paragraph, subject),
-                intervention=_intervention(sentence.text, paragraph, dose, subject),
+                condition=_condition(sentence.text, partial(paragraphs.conditions, index), subject),
+                intervention=_intervention(
+                    sentence.text, partial(paragraphs.interventions, index), dose, subject
+                ),
                 dose=dose,
                 outcome=outcome_in(sentence.text),
                 population=population_in(sentence.text),
