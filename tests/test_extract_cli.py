@@ -50,6 +50,7 @@ def test_seed_page(cli: Cli, fake: FakeEutils, db_url: str) -> None:
     assert by_kind["pubmed"]["pmid"] == "23359310"
     assert by_kind["title"]["pmid"] == "19453963" and by_kind["title"]["status"] == "resolved"
     assert by_kind["web"]["url"].startswith("http://www.lowdosenaltrexone.org")
+    assert sorted(data["fetch"]["new"]) == ["19453963", "23359310"]
     assert count_rows(db_url, "studies") == 2
     sixty = next(c for c in data["claims"] if "60%" in c["text"])
     assert sixty["figure"]["value"] == 60 and not sixty["unsourced"]

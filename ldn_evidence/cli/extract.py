@@ -10,7 +10,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, print_json, session, state, status
-from ldn_evidence.errors import InputError
+from ldn_evidence.errors import InputError, PubMedError
 
 
 def _read(page: str) -> bytes:
@@ -71,7 +71,7 @@ def extract(
     from ldn_evidence.db import session_scope
     from ldn_evidence.pubmed.client import PubMedClient
     from ldn_evidence.services import extraction
-    from ldn_evidence.services.fetching import fetch
+    from ldn_evidence.services.fetching import store_and_fetch
     from ldn_evidence.services.resolution import resolve
 
     ex = extraction.extract(data=_read(page), name=page, url=url, title=title)
@@ -116,26 +116,15 @@ def extract(
             {r.pmid for r in run.resolutions if r.status == "resolved" and r.pmid}, key=int
         )
         if pmids and not no_fetch:
-            from ldn_evidence.services.studies import store_article
-
-            with session_scope(engine) as s:  # records already fetched while checking titles
-                for pmid, rec in run.records.items():
-                    if pmid in pmids:
-                        store_article(session=s, record=rec, origin="efetch")
-                from ldn_evidence.services.linking import attach_studies
-
-                attach_studies(session=s, pmids=list(run.records))
-            rest = [p for p in pmids if p not in run.records]
             try:
-                summary = fetch(units=lambda: session_scope(engine), client=client, pmids=rest)
+                summary = store_and_fetch(
+                    units=lambda: session_scope(engine),
+                    client=client,
+                    pmids=pmids,
+                    records=run.records,
+                )
                 data["fetch"] = summary.as_dict()
-            except InputError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a fetch failure never undoes extraction
-                from ldn_evidence.errors import EvidenceError
-
-                if not isinstance(exc, EvidenceError):
-                    raise
+            except PubMedError as exc:  # a fetch failure never undoes the extraction
                 data["fetch"] = {"error": str(exc)}
                 status(f"warning: studies not fetched: {exc}")
     finally:

@@ -136,3 +136,29 @@ def _abbreviate(items: Sequence[str], shown: int = 8) -> str:
     if len(items) <= shown:
         return ", ".join(items) or "none"
     return ", ".join(items[:shown]) + f" … ({len(items)} in all)"
+
+
+def store_and_fetch(
+    *,
+    units: UnitOfWork,
+    client: PubMedClient,
+    pmids: Sequence[str],
+    records: dict[str, ArticleRecord],
+) -> FetchSummary:
+    """Store `pmids`: those in `records` (fetched already, e.g. while checking titles) at
+    once, the rest by `fetch`. Stored studies that are up to date count as already stored."""
+    summary = FetchSummary(requested=len(pmids))
+    have = [p for p in pmids if p in records]
+    if have:
+        with units() as session:
+            for pmid in have:
+                outcome = store_article(session=session, record=records[pmid], origin="efetch")
+                getattr(summary, outcome).append(pmid)
+            attach_studies(session=session, pmids=have)
+    rest = [p for p in pmids if p not in records]
+    if rest:
+        more = fetch(units=units, client=client, pmids=rest)
+        for name in ("new", "updated", "unchanged", "skipped", "not_found", "failed"):
+            getattr(summary, name).extend(getattr(more, name))
+        summary.requests += more.requests
+    return summary
