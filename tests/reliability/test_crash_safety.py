@@ -105,7 +105,7 @@ def test_sigkill_while_waiting_for_a_batch(
     _assert_complete(db_url, expected=pmids)
 
 
-@pytest.mark.parametrize("delay", [0.1, 0.4])
+@pytest.mark.parametrize("delay", [0.3])
 def test_sigkill_while_storing_a_batch(
     sqlite_cli: tuple[Cli, str],
     served,  # type: ignore[no-untyped-def]
