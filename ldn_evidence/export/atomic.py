@@ -14,11 +14,18 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically; an unwritable path raises a one-line InputError.
 
     Readers see the old file or the new one, never half of one, and a failed write
-    leaves no temporary file behind. A new file gets the usual 0666 & ~umask mode.
+    leaves no temporary file behind. A new file gets the usual 0666 & ~umask mode. A
+    device or pipe (``-o /dev/stdout``) is written in place; a symbolic link to a file
+    stays a link to the new file.
     """
     path = Path(path)
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a directory")
+    if _in_place(path):
+        _write_in_place(path, data)
+        return
+    if path.is_symlink():  # replace the file the link names, and keep the link
+        path = Path(os.path.realpath(path))
     directory = path.parent
     tmp: str | None = None
     try:
@@ -37,6 +44,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _in_place(path: Path) -> bool:
+    """A device, FIFO or socket (/dev/stdout, /dev/null, /dev/full, a named pipe), or
+    anything under /dev or /proc: written to, never replaced by a regular file (as root,
+    replacing /dev/null would break the whole system)."""
+    absolute = Path(os.path.abspath(path))
+    if absolute.parts[1:2] in (("dev",), ("proc",)):
+        return True
+    return path.exists() and not path.is_file()
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"cannot write {path}: {reason}") from None
 
 
 def _mode_for(path: Path) -> int:
