@@ -35,6 +35,8 @@ class ErrorBoundaryGroup(TyperGroup):
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except OverflowError as exc:  # sqlite3 cannot bind an integer beyond 64 bits
+            _fail(f"number out of range ({exc})", 1)
         except Exception as exc:  # noqa: BLE001 - SQLAlchemy errors not wrapped below
             from sqlalchemy.exc import SQLAlchemyError
 
