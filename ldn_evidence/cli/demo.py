@@ -9,6 +9,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import console, status
+from ldn_evidence.errors import InputError
 
 
 def _render(rows: list[dict[str, Any]]) -> None:
@@ -57,8 +58,11 @@ def demo(
 
     directory = directory.expanduser().resolve()
     db_file = directory / "demo.db"
-    for stale in (db_file, db_file.with_name("demo.db-wal"), db_file.with_name("demo.db-shm")):
-        stale.unlink(missing_ok=True)
+    try:
+        for stale in (db_file, db_file.with_name("demo.db-wal"), db_file.with_name("demo.db-shm")):
+            stale.unlink(missing_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot use {directory}: {exc.strerror or exc}") from None
     engine = make_engine(sqlite_url(db_file))
     ensure_schema(engine)
     status(f"Fresh SQLite database: {db_file}")
