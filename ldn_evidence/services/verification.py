@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.figures import Figure
-from ldn_evidence.models import Citation, Claim, Study
+from ldn_evidence.models import Citation, Claim, SourceDocument, Study
 from ldn_evidence.services.verdicts import set_verdict
 from ldn_evidence.verification import ClaimInput, StudyInput, verify_claim
 
@@ -96,6 +96,8 @@ def verify(
     if claim_ids:
         query = query.where(Claim.id.in_(claim_ids))
     if document_id is not None:
+        if session.get(SourceDocument, document_id) is None:
+            raise NotFoundError(f"no document with id {document_id}")
         query = query.where(Claim.document_id == document_id)
     claims = list(session.scalars(query))
     if claim_ids:
