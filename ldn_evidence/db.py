@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ldn_evidence.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _normalise_url(url: str) -> str:
@@ -38,6 +39,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _refuse_other_files(path: Path) -> None:
+    """Stop before SQLite touches a file that is not an SQLite database: SQLite takes a
+    one-byte file for an empty database and would overwrite it with a new schema."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_HEADER))
+    except (OSError, ValueError):
+        return  # missing (created later), a directory, unreadable: reported later
+    if head and head != _SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not an SQLite database")
+
+
 def make_engine(url: str, *, pragmas: bool = True) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
     url = _normalise_url(url)
@@ -45,7 +58,10 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
-        if db and db != ":memory:":
+        # A URI filename (file:…?mode=ro&uri=true) is not a path: never mkdir it.
+        uri = (db or "").startswith("file:") or parsed.query.get("uri") == "true"
+        if db and db != ":memory:" and not uri:
+            _refuse_other_files(Path(db).expanduser())
             parent = Path(db).expanduser().parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
@@ -60,9 +76,13 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseError(f"cannot use database URL {parsed!r}: {exc}") from None
     except ModuleNotFoundError as exc:
-        raise DatabaseError(
-            f"missing driver for {parsed.get_backend_name()} ({exc.name}); "
+        hint = (
             "install ldn-evidence[postgres]"
+            if parsed.get_backend_name() == "postgresql"
+            else "ldn-evidence works with SQLite and PostgreSQL"
+        )
+        raise DatabaseError(
+            f"missing driver for {parsed.get_backend_name()} ({exc.name}); {hint}"
         ) from None
     if pragmas and engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
