@@ -272,6 +272,29 @@ def _store_chunk(
         vocab.rollback()
         raise
     vocab.commit()
+    _release_freed_memory()
+
+
+def _release_freed_memory() -> None:
+    """Give the heap freed by the chunk back to the OS (glibc `malloc_trim`).
+
+    Without it glibc keeps the holes left by each chunk's rows and statements, and the
+    writer's RSS climbs to ~255 MB by 50 000 records instead of staying near 130 MB
+    (benchmarks/RESULTS.md). A no-op where there is no glibc.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            import ctypes
+
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
 
 
 class _Parallel:
@@ -374,15 +397,3 @@ def _put(queue: Any, item: object) -> None:
         except queues.Full:
             if parent is not None and not parent.is_alive():
                 os._exit(1)
-
-
-__all__ = [
-    "CHUNK",
-    "Chunk",
-    "ImportSummary",
-    "Progress",
-    "import_files",
-    "produce",
-    "store_chunks",
-    "stored_shas",
-]
