@@ -6,6 +6,7 @@ verification (which turns a figure into an interval).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -247,12 +248,14 @@ def parse_claim_figure(text: str) -> Figure | None:
     for pattern, build in _FINDERS:
         for match in pattern.finditer(text):
             result = build(match)
-            if result is not None:
+            # 400 digits overflow to inf: not a figure (and not valid JSON downstream)
+            if result is not None and math.isfinite(result[1].value):
                 found.append(result)
                 break
     if found:
         return min(found, key=lambda item: item[0])[1]
     p_value = _P_VALUE_RE.search(text)
     if p_value:
-        return _figure(_number(p_value["num"]), "p", _P_QUALIFIER[p_value["op"]], p_value.group(0))
+        fig = _figure(_number(p_value["num"]), "p", _P_QUALIFIER[p_value["op"]], p_value.group(0))
+        return fig if math.isfinite(fig.value) else None
     return None
