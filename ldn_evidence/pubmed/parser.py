@@ -38,7 +38,8 @@ _ARTICLE = "PubmedArticle"
 _BOOK = "PubmedBookArticle"
 _DELETE = "DeleteCitation"
 _RECORD_TAGS = (_ARTICLE, _BOOK, _DELETE)
-_ROOT_TAGS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet", _ARTICLE, _BOOK})
+_SETS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet"})
+_ROOT_TAGS = _SETS | {_ARTICLE, _BOOK}
 _GZIP_MAGIC = b"\x1f\x8b"
 # An entity reference left unexpanded (we never resolve entities) is serialised as
 # `&name;`, which no longer parses without the DOCTYPE that declared it: kept as text.
@@ -156,6 +157,11 @@ def _stream_records(stream: IO[bytes], label: str) -> Iterator[Record]:
     article, book = _fields.article, _fields.book
     try:
         for _event, elem in events:
+            parent = elem.getparent()
+            if parent is not None and (parent.getparent() is not None or parent.tag not in _SETS):
+                # A record tag inside a record (damaged or hostile input) is part of that
+                # record's content: not a record, and above all not a DeleteCitation.
+                continue
             if not root_checked:
                 _check_root(_root_of(elem), label)
                 root_checked = True
