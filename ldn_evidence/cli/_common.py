@@ -48,6 +48,9 @@ class ErrorBoundaryGroup(TyperGroup):
 
 
 def _fail(message: str, code: int) -> None:
+    # One line, whatever the message quotes (file names, server replies, parser input):
+    # line breaks and control characters (terminal escapes) become spaces.
+    message = " ".join("".join(c if c.isprintable() else " " for c in message).split())
     print(f"Error: {message}", file=sys.stderr)
     raise typer.Exit(code)
 

@@ -238,7 +238,8 @@ def _syntax_error(exc: etree.XMLSyntaxError, events: etree.iterparse, label: str
         first = fatal[0]
         message = first.message
         line, column = (first.line or None), (first.column if first.line else None)
-    message = message.strip()
+    # libxml2 quotes the offending input, which may hold line breaks and control characters
+    message = " ".join("".join(c if c.isprintable() else " " for c in message).split())
     if line is not None:
         suffix = f", line {line}, column {column}"
         if message.endswith(suffix):
