@@ -401,3 +401,22 @@ def test_unsafe_page_url_is_not_linked(
     assert cli("export", "-f", "html", "-o", str(out)).exit_code == 0
     html = out.read_text()
     assert 'href="javascript:' not in html.replace(" ", "")
+
+
+def test_error_lines_carry_no_line_breaks_or_escapes(
+    seeded_cli: tuple[Cli, str], tmp_path: Path
+) -> None:
+    """File names and parser messages quote user input: the error stays one line and no
+    terminal escape sequence gets through."""
+    cli, _url = seeded_cli
+    odd = tmp_path / "evil\n\x1b[31mname.yaml"
+    result = cli("load", str(odd))
+    assert result.exit_code == 1
+    assert_one_line_error(result.stderr, "name.yaml")
+    assert "\x1b" not in result.stderr
+    comment = tmp_path / "comment.xml"  # libxml2 quotes the bad comment, line break and all
+    comment.write_bytes(b"<PubmedArticleSet>\n<!--a--\n\x1b[2J-->\n</PubmedArticleSet>\n")
+    result = cli("import-xml", str(comment))
+    assert result.exit_code == 1
+    assert_one_line_error(result.stderr, str(comment))
+    assert "\x1b" not in result.stderr

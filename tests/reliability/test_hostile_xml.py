@@ -279,3 +279,28 @@ def test_unexpanded_entity_keeps_raw_xml_reparseable(secret_file: Path) -> None:
     (again,) = parse_articles(rec.raw_xml, name="stored raw XML")
     assert (again.title, again.abstract) == (rec.title, rec.abstract)
     assert again.sha256 == rec.sha256
+
+
+def test_a_record_tag_inside_a_record_is_not_a_record(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    """A `DeleteCitation` smuggled into an article's title must not delete a stored study,
+    nor cut the enclosing record short."""
+    from tests.eutils_server import make_article
+
+    first = tmp_path / "first.xml"
+    first.write_bytes(b"<PubmedArticleSet>" + make_article("1", "Keep me") + b"</PubmedArticleSet>")
+    assert cli("import-xml", str(first)).exit_code == 0
+    nested = article(
+        "Before <DeleteCitation><PMID>1</PMID></DeleteCitation> after "
+        "<PubmedArticle><MedlineCitation><PMID>2</PMID></MedlineCitation>"
+        "</PubmedArticle> end"
+    )
+    hostile = tmp_path / "nested.xml"
+    hostile.write_bytes(document(nested))
+    (rec,) = list(iter_articles(hostile))
+    assert rec.pmid == PMID and rec.title.startswith("Before") and rec.title.endswith("end")
+    result = cli("import-xml", str(hostile))
+    assert result.exit_code == 0, result.output
+    pmids = {s["pmid"] for s in json.loads(cli("studies", "list", "--json").stdout)}
+    assert pmids == {"1", PMID}
