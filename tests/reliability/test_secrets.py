@@ -48,14 +48,14 @@ def _our_logs(caplog: pytest.LogCaptureFixture) -> str:
 
 
 def test_key_is_sent_but_never_shown_or_stored(
-    cli: Cli,
-    db_url: str,
+    sqlite_cli: tuple[Cli, str],
     fake: FakeEutils,
     seed_file: Path,
     tmp_path: Path,
     logs: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    cli, db_url = sqlite_cli
     assert cli("load", str(seed_file)).exit_code == 0
     for p in ("23359310", "19453963", "777"):
         fake.add_article(p, make_article(p, f"Study {p}", "Thirty-one women took part."))
