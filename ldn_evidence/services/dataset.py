@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,9 +196,12 @@ class _Reader:
         if isinstance(value, bool):
             raise self._at(node, key, path, "expected a number")
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
             raise self._at(node, key, path, f"expected a number, got {value!r}") from None
+        if not math.isfinite(number):  # .inf / .nan: not a figure, and not valid JSON
+            raise self._at(node, key, path, f"expected a finite number, got {value!r}")
+        return number
 
     def _at(self, node: dict, key: str, path: str, message: str) -> InputError:
         line = getattr(node, "_key_lines", {}).get(key) or getattr(node, "_line", None)
@@ -430,6 +434,8 @@ def _read_csv(text: str, source: str) -> Dataset:
                 raise err(
                     f"expected a number, got {cell['figure_value']!r}", "figure_value"
                 ) from None
+            if not math.isfinite(claim.figure_value):  # inf / nan: not valid JSON either
+                raise err(f"expected a finite number, got {cell['figure_value']!r}", "figure_value")
             claim.figure_unit = cell.get("figure_unit") or "%"
             claim.figure_qualifier = cell.get("figure_qualifier") or "exact"
             claim.figure_text = cell.get("figure_text") or None
