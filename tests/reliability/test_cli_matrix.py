@@ -420,3 +420,43 @@ def test_error_lines_carry_no_line_breaks_or_escapes(
     assert result.exit_code == 1
     assert_one_line_error(result.stderr, str(comment))
     assert "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "inf.yaml",
+            "format: ldn-evidence/1\nclaims:\n  - text: Zinc cut colds.\n"
+            "    figure: {value: .inf}\n",
+        ),
+        (
+            "nan.yaml",
+            "format: ldn-evidence/1\nclaims:\n  - text: Zinc cut colds.\n"
+            "    figure: {value: .nan}\n",
+        ),
+        ("inf.csv", 'text,figure_value\n"Zinc cut colds.",inf\n'),
+        ("huge.txt", "Zinc cut colds by " + "9" * 400 + "% in adults.\n"),
+    ],
+)
+def test_infinite_figures_are_refused_or_dropped(
+    seeded_cli: tuple[Cli, str], tmp_path: Path, name: str, content: str
+) -> None:
+    """No figure is infinite or NaN: JSON outputs would carry 'Infinity' / 'NaN'."""
+    import json
+
+    cli, _url = seeded_cli
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    command = ["extract", str(path), "--no-fetch"] if name.endswith(".txt") else ["load", str(path)]
+    result = cli(*command)
+    if result.exit_code == 1:
+        assert_one_line_error(result.stderr, "finite")
+    else:
+        assert result.exit_code == 0, result.output
+    figure = cli("claims", "add", "Zinc helps.", "--figure", "9" * 400 + "%")
+    assert figure.exit_code == 1
+    exported = cli("export", "-f", "json").stdout
+    json.loads(exported, parse_constant=lambda c: pytest.fail(f"{c} in JSON output"))
+    listed = cli("claims", "list", "--json").stdout
+    json.loads(listed, parse_constant=lambda c: pytest.fail(f"{c} in JSON output"))
