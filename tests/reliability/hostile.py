@@ -66,6 +66,10 @@ def _external_dtd(secret: Path, canary: str) -> bytes:
     return document(article(), doctype)
 
 
+def _external_dtd_system_http(secret: Path, canary: str) -> bytes:
+    return document(article(), f'<!DOCTYPE PubmedArticleSet SYSTEM "{canary}canary/system.dtd">')
+
+
 def _external_dtd_file(secret: Path, canary: str) -> bytes:
     return document(article(), f'<!DOCTYPE PubmedArticleSet SYSTEM "file://{secret}">')
 
@@ -130,6 +134,7 @@ HOSTILE = [
     Hostile("external-entity-http", _xxe_http),
     Hostile("parameter-entities", _xxe_parameter),
     Hostile("external-dtd-http", _external_dtd),
+    Hostile("external-dtd-system-http", _external_dtd_system_http),
     Hostile("external-dtd-file", _external_dtd_file),
     Hostile("xinclude", _xinclude),
     Hostile("billion-laughs", _billion_laughs, "refuse"),
