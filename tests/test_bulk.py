@@ -152,12 +152,6 @@ def test_outcomes_within_one_chunk_count_like_one_record_at_a_time(engine, recor
     assert dump(engine) == expected
 
 
-@pytest.mark.xfail(
-    raises=sa.exc.IntegrityError,
-    reason="services/studies.py _fill: the new StudyMeshTerm rows are inserted before the "
-    "orphaned ones are deleted, so an update keeping a MeSH heading breaks "
-    "uq_study_mesh_terms_study_id",
-)
 def test_orm_path_updates_a_study_in_place(engine, records) -> None:  # type: ignore[no-untyped-def]
     rec = next(r for r in records if r.mesh_terms)
     with session_scope(engine) as s:

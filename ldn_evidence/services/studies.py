@@ -164,6 +164,10 @@ def _fill(session: Session, study: Study, rec: ArticleRecord, origin: str) -> No
                 position=i, term=term, major_topic=m.major_topic, qualifiers=qualifiers or None
             )
         )
+    if study.id is not None and study.mesh:
+        # delete the old headings first: the new rows share (study, term) keys with them
+        study.mesh = []
+        session.flush()
     study.mesh = mesh
     study.keywords = [
         KeywordRow(position=i, text=k.text, major_topic=k.major_topic, owner=k.owner)
