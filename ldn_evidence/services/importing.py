@@ -187,8 +187,12 @@ def import_files(
     """Import files in order. A parse fault keeps what came before it and raises
     ParseError; the files after it are not read."""
     for path in paths:
-        if not path.is_file():
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a PubMed XML file")
+        if not path.exists():
             raise InputError(f"{path}: no such file")
+        if not path.is_file():
+            raise InputError(f"{path}: not a regular file")
     if jobs > 1:
         streams: Any = _Parallel(engine, paths, jobs, chunk_size)
     else:

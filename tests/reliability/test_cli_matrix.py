@@ -462,11 +462,6 @@ def test_infinite_figures_are_refused_or_dropped(
     json.loads(listed, parse_constant=lambda c: pytest.fail(f"{c} in JSON output"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import-xml says 'no such file' for a directory or a device "
-    "(services/importing.py checks path.is_file(); owned by the import-xml rewrite)",
-)
 def test_import_xml_names_a_directory_as_such(seeded_cli: tuple[Cli, str], tmp_path: Path) -> None:
     cli, _url = seeded_cli
     result = cli("import-xml", str(tmp_path))
