@@ -21,8 +21,8 @@ WORK = Path(os.environ.get("LDN_BENCH_DIR", "/tmp/ldn-bench"))
 class Run:
     wall: float  # seconds
     cpu: float  # user + sys seconds of the process and the children it waited for
-    peak_rss_mb: float  # the process's own peak RSS (wait4 ru_maxrss)
-    tree_rss_mb: float  # peak of the summed RSS of the process and its children (sampled)
+    peak_rss_mb: float  # the command's own peak RSS (GNU time %M; else wait4 ru_maxrss)
+    tree_rss_mb: float  # peak of the summed RSS of the command and its workers (sampled)
     returncode: int
     stdout: str
     stderr: str
@@ -31,6 +31,13 @@ class Run:
 def measure(cmd: list[str], *, env: dict[str, str] | None = None, sample: float = 0.05) -> Run:
     """Run `cmd`; wall time, CPU time and peak memory from wait4, plus a sampled peak of
     the whole process tree (workers included) when psutil is installed."""
+    # GNU time reports the command's own peak RSS. wait4's ru_maxrss cannot: a child
+    # forked from this (large) process starts with our RSS as its high-water mark.
+    timing = WORK / f"time.{os.getpid()}.txt"
+    gnu_time = Path("/usr/bin/time")
+    if gnu_time.exists():
+        WORK.mkdir(parents=True, exist_ok=True)
+        cmd = [str(gnu_time), "-f", "%M", "-o", str(timing), *cmd]
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
@@ -54,11 +61,16 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, sample: float 
     for r in readers:
         r.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss / 1024
+    if gnu_time.exists():
+        lines = timing.read_text().split()
+        timing.unlink()
+        peak = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else peak
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,
-        tree_rss_mb=max(tree_peak[0], usage.ru_maxrss / 1024),
+        peak_rss_mb=peak,
+        tree_rss_mb=max(tree_peak[0], peak),
         returncode=proc.returncode,
         stdout=b"".join(out_chunks).decode(errors="replace"),
         stderr=b"".join(err_chunks).decode(errors="replace"),

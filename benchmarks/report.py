@@ -59,13 +59,13 @@ def main() -> None:
         out.append("")
     if mem := _load("memory"):
         out += ["### Memory (`import-xml` of generated files, fresh SQLite)", ""]
-        out += [_row("records", "--jobs", "wall s", "records/s", "peak RSS MB (CLI process)",
-                     "peak MB (CLI + workers)")]  # fmt: skip
-        out += ["|---:|---:|---:|---:|---:|---:|"]
+        out += [_row("records", "--jobs", "wall s", "CPU s", "records/s (wall)",
+                     "peak RSS MB (CLI process)", "peak MB (CLI + workers)")]  # fmt: skip
+        out += ["|---:|---:|---:|---:|---:|---:|---:|"]
         for r in mem["results"]:
             flag = "" if r["ok"] else " (failed)"
             out.append(
-                f"| {r['records']:,}{flag} | {r['jobs']} | {r['wall']:.0f} | "
+                f"| {r['records']:,}{flag} | {r['jobs']} | {r['wall']:.0f} | {r['cpu']:.0f} | "
                 f"{r['per_s_wall']:,.0f} | {r['peak_rss_mb']:.0f} | {r['tree_rss_mb']:.0f} |"
             )
         out.append("")

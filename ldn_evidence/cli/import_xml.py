@@ -30,8 +30,8 @@ def import_xml(
             "--jobs",
             "-j",
             min=1,
-            help="Processes that parse and grade (one file each at a time) while this one "
-            "writes; 2 or more helps even with one file.",
+            help="Worker processes that parse and grade, one file each at a time, while "
+            "this one writes (so even one file uses two cores). Needs free cores.",
         ),
     ] = 1,
     chunk_size: Annotated[
