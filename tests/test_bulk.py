@@ -100,20 +100,11 @@ def changed(record: ArticleRecord) -> ArticleRecord:
 
 
 def orm_store(engine: sa.Engine, batches: list[list[ArticleRecord]]) -> list[tuple]:
-    """The ORM path, one record at a time. A changed record replaces the study by delete +
-    insert: `store_article` cannot yet update a study that keeps a MeSH heading (see
-    test_orm_path_updates_a_study_in_place); the rows are the same but for surrogate ids."""
+    """The ORM path: `store_article`, one record at a time, a transaction per batch."""
     outcomes = []
     for batch in batches:
         with session_scope(engine) as s:
-            for r in batch:
-                sha = s.scalars(sa.select(Study.raw_sha256).where(Study.pmid == r.pmid)).first()
-                if sha is not None and sha != r.sha256:
-                    delete_studies(session=s, pmids=[r.pmid])
-                    store_article(session=s, record=r, origin="file")
-                    outcomes.append((r.pmid, "updated"))
-                else:
-                    outcomes.append((r.pmid, store_article(session=s, record=r, origin="file")))
+            outcomes += [(r.pmid, store_article(session=s, record=r, origin="file")) for r in batch]
     return outcomes
 
 
