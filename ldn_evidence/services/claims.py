@@ -6,11 +6,13 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.models import VERDICTS, Citation, Claim, Study
+from ldn_evidence.models import VERDICTS, Citation, Claim, SourceDocument, Study
 from ldn_evidence.services.text_search import contains_any
 
+# Claim views never read a page's full text or a study's raw XML: leave them unloaded.
 _CLAIM_LOAD = (
-    selectinload(Claim.document),
+    selectinload(Claim.document).defer(SourceDocument.text),
+    selectinload(Claim.citations).selectinload(Citation.study).defer(Study.raw_xml),
     selectinload(Claim.citations).selectinload(Citation.study).selectinload(Study.authors),
     selectinload(Claim.citations)
     .selectinload(Citation.study)
