@@ -44,6 +44,7 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     db_cmds,
     demo,
     documents,
+    evaluate,
     export,
     extract,
     fetch,
