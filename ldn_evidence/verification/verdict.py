@@ -1,15 +1,20 @@
 """Verify a claim against a study's abstract: the verdict and the sentence(s) deciding it.
 
 Verdicts (`VERDICTS`): unchecked, supported, partially_supported, not_supported,
-contradicted, not_in_abstract. Claims with a figure go through `figure_check`, claims
-without one through `assertions`; both take the claim's outcome (`outcomes.OUTCOMES`)
-and a note when the study's population differs from the claim's (`population`).
+contradicted, not_in_abstract. Every claim goes through the outcome-agnostic `engine`.
+One refinement runs first: when the claim states a share or a change ("nearly 30%") on an
+outcome the trial vocabulary knows (`outcomes.OUTCOMES`: pain, fatigue, sleep …),
+`figure_check` tells a placebo arm's figure, a difference from placebo and a responder
+rate apart. Its verdict stands when it found the outcome's figures; otherwise (and for
+every other claim) the engine decides. The vocabulary only aligns words there: it never
+decides whether a claim can be checked.
 """
 
 from __future__ import annotations
 
-from ldn_evidence.verification.assertions import check_assertion
+from ldn_evidence.figures import parse_claim_figure
 from ldn_evidence.verification.claim_terms import claim_outcome, claim_population
+from ldn_evidence.verification.engine import verify_text
 from ldn_evidence.verification.figure_check import check_figure
 from ldn_evidence.verification.population import population_mismatch, study_population
 from ldn_evidence.verification.results import (
@@ -22,6 +27,8 @@ from ldn_evidence.verification.results import (
 
 __all__ = ["VERDICTS", "ClaimInput", "StudyInput", "VerificationResult", "verify_claim"]
 
+_TRIAL_UNITS = ("%", "fold", "points", "of N", "count")
+
 
 def verify_claim(claim: ClaimInput, study: StudyInput) -> VerificationResult:
     """Check `claim` against `study`'s abstract; never raises on odd text."""
@@ -30,13 +37,21 @@ def verify_claim(claim: ClaimInput, study: StudyInput) -> VerificationResult:
         return VerificationResult(
             NOT_IN_ABSTRACT, [], None, "the study has no abstract to check the claim against"
         )
-    outcome = claim_outcome(claim.outcome, claim.text or "")
-    text = f"{study.title or ''}\n{abstract}"
-    note = population_mismatch(
-        claim_population(claim.population, claim.text or ""),
-        study_population(study.title or "", abstract),
-        text,
-    )
-    if claim.figure is None:
-        return check_assertion(claim, abstract, outcome, note)
-    return check_figure(claim, abstract, outcome, note)
+    text = claim.text or ""
+    figure = claim.figure or parse_claim_figure(text)
+    outcome = claim_outcome(claim.outcome, text)
+    if figure is not None and outcome is not None and figure.unit in _TRIAL_UNITS:
+        note = population_mismatch(
+            claim_population(claim.population, text),
+            study_population(study.title or "", abstract),
+            f"{study.title or ''}\n{abstract}",
+        )
+        with_figure = ClaimInput(
+            text=text, figure=figure, outcome=claim.outcome, population=claim.population,
+            condition=claim.condition, intervention=claim.intervention,
+            versus_placebo=claim.versus_placebo,
+        )  # fmt: skip
+        trial = check_figure(with_figure, abstract, outcome, note)
+        if trial.verdict != NOT_IN_ABSTRACT:
+            return trial
+    return verify_text(text, study.title or "", abstract)

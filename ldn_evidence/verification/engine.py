@@ -1,0 +1,390 @@
+"""The verification engine: any health claim against any abstract, with the deciding
+sentence and a reason. No outcome list decides what can be checked.
+
+1. Claim analysis (`analyze_claim`): the claim's content terms (weighted, stemmed),
+   whether it negates its own assertion ("X does not reduce Y", "Y is independent of X"),
+   hedges it, which way it says things move, which side of a comparison it favours, and
+   its figures by kind (`quantities`).
+2. Evidence selection (`rank_sentences`): every sentence of the abstract scored by the
+   weighted share of the claim's terms it carries (abbreviations the abstract defines
+   expanded), findings (RESULTS / CONCLUSIONS, or unlabelled sentences that are not aims,
+   background or methods) preferred.
+3. Decision (`verify_text`), on the best sentences:
+   - a figure of the claim's own kind on the claim's own quantity (the words around both
+     figures agree): inside the claim's interval supports, far outside contradicts, close
+     is not_supported;
+   - polarity: a finding that negates what the claim asserts (or asserts what the claim
+     negates) contradicts; a finding worded as not established ("it is unclear whether",
+     "no evidence that") is not support; one that only suggests it ("may") supports it
+     partially;
+   - direction: the same term said to go the other way ("increased" vs "reduced") with
+     nothing negated contradicts; the other arm favoured in a comparison contradicts;
+   - enough of the claim found in a finding, with none of the above, supports.
+   Too little of the claim anywhere in the abstract: not_in_abstract. A claim with no
+   content words at all asserts nothing checkable: unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ldn_evidence.verification import cues
+from ldn_evidence.verification.quantities import (
+    OTHER,
+    Quantity,
+    comparable,
+    distance,
+    find_quantities,
+)
+from ldn_evidence.verification.results import (
+    CONTRADICTED,
+    NOT_IN_ABSTRACT,
+    NOT_SUPPORTED,
+    PARTIALLY_SUPPORTED,
+    SUPPORTED,
+    UNCHECKED,
+    VerificationResult,
+)
+from ldn_evidence.verification.sentences import split_sentences
+from ldn_evidence.verification.text import (
+    BACKGROUND_LABELS,
+    FINDING_LABELS,
+    Terms,
+    content_terms,
+    defined_abbreviations,
+    section_label,
+    stem,
+    words,
+)
+
+# Thresholds on coverage, the weighted share of the claim's terms a sentence carries.
+ADDRESSES = 0.35
+"""A sentence carrying at least this share of the claim addresses it."""
+SUPPORTS = 0.45
+"""…and at least this share, with nothing against it, supports it."""
+STATES = 0.62
+"""…and at least this share makes it `supported` rather than `partially_supported`."""
+CONTRADICTS = 0.4
+"""A negation, opposite direction or other arm needs at least this share to contradict."""
+SAME_QUANTITY = 0.5
+"""Share of the words around the claim's figure that must stand around a study figure for
+the two to be figures of the same quantity."""
+CLOSE = 2.0
+"""A figure within this many tolerances outside the claim's interval is close: not_supported
+rather than contradicted."""
+
+_NOT_A_FINDING = (
+    r"\b(?:we\s+(?:aimed|aim|sought|seek|hypothesi[sz]ed|propose|designed)"
+    r"|the\s+(?:aims?|objectives?|purpose|goal)\s+(?:of|was|is|were)"
+    r"|(?:this|the\s+present|our)\s+study\s+(?:aims|aimed|was\s+designed|investigates|examines)"
+    r"|has\s+been\s+(?:suggested|proposed|hypothesi[sz]ed)"
+    r"|(?:were|was)\s+(?:randomi[sz]ed|assigned|allocated|enrolled|recruited|included)\s+to"
+    r"|we\s+(?:conducted|performed|carried\s+out|searched|recruited|enrolled))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimAnalysis:
+    text: str
+    terms: Terms
+    negated: bool
+    hedge: str | None
+    directions: list[tuple[str, int]]
+    quantities: list[Quantity]
+    comparison: cues.Comparison | None
+
+
+def analyze_claim(text: str) -> ClaimAnalysis:
+    """What the claim asserts, read from its text alone (see the module docstring)."""
+    quantities = [q for q in find_quantities(text) if q.kind != OTHER]
+    return ClaimAnalysis(
+        text=text,
+        terms=content_terms(text),
+        negated=bool(cues.negations(text, claim=True)),
+        hedge=cues.hedge(text),
+        directions=cues.directions(text),
+        quantities=quantities,
+        comparison=cues.comparison(text),
+    )
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    text: str
+    section: str | None
+    finding: bool
+    terms: Terms
+    coverage: float = 0.0
+    matched: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return self.coverage * (1.0 if self.finding else 0.75)
+
+
+_AIM = re.compile(_NOT_A_FINDING, re.IGNORECASE)
+
+
+def _coverage(claim: Terms, terms: Terms) -> tuple[float, list[str]]:
+    total = claim.total
+    if total <= 0:
+        return 0.0, []
+    matched = [t for t in claim.weights if t in terms]
+    return sum(claim.weights[t] for t in matched) / total, matched
+
+
+def abstract_sentences(title: str, abstract: str) -> list[Sentence]:
+    """The abstract's sentences with their section and whether each reports a finding."""
+    expansions = defined_abbreviations(f"{title}\n{abstract}")
+    out: list[Sentence] = []
+    section: str | None = None
+    for i, text in enumerate(split_sentences(abstract)):
+        label = section_label(text)
+        if label:
+            section = label
+        finding = not (section in BACKGROUND_LABELS or _AIM.search(text))
+        out.append(Sentence(i, text, section, finding, content_terms(text, expansions)))
+    return out
+
+
+def rank_sentences(claim: ClaimAnalysis, sentences: list[Sentence]) -> list[Sentence]:
+    """`sentences` scored against the claim, best first."""
+    for s in sentences:
+        s.coverage, s.matched = _coverage(claim.terms, s.terms)
+    return sorted(sentences, key=lambda s: (-s.score, s.index))
+
+
+def _expand_claim(claim: ClaimAnalysis, title: str, abstract: str) -> ClaimAnalysis:
+    """The claim's terms with the abstract's abbreviations expanded both ways."""
+    expansions = defined_abbreviations(f"{title}\n{abstract}")
+    if not expansions:
+        return claim
+    terms = content_terms(claim.text, expansions)
+    return ClaimAnalysis(
+        claim.text, terms, claim.negated, claim.hedge, claim.directions, claim.quantities,
+        claim.comparison,
+    )  # fmt: skip
+
+
+# --- signals on one sentence ---------------------------------------------------------------
+
+
+def _claim_stems_in(span: str, claim: ClaimAnalysis) -> list[str]:
+    return [s for s in {stem(w) for w in words(span)} if s in claim.terms]
+
+
+def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
+    """The clause of `sentence` that negates or finds no effect on what the claim is about,
+    if any: the negated clause must carry at least one of the claim's terms."""
+    spans = cues.negations(sentence) + cues.no_effect_spans(sentence)
+    for lo, hi in spans:
+        clause = sentence[lo:hi]
+        if _claim_stems_in(clause, claim):
+            return clause.strip()
+    return None
+
+
+def _direction_terms(text: str, claim: ClaimAnalysis, window: int = 5) -> dict[str, str]:
+    """claim term -> the direction said of it in `text` (the direction word nearest to it
+    within `window` tokens)."""
+    toks = cues.tokens(text)
+    stems = [stem(t.text) for t in toks]
+    dirs = [cues.word_direction(t.text) for t in toks]
+    out: dict[str, str] = {}
+    for i, s in enumerate(stems):
+        if s not in claim.terms or dirs[i]:
+            continue
+        best: tuple[int, str] | None = None
+        for j in range(max(0, i - window), min(len(toks), i + window + 1)):
+            if dirs[j] and (best is None or abs(j - i) < best[0]):
+                best = (abs(j - i), dirs[j])  # type: ignore[assignment]
+        if best:
+            out.setdefault(s, best[1])
+    return out
+
+
+def direction_conflict(sentence: str, claim: ClaimAnalysis) -> str | None:
+    """A claim term the claim moves one way and `sentence` the other, if any."""
+    if not claim.directions:
+        return None
+    claimed = _direction_terms(claim.text, claim)
+    found = _direction_terms(sentence, claim)
+    agree = [t for t, d in claimed.items() if found.get(t) == d]
+    clash = [t for t, d in claimed.items() if t in found and found[t] != d]
+    if clash and not agree:
+        return clash[0]
+    return None
+
+
+def comparison_conflict(sentence: str, claim: ClaimAnalysis) -> bool:
+    """The claim favours one side of a comparison and `sentence` the other."""
+    if claim.comparison is None:
+        return False
+    found = cues.comparison(sentence)
+    if found is None:
+        return False
+    fav = content_terms(claim.comparison.favoured).weights.keys()
+    oth = content_terms(claim.comparison.other).weights.keys()
+    got_fav = content_terms(found.favoured).weights.keys()
+    got_oth = content_terms(found.other).weights.keys()
+    same = len(fav & got_fav) + len(oth & got_oth)
+    swapped = len(fav & got_oth) + len(oth & got_fav)
+    return swapped > same
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def _context(text: str, q: Quantity, span: int = 60) -> Terms:
+    lo, hi = cues.clause_of(text, q.start, q.end)
+    lo = max(lo, q.start - span)
+    hi = min(hi, q.end + span)
+    return content_terms(text[lo : q.start] + " " + text[q.end : hi])
+
+
+@dataclass(frozen=True, slots=True)
+class FigureMatch:
+    claim_figure: Quantity
+    study_figure: Quantity
+    sentence: Sentence
+    distance: float
+    overlap: float
+
+
+def figure_matches(claim: ClaimAnalysis, ranked: list[Sentence]) -> list[FigureMatch]:
+    """Study figures of the claim's kind on the claim's quantity, nearest first."""
+    out: list[FigureMatch] = []
+    for cq in claim.quantities:
+        around = _context(claim.text, cq)
+        if around.total <= 0:
+            around = claim.terms
+        for s in ranked:
+            if s.coverage < ADDRESSES * 0.6 or not s.finding:
+                continue
+            for q in find_quantities(s.text):
+                if not comparable(cq, q):
+                    continue
+                overlap, _ = _coverage(around, _context(s.text, q, 120))
+                if overlap < SAME_QUANTITY:
+                    continue
+                out.append(FigureMatch(cq, q, s, distance(cq, q), overlap))
+    out.sort(key=lambda m: (m.distance, -m.overlap, -m.sentence.coverage))
+    return out
+
+
+# --- the decision --------------------------------------------------------------------------
+
+
+def _result(verdict: str, sentences: list[Sentence], reason: str, figure: str | None = None):
+    return VerificationResult(verdict, [s.text for s in sentences], figure, reason)
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResult:
+    """The verdict for a claim (text) against a study (title and abstract)."""
+    claim = analyze_claim(claim_text)
+    if claim.terms.total <= 0:
+        return VerificationResult(
+            UNCHECKED, [], None, "the claim states nothing that could be checked"
+        )
+    claim = _expand_claim(claim, title, abstract)
+    sentences = abstract_sentences(title, abstract)
+    if not sentences:
+        return VerificationResult(NOT_IN_ABSTRACT, [], None, "the study has no abstract")
+    ranked = rank_sentences(claim, sentences)
+    best = ranked[0]
+    if best.coverage < ADDRESSES:
+        found = ", ".join(sorted(best.matched)) if best.matched else "none"
+        return _result(
+            NOT_IN_ABSTRACT, [], f"no sentence of the abstract addresses the claim (at most "
+            f"{_pct(best.coverage)} of its terms in one sentence; found: {found})",
+        )  # fmt: skip
+    candidates = [s for s in ranked if s.coverage >= ADDRESSES and s.finding][:3]
+    if not candidates:
+        return _result(
+            NOT_SUPPORTED, [best], "only the background, aims or methods address the claim"
+        )
+    lead = candidates[0]
+
+    # Figures of the claim's own quantity decide first.
+    if claim.quantities:
+        matches = figure_matches(claim, ranked)
+        if matches:
+            m = matches[0]
+            written = m.study_figure.text
+            if m.distance == 0:
+                verdict = SUPPORTED
+                reason = f"the abstract's {written!r} matches the claim's {m.claim_figure.text!r}"
+                neg = negated_in(m.sentence.text, claim)
+                if neg and not claim.negated:
+                    verdict = PARTIALLY_SUPPORTED
+                    reason += f", but the sentence also reports no effect ({neg!r})"
+                return _result(verdict, [m.sentence], reason, written)
+            if m.distance <= CLOSE:
+                return _result(
+                    NOT_SUPPORTED, [m.sentence], f"the abstract's {written!r} is close to but "
+                    f"outside the claim's {m.claim_figure.text!r}", written,
+                )  # fmt: skip
+            return _result(
+                CONTRADICTED, [m.sentence], f"the abstract gives {written!r} for the same "
+                f"quantity, not the claim's {m.claim_figure.text!r}", written,
+            )  # fmt: skip
+
+    # Polarity, direction and comparison on the best finding sentences.
+    for s in candidates:
+        if s.coverage < CONTRADICTS:
+            continue
+        neg = negated_in(s.text, claim)
+        strength = cues.hedge(s.text)
+        if strength == "strong" and not claim.negated:
+            return _result(
+                NOT_SUPPORTED, [s], "the abstract says this is not established "
+                "(it is unclear, unknown or without evidence)",
+            )  # fmt: skip
+        if neg and not claim.negated:
+            return _result(
+                CONTRADICTED, [s], f"the claim asserts an effect; the abstract reports none "
+                f"({neg!r})",
+            )  # fmt: skip
+        if claim.negated and not neg and strength != "strong" and s is lead:
+            return _result(
+                CONTRADICTED, [s], "the claim denies what the abstract reports as a finding"
+            )
+        if claim.negated and neg:
+            return _result(
+                SUPPORTED, [s], f"the abstract, like the claim, reports no effect ({neg!r})"
+            )
+        clash = None if neg else direction_conflict(s.text, claim)
+        if clash:
+            return _result(
+                CONTRADICTED, [s], f"the abstract reports a change in the opposite direction "
+                f"({clash!r})",
+            )  # fmt: skip
+        if comparison_conflict(s.text, claim):
+            return _result(
+                CONTRADICTED, [s], "the abstract favours the other side of the comparison"
+            )
+    if lead.coverage >= SUPPORTS:
+        if cues.hedge(lead.text) == "weak" and not claim.hedge:
+            return _result(
+                PARTIALLY_SUPPORTED, [lead], f"the abstract only suggests it (hedged finding; "
+                f"{_pct(lead.coverage)} of the claim's terms)",
+            )  # fmt: skip
+        if lead.coverage >= STATES:
+            return _result(
+                SUPPORTED, [lead], f"a finding of the abstract states it "
+                f"({_pct(lead.coverage)} of the claim's terms)",
+            )  # fmt: skip
+        return _result(
+            PARTIALLY_SUPPORTED, [lead], f"a finding of the abstract states part of it "
+            f"({_pct(lead.coverage)} of the claim's terms)",
+        )  # fmt: skip
+    return _result(
+        NOT_SUPPORTED, [lead], f"the abstract addresses the claim only in part "
+        f"({_pct(lead.coverage)} of its terms in the closest finding)",
+    )  # fmt: skip

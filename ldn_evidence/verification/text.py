@@ -1,0 +1,200 @@
+"""Words as the verification engine compares them: content terms, their stems and weights,
+abbreviations an abstract defines, and the section a sentence belongs to.
+
+- A *term* is a content word (not a function word), stemmed with the Snowball English
+  stemmer, so "reduces", "reduced" and "reducing" are one term.
+- A term's *weight* says how much it tells: rare words ("naltrexone", "myopia", "CYP2D6")
+  weigh more than common ones ("people", "high"), from the word's frequency in English
+  (the `wordfreq` package; Zipf scale, 7 ≈ "the", 1 ≈ one in a billion words).
+- *Aliases* align a few words written differently for the same thing (COVID-19 /
+  SARS-CoV-2 / coronavirus; death / mortality). They only align words: whether a claim can
+  be checked never depends on them.
+- *Abbreviations* an abstract defines ("low-dose naltrexone (LDN)") are expanded, so a
+  claim saying "LDN" matches a sentence saying "low-dose naltrexone" and the reverse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from wordfreq import zipf_frequency
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+STOPWORDS = frozenset(
+    """a an the and or but if then than that this these those there here of in on at to
+    for from by with within without into onto over under about as is are was were be been
+    being am do does did done doing have has had having it its it's they them their we our
+    you your he she his her i me my who whom whose which what when where why how all any
+    both each few more most other some such only own same so too very can will just should
+    would could may might must shall also not no nor never per via vs versus et al e.g i.e
+    among between during after before while whereas because since although though however
+    upon up down out off again further once one two three four five six seven eight nine
+    ten first second new use used using based found find finds show shows shown showed
+    study studies report reported reports data result results evidence analysis analyses
+    suggest suggests suggested research researchers researcher scientists according
+    recent recently according now current currently people person case cases s t""".split()
+)
+"""Function words and reporting words: they say nothing about what a claim asserts."""
+
+# A few ways the same thing is written in health text: each maps to one canonical stem.
+ALIASES: dict[str, str] = {
+    "covid": "covid", "covid19": "covid", "sars": "covid", "cov": "covid", "cov2": "covid",
+    "sarscov2": "covid", "coronavirus": "covid", "coronaviruses": "covid", "ncov": "covid",
+    "2019ncov": "covid",
+    "death": "mortal", "deaths": "mortal", "die": "mortal", "died": "mortal", "dying": "mortal",
+    "dies": "mortal", "fatal": "mortal", "fatality": "mortal", "fatalities": "mortal",
+    "mortality": "mortal", "lethal": "mortal", "lethality": "mortal",
+    "paediatric": "pediatr", "pediatric": "pediatr", "child": "child", "children": "child",
+    "kids": "child", "childhood": "child",
+    "vaccine": "vaccin", "vaccines": "vaccin", "vaccination": "vaccin", "vaccinated": "vaccin",
+    "immunization": "vaccin", "immunisation": "vaccin",
+    "tumour": "tumor", "tumours": "tumor", "tumors": "tumor",
+    "haemoglobin": "hemoglobin", "oestrogen": "estrogen", "anaemia": "anemia",
+    "behaviour": "behavior", "behaviours": "behavior",
+    "hospitalization": "hospit", "hospitalisation": "hospit", "hospitalized": "hospit",
+    "hospitalised": "hospit", "hospital": "hospit", "hospitals": "hospit",
+    "hospitalizations": "hospit", "hospitalisations": "hospit",
+    "asymptomatic": "asymptomat", "symptomless": "asymptomat",
+    "mice": "mous", "mouse": "mous", "murine": "mous",
+    "women": "woman", "men": "man", "female": "woman", "females": "woman",
+    "male": "man", "males": "man",
+}  # fmt: skip
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_NUMBER = re.compile(r"^\d+$")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The canonical form of a lower-case word: its alias, else its Snowball stem."""
+    alias = ALIASES.get(word)
+    if alias is not None:
+        return alias
+    return _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def word_weight(word: str) -> float:
+    """How much a lower-case word tells (0.5 for everyday words, up to 5 for rare ones)."""
+    zipf = zipf_frequency(word, "en")
+    return min(5.0, max(0.5, 6.5 - zipf))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens; "COVID-19" gives "covid", "19" and the joined "covid19"."""
+    lowered = text.lower()
+    out = _WORD.findall(lowered)
+    # hyphenated and slashed compounds are also matched whole ("sars-cov-2" -> "sarscov2")
+    for compound in re.findall(r"[a-z0-9]+(?:[-/][a-z0-9]+)+", lowered):
+        out.append(compound.replace("-", "").replace("/", ""))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The content terms of a text: stem -> weight (the largest weight of its words)."""
+
+    weights: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    def __contains__(self, stem_: str) -> bool:
+        return stem_ in self.weights
+
+
+def content_terms(text: str, expansions: dict[str, tuple[str, ...]] | None = None) -> Terms:
+    """The content terms of `text`; an abbreviation in `expansions` adds its long form."""
+    weights: dict[str, float] = {}
+    for word in words(text):
+        if word in STOPWORDS or _NUMBER.match(word) or len(word) < 2:
+            continue
+        if expansions and word in expansions:
+            for long_stem in expansions[word]:
+                weights[long_stem] = max(weights.get(long_stem, 0.0), 1.0)
+        s = stem(word)
+        w = word_weight(word)
+        if w > weights.get(s, 0.0):
+            weights[s] = w
+    return Terms(weights)
+
+
+_DEFINITION = re.compile(r"((?:[A-Za-z0-9-]+[\s-]+){1,7}?)\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*[);,]")
+
+
+def defined_abbreviations(text: str) -> dict[str, tuple[str, ...]]:
+    """Abbreviations `text` defines, "low-dose naltrexone (LDN)" -> {"ldn": stems of the
+    long form}: the long form is the shortest run of words before the parenthesis whose
+    initials spell the abbreviation's first letter and (loosely) the rest."""
+    out: dict[str, tuple[str, ...]] = {}
+    for m in _DEFINITION.finditer(text):
+        abbr = m.group(2)
+        if not any(c.isupper() for c in abbr) or len(abbr) > 12:
+            continue
+        before = re.split(r"[\s-]+", m.group(1).strip())
+        first = abbr[0].lower()
+        letters = sum(c.isalpha() for c in abbr)
+        for size in range(1, min(len(before), max(letters, 1) + 2) + 1):
+            long_words = before[-size:]
+            if long_words[0][:1].lower() == first and size >= min(letters, 2) - 1:
+                stems = tuple(
+                    stem(w.lower())
+                    for w in long_words
+                    if w.lower() not in STOPWORDS and not _NUMBER.match(w)
+                )
+                if stems:
+                    out[abbr.lower()] = stems
+                break
+    return out
+
+
+# Sections of a structured abstract, by the label that opens a sentence: "RESULTS:",
+# "Results:", or upper-case words without a colon ("CONCLUSIONS A substantial …").
+_TITLE_LABEL = re.compile(r"^\s*([A-Z][A-Za-z ,/&'-]{2,50}?)\s*:")
+_CAPS_WORD = re.compile(r"[A-Z][A-Z'/&,-]*|&")
+BACKGROUND_LABELS = frozenset(
+    {"BACKGROUND", "INTRODUCTION", "OBJECTIVE", "OBJECTIVES", "AIM", "AIMS", "PURPOSE",
+     "CONTEXT", "RATIONALE", "HYPOTHESIS", "IMPORTANCE", "METHODS", "METHOD", "DESIGN",
+     "SETTING", "PARTICIPANTS", "PATIENTS", "MATERIALS AND METHODS", "METHODS AND MATERIALS",
+     "STUDY DESIGN", "DESIGN SETTING AND PARTICIPANTS", "INTERVENTION", "INTERVENTIONS",
+     "MAIN OUTCOME MEASURES", "MEASUREMENTS", "DATA SOURCES", "STUDY SELECTION",
+     "DATA EXTRACTION", "SEARCH METHODS", "SELECTION CRITERIA", "SUBJECTS",
+     "DATA COLLECTION AND ANALYSIS", "EXPOSURE", "EXPOSURES", "MAIN OUTCOMES AND MEASURES",
+     "OBJECTIVE AND METHODS", "BACKGROUND AND AIMS", "BACKGROUND AND OBJECTIVES"}
+)  # fmt: skip
+FINDING_LABELS = frozenset(
+    {"RESULTS", "RESULT", "FINDINGS", "CONCLUSION", "CONCLUSIONS", "INTERPRETATION",
+     "DISCUSSION", "MAIN RESULTS", "AUTHORS' CONCLUSIONS", "AUTHORS CONCLUSIONS",
+     "CONCLUSIONS AND RELEVANCE", "SIGNIFICANCE", "IMPLICATIONS", "SUMMARY",
+     "RESULTS AND CONCLUSIONS", "CONCLUSION AND RELEVANCE", "OUTCOMES", "METHODS AND RESULTS",
+     "METHODS AND FINDINGS", "OBSERVATIONS", "MEASUREMENTS AND MAIN RESULTS", "KEY RESULTS"}
+)  # fmt: skip
+
+
+def section_label(sentence: str) -> str | None:
+    """The upper-case section label a sentence opens with ("RESULTS"), if any."""
+    m = _TITLE_LABEL.match(sentence)
+    if m:
+        label = _canonical_label(m.group(1))
+        if label in BACKGROUND_LABELS or label in FINDING_LABELS:
+            return label
+    caps: list[str] = []
+    for word in sentence.split()[:8]:
+        if not _CAPS_WORD.fullmatch(word.rstrip(":")):
+            break
+        caps.append(word.rstrip(":"))
+    for size in range(len(caps), 0, -1):
+        label = _canonical_label(" ".join(caps[:size]))
+        if label in BACKGROUND_LABELS or label in FINDING_LABELS:
+            return label
+    return None
+
+
+def _canonical_label(text: str) -> str:
+    text = text.replace("/", " ").replace("&", "AND").replace(",", " ")
+    return " ".join(text.split()).upper()
