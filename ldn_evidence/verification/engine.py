@@ -27,7 +27,7 @@ sentence and a reason. No outcome list decides what can be checked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ldn_evidence.verification import cues
 from ldn_evidence.verification.quantities import (
@@ -53,6 +53,7 @@ from ldn_evidence.verification.text import (
     Terms,
     content_terms,
     defined_abbreviations,
+    initialisms,
     section_label,
     stem,
     words,
@@ -61,15 +62,21 @@ from ldn_evidence.verification.text import (
 # Thresholds on coverage, the weighted share of the claim's terms a sentence carries.
 ADDRESSES = 0.35
 """A sentence carrying at least this share of the claim addresses it."""
-SUPPORTS = 0.45
+SUPPORTS = 0.4
 """…and at least this share, with nothing against it, supports it."""
 STATES = 0.62
 """…and at least this share makes it `supported` rather than `partially_supported`."""
-CONTRADICTS = 0.4
+CONTRADICTS = 0.35
 """A negation, opposite direction or other arm needs at least this share to contradict."""
 SAME_QUANTITY = 0.5
 """Share of the words around the claim's figure that must stand around a study figure for
 the two to be figures of the same quantity."""
+DIRECTION_WEIGHT = 0.3
+"""Share of its weight a direction word keeps in the coverage."""
+TOPIC_FLOOR = 0.5
+TITLE_CREDIT = 0.5
+"""Share of its weight a claim term in the title adds to a sentence that lacks it."""
+"""What is left of a term's weight when every sentence of the abstract carries it."""
 CLOSE = 2.0
 """A figure within this many tolerances outside the claim's interval is close: not_supported
 rather than contradicted."""
@@ -93,6 +100,29 @@ class ClaimAnalysis:
     directions: list[tuple[str, int]]
     quantities: list[Quantity]
     comparison: cues.Comparison | None
+    asserts: bool = True  # False: it only says something was studied
+
+
+_STUDIED_ONLY = re.compile(
+    r"^[^.;]*?\b(?:was|were|is|are|has\s+been|have\s+been|is\s+being|are\s+being)\s+"
+    r"(?:\w+ly\s+)?(?:studied|investigated|tested|examined|explored|evaluated|assessed"
+    r"|trialled|trialed|researched|used|prescribed|given|discussed|reviewed)"
+    r"(?:\s+(?:for|in|as|with|by|among|on)\b[^.;]*)?[.!]?$",
+    re.IGNORECASE,
+)
+_ASSERTING = re.compile(
+    r"\b(?:associat\w*|correlat\w*|linked|relat(?:ed|ion\w*)|predict\w*|caus\w*|lead\w*\s+to"
+    r"|led\s+to|result\w*\s+in|effect\w*|improv\w*|benefi\w*|protect\w*|risk|require\w*"
+    r"|necessary|essential|sufficient|mediat\w*|regulat\w*|express\w*|bind\w*|contribut\w*"
+    r"|respons\w*|depend\w*|promot\w*|show\w*|demonstrat\w*|reveal\w*|found|identif\w*"
+    r"|confer\w*|play\w*|act\w*|function\w*|significant\w*|differ\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asserts(sentence: str) -> bool:
+    """Whether a sentence states a relation or an effect (not only who took part)."""
+    return bool(_ASSERTING.search(sentence) or cues.directions(sentence))
 
 
 def analyze_claim(text: str) -> ClaimAnalysis:
@@ -100,12 +130,13 @@ def analyze_claim(text: str) -> ClaimAnalysis:
     quantities = [q for q in find_quantities(text) if q.kind != OTHER]
     return ClaimAnalysis(
         text=text,
-        terms=content_terms(text),
+        terms=_predicate_light(content_terms(text), text),
         negated=bool(cues.negations(text, claim=True)),
         hedge=cues.hedge(text),
         directions=cues.directions(text),
         quantities=quantities,
         comparison=cues.comparison(text),
+        asserts=not _STUDIED_ONLY.match(text.strip()),
     )
 
 
@@ -118,6 +149,7 @@ class Sentence:
     terms: Terms
     coverage: float = 0.0
     matched: list[str] = field(default_factory=list)
+    implied: float = 0.0  # coverage credited from the title (see `title_credit`)
 
     @property
     def score(self) -> float:
@@ -149,23 +181,83 @@ def abstract_sentences(title: str, abstract: str) -> list[Sentence]:
     return out
 
 
-def rank_sentences(claim: ClaimAnalysis, sentences: list[Sentence]) -> list[Sentence]:
-    """`sentences` scored against the claim, best first."""
+def topic_weighted(claim: Terms, sentences: list[Sentence], title: Terms) -> Terms:
+    """The claim's terms re-weighted for one abstract: a term most sentences carry is the
+    study's topic (its drug, its disease), not what a finding says about it, and counts
+    less (down to TOPIC_FLOOR of its weight when every sentence and the title carry it)."""
+    n = len(sentences) + 1
+    if n < 3:
+        return claim
+    weights = {}
+    for term, w in claim.weights.items():
+        df = sum(term in s.terms for s in sentences) + (term in title)
+        weights[term] = w * (1.0 - (1.0 - TOPIC_FLOOR) * df / n)
+    return Terms(weights)
+
+
+def _predicate_light(terms: Terms, text: str) -> Terms:
+    """Direction words ("reduced", "higher") weigh DIRECTION_WEIGHT of their weight: they
+    say which way, which the direction check compares; the coverage is about *what*."""
+    directional = {stem(w) for w in words(text) if cues.word_direction(w)}
+    return Terms(
+        {t: w * DIRECTION_WEIGHT if t in directional else w for t, w in terms.weights.items()}
+    )
+
+
+def rank_sentences(
+    claim: ClaimAnalysis, sentences: list[Sentence], anchors: frozenset[str] = frozenset()
+) -> list[Sentence]:
+    """`sentences` scored against the claim (its terms as weighted for this abstract),
+    best first. A sentence that carries none of the `anchors` (what the claim says about
+    the study's topic) counts half: "LDN was well tolerated" does not address "LDN
+    reduced pain"."""
     for s in sentences:
         s.coverage, s.matched = _coverage(claim.terms, s.terms)
+        s.coverage += s.implied
+        if anchors and not anchors.intersection(s.matched):
+            s.coverage *= 0.5
     return sorted(sentences, key=lambda s: (-s.score, s.index))
+
+
+def anchor_terms(claim: ClaimAnalysis) -> frozenset[str]:
+    """What the claim says something about: its terms after the first word that states a
+    change or a relation ("LDN reduced *fatigue*", "X is associated with *Y*"), direction
+    words left out. Empty when the claim has no such word."""
+    first = None
+    for _, at in claim.directions:
+        first = at if first is None else min(first, at)
+    m = _ASSERTING.search(claim.text)
+    if m and (first is None or m.start() < first):
+        first = m.start()
+    if first is None:
+        return frozenset()
+    tail = claim.text[first:]
+    found = [w for w in words(tail)[1:] if not cues.word_direction(w)]
+    stems = {stem(w) for w in found}
+    return frozenset(t for t in claim.terms.weights if t in stems)
+
+
+def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> None:
+    """A claim term the title carries is the study's subject, implied in every sentence
+    ("Pain did not differ from placebo" in a trial of LDN): a sentence without it still
+    gets TITLE_CREDIT of its weight."""
+    implied = [t for t in claim.weights if t in title]
+    if not implied:
+        return
+    for s in sentences:
+        missing = [t for t in implied if t not in s.terms]
+        if missing:
+            s.implied = sum(claim.weights[t] for t in missing) * TITLE_CREDIT / claim.total
 
 
 def _expand_claim(claim: ClaimAnalysis, title: str, abstract: str) -> ClaimAnalysis:
     """The claim's terms with the abstract's abbreviations expanded both ways."""
     expansions = defined_abbreviations(f"{title}\n{abstract}")
+    for abbr, long_form in initialisms(claim.text, f"{title}\n{abstract}").items():
+        expansions.setdefault(abbr, long_form)
     if not expansions:
         return claim
-    terms = content_terms(claim.text, expansions)
-    return ClaimAnalysis(
-        claim.text, terms, claim.negated, claim.hedge, claim.directions, claim.quantities,
-        claim.comparison,
-    )  # fmt: skip
+    return replace(claim, terms=_predicate_light(content_terms(claim.text, expansions), claim.text))
 
 
 # --- signals on one sentence ---------------------------------------------------------------
@@ -237,11 +329,22 @@ def comparison_conflict(sentence: str, claim: ClaimAnalysis) -> bool:
 # --- figures -------------------------------------------------------------------------------
 
 
-def _context(text: str, q: Quantity, span: int = 60) -> Terms:
+def _context(text: str, q: Quantity, span: int = 60, weights: Terms | None = None) -> Terms:
+    """The terms around a figure (its clause, at most `span` characters each side),
+    direction words left out: "reduced" says which way, not what was measured. With
+    `weights`, each term weighs what it weighs in the claim as weighted for the abstract."""
     lo, hi = cues.clause_of(text, q.start, q.end)
     lo = max(lo, q.start - span)
     hi = min(hi, q.end + span)
-    return content_terms(text[lo : q.start] + " " + text[q.end : hi])
+    near = text[lo : q.start] + " " + text[q.end : hi]
+    kept = {
+        stem(w) for w in words(near) if not cues.word_direction(w)
+    }
+    terms = content_terms(near)
+    out = {t: w for t, w in terms.weights.items() if t in kept}
+    if weights is not None:
+        out = {t: weights.weights.get(t, w) for t, w in out.items()}
+    return Terms(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +360,7 @@ def figure_matches(claim: ClaimAnalysis, ranked: list[Sentence]) -> list[FigureM
     """Study figures of the claim's kind on the claim's quantity, nearest first."""
     out: list[FigureMatch] = []
     for cq in claim.quantities:
-        around = _context(claim.text, cq)
+        around = _context(claim.text, cq, weights=claim.terms)
         if around.total <= 0:
             around = claim.terms
         for s in ranked:
@@ -292,11 +395,20 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
         return VerificationResult(
             UNCHECKED, [], None, "the claim states nothing that could be checked"
         )
+    if not claim.asserts:
+        return VerificationResult(
+            UNCHECKED, [], None, "the claim reports that something was studied, not a finding "
+            "that could be checked",
+        )  # fmt: skip
     claim = _expand_claim(claim, title, abstract)
     sentences = abstract_sentences(title, abstract)
     if not sentences:
         return VerificationResult(NOT_IN_ABSTRACT, [], None, "the study has no abstract")
-    ranked = rank_sentences(claim, sentences)
+    title_terms = content_terms(title, defined_abbreviations(f"{title}\n{abstract}"))
+    anchors = anchor_terms(claim)
+    claim = replace(claim, terms=topic_weighted(claim.terms, sentences, title_terms))
+    title_credit(claim.terms, title_terms, sentences)
+    ranked = rank_sentences(claim, sentences, anchors)
     best = ranked[0]
     if best.coverage < ADDRESSES:
         found = ", ".join(sorted(best.matched)) if best.matched else "none"
@@ -307,8 +419,9 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
     candidates = [s for s in ranked if s.coverage >= ADDRESSES and s.finding][:3]
     if not candidates:
         return _result(
-            NOT_SUPPORTED, [best], "only the background, aims or methods address the claim"
-        )
+            NOT_IN_ABSTRACT, [], "only the background, aims or methods address the claim: "
+            "the abstract reports no finding on it",
+        )  # fmt: skip
     lead = candidates[0]
 
     # Figures of the claim's own quantity decide first.
@@ -351,7 +464,8 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
                 CONTRADICTED, [s], f"the claim asserts an effect; the abstract reports none "
                 f"({neg!r})",
             )  # fmt: skip
-        if claim.negated and not neg and strength != "strong" and s is lead:
+        if claim.negated and not neg and strength != "strong" and s is lead and asserts(s.text) \
+                and s.coverage >= SUPPORTS:
             return _result(
                 CONTRADICTED, [s], "the claim denies what the abstract reports as a finding"
             )

@@ -198,3 +198,29 @@ def section_label(sentence: str) -> str | None:
 def _canonical_label(text: str) -> str:
     text = text.replace("/", " ").replace("&", "AND").replace(",", " ")
     return " ".join(text.split()).upper()
+
+
+_INITIALISM = re.compile(r"\b[A-Z][A-Za-z]?[A-Z]{1,5}s?\b")
+
+
+def initialisms(claim: str, text: str) -> dict[str, tuple[str, ...]]:
+    """Abbreviations the claim uses that `text` writes out without defining them:
+    "LDN" in a claim, "low-dose naltrexone" in the abstract -> {"ldn": stems of it}."""
+    out: dict[str, tuple[str, ...]] = {}
+    tokens = re.findall(r"[A-Za-z][A-Za-z0-9']*", text)
+    initials = "".join(t[0].lower() for t in tokens)
+    for m in _INITIALISM.finditer(claim):
+        abbr = m.group(0).rstrip("s") if m.group(0).endswith("s") else m.group(0)
+        letters = abbr.lower()
+        if len(letters) < 2 or letters in out:
+            continue
+        at = initials.find(letters)
+        while at >= 0:
+            phrase = tokens[at : at + len(letters)]
+            if all(w[0].islower() or w[0].isupper() for w in phrase) and not any(
+                w.lower() in STOPWORDS for w in phrase
+            ):
+                out[letters] = tuple(stem(w.lower()) for w in phrase)
+                break
+            at = initials.find(letters, at + 1)
+    return out

@@ -2,7 +2,8 @@
 
 Verdicts (`VERDICTS`): unchecked, supported, partially_supported, not_supported,
 contradicted, not_in_abstract. Every claim goes through the outcome-agnostic `engine`.
-One refinement runs first: when the claim states a share or a change ("nearly 30%") on an
+Two refinements run first. A tolerability claim ("no serious side effects", "well
+tolerated") is checked against what the abstract says of adverse events (`assertions`). when the claim states a share or a change ("nearly 30%") on an
 outcome the trial vocabulary knows (`outcomes.OUTCOMES`: pain, fatigue, sleep …),
 `figure_check` tells a placebo arm's figure, a difference from placebo and a responder
 rate apart. Its verdict stands when it found the outcome's figures; otherwise (and for
@@ -13,7 +14,9 @@ decides whether a claim can be checked.
 from __future__ import annotations
 
 from ldn_evidence.figures import parse_claim_figure
+from ldn_evidence.verification.assertions import check_safety
 from ldn_evidence.verification.claim_terms import claim_outcome, claim_population
+from ldn_evidence.verification.directions import is_safety_claim
 from ldn_evidence.verification.engine import verify_text
 from ldn_evidence.verification.figure_check import check_figure
 from ldn_evidence.verification.population import population_mismatch, study_population
@@ -40,12 +43,14 @@ def verify_claim(claim: ClaimInput, study: StudyInput) -> VerificationResult:
     text = claim.text or ""
     figure = claim.figure or parse_claim_figure(text)
     outcome = claim_outcome(claim.outcome, text)
+    note = population_mismatch(
+        claim_population(claim.population, text),
+        study_population(study.title or "", abstract),
+        f"{study.title or ''}\n{abstract}",
+    )
+    if figure is None and is_safety_claim(text) and outcome in (None, "side effects"):
+        return check_safety(abstract, note)
     if figure is not None and outcome is not None and figure.unit in _TRIAL_UNITS:
-        note = population_mismatch(
-            claim_population(claim.population, text),
-            study_population(study.title or "", abstract),
-            f"{study.title or ''}\n{abstract}",
-        )
         with_figure = ClaimInput(
             text=text, figure=figure, outcome=claim.outcome, population=claim.population,
             condition=claim.condition, intervention=claim.intervention,
