@@ -107,7 +107,8 @@ _UP_WORDS = (
     r"|augment\w*|boost\w*|accelerat\w*|gains?|gained|positive(?:ly)?|longer|larger|exceed\w*"
     r"|amplif\w*|potentiat\w*|doubl\w*|tripl\w*|excess|greatest|highest|most|facilitat\w*"
     r"|overexpress\w*|strengthen\w*|expand\w*|expansion|prolong\w*|upward"
-)
+    r"|wors(?:e|en|ened|ening|ens)|deteriorat\w*|exacerbat\w*|aggravat\w*|flared?"
+)  # a symptom that worsens goes up
 _DOWN_WORDS = (
     r"decreas\w*|reduc\w*|lower(?:ed|ing|s)?|declin\w*|fell|fall(?:s|ing)?|drop\w*|diminish\w*"
     r"|less|fewer|smaller|shorter|suppress\w*|inhibit\w*|down-?regulat\w*|attenuat\w*|impair\w*"

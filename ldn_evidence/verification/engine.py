@@ -167,9 +167,12 @@ def _coverage(claim: Terms, terms: Terms) -> tuple[float, list[str]]:
     return sum(claim.weights[t] for t in matched) / total, matched
 
 
-def abstract_sentences(title: str, abstract: str) -> list[Sentence]:
+def abstract_sentences(
+    title: str, abstract: str, expansions: dict[str, tuple[str, ...]] | None = None
+) -> list[Sentence]:
     """The abstract's sentences with their section and whether each reports a finding."""
-    expansions = defined_abbreviations(f"{title}\n{abstract}")
+    if expansions is None:
+        expansions = defined_abbreviations(f"{title}\n{abstract}")
     out: list[Sentence] = []
     section: str | None = None
     for i, text in enumerate(split_sentences(abstract)):
@@ -238,10 +241,14 @@ def anchor_terms(claim: ClaimAnalysis) -> frozenset[str]:
 
 
 def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> None:
-    """A claim term the title carries is the study's subject, implied in every sentence
-    ("Pain did not differ from placebo" in a trial of LDN): a sentence without it still
-    gets TITLE_CREDIT of its weight."""
-    implied = [t for t in claim.weights if t in title]
+    """A claim term the title (or 40% of the sentences) carries is the study's subject,
+    implied in every sentence ("Pain did not differ from placebo" in a trial of LDN): a
+    sentence without it still gets TITLE_CREDIT of its weight."""
+    n = len(sentences)
+    implied = [
+        t for t in claim.weights
+        if t in title or (n >= 3 and sum(t in s.terms for s in sentences) / n >= 0.4)
+    ]
     if not implied:
         return
     for s in sentences:
@@ -250,14 +257,14 @@ def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> None:
             s.implied = sum(claim.weights[t] for t in missing) * TITLE_CREDIT / claim.total
 
 
-def _expand_claim(claim: ClaimAnalysis, title: str, abstract: str) -> ClaimAnalysis:
-    """The claim's terms with the abstract's abbreviations expanded both ways."""
-    expansions = defined_abbreviations(f"{title}\n{abstract}")
-    for abbr, long_form in initialisms(claim.text, f"{title}\n{abstract}").items():
+def expansions_for(claim_text: str, title: str, abstract: str) -> dict[str, tuple[str, ...]]:
+    """Abbreviations to expand, for the claim and the abstract alike: those the abstract
+    defines, and those the claim uses that the abstract writes out."""
+    text = f"{title}\n{abstract}"
+    expansions = defined_abbreviations(text)
+    for abbr, long_form in initialisms(claim_text, text).items():
         expansions.setdefault(abbr, long_form)
-    if not expansions:
-        return claim
-    return replace(claim, terms=_predicate_light(content_terms(claim.text, expansions), claim.text))
+    return expansions
 
 
 # --- signals on one sentence ---------------------------------------------------------------
@@ -306,7 +313,7 @@ def direction_conflict(sentence: str, claim: ClaimAnalysis) -> str | None:
     agree = [t for t, d in claimed.items() if found.get(t) == d]
     clash = [t for t, d in claimed.items() if t in found and found[t] != d]
     if clash and not agree:
-        return clash[0]
+        return sorted(clash, key=lambda t: (t not in anchor_terms(claim), -claim.terms.weights[t]))[0]
     return None
 
 
@@ -384,6 +391,15 @@ def _result(verdict: str, sentences: list[Sentence], reason: str, figure: str | 
     return VerificationResult(verdict, [s.text for s in sentences], figure, reason)
 
 
+def _surface(text: str, stems: list[str]) -> str:
+    """The claim's own words for `stems` (heaviest first, at most five)."""
+    out: list[str] = []
+    for w in words(text):
+        if stem(w) in stems and w not in out and stem(w) not in {stem(o) for o in out}:
+            out.append(w)
+    return ", ".join(out[:5]) or "none"
+
+
 def _pct(x: float) -> str:
     return f"{round(100 * x)}%"
 
@@ -400,21 +416,25 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
             UNCHECKED, [], None, "the claim reports that something was studied, not a finding "
             "that could be checked",
         )  # fmt: skip
-    claim = _expand_claim(claim, title, abstract)
-    sentences = abstract_sentences(title, abstract)
+    expansions = expansions_for(claim_text, title, abstract)
+    if expansions:
+        claim = replace(
+            claim, terms=_predicate_light(content_terms(claim_text, expansions), claim_text)
+        )
+    sentences = abstract_sentences(title, abstract, expansions)
     if not sentences:
         return VerificationResult(NOT_IN_ABSTRACT, [], None, "the study has no abstract")
-    title_terms = content_terms(title, defined_abbreviations(f"{title}\n{abstract}"))
+    title_terms = content_terms(title, expansions)
     anchors = anchor_terms(claim)
     claim = replace(claim, terms=topic_weighted(claim.terms, sentences, title_terms))
     title_credit(claim.terms, title_terms, sentences)
     ranked = rank_sentences(claim, sentences, anchors)
     best = ranked[0]
     if best.coverage < ADDRESSES:
-        found = ", ".join(sorted(best.matched)) if best.matched else "none"
+        missing = _surface(claim.text, [t for t in claim.terms.weights if t not in best.matched])
         return _result(
             NOT_IN_ABSTRACT, [], f"no sentence of the abstract addresses the claim (at most "
-            f"{_pct(best.coverage)} of its terms in one sentence; found: {found})",
+            f"{_pct(best.coverage)} of its terms in one sentence; not found: {missing})",
         )  # fmt: skip
     candidates = [s for s in ranked if s.coverage >= ADDRESSES and s.finding][:3]
     if not candidates:
@@ -433,6 +453,9 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
             if m.distance == 0:
                 verdict = SUPPORTED
                 reason = f"the abstract's {written!r} matches the claim's {m.claim_figure.text!r}"
+                if not anchors:
+                    verdict = PARTIALLY_SUPPORTED
+                    reason += ", but the claim does not say what its figure measures"
                 neg = negated_in(m.sentence.text, claim)
                 if neg and not claim.negated:
                     verdict = PARTIALLY_SUPPORTED

@@ -121,6 +121,10 @@ def content_terms(text: str, expansions: dict[str, tuple[str, ...]] | None = Non
         w = word_weight(word)
         if w > weights.get(s, 0.0):
             weights[s] = w
+    if expansions:  # the long form written out stands for its abbreviation too
+        for abbr, long_form in expansions.items():
+            if abbr not in weights and all(t in weights for t in long_form):
+                weights[abbr] = word_weight(abbr)
     return Terms(weights)
 
 
