@@ -110,6 +110,12 @@ class Terms:
 
 def content_terms(text: str, expansions: dict[str, tuple[str, ...]] | None = None) -> Terms:
     """The content terms of `text`; an abbreviation in `expansions` adds its long form."""
+    return _content_terms(text, tuple(sorted(expansions.items())) if expansions else ())
+
+
+@lru_cache(maxsize=20_000)
+def _content_terms(text: str, expansion_items: tuple[tuple[str, tuple[str, ...]], ...]) -> Terms:
+    expansions = dict(expansion_items)
     weights: dict[str, float] = {}
     for word in words(text):
         if word in STOPWORDS or _NUMBER.match(word) or len(word) < 2:
@@ -128,28 +134,29 @@ def content_terms(text: str, expansions: dict[str, tuple[str, ...]] | None = Non
     return Terms(weights)
 
 
-_DEFINITION = re.compile(r"((?:[A-Za-z0-9-]+[\s-]+){1,7}?)\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*[);,]")
+_PAREN_ABBR = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*[);,]")
 
 
 def defined_abbreviations(text: str) -> dict[str, tuple[str, ...]]:
     """Abbreviations `text` defines, "low-dose naltrexone (LDN)" -> {"ldn": stems of the
-    long form}: the long form is the shortest run of words before the parenthesis whose
-    initials spell the abbreviation's first letter and (loosely) the rest."""
+    long form}: the long form is the shortest run of the (at most seven) words before the
+    parenthesis that starts with the abbreviation's first letter and is not much shorter
+    than the abbreviation."""
     out: dict[str, tuple[str, ...]] = {}
-    for m in _DEFINITION.finditer(text):
-        abbr = m.group(2)
-        if not any(c.isupper() for c in abbr) or len(abbr) > 12:
+    for m in _PAREN_ABBR.finditer(text):
+        abbr = m.group(1)
+        if not any(c.isupper() for c in abbr) or abbr.lower() in out:
             continue
-        before = re.split(r"[\s-]+", m.group(1).strip())
+        before = re.split(r"[\s-]+", text[max(0, m.start() - 120) : m.start()].strip())[-7:]
         first = abbr[0].lower()
         letters = sum(c.isalpha() for c in abbr)
-        for size in range(1, min(len(before), max(letters, 1) + 2) + 1):
+        for size in range(max(1, min(letters, 2) - 1), len(before) + 1):
             long_words = before[-size:]
-            if long_words[0][:1].lower() == first and size >= min(letters, 2) - 1:
+            if long_words[0][:1].lower() == first:
                 stems = tuple(
                     stem(w.lower())
                     for w in long_words
-                    if w.lower() not in STOPWORDS and not _NUMBER.match(w)
+                    if w.lower() not in STOPWORDS and w.isalnum() and not _NUMBER.match(w)
                 )
                 if stems:
                     out[abbr.lower()] = stems
