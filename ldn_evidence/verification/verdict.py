@@ -43,20 +43,22 @@ def verify_claim(claim: ClaimInput, study: StudyInput) -> VerificationResult:
     text = claim.text or ""
     figure = claim.figure or parse_claim_figure(text)
     outcome = claim_outcome(claim.outcome, text)
-    note = population_mismatch(
-        claim_population(claim.population, text),
-        study_population(study.title or "", abstract),
-        f"{study.title or ''}\n{abstract}",
-    )
+    def note() -> str | None:
+        return population_mismatch(
+            claim_population(claim.population, text),
+            study_population(study.title or "", abstract),
+            f"{study.title or ''}\n{abstract}",
+        )
+
     if figure is None and is_safety_claim(text) and outcome in (None, "side effects"):
-        return check_safety(abstract, note)
+        return check_safety(abstract, note())
     if figure is not None and outcome is not None and figure.unit in _TRIAL_UNITS:
         with_figure = ClaimInput(
             text=text, figure=figure, outcome=claim.outcome, population=claim.population,
             condition=claim.condition, intervention=claim.intervention,
             versus_placebo=claim.versus_placebo,
         )  # fmt: skip
-        trial = check_figure(with_figure, abstract, outcome, note)
+        trial = check_figure(with_figure, abstract, outcome, note())
         if trial.verdict != NOT_IN_ABSTRACT:
             return trial
     return verify_text(text, study.title or "", abstract)
