@@ -240,21 +240,20 @@ def anchor_terms(claim: ClaimAnalysis) -> frozenset[str]:
     return frozenset(t for t in claim.terms.weights if t in stems)
 
 
-def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> None:
+def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> frozenset[str]:
     """A claim term the title (or 40% of the sentences) carries is the study's subject,
     implied in every sentence ("Pain did not differ from placebo" in a trial of LDN): a
-    sentence without it still gets TITLE_CREDIT of its weight."""
+    sentence without it still gets TITLE_CREDIT of its weight. Returns those terms."""
     n = len(sentences)
     implied = [
         t for t in claim.weights
         if t in title or (n >= 3 and sum(t in s.terms for s in sentences) / n >= 0.4)
     ]
-    if not implied:
-        return
     for s in sentences:
         missing = [t for t in implied if t not in s.terms]
         if missing:
             s.implied = sum(claim.weights[t] for t in missing) * TITLE_CREDIT / claim.total
+    return frozenset(implied)
 
 
 def expansions_for(claim_text: str, title: str, abstract: str) -> dict[str, tuple[str, ...]]:
@@ -361,6 +360,7 @@ class FigureMatch:
     sentence: Sentence
     distance: float
     overlap: float
+    shared: frozenset[str]  # the terms around both figures
 
 
 def figure_matches(claim: ClaimAnalysis, ranked: list[Sentence]) -> list[FigureMatch]:
@@ -376,10 +376,10 @@ def figure_matches(claim: ClaimAnalysis, ranked: list[Sentence]) -> list[FigureM
             for q in find_quantities(s.text):
                 if not comparable(cq, q):
                     continue
-                overlap, _ = _coverage(around, _context(s.text, q, 120))
+                overlap, shared = _coverage(around, _context(s.text, q, 120))
                 if overlap < SAME_QUANTITY:
                     continue
-                out.append(FigureMatch(cq, q, s, distance(cq, q), overlap))
+                out.append(FigureMatch(cq, q, s, distance(cq, q), overlap, frozenset(shared)))
     out.sort(key=lambda m: (m.distance, -m.overlap, -m.sentence.coverage))
     return out
 
@@ -427,7 +427,7 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
     title_terms = content_terms(title, expansions)
     anchors = anchor_terms(claim)
     claim = replace(claim, terms=topic_weighted(claim.terms, sentences, title_terms))
-    title_credit(claim.terms, title_terms, sentences)
+    topic = title_credit(claim.terms, title_terms, sentences)
     ranked = rank_sentences(claim, sentences, anchors)
     best = ranked[0]
     if best.coverage < ADDRESSES:
@@ -453,7 +453,7 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
             if m.distance == 0:
                 verdict = SUPPORTED
                 reason = f"the abstract's {written!r} matches the claim's {m.claim_figure.text!r}"
-                if not anchors:
+                if not (m.shared - topic):
                     verdict = PARTIALLY_SUPPORTED
                     reason += ", but the claim does not say what its figure measures"
                 neg = negated_in(m.sentence.text, claim)
@@ -470,6 +470,9 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
                 CONTRADICTED, [m.sentence], f"the abstract gives {written!r} for the same "
                 f"quantity, not the claim's {m.claim_figure.text!r}", written,
             )  # fmt: skip
+        figure_missing = claim.quantities[0].text
+    else:
+        figure_missing = None
 
     # Polarity, direction and comparison on the best finding sentences.
     for s in candidates:
@@ -506,6 +509,20 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
             return _result(
                 CONTRADICTED, [s], "the abstract favours the other side of the comparison"
             )
+    if figure_missing is not None and lead.coverage >= SUPPORTS:
+        others = [
+            q.text for q in find_quantities(lead.text)
+            if any(comparable(cq, q) for cq in claim.quantities)
+        ]  # fmt: skip
+        if others:
+            return _result(
+                NOT_SUPPORTED, [lead], f"the abstract's figures ({', '.join(others[:3])}) are "
+                f"on other quantities than the claim's {figure_missing!r}",
+            )  # fmt: skip
+        return _result(
+            PARTIALLY_SUPPORTED, [lead], f"a finding of the abstract states it, without a "
+            f"figure for the claim's {figure_missing!r}",
+        )  # fmt: skip
     if lead.coverage >= SUPPORTS:
         if cues.hedge(lead.text) == "weak" and not claim.hedge:
             return _result(

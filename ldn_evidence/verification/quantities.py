@@ -131,10 +131,10 @@ _PERCENT = re.compile(
 )
 _CONFIDENCE = re.compile(r"\b9[059](?:\.\d)?\s*%\s*(?:CI|CrI|UI|PI|confidence|credible)", re.I)
 _RATIO = re.compile(
-    r"\b(?P<name>a?OR|a?HR|a?RR|IRR|sHR|RRR|odds\s+ratios?|hazard\s+ratios?|risk\s+ratios?"
+    r"\b(?P<name>(?-i:a?OR|a?HR|a?RR|IRR|sHR|RRR)|odds\s+ratios?|hazard\s+ratios?|risk\s+ratios?"
     r"|relative\s+risks?|rate\s+ratios?|incidence\s+rate\s+ratios?)\b"
     r"(?:\s*(?:\[[^\]]{0,12}\]|\([^)]{0,12}\)))?"
-    r"(?:\s*(?:,|:|=|of|was|were|is|was\s+about|\()\s*){0,3}"
+    r"(?:\s*(?:,|:|=|of|was|were|is|about|\()){0,3}\s*"
     rf"(?P<a>{_NUM})"
     r"(?:\s*[;,(\[]?\s*(?:95\s*%\s*)?(?:CI|confidence\s+interval|CrI)?\s*[,:=]?\s*"
     rf"(?P<lo>{_NUM})\s*(?:-|–|—|to|,)\s*(?P<hi>{_NUM}))?",
@@ -174,7 +174,7 @@ _COUNT = re.compile(
 _EXCLUDED = re.compile(
     rf"(?<![\w.])(?:(?:{_NUM})(?:\s*(?:-|–|to)\s*(?:{_NUM}))?\s*(?:{_DOSE_UNITS})\b"
     r"|[pP]\s*[<>=≤≥]\s*[.\d]+"
-    r"|(?:19|20)\d\d(?![\d.%])"
+    r"|(?<![/\d])(?:19|20)\d\d(?![\d.%])"
     r"|(?:aged?|ages)\s+(?:of\s+)?(?:between\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?"
     rf"|(?:{_NUM})\s*(?:-|–|to)?\s*(?:\d+\s*)?(?:years?|yr)\s*(?:old|of\s+age)"
     rf"|[\[(]\d+(?:[,–-]\s*\d+)*[\])])",
@@ -204,19 +204,20 @@ def find_quantities(text: str) -> list[Quantity]:
     taken: list[tuple[int, int]] = []
     out: list[Quantity] = []
 
-    def add(kind: str, low: float, high: float, m: re.Match[str], **kw) -> None:
+    def add(kind: str, low: float, high: float, m: re.Match[str] | tuple[int, int], **kw) -> None:
+        begin, end = (m.start(), m.end()) if isinstance(m, re.Match) else m
         if not (math.isfinite(low) and math.isfinite(high)):
             return
-        qualifier, start = _qualifier(text, m.start())
+        qualifier, start = _qualifier(text, begin)
         if kind == OTHER:
-            qualifier, start = "exact", m.start()
+            qualifier, start = "exact", begin
         out.append(
             Quantity(
-                kind=kind, low=min(low, high), high=max(low, high), start=start, end=m.end(),
-                text=" ".join(text[start : m.end()].split())[:80], qualifier=qualifier, **kw,
+                kind=kind, low=min(low, high), high=max(low, high), start=start, end=end,
+                text=" ".join(text[start:end].split())[:80], qualifier=qualifier, **kw,
             )
         )  # fmt: skip
-        taken.append((m.start(), m.end()))
+        taken.append((begin, end))
 
     for m in _CONFIDENCE.finditer(text):
         taken.append((m.start(), m.end()))
@@ -232,8 +233,9 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         value = _num(m["a"])
         ci = (_num(m["lo"]), _num(m["hi"])) if m["lo"] else None
-        name = re.sub(r"^a", "", m["name"].split()[0].upper()) if len(m["name"]) <= 4 else (
-            "".join(w[0] for w in m["name"].split()).upper())  # fmt: skip
+        raw = m["name"]
+        name = raw.removeprefix("a") if len(raw) <= 4 else "".join(w[0] for w in raw.split())
+        name = name.upper()
         add(RATIO, value, value, m, unit=name, ci=ci)
     for m in _PERCENT.finditer(text):
         if _overlaps(taken, m.start(), m.end()):
@@ -242,7 +244,11 @@ def find_quantities(text: str) -> list[Quantity]:
         b = _num(m["b"]) if m["b"] else a
         before = text[max(0, m.start() - 6) : m.start()].lower()
         if m["b"] and (b < a or "from" in before):  # "from 60% to 30%": a change, two values
-            b = a
+            kind = MEASURE if m["points"] else PERCENT
+            unit = "points" if m["points"] else ""
+            add(kind, a, a, (m.start("a"), m.end("a")), unit=unit)
+            add(kind, b, b, (m.start("b"), m.end()), unit=unit)
+            continue
         if m["points"]:
             add(MEASURE, a, b, m, unit="points")
         else:
@@ -319,7 +325,12 @@ def tolerance(q: Quantity) -> float:
     if q.kind == PERCENT:
         if loose:
             return max(min(5.0, 0.25 * v + 0.5), 0.1 * v)
-        return max(min(0.5, 0.1 * v), 0.02 * v)
+        exact = max(min(0.5, 0.1 * v), 0.02 * v)
+        if v >= 10 and v == int(v) and v % 10 == 0:
+            return max(exact, 2.5)  # "50%" is a round figure: anything that rounds to it
+        if v >= 10 and v == int(v) and v % 5 == 0:
+            return max(exact, 1.5)
+        return exact
     if q.kind in (RATIO, FOLD):
         return max(0.1 * v, 0.05) if loose else max(0.03 * v, 0.005)
     return 0.15 * v if loose else max(0.05 * v, 0.5 * _last_digit(q))

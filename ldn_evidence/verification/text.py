@@ -84,9 +84,13 @@ def word_weight(word: str) -> float:
     return min(5.0, max(0.5, 6.5 - zipf))
 
 
+_SYMPTOM_FREE = re.compile(r"\b(?:no|without|free\s+of)\s+symptoms\b|\bsymptom-?free\b")
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens; "COVID-19" gives "covid", "19" and the joined "covid19"."""
-    lowered = text.lower()
+    """Lower-case word tokens; "COVID-19" gives "covid", "19" and the joined "covid19".
+    "no symptoms" / "without symptoms" / "symptom-free" read as "asymptomatic"."""
+    lowered = _SYMPTOM_FREE.sub("asymptomatic", text.lower())
     out = _WORD.findall(lowered)
     # hyphenated and slashed compounds are also matched whole ("sars-cov-2" -> "sarscov2")
     for compound in re.findall(r"[a-z0-9]+(?:[-/][a-z0-9]+)+", lowered):
