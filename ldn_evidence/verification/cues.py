@@ -106,6 +106,7 @@ _UP_WORDS = (
     r"|enhanc\w*|promot\w*|up-?regulat\w*|induc(?:e|es|ed|ing|tion)|activat\w*|stimulat\w*"
     r"|augment\w*|boost\w*|accelerat\w*|gains?|gained|positive(?:ly)?|longer|larger|exceed\w*"
     r"|amplif\w*|potentiat\w*|doubl\w*|tripl\w*|excess|greatest|highest|most|facilitat\w*"
+    r"|lengthen\w*"
     r"|overexpress\w*|strengthen\w*|expand\w*|expansion|prolong\w*|upward"
     r"|wors(?:e|en|ened|ening|ens)|deteriorat\w*|exacerbat\w*|aggravat\w*|flared?"
 )  # a symptom that worsens goes up
@@ -114,6 +115,7 @@ _DOWN_WORDS = (
     r"|less|fewer|smaller|shorter|suppress\w*|inhibit\w*|down-?regulat\w*|attenuat\w*|impair\w*"
     r"|block\w*|prevent\w*|loss|los(?:e|es|ing)|lost|negative(?:ly)?|slow\w*|delay\w*|deplet\w*"
     r"|abolish\w*|abrogat\w*|alleviat\w*|relie(?:f|ve|ved|ves)|protect\w*|weaken\w*"
+    r"|shorten\w*"
     r"|lowest|least|cut|cuts|decay\w*|shrink\w*|limit(?:s|ed|ing)?|restrict\w*|defect\w*"
     r"|deficien\w*|downward|blunt\w*|dampen\w*|eliminat\w*|halv\w*|mitigat\w*|minimi[sz]\w*"
 )
@@ -215,6 +217,12 @@ _VERSUS = re.compile(
 )
 
 
+_ARM_END = re.compile(
+    r"\b(?:for|in|at|among|on|during|after|regarding|when|across|by|with\s+(?:regard|respect))\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     favoured: str  # the text of the side said to do better
@@ -227,13 +235,20 @@ def comparison(sentence: str) -> Comparison | None:
     m = _COMPARATIVE.search(sentence)
     if not m:
         return None
-    vs = _VERSUS.search(sentence, m.end())
-    if not vs:
-        return None
+    if m.group(0).lower().endswith((" to", "outperformed", "outperforms", "outperform")):
+        right_start = m.end()  # "superior to B", "outperformed B"
+    else:
+        vs = _VERSUS.search(sentence, m.end())
+        if not vs:
+            return None
+        right_start = vs.end()
     lo, _ = clause_of(sentence, m.start(), m.end())
     left = sentence[lo : m.start()]
-    right_end = clause_of(sentence, vs.start(), vs.end())[1]
-    right = sentence[vs.end() : right_end]
+    right_end = clause_of(sentence, right_start, right_start)[1]
+    right = sentence[right_start:right_end]
+    cut = _ARM_END.search(right)
+    if cut and cut.start() > 0:
+        right = right[: cut.start()]  # "B for knee function": the arm is B
     if not left.strip() or not right.strip():
         return None
     if m.group("neg"):

@@ -181,8 +181,14 @@ _EXCLUDED = re.compile(
     re.IGNORECASE,
 )
 # A concentration written right after a substance: "atropine 0.5–1%", "LDN 4.5%": a dose.
+_NOT_SUBSTANCES = frozenset(
+    """about around approximately nearly almost only just over under than with were was
+    from into onto were have been also rate rates risk were cases total overall some each
+    those these that this then when while after before between among within reduced
+    increased decreased fell rose dropped grew reached""".split()
+)
 _CONCENTRATION = re.compile(
-    rf"\b[A-Za-z][a-z]{{3,}}(?:\s+(?:eye\s+)?(?:drops?|solution|cream|gel))?\s+"
+    rf"\b([A-Za-z][a-z]{{3,}})(?:\s+(?:eye\s+)?(?:drops?|solution|cream|gel))?\s+"
     rf"(?:{_NUM})(?:\s*(?:-|–|to)\s*(?:{_NUM}))?\s*%\s*(?=$|[,;.)]|\s+(?:and|or|eye|drops?"
     r"|solution|cream|gel|ointment|once|twice|daily|nightly|for|in\s+(?:the|both|one))\b)",
 )
@@ -222,6 +228,8 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _CONFIDENCE.finditer(text):
         taken.append((m.start(), m.end()))
     for m in _CONCENTRATION.finditer(text):
+        if m.group(1).lower() in _NOT_SUBSTANCES:
+            continue
         pm = _PERCENT.search(text, m.start(), m.end())
         if pm:
             add(OTHER, 0.0, 0.0, pm, unit="dose")
