@@ -64,7 +64,10 @@ def run(directory: Path) -> list[dict]:
                 "cpu_seconds": round(cpu, 3),
                 "pairs_per_second": round(len(pairs) / cpu, 1) if cpu else None,
                 "always_nei": _constant(result, "NEI")["macro_f1"],
-                "majority": {"label": majority, "macro_f1": _constant(result, majority)["macro_f1"]},
+                "majority": {
+                    "label": majority,
+                    "macro_f1": _constant(result, majority)["macro_f1"],
+                },
             }
         )
         print(f"{path.name}: macro-F1 {summary['macro_f1']:.3f}", file=sys.stderr)
@@ -87,7 +90,7 @@ def _table(rows: list[dict], info: dict[str, str]) -> str:
         s = row["summary"]
         pc = s["per_class"]
 
-        def pr(label: str, key: str) -> str:
+        def pr(label: str, key: str, pc: dict = pc) -> str:
             return f"{pc[label][key]:.2f}" if pc[label]["gold"] else "–"
 
         out.append(

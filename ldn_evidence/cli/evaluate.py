@@ -11,7 +11,6 @@ from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, print_json
 
 
-
 def _render(summary: dict[str, Any]) -> None:
     labels = list(summary["confusion"])
     typer.echo(f"{summary['pairs']} pairs")
@@ -26,9 +25,7 @@ def _render(summary: dict[str, Any]) -> None:
     typer.echo(f"{'':<{width}}{'precision':>12}{'recall':>12}{'F1':>12}")
     for label in labels:
         m = summary["per_class"][label]
-        typer.echo(
-            f"{label:<{width}}{m['precision']:>12.3f}{m['recall']:>12.3f}{m['f1']:>12.3f}"
-        )
+        typer.echo(f"{label:<{width}}{m['precision']:>12.3f}{m['recall']:>12.3f}{m['f1']:>12.3f}")
     typer.echo("")
     over = "/".join(summary["macro_f1_over"])
     typer.echo(f"macro-F1     {summary['macro_f1']:.3f}  (over {over})")
@@ -44,8 +41,8 @@ def evaluate(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Labelled pairs, one JSON object a line: {\"id\", \"claim\", \"label\": "
-            "SUPPORT|CONTRADICT|NEI, \"study\": {\"title\", \"abstract\"}}; - reads stdin.",
+            help='Labelled pairs, one JSON object a line: {"id", "claim", "label": '
+            'SUPPORT|CONTRADICT|NEI, "study": {"title", "abstract"}}; - reads stdin.',
             show_default=False,
         ),
     ],

@@ -31,7 +31,11 @@ from ldn_evidence.verification.results import (
 )
 
 LABELS = ("SUPPORT", "CONTRADICT", "NEI")
-_LABEL_OF_VERDICT = {SUPPORTED: "SUPPORT", PARTIALLY_SUPPORTED: "SUPPORT", CONTRADICTED: "CONTRADICT"}
+_LABEL_OF_VERDICT = {
+    SUPPORTED: "SUPPORT",
+    PARTIALLY_SUPPORTED: "SUPPORT",
+    CONTRADICTED: "CONTRADICT",
+}
 MAX_LINE = 1_000_000
 """A line longer than this (1 MB) is refused: an abstract is a few kB."""
 
@@ -89,7 +93,11 @@ class Evaluation:
                 "predicted": predicted,
             }
         present = [label for label in LABELS if per_class[label]["gold"]]
-        macro = sum(float(per_class[label]["f1"]) for label in present) / len(present) if present else 0.0
+        macro = (
+            sum(float(per_class[label]["f1"]) for label in present) / len(present)
+            if present
+            else 0.0
+        )
         n = len(self.results)
         verdicts: dict[str, int] = {}
         for r in self.results:

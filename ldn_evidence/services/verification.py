@@ -19,8 +19,6 @@ from ldn_evidence.models import Citation, Claim, SourceDocument, Study
 from ldn_evidence.services.verdicts import set_verdict
 from ldn_evidence.verification import ClaimInput, StudyInput, verify_claim
 
-_PLACEBO_WORDS = ("placebo", "versus", " vs", "compared with", "compared to", "than control")
-
 
 @dataclass
 class VerifyRow:
@@ -61,7 +59,8 @@ def claim_input(claim: Claim) -> ClaimInput:
             qualifier=claim.figure_qualifier or "exact",
             text=claim.figure_text or "",
         )
-    lowered = claim.text.lower()
+    # Whether the figure is a difference from placebo is read from the text by the engine
+    # (`claim_terms.claim_versus_placebo`): "compared with duloxetine" is not placebo.
     return ClaimInput(
         text=claim.text,
         figure=figure,
@@ -69,7 +68,6 @@ def claim_input(claim: Claim) -> ClaimInput:
         population=claim.population,
         condition=claim.condition,
         intervention=claim.intervention,
-        versus_placebo=True if any(w in lowered for w in _PLACEBO_WORDS) else None,
     )
 
 

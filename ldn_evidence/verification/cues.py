@@ -126,7 +126,7 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d+(?:[.,·]\d+)?")
 
 @lru_cache(maxsize=100_000)
 def word_direction(word: str) -> str | None:
-    """"up", "down" or None for one lower-case word."""
+    """ "up", "down" or None for one lower-case word."""
     if _UP.match(word):
         return UP
     if _DOWN.match(word):
@@ -186,7 +186,7 @@ def no_effect_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def hedge(sentence: str) -> str | None:
-    """"strong" (not established), "weak" (suggested) or None."""
+    """ "strong" (not established), "weak" (suggested) or None."""
     if STRONG_HEDGE.search(sentence):
         return "strong"
     if WEAK_HEDGE.search(sentence):

@@ -49,7 +49,6 @@ from ldn_evidence.verification.results import (
 from ldn_evidence.verification.sentences import split_sentences
 from ldn_evidence.verification.text import (
     BACKGROUND_LABELS,
-    FINDING_LABELS,
     Terms,
     content_terms,
     defined_abbreviations,
@@ -246,7 +245,8 @@ def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> froze
     sentence without it still gets TITLE_CREDIT of its weight. Returns those terms."""
     n = len(sentences)
     implied = [
-        t for t in claim.weights
+        t
+        for t in claim.weights
         if t in title or (n >= 3 and sum(t in s.terms for s in sentences) / n >= 0.4)
     ]
     for s in sentences:
@@ -312,7 +312,9 @@ def direction_conflict(sentence: str, claim: ClaimAnalysis) -> str | None:
     agree = [t for t, d in claimed.items() if found.get(t) == d]
     clash = [t for t, d in claimed.items() if t in found and found[t] != d]
     if clash and not agree:
-        return sorted(clash, key=lambda t: (t not in anchor_terms(claim), -claim.terms.weights[t]))[0]
+        return sorted(clash, key=lambda t: (t not in anchor_terms(claim), -claim.terms.weights[t]))[
+            0
+        ]
     return None
 
 
@@ -343,9 +345,7 @@ def _context(text: str, q: Quantity, span: int = 60, weights: Terms | None = Non
     lo = max(lo, q.start - span)
     hi = min(hi, q.end + span)
     near = text[lo : q.start] + " " + text[q.end : hi]
-    kept = {
-        stem(w) for w in words(near) if not cues.word_direction(w)
-    }
+    kept = {stem(w) for w in words(near) if not cues.word_direction(w)}
     terms = content_terms(near)
     out = {t: w for t, w in terms.weights.items() if t in kept}
     if weights is not None:
@@ -490,8 +490,14 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
                 CONTRADICTED, [s], f"the claim asserts an effect; the abstract reports none "
                 f"({neg!r})",
             )  # fmt: skip
-        if claim.negated and not neg and strength != "strong" and s is lead and asserts(s.text) \
-                and s.coverage >= SUPPORTS:
+        if (
+            claim.negated
+            and not neg
+            and strength != "strong"
+            and s is lead
+            and asserts(s.text)
+            and s.coverage >= SUPPORTS
+        ):
             return _result(
                 CONTRADICTED, [s], "the claim denies what the abstract reports as a finding"
             )

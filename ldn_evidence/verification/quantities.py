@@ -25,7 +25,14 @@ from dataclasses import dataclass
 
 from ldn_evidence.figures import QUALIFIER_PHRASES
 
-PERCENT, RATIO, FOLD, MEASURE, COUNT, OTHER = "percent", "ratio", "fold", "measure", "count", "other"
+PERCENT, RATIO, FOLD, MEASURE, COUNT, OTHER = (
+    "percent",
+    "ratio",
+    "fold",
+    "measure",
+    "count",
+    "other",
+)
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|[.·]\d+"
 _WORDNUM = {
@@ -160,7 +167,8 @@ _PER_N = re.compile(
     re.IGNORECASE,
 )
 _FRACTION = re.compile(
-    r"\b(?P<f>" + "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True))
+    r"\b(?P<f>"
+    + "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True))
     + r")\s+(?=of\b)",
     re.IGNORECASE,
 )

@@ -3,12 +3,13 @@
 Verdicts (`VERDICTS`): unchecked, supported, partially_supported, not_supported,
 contradicted, not_in_abstract. Every claim goes through the outcome-agnostic `engine`.
 Two refinements run first. A tolerability claim ("no serious side effects", "well
-tolerated") is checked against what the abstract says of adverse events (`assertions`). when the claim states a share or a change ("nearly 30%") on an
-outcome the trial vocabulary knows (`outcomes.OUTCOMES`: pain, fatigue, sleep …),
-`figure_check` tells a placebo arm's figure, a difference from placebo and a responder
-rate apart. Its verdict stands when it found the outcome's figures; otherwise (and for
-every other claim) the engine decides. The vocabulary only aligns words there: it never
-decides whether a claim can be checked.
+tolerated") is checked against what the abstract says of adverse events (`assertions`).
+A claim that states a share or a change ("nearly 30%") on an outcome the trial vocabulary
+knows (`outcomes.OUTCOMES`: pain, fatigue, sleep …) goes through `figure_check`, which
+tells a placebo arm's figure, a difference from placebo and a responder rate apart; its
+verdict stands when it found the outcome's figures. Otherwise (and for every other claim)
+the engine decides. The vocabulary only aligns words there: it never decides whether a
+claim can be checked.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def verify_claim(claim: ClaimInput, study: StudyInput) -> VerificationResult:
     text = claim.text or ""
     figure = claim.figure or parse_claim_figure(text)
     outcome = claim_outcome(claim.outcome, text)
+
     def note() -> str | None:
         return population_mismatch(
             claim_population(claim.population, text),

@@ -202,12 +202,18 @@ def test_direction_conflict_on_the_same_term() -> None:
 
 def test_comparison_favouring_the_other_arm() -> None:
     abstract = "RESULTS: Physiotherapy was superior to surgery for knee function at one year."
-    assert verify_text(
-        "Surgery is superior to physiotherapy for knee function.", "Knee trial", abstract
-    ).verdict == "contradicted"
-    assert verify_text(
-        "Physiotherapy is superior to surgery for knee function.", "Knee trial", abstract
-    ).verdict == "supported"
+    assert (
+        verify_text(
+            "Surgery is superior to physiotherapy for knee function.", "Knee trial", abstract
+        ).verdict
+        == "contradicted"
+    )
+    assert (
+        verify_text(
+            "Physiotherapy is superior to surgery for knee function.", "Knee trial", abstract
+        ).verdict
+        == "supported"
+    )
 
 
 # --- figures ---------------------------------------------------------------------------------
