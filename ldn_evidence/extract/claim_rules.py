@@ -16,14 +16,18 @@ Never a claim (checked first):
     beneficial effect …" is a summary of the page's earlier claims, not a claim of its own.
 
 A claim is then, by the first rule that applies:
- - "figure": it states a figure (`parse_claim_figure`: %, N-fold, X of N, p-value) about
-   something the vocabulary or a study word names — "Save 20% today" is not a claim;
+ - "figure": it states a figure (`parse_claim_figure`: %, N-fold, X of N, p-value) and
+   either cites a source or names what it is about — "Save 20% today" is not a claim;
  - "safety": it speaks of side effects, adverse events, tolerability or safety, about the
    intervention or a study ("no serious side effects were reported");
  - "mechanism": it says how the intervention works ("works via", receptors, "it is
    believed", "theorized", blocking, priming, modulating);
  - "effect": it says what the intervention does or a study found ("reduces", "improved",
-   "boosted", "showed a marked increase", "effective").
+   "boosted", "showed a marked increase", "effective");
+ - "statement": none of the above, but the sentence carries a citation marker (a footnote,
+   a link to a study, a PMID/DOI): the page cites a source for it, so it is checked.
+A sentence with a citation marker or a figure that is not taken is listed as skipped,
+with why (`classify_why`).
 Mechanism and effect claims, and safety claims that only say "safe", need a subject: an
 intervention, a pronoun standing for it ("it", "this medication"), or a study word
 ("study", "trial", "participants"). Side effects, adverse events, tolerability and
@@ -79,6 +83,11 @@ SUBJECT_RE = re.compile(
     r"|subjects|volunteers|investigators|evidence|meta-analysis|review|data)\b",
     re.IGNORECASE,
 )
+_POINTER_RE = re.compile(
+    r"^\W*(?:see(?:\s+also)?|read|learn|find\s+out|for\s+more|more\s+(?:info|information)"
+    r"|visit|click|source|sources|via|reference[sd]?|cited?\s+(?:in|from)|full\s+text|link)\b",
+    re.IGNORECASE,
+)
 _HEADING_MAX_WORDS = 8
 _URL_LINE_MAX_WORDS = 3
 
@@ -121,27 +130,51 @@ def is_excluded(sentence: str, *, own_line: bool) -> bool:
     return False
 
 
-def classify(sentence: str, *, own_line: bool = False) -> tuple[str | None, Figure | None]:
-    """(kind, figure) of a sentence, kind None when it is not a claim (rules 2–9)."""
+def classify(
+    sentence: str, *, own_line: bool = False, cited: bool = False
+) -> tuple[str | None, Figure | None]:
+    """(kind, figure) of a sentence, kind None when it is not a claim (rules 2–9).
+
+    A sentence that carries a citation marker (`cited`) is a claim whatever it speaks of:
+    the page says a source backs it, so it is checked — as "figure" when it states one,
+    else by the kinds below, else as a "statement"."""
+    return classify_why(sentence, own_line=own_line, cited=cited)[:2]  # type: ignore[return-value]
+
+
+def classify_why(
+    sentence: str, *, own_line: bool = False, cited: bool = False
+) -> tuple[str | None, Figure | None, str | None]:
+    """`classify`, with why a sentence that carries a figure or a marker was not taken."""
     if is_excluded(sentence, own_line=own_line):
-        return None, None
+        return None, None, "page furniture (navigation, contact, legal text, a call to action)"
     figure = parse_claim_figure(sentence)
-    if figure is not None and not _names_something(sentence):
-        figure = None
+    if figure is not None and not cited and not _names_something(sentence):
+        return None, None, "states a figure but names nothing it is about and cites no source"
     if figure is None and is_heading(sentence, own_line=own_line):
-        return None, None
+        return None, None, "a heading"
     if figure is not None:
-        return "figure", figure
+        return "figure", figure, None
+    kind = _kind(sentence)
+    if kind is None and cited:
+        if _POINTER_RE.match(sentence):
+            return None, None, "points to a source, asserts nothing"
+        if len(re.findall(r"[^\W\d_]{2,}", sentence)) < 3:
+            return None, None, "too few words to assert anything"
+        return "statement", None, None
+    return kind, None, None if kind else "asserts no effect, mechanism or safety finding"
+
+
+def _kind(sentence: str) -> str | None:
     if is_general_hedge(sentence) and outcome_in(sentence) is None:
-        return None, None
+        return None
     if STRONG_SAFETY_RE.search(sentence):
-        return "safety", None
+        return "safety"
     if not _has_subject(sentence):
-        return None, None
+        return None
     if SAFETY_RE.search(sentence):
-        return "safety", None
+        return "safety"
     if MECHANISM_RE.search(sentence):
-        return "mechanism", None
+        return "mechanism"
     if EFFECT_RE.search(sentence):
-        return "effect", None
-    return None, None
+        return "effect"
+    return None

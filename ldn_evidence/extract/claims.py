@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ldn_evidence.extract.claim_rules import classify
+from ldn_evidence.extract.claim_rules import classify_why
 from ldn_evidence.extract.markers import find_markers
 from ldn_evidence.extract.model import ExtractedClaim, PageText, Sentence
 from ldn_evidence.extract.sections import BODY, SectionMap
@@ -39,6 +39,7 @@ from ldn_evidence.extract.vocabulary import (
     outcome_in,
     population_in,
 )
+from ldn_evidence.figures import parse_claim_figure
 
 _TITLE_WEIGHT = 3
 _MAX_SENTENCE = 1500
@@ -147,8 +148,25 @@ class _Paragraphs:
         return self._get("conditions", index, conditions_in)
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedSentence:
+    """A body sentence with a citation marker or a figure that is not a claim, and why."""
+
+    text: str
+    start: int
+    reason: str
+
+
 def extract_claims(page: PageText) -> list[ExtractedClaim]:
     """The page's claims, in page order, `position` counting from 0."""
+    return extract_claims_and_skipped(page)[0]
+
+
+def extract_claims_and_skipped(
+    page: PageText,
+) -> tuple[list[ExtractedClaim], list[SkippedSentence]]:
+    """The page's claims (as `extract_claims`) and the sentences with a citation marker or
+    a figure that were not taken, with why."""
     text = page.text
     sentences = split_sentences(text)
     sections = SectionMap(text)
@@ -157,11 +175,22 @@ def extract_claims(page: PageText) -> list[ExtractedClaim]:
     newlines = [m.start() for m in re.finditer("\n", text)]
 
     claims: list[ExtractedClaim] = []
+    skipped: list[SkippedSentence] = []
     for sentence in sentences:
-        if sections.kind_at(sentence.start) != BODY or len(sentence.text) > _MAX_SENTENCE:
+        if sections.kind_at(sentence.start) != BODY:
             continue
-        kind, figure = classify(sentence.text, own_line=_own_line(text, sentence, newlines))
+        markers = find_markers(text, sentence.start, sentence.end, page.links)
+        if len(sentence.text) > _MAX_SENTENCE:
+            if markers or parse_claim_figure(sentence.text):
+                reason = f"longer than {_MAX_SENTENCE} characters"
+                skipped.append(SkippedSentence(sentence.text[:200], sentence.start, reason))
+            continue
+        kind, figure, why = classify_why(
+            sentence.text, own_line=_own_line(text, sentence, newlines), cited=bool(markers)
+        )
         if kind is None:
+            if why and (markers or parse_claim_figure(sentence.text)):
+                skipped.append(SkippedSentence(sentence.text, sentence.start, why))
             continue
         index = sentence.paragraph_index
         dose = dose_in(sentence.text) or paragraphs.dose(index)
@@ -180,7 +209,7 @@ def extract_claims(page: PageText) -> list[ExtractedClaim]:
                 outcome=outcome_in(sentence.text),
                 population=population_in(sentence.text),
                 figure=figure,
-                markers=find_markers(text, sentence.start, sentence.end, page.links),
+                markers=markers,
             )
         )
-    return claims
+    return claims, skipped

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ldn_evidence.figures import Figure
 
-CLAIM_KINDS = ("figure", "effect", "mechanism", "safety")
+CLAIM_KINDS = ("figure", "effect", "mechanism", "safety", "statement")
 REFERENCE_KINDS = ("pubmed", "pmc", "doi", "citation", "title", "web")
 
 

@@ -140,3 +140,47 @@ def test_sentences_in_references_and_disclaimer_are_not_claims():
         "Leave a Reply\n\nLDN cured 90% of my pain!"
     )
     assert [c.text for c in claims] == ["LDN reduced pain by 30% in a trial."]
+
+
+# --- issue #11: a cited sentence is a claim whatever it speaks of ---------------------------
+
+
+def test_a_cited_figure_sentence_is_kept_without_vocabulary() -> None:
+    page = (
+        "Blood clots\n\n"
+        "Aspirin reduced the risk of a repeat blood clot by 50%.[1] "
+        "Save 20% today on every order.\n\n"
+        "References\n\n"
+        "1. Becattini C, et al. Aspirin for preventing the recurrence of venous "
+        "thromboembolism. N Engl J Med. 2012;366:1959-67.\n"
+    )
+    claims = claims_of(page)
+    cited = "Aspirin reduced the risk of a repeat blood clot by 50%.[1]"
+    assert [c.text for c in claims] == [cited]
+    assert claims[0].kind == "figure" and claims[0].figure.value == 50
+
+
+def test_a_cited_statement_is_a_claim_and_a_pointer_is_not() -> None:
+    from ldn_evidence.extract.claim_rules import classify_why
+
+    assert classify_why("Naltrexone was approved in 1984 [2].", cited=True)[0] == "statement"
+    kind, _, why = classify_why("See also the trial record [3].", cited=True)
+    assert kind is None and "points to a source" in why
+    assert classify_why("Naltrexone was approved in 1984.")[0] is None
+
+
+def test_sentences_with_a_marker_or_figure_not_taken_are_listed_with_why() -> None:
+    from ldn_evidence.extract.claims import extract_claims_and_skipped
+
+    page = (
+        "Offers\n\n"
+        "Save 20% today on every order.\n"
+        "Magnesium lowered blood pressure in adults [1].\n\n"
+        "References\n\n1. Smith J. Magnesium and blood pressure. Hypertension. 2016;68:324-33.\n"
+    )
+    claims, skipped = extract_claims_and_skipped(page_to_text(page.encode(), kind="text"))
+    assert [c.text for c in claims] == ["Magnesium lowered blood pressure in adults [1]."]
+    assert [(s.text, s.reason) for s in skipped] == [
+        ("Save 20% today on every order.",
+         "states a figure but names nothing it is about and cites no source")
+    ]  # fmt: skip
