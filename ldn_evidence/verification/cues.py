@@ -71,6 +71,8 @@ NO_EFFECT = re.compile(
     r"|\bfail(?:ed|s)?\s+to\s+(?:\w+\s+)?(?:improve|reduce|show|demonstrate|detect|find"
     r"|reach|prevent|affect|change|increase|decrease|alter)"
     r"|\bno\s+(?:better|more\s+effective|worse)\s+than\b|\bineffective\b"
+    r"|\b(?:little|minimal|negligible|no\s+appreciable)\s+(?:or\s+no\s+)?(?:effect|benefit"
+    r"|impact|influence|change|difference)s?\b"
     r"|\bdid\s+not\s+reach\s+(?:statistical\s+)?significance",
     re.IGNORECASE,
 )

@@ -72,6 +72,11 @@ SAME_QUANTITY = 0.5
 the two to be figures of the same quantity."""
 DIRECTION_WEIGHT = 0.3
 """Share of its weight a direction word keeps in the coverage."""
+DIRECTION_MIN = 0.5
+"""A direction clash needs this share of the claim in the sentence: a direction word near one
+shared term of a sentence about something else is no contradiction."""
+CLOSE_TO_LEAD = 0.85
+"""Only sentences about as close to the claim as the best one may decide against it."""
 TOPIC_FLOOR = 0.5
 TITLE_CREDIT = 0.5
 """Share of its weight a claim term in the title adds to a sentence that lacks it."""
@@ -132,7 +137,7 @@ def analyze_claim(text: str) -> ClaimAnalysis:
         terms=_predicate_light(content_terms(text), text),
         negated=bool(cues.negations(text, claim=True)),
         hedge=cues.hedge(text),
-        directions=cues.directions(text),
+        directions=[(d, at) for d, at in cues.directions(text) if text[:at].strip()],
         quantities=quantities,
         comparison=cues.comparison(text),
         asserts=not _STUDIED_ONLY.match(text.strip()),
@@ -275,12 +280,22 @@ def _claim_stems_in(span: str, claim: ClaimAnalysis) -> list[str]:
 
 def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
     """The clause of `sentence` that negates or finds no effect on what the claim is about,
-    if any: the negated clause must carry at least one of the claim's terms."""
+    if any: the negated clause must carry one of the claim's anchor terms (what the claim
+    says something about), or any of its terms when it has none."""
     spans = cues.negations(sentence) + cues.no_effect_spans(sentence)
+    anchors = anchor_terms(claim)
     for lo, hi in spans:
         clause = sentence[lo:hi]
-        if _claim_stems_in(clause, claim):
-            return clause.strip()
+        found = _claim_stems_in(clause, claim)
+        if not found or (anchors and not anchors.intersection(found)):
+            continue
+        # the rest of the sentence may say it of the claim's subject more closely
+        # ("no association with 8 cancers; … associated with prostate cancer")
+        rest = _claim_stems_in(sentence[:lo] + " " + sentence[hi:], claim)
+        weight = claim.terms.weights
+        if sum(weight[t] for t in rest) > sum(weight[t] for t in found):
+            continue
+        return clause.strip()
     return None
 
 
@@ -304,17 +319,22 @@ def _direction_terms(text: str, claim: ClaimAnalysis, window: int = 5) -> dict[s
 
 
 def direction_conflict(sentence: str, claim: ClaimAnalysis) -> str | None:
-    """A claim term the claim moves one way and `sentence` the other, if any."""
+    """A term the claim moves one way and `sentence` the other (a direction word within
+    three words of it), if any: only what the claim says something about (its anchors)
+    counts, and any agreement on another term outweighs the clash."""
     if not claim.directions:
         return None
-    claimed = _direction_terms(claim.text, claim)
-    found = _direction_terms(sentence, claim)
+    anchors = anchor_terms(claim)
+    claimed = {
+        t: d
+        for t, d in _direction_terms(claim.text, claim).items()
+        if not anchors or t in anchors
+    }
+    found = _direction_terms(sentence, claim, window=3)
     agree = [t for t, d in claimed.items() if found.get(t) == d]
     clash = [t for t, d in claimed.items() if t in found and found[t] != d]
     if clash and not agree:
-        return sorted(clash, key=lambda t: (t not in anchor_terms(claim), -claim.terms.weights[t]))[
-            0
-        ]
+        return max(clash, key=lambda t: claim.terms.weights[t])
     return None
 
 
@@ -476,7 +496,7 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
 
     # Polarity, direction and comparison on the best finding sentences.
     for s in candidates:
-        if s.coverage < CONTRADICTS:
+        if s.coverage < max(CONTRADICTS, lead.coverage * CLOSE_TO_LEAD):
             continue
         neg = negated_in(s.text, claim)
         strength = cues.hedge(s.text)
@@ -505,7 +525,7 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
             return _result(
                 SUPPORTED, [s], f"the abstract, like the claim, reports no effect ({neg!r})"
             )
-        clash = None if neg else direction_conflict(s.text, claim)
+        clash = None if neg or s.coverage < DIRECTION_MIN else direction_conflict(s.text, claim)
         if clash:
             return _result(
                 CONTRADICTED, [s], f"the abstract reports a change in the opposite direction "

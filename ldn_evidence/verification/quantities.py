@@ -160,7 +160,14 @@ _IN_N = re.compile(
     rf"(?P<n>{_NUM}|{_WORDNUM_RE})(?![\d.,]\d)(?!\s*(?:%|percent))",
     re.IGNORECASE,
 )
-_SLASH = re.compile(r"(?<![\w./])(?P<x>\d{1,7})\s*/\s*(?P<n>\d{1,7})(?![\w./])")
+# "3529/5237" is a count of a total only inside brackets, before a noun of people or events,
+# or after "in"/"of": "10/66 dementia" is a name.
+_SLASH = re.compile(
+    r"(?:(?<=[(\[])|(?<=\bin\s)|(?<=\bof\s)|(?<=\baffects\s)|(?<=\baffected\s))"
+    r"(?P<x>\d{1,7})\s*/\s*(?P<n>\d{1,7})(?![\w./])"
+    r"|(?<![\w./])(?P<x2>\d{1,7})\s*/\s*(?P<n2>\d{1,7})(?=\s+(?:patients|participants|people"
+    r"|subjects|adults|children|women|men|births|cases|infants|individuals|persons)\b)"
+)
 _PER_N = re.compile(
     rf"(?<![\w.])(?P<x>{_NUM})\s+(?:\w+\s+){{0,3}}?per\s+(?P<n>hundred|thousand|million|billion"
     r"|100|1,?000|10,?000|100,?000|1,?000,?000)\b",
@@ -295,7 +302,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _SLASH.finditer(text):
         if _overlaps(taken, m.start(), m.end()):
             continue
-        x, n = float(m["x"]), float(m["n"])
+        x, n = float(m["x"] or m["x2"]), float(m["n"] or m["n2"])
         if n > 0 and x <= n:
             add(PERCENT, 100 * x / n, 100 * x / n, m, unit="share")
     for m in _FRACTION.finditer(text):
