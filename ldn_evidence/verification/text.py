@@ -36,7 +36,10 @@ STOPWORDS = frozenset(
     ten first second new use used using based found find finds show shows shown showed
     study studies report reported reports data result results evidence analysis analyses
     suggest suggests suggested research researchers researcher scientists according
-    recent recently according now current currently people person case cases s t""".split()
+    recent recently according now current currently people person case cases s t
+    percent percentage cent half third thirds quarter quarters nearly almost approximately
+    around roughly many much several likely unlikely help helps helped able known
+    preliminary estimated estimate estimates figure figures number numbers""".split()
 )
 """Function words and reporting words: they say nothing about what a claim asserts."""
 
@@ -60,11 +63,17 @@ ALIASES: dict[str, str] = {
     "hospitalizations": "hospit", "hospitalisations": "hospit",
     "asymptomatic": "asymptomat", "symptomless": "asymptomat",
     "mice": "mous", "mouse": "mous", "murine": "mous",
+    "spread": "transmiss", "spreads": "transmiss", "spreading": "transmiss",
+    "transmission": "transmiss", "transmit": "transmiss", "transmits": "transmiss",
+    "transmitted": "transmiss", "transmissible": "transmiss", "transmissibility": "transmiss",
+    "sick": "ill", "illness": "ill", "illnesses": "ill",
+    "severe": "sever", "severely": "sever", "serious": "sever", "seriously": "sever",
+    "critical": "sever", "critically": "sever",
     "women": "woman", "men": "man", "female": "woman", "females": "woman",
     "male": "man", "males": "man",
 }  # fmt: skip
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_WORD = re.compile(r"[a-z0-9]+(?=['’]s\b)|[a-z0-9]+(?:['’][a-z]+)?")  # "covid-19's" -> "19"
 _NUMBER = re.compile(r"^\d+$")
 
 
