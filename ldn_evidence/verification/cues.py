@@ -38,7 +38,7 @@ NEGATION = re.compile(
     r"|\bnot\s+(?:been\s+)?(?:associated|related|linked|correlated|significant\w*|different"
     r"|effective|beneficial|improved|reduced|increased|changed|affected|altered|superior"
     r"|better|worse|required|necessary|sufficient|due|caused|responsible|involved)\b"
-    r"|\b(?:fail(?:s|ed)?|unable)\s+to\b"
+    r"|\b(?:fail(?:s|ed)?|unable)\s+to\b|\b(?:incapable|devoid)\s+of\b"
     r"|\bno\s+(?:\w+\s+){0,2}?(?:effects?|impacts?|influence|benefits?|associations?|links?"
     r"|relationships?|relations?|connections?|correlations?|differences?|changes?|role|increases?|decreases?"
     r"|reductions?|improvements?|advantage|evidence|indication|sign|protection|efficacy"
@@ -176,15 +176,16 @@ def negations(sentence: str, *, claim: bool = False) -> list[tuple[int, int]]:
             and not _PREDICATE_INDEPENDENT.search(sentence, max(0, m.start() - 30), m.end())
         ):
             continue
-        lo, hi = clause_of(sentence, m.start(), m.end())
         # the negation reaches back over its own clause's subject ("X did not reduce Y")
-        spans.append((lo, hi))
+        spans.append(clause_of(sentence, m.start(), m.end()))
     return spans
 
 
 def no_effect_spans(sentence: str) -> list[tuple[int, int]]:
     """Clauses of `sentence` that report no effect / no difference."""
-    return [clause_of(sentence, m.start(), m.end()) for m in NO_EFFECT.finditer(sentence)]
+    return [
+        clause_of(sentence, m.start(), m.end()) for m in NO_EFFECT.finditer(sentence)
+    ]
 
 
 def hedge(sentence: str) -> str | None:

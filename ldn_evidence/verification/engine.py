@@ -49,6 +49,7 @@ from ldn_evidence.verification.results import (
 from ldn_evidence.verification.sentences import split_sentences
 from ldn_evidence.verification.text import (
     BACKGROUND_LABELS,
+    STOPWORDS,
     Terms,
     content_terms,
     defined_abbreviations,
@@ -293,7 +294,10 @@ def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
         # ("no association with 8 cancers; … associated with prostate cancer")
         rest = _claim_stems_in(sentence[:lo] + " " + sentence[hi:], claim)
         weight = claim.terms.weights
-        if sum(weight[t] for t in rest) > sum(weight[t] for t in found):
+        key = anchors or frozenset(weight)
+        if sum(weight[t] for t in key.intersection(rest)) > sum(
+            weight[t] for t in key.intersection(found)
+        ):
             continue
         return clause.strip()
     return None
@@ -302,7 +306,8 @@ def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
 def _direction_terms(text: str, claim: ClaimAnalysis, window: int = 5) -> dict[str, str]:
     """claim term -> the direction said of it in `text` (the direction word nearest to it
     within `window` tokens)."""
-    toks = cues.tokens(text)
+    # distance counts content words only: "reduction in the incidence of TB" is two apart
+    toks = [t for t in cues.tokens(text) if t.text not in STOPWORDS or cues.word_direction(t.text)]
     stems = [stem(t.text) for t in toks]
     dirs = [cues.word_direction(t.text) for t in toks]
     out: dict[str, str] = {}
