@@ -77,7 +77,7 @@ NO_EFFECT = re.compile(
     re.IGNORECASE,
 )
 STRONG_HEDGE = re.compile(
-    r"\b(?:it\s+is\s+|remains?\s+|still\s+)?(?:unclear|unknown|uncertain|controversial"
+    r"(?<!previously\s)\b(?:it\s+is\s+|remains?\s+|still\s+)?(?:unclear|unknown|uncertain|controversial"
     r"|inconclusive|not\s+(?:yet\s+)?(?:known|clear|established|certain))\b"
     r"|\b(?:cannot|can't|could\s+not|can\s+not)\s+(?:say|tell|conclude|determine|confirm"
     r"|establish|rule\s+out|be\s+(?:concluded|determined|confirmed))"
@@ -87,8 +87,7 @@ STRONG_HEDGE = re.compile(
     r"|\bremains?\s+to\s+be\s+(?:determined|established|shown|seen|confirmed|elucidated)"
     r"|\b(?:further|more|additional)\s+(?:\w+\s+){0,2}?(?:studies|research|trials|work|data)"
     r"\s+(?:is|are)\s+(?:needed|required|warranted)"
-    r"|\bwe\s+(?:investigated|examined|tested|asked|assessed|studied|explored)\s+whether"
-    r"|\bto\s+(?:determine|assess|test|examine|investigate|explore|evaluate)\s+whether\b",
+    r"|\bwe\s+(?:investigated|examined|tested|asked|assessed|studied|explored)\s+whether",
     re.IGNORECASE,
 )
 WEAK_HEDGE = re.compile(
@@ -183,9 +182,7 @@ def negations(sentence: str, *, claim: bool = False) -> list[tuple[int, int]]:
 
 def no_effect_spans(sentence: str) -> list[tuple[int, int]]:
     """Clauses of `sentence` that report no effect / no difference."""
-    return [
-        clause_of(sentence, m.start(), m.end()) for m in NO_EFFECT.finditer(sentence)
-    ]
+    return [clause_of(sentence, m.start(), m.end()) for m in NO_EFFECT.finditer(sentence)]
 
 
 def hedge(sentence: str) -> str | None:

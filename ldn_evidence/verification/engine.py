@@ -162,6 +162,13 @@ class Sentence:
 
 
 _AIM = re.compile(_NOT_A_FINDING, re.IGNORECASE)
+_GAP = re.compile(
+    r"\b(?:remains?|is|are|was|were|still)\s+(?:largely\s+|poorly\s+|not\s+(?:well\s+)?)?"
+    r"(?:unclear|unknown|understood|elusive|controversial|uncertain|undefined|unexplored"
+    r"|not\s+known|debated)\b|\bhas\s+not\s+been\s+(?:\w+\s+)?(?:investigated|studied|examined"
+    r"|explored|established|determined)|\blittle\s+is\s+known\b",
+    re.IGNORECASE,
+)
 
 
 def _coverage(claim: Terms, terms: Terms) -> tuple[float, list[str]]:
@@ -180,11 +187,14 @@ def abstract_sentences(
         expansions = defined_abbreviations(f"{title}\n{abstract}")
     out: list[Sentence] = []
     section: str | None = None
-    for i, text in enumerate(split_sentences(abstract)):
+    texts = split_sentences(abstract)
+    for i, text in enumerate(texts):
         label = section_label(text)
         if label:
             section = label
         finding = not (section in BACKGROUND_LABELS or _AIM.search(text))
+        if finding and section is None and i < len(texts) * 0.4 and _GAP.search(text):
+            finding = False  # "… remains unclear": the gap an unlabelled abstract opens with
         out.append(Sentence(i, text, section, finding, content_terms(text, expansions)))
     return out
 
@@ -331,9 +341,7 @@ def direction_conflict(sentence: str, claim: ClaimAnalysis) -> str | None:
         return None
     anchors = anchor_terms(claim)
     claimed = {
-        t: d
-        for t, d in _direction_terms(claim.text, claim).items()
-        if not anchors or t in anchors
+        t: d for t, d in _direction_terms(claim.text, claim).items() if not anchors or t in anchors
     }
     found = _direction_terms(sentence, claim, window=3)
     agree = [t for t, d in claimed.items() if found.get(t) == d]
