@@ -7,7 +7,8 @@ computes the trivial baselines on the same pairs (always NEI; always the majorit
 and writes the table into `benchmarks/RESULTS.md` between the verify-bench markers, with
 the date and the machine, and the raw numbers to `benchmarks/results/verify.json`.
 
-Speed is CPU time of this one process (one core) spent inside the engine, per pair.
+Speed is the CPU time of this one process (one core) for the whole `evaluate` of a file,
+after one untimed warm-up pair (imports, the word-frequency table).
 
 Datasets (read from ../shared at run time, never copied here):
 - SciFact (Wadden et al., EMNLP 2020, "Fact or Fiction: Verifying Scientific Claims";
@@ -17,6 +18,8 @@ Datasets (read from ../shared at run time, never copied here):
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import sys
 import time
@@ -35,6 +38,10 @@ from ldn_evidence.verification.results import CONTRADICTED, NOT_IN_ABSTRACT, SUP
 DEFAULT_DIR = HERE.parent.parent / "shared" / "verify-dev"
 START, END = "<!-- verify-bench:start -->", "<!-- verify-bench:end -->"
 TARGETS = {"macro_f1": 0.55, "abstention": 0.25, "precision": 0.80, "pairs_per_second": 500}
+_WARM_UP = json.dumps(
+    {"id": 0, "claim": "Zinc shortens colds.", "label": "SUPPORT",
+     "study": {"title": "Zinc", "abstract": "RESULTS: Zinc shortened colds by 20%."}}
+)  # fmt: skip
 _VERDICT_FOR = {"SUPPORT": SUPPORTED, "CONTRADICT": CONTRADICTED, "NEI": NOT_IN_ABSTRACT}
 
 
@@ -47,6 +54,8 @@ def _constant(result: Evaluation, label: str) -> dict:
 
 
 def run(directory: Path) -> list[dict]:
+    # one pair first, untimed: imports, the word-frequency table and compiled patterns load
+    evaluate(list(read_pairs(io.StringIO(_WARM_UP), "warm-up")))
     rows = []
     for path in sorted(directory.glob("*.jsonl")):
         with path.open(encoding="utf-8") as stream:
