@@ -254,3 +254,58 @@ def comparison(sentence: str) -> Comparison | None:
     if m.group("neg"):
         return Comparison(favoured=right, other=left)
     return Comparison(favoured=left, other=right)
+
+
+# Words that say the opposite of each other without being a change up or down.
+ANTONYMS: tuple[tuple[str, str], ...] = (
+    ("same", "different"), ("similar", "different"), ("identical", "different"),
+    ("safe", "unsafe"), ("safe", "dangerous"), ("safe", "harmful"), ("effective", "ineffective"),
+    ("accurate", "inaccurate"), ("benign", "malignant"), ("rare", "common"),
+    ("mild", "severe"), ("early", "late"), ("earlier", "later"), ("before", "after"),
+    ("presence", "absence"), ("present", "absent"), ("positive", "negative"),
+    ("sensitive", "resistant"), ("stable", "unstable"), ("necessary", "unnecessary"),
+    ("sufficient", "insufficient"), ("adequate", "inadequate"), ("likely", "unlikely"),
+    ("beneficial", "harmful"), ("protective", "harmful"), ("protects", "harms"),
+    ("susceptible", "resistant"), ("active", "inactive"), ("dependent", "independent"),
+    ("direct", "indirect"), ("directly", "indirectly"), ("inside", "outside"),
+    ("gain", "loss"), ("activates", "inhibits"), ("activation", "inhibition"),
+    ("agonist", "antagonist"), ("promotes", "inhibits"), ("promotes", "prevents"),
+    ("causes", "prevents"), ("all", "none"), ("always", "never"), ("fight", "coexist"),
+    ("fights", "coexists"), ("hydrophobic", "hydrophilic"), ("upstream", "downstream"),
+    ("acute", "chronic"), ("male", "female"), ("men", "women"), ("adults", "children"),
+)  # fmt: skip
+_OPPOSITE: dict[str, set[str]] = {}
+for _a, _b in ANTONYMS:
+    _OPPOSITE.setdefault(_a, set()).add(_b)
+    _OPPOSITE.setdefault(_b, set()).add(_a)
+
+
+_FILLER = frozenset("a an the of to in on for with and or is are was were be been by as at".split())
+
+
+def _neighbours(words: list[str], i: int) -> set[str]:
+    """The content words just before and just after position i."""
+    out = set()
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(words) and words[j] in _FILLER:
+            j += step
+        if 0 <= j < len(words):
+            out.add(words[j][:5])
+    return out
+
+
+def antonym_conflict(claim: str, sentence: str) -> tuple[str, str] | None:
+    """(claim word, sentence word) when the sentence says the opposite word where the claim
+    says one, next to the same word ("the same entry point" / "a different entry point")."""
+    claim_words = re.findall(r"[a-z]+", claim.lower())
+    found = re.findall(r"[a-z]+", sentence.lower())
+    for i, word in enumerate(claim_words):
+        if word not in _OPPOSITE or word in found:
+            continue
+        around = _neighbours(claim_words, i)
+        for j, other in enumerate(found):
+            if other in _OPPOSITE[word] and other not in claim_words:
+                if around & _neighbours(found, j):
+                    return word, other
+    return None

@@ -544,6 +544,14 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
                 CONTRADICTED, [s], f"the abstract reports a change in the opposite direction "
                 f"({clash!r})",
             )  # fmt: skip
+        opposite = (
+            None if neg or s.coverage < DIRECTION_MIN else cues.antonym_conflict(claim.text, s.text)
+        )
+        if opposite:
+            return _result(
+                CONTRADICTED, [s], f"the abstract says {opposite[1]!r} where the claim says "
+                f"{opposite[0]!r}",
+            )  # fmt: skip
         if comparison_conflict(s.text, claim):
             return _result(
                 CONTRADICTED, [s], "the abstract favours the other side of the comparison"

@@ -361,3 +361,13 @@ def test_hedged_finding_is_only_partial_support() -> None:
         "Masks may reduce transmission of respiratory viruses in households.",
     )  # fmt: skip
     assert result.verdict == "partially_supported" and "suggests" in result.reason
+
+
+def test_an_opposite_word_next_to_the_same_word_contradicts() -> None:
+    abstract = "RESULTS: Most transmission happened before symptom onset in household pairs."
+    result = verify_text("Transmission occurs only after symptom onset.", "Transmission", abstract)
+    assert result.verdict == "contradicted" and "'before'" in result.reason
+    # an opposite word elsewhere in the sentence is not the claim's
+    other = "RESULTS: Transmission after symptom onset was seen in two different households."
+    assert verify_text("The same households had transmission after symptom onset.", "T",
+                       other).verdict != "contradicted"  # fmt: skip
