@@ -368,6 +368,6 @@ def test_an_opposite_word_next_to_the_same_word_contradicts() -> None:
     result = verify_text("Transmission occurs only after symptom onset.", "Transmission", abstract)
     assert result.verdict == "contradicted" and "'before'" in result.reason
     # an opposite word elsewhere in the sentence is not the claim's
-    other = "RESULTS: Transmission after symptom onset was seen in two different households."
+    other = "RESULTS: Transmission after symptom onset was seen in two different cities."
     assert verify_text("The same households had transmission after symptom onset.", "T",
                        other).verdict != "contradicted"  # fmt: skip
