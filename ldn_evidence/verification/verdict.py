@@ -8,8 +8,9 @@ A claim that states a share or a change ("nearly 30%") on an outcome the trial v
 knows (`outcomes.OUTCOMES`: pain, fatigue, sleep …) goes through `figure_check`, which
 tells a placebo arm's figure, a difference from placebo and a responder rate apart; its
 verdict stands when it found the outcome's figures. Otherwise (and for every other claim)
-the engine decides. The vocabulary only aligns words there: it never decides whether a
-claim can be checked.
+the engine decides; a supported claim about a population the study did not include ("in
+men" against a trial of women only) is partially supported. The vocabulary only aligns
+words there: it never decides whether a claim can be checked.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from ldn_evidence.verification.figure_check import check_figure
 from ldn_evidence.verification.population import population_mismatch, study_population
 from ldn_evidence.verification.results import (
     NOT_IN_ABSTRACT,
+    PARTIALLY_SUPPORTED,
+    SUPPORTED,
     VERDICTS,
     ClaimInput,
     StudyInput,
@@ -63,4 +66,12 @@ def verify_claim(claim: ClaimInput, study: StudyInput) -> VerificationResult:
         trial = check_figure(with_figure, abstract, outcome, note())
         if trial.verdict != NOT_IN_ABSTRACT:
             return trial
-    return verify_text(text, study.title or "", abstract)
+    result = verify_text(text, study.title or "", abstract)
+    if result.verdict == SUPPORTED:
+        mismatch = note()
+        if mismatch:  # "in men" against a trial of women only
+            return VerificationResult(
+                PARTIALLY_SUPPORTED, result.sentences, result.study_figure,
+                f"{result.reason}; but {mismatch}",
+            )  # fmt: skip
+    return result

@@ -371,3 +371,15 @@ def test_an_opposite_word_next_to_the_same_word_contradicts() -> None:
     other = "RESULTS: Transmission after symptom onset was seen in two different cities."
     assert verify_text("The same households had transmission after symptom onset.", "T",
                        other).verdict != "contradicted"  # fmt: skip
+
+
+def test_a_population_the_study_did_not_include_makes_support_partial() -> None:
+    from ldn_evidence.verification import ClaimInput, StudyInput, verify_claim
+
+    study = StudyInput(
+        "Zinc for colds in women", "RESULTS: In 40 women, zinc lozenges shortened colds."
+    )
+    result = verify_claim(ClaimInput("In men, zinc lozenges shorten colds."), study)
+    assert result.verdict == "partially_supported" and "women" in result.reason
+    plain = verify_claim(ClaimInput("Zinc lozenges shorten colds."), study)
+    assert plain.verdict == "supported"
