@@ -272,8 +272,10 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("agonist", "antagonist"), ("promotes", "inhibits"), ("promotes", "prevents"),
     ("causes", "prevents"), ("all", "none"), ("always", "never"), ("fight", "coexist"),
     ("fights", "coexists"), ("hydrophobic", "hydrophilic"), ("upstream", "downstream"),
-    ("acute", "chronic"), ("male", "female"), ("men", "women"), ("adults", "children"),
+    ("acute", "chronic"),
 )  # fmt: skip
+"""(Who was studied — men / women, adults / children — is a population difference, which
+`population` reports, not a contradiction.)"""
 _OPPOSITE: dict[str, set[str]] = {}
 for _a, _b in ANTONYMS:
     _OPPOSITE.setdefault(_a, set()).add(_b)
