@@ -8,6 +8,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
+from ldn_evidence.vocab import citation_origin_label, level_label
 
 claims_app = typer.Typer(help="Claims: list them, show one with its sources and verdicts.")
 app.add_typer(claims_app, name="claims")
@@ -96,8 +97,6 @@ def list_(
 
 
 def _render_detail(d: dict[str, Any]) -> None:
-    from ldn_evidence.verification.grading import level_label
-
     out = console()
     out.print(f"Claim {d['id']}: {d['text']}", highlight=False)
     doc = d["document"]
@@ -116,11 +115,7 @@ def _render_detail(d: dict[str, Any]) -> None:
     if d["unsourced"]:
         out.print("  UNSOURCED: a figure with no reference on the page")
     for c in d["citations"]:
-        how = (
-            "cited by the page"
-            if c["origin"] == "page"
-            else ("cited for this claim" if c["origin"] == "claim" else "added by a reviewer")
-        )
+        how = citation_origin_label(c["origin"])
         st, ref = c["study"], c["reference"]
         if st:
             flags = f" {', '.join(st['flags']).upper()}" if st["flags"] else ""

@@ -10,6 +10,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import session, status
+from ldn_evidence.vocab import Verdict
 
 
 class ExportFormat(StrEnum):
@@ -22,17 +23,6 @@ class ExportFormat(StrEnum):
     ris = "ris"
     bibtex = "bibtex"
     csljson = "csljson"
-
-
-class Verdict(StrEnum):
-    """Mirrors ldn_evidence.models.VERDICTS."""
-
-    unchecked = "unchecked"
-    supported = "supported"
-    partially_supported = "partially_supported"
-    not_supported = "not_supported"
-    contradicted = "contradicted"
-    not_in_abstract = "not_in_abstract"
 
 
 @app.command("export")

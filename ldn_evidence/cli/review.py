@@ -8,12 +8,11 @@ import typer
 
 from ldn_evidence.cli._common import JsonOption, print_json, session, status
 from ldn_evidence.cli.claims import claims_app
+from ldn_evidence.vocab import UNCHECKED, VERDICTS, citation_origin_label
 
-# Kept in step with models.VERDICTS by tests/test_reviewer.py (importing the models here
-# would load SQLAlchemy for every `--help`).
 _VERDICT_HELP = (
-    "Your verdict: unchecked, supported, partially_supported, not_supported, contradicted "
-    "or not_in_abstract. `unchecked` withdraws a reviewer verdict."
+    f"Your verdict: {', '.join(VERDICTS[:-1])} or {VERDICTS[-1]}. "
+    f"`{UNCHECKED}` withdraws a reviewer verdict."
 )
 
 ClaimArg = Annotated[int, typer.Argument(help="The claim's id.", metavar="CLAIM")]
@@ -21,14 +20,6 @@ ClaimArg = Annotated[int, typer.Argument(help="The claim's id.", metavar="CLAIM"
 
 def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _how(origin: str) -> str:
-    return {
-        "page": "cited by the page",
-        "claim": "cited for this claim",
-        "reviewer": "added by a reviewer",
-    }.get(origin, origin)
 
 
 @claims_app.command("add")
@@ -83,7 +74,7 @@ def add(
 
 def _cite_line(claim_id: int, c: dict[str, Any]) -> str:
     st, ref = c["study"], c["reference"]
-    how = _how(c["origin"])
+    how = citation_origin_label(c["origin"])
     if st is not None:
         return f"Claim {claim_id} cites PMID {st['pmid']}: {_short(st['title'] or '')} ({how})"
     assert ref is not None

@@ -11,13 +11,6 @@ from dataclasses import dataclass, field
 
 SCHEMA = "ldn-evidence/1"
 
-ORIGIN_LABELS = {
-    "page": "cited by the page",
-    "claim": "cited for this claim",
-    "reviewer": "added by a reviewer",
-}
-UNSUPPORTED = ("not_supported", "contradicted")
-
 
 @dataclass(frozen=True)
 class Author:

@@ -6,7 +6,6 @@ plain data through `services.views`, so exports show exactly what `claims show` 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,9 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.export.ama import ama_citation
 from ldn_evidence.export.model import (
-    ORIGIN_LABELS,
     SCHEMA,
-    UNSUPPORTED,
     Author,
     CitationEntry,
     ClaimEntry,
@@ -31,8 +28,9 @@ from ldn_evidence.export.model import (
     StudyRecord,
     Summary,
 )
-from ldn_evidence.models import VERDICTS, Citation, Claim, Reference, SourceDocument, Study
+from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.claims import list_claims
+from ldn_evidence.services.verdicts import check_verdict
 from ldn_evidence.services.views import (
     citation_view,
     claim_brief,
@@ -41,9 +39,17 @@ from ldn_evidence.services.views import (
     reference_view,
     study_brief,
 )
+from ldn_evidence.vocab import (
+    NOT_IN_ABSTRACT,
+    PARTIALLY_SUPPORTED,
+    SUPPORTED,
+    UNCHECKED,
+    UNSUPPORTED_VERDICTS,
+    citation_origin_label,
+    normalize_pmid,
+)
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-_PMID = re.compile(r"^[1-9][0-9]{0,9}$")
 
 
 def build_report(
@@ -64,8 +70,8 @@ def build_report(
     doc_ids = _unique(document_ids)
     wanted_claims = _unique(claim_ids)
     pmid_set = _check_pmids(session, pmids)
-    if verdict is not None and verdict not in VERDICTS:
-        raise InputError(f"unknown verdict {verdict!r}; expected one of: {', '.join(VERDICTS)}")
+    if verdict is not None:
+        check_verdict(verdict)
 
     documents = _documents(session, doc_ids)
     if doc_ids:
@@ -125,11 +131,11 @@ def summarise(claims: Iterable[ClaimEntry]) -> Summary:
     return Summary(
         claims=len(claims),
         citations=len(verdicts),
-        supported=verdicts.count("supported"),
-        partially_supported=verdicts.count("partially_supported"),
-        unsupported=sum(verdicts.count(v) for v in UNSUPPORTED),
-        not_in_abstract=verdicts.count("not_in_abstract"),
-        unchecked=verdicts.count("unchecked"),
+        supported=verdicts.count(SUPPORTED),
+        partially_supported=verdicts.count(PARTIALLY_SUPPORTED),
+        unsupported=sum(verdicts.count(v) for v in UNSUPPORTED_VERDICTS),
+        not_in_abstract=verdicts.count(NOT_IN_ABSTRACT),
+        unchecked=verdicts.count(UNCHECKED),
         unsourced=sum(1 for c in claims if c.unsourced),
         retracted_sources=len(retracted),
     )
@@ -142,10 +148,10 @@ def _unique(ids: Sequence[int] | None) -> list[int]:
 def _check_pmids(session: Session, pmids: Sequence[str] | None) -> set[str] | None:
     if not pmids:
         return None
-    wanted = {str(p).strip() for p in pmids}
-    bad = sorted(p for p in wanted if not _PMID.match(p))
+    bad = sorted(str(p).strip() for p in pmids if normalize_pmid(p) is None)
     if bad:
         raise InputError(f"not a PMID: {bad[0]!r} (PMIDs are digits, e.g. 23359310)")
+    wanted = {pmid for pmid in map(normalize_pmid, pmids) if pmid is not None}
     known = set(session.scalars(select(Study.pmid).where(Study.pmid.in_(wanted))))
     known |= set(session.scalars(select(Reference.pmid).where(Reference.pmid.in_(wanted))))
     missing = sorted(wanted - known, key=int)
@@ -216,7 +222,7 @@ def _citation_entry(citation: Citation) -> CitationEntry:
     return CitationEntry(
         id=view["id"],
         origin=view["origin"],
-        origin_label=ORIGIN_LABELS.get(view["origin"], view["origin"]),
+        origin_label=citation_origin_label(view["origin"]),
         source_kind=view["source_kind"],
         verdict=view["verdict"],
         verdict_origin=view["verdict_origin"],

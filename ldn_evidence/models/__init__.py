@@ -1,22 +1,9 @@
 """The schema of DESIGN.md as typed SQLAlchemy 2.x models."""
 
 from ldn_evidence.models.base import Base, utcnow
-from ldn_evidence.models.citations import (
-    CITATION_ORIGINS,
-    VERDICT_ORIGINS,
-    VERDICTS,
-    Citation,
-    CitationEvent,
-)
-from ldn_evidence.models.documents import (
-    REFERENCE_KINDS,
-    RESOLUTION_STATUSES,
-    Claim,
-    Reference,
-    SourceDocument,
-)
+from ldn_evidence.models.citations import Citation, CitationEvent
+from ldn_evidence.models.documents import Claim, Reference, SourceDocument
 from ldn_evidence.models.studies import (
-    STUDY_ORIGINS,
     AbstractSectionRow,
     KeywordRow,
     MeshTermRow,
@@ -26,6 +13,14 @@ from ldn_evidence.models.studies import (
     StudyLinkRow,
     StudyMeshTerm,
     study_publication_types,
+)
+from ldn_evidence.vocab import (
+    CITATION_ORIGINS,
+    REFERENCE_KINDS,
+    RESOLUTION_STATUSES,
+    STUDY_ORIGINS,
+    VERDICT_ORIGINS,
+    VERDICTS,
 )
 
 __all__ = [

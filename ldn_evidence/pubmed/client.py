@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import requests
 
 from ..errors import InputError
+from ..vocab import normalize_pmid
 from .ratelimit import RateLimiter, default_rate, shared_rate_limiter
 from .replies import (
     UnexpectedReply,
@@ -52,7 +53,6 @@ EFETCH_BATCH = 200  # NCBI: POST, at most 200 ids a request
 IDCONV_BATCH = 200  # the ID Converter's own limit
 ECITMATCH_BATCH = 100  # ECitMatch is a GET: keep URLs short
 
-_PMID = re.compile(r"[0-9]{1,19}")
 _T = TypeVar("_T")
 
 
@@ -90,16 +90,16 @@ def _bdata_field(value: object) -> str:
 
 
 def validate_pmids(values: Iterable[str]) -> list[str]:
-    """PMIDs as strings of digits, whitespace trimmed, duplicates dropped, order kept.
+    """PMIDs as `normalize_pmid` writes them, duplicates dropped, order kept.
 
     Raises `InputError` naming the first bad value ("abc", "-1", "12 34", "0", "").
     """
     seen: dict[str, None] = {}
     for value in values:
-        text = str(value).strip() if isinstance(value, str | int) else None
-        if text is None or not _PMID.fullmatch(text) or int(text) == 0:
+        pmid = normalize_pmid(value)
+        if pmid is None:
             raise InputError(f"invalid PMID {value!r}: a PMID is a positive whole number")
-        seen.setdefault(str(int(text)), None)
+        seen.setdefault(pmid, None)
     return list(seen)
 
 
@@ -329,8 +329,8 @@ def _match_idconv(batch: list[str], records: list[dict[str, Any]]) -> dict[str, 
     asked = {value.lower(): value for value in batch}
     found: dict[str, str] = {}
     for record in records:
-        pmid = str(record.get("pmid") or "").strip()
-        if not _PMID.fullmatch(pmid) or record.get("status") == "error":
+        pmid = normalize_pmid(str(record.get("pmid") or ""))
+        if pmid is None or record.get("status") == "error":
             continue
         for field in ("requested-id", "doi", "pmcid", "mid"):
             original = asked.get(str(record.get(field) or "").strip().lower())

@@ -6,8 +6,9 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.models import VERDICTS, Citation, Claim, SourceDocument, Study
+from ldn_evidence.models import Citation, Claim, SourceDocument, Study
 from ldn_evidence.services.text_search import contains_any
+from ldn_evidence.services.verdicts import check_verdict
 
 # Claim views never read a page's full text or a study's raw XML: leave them unloaded.
 _CLAIM_LOAD = (
@@ -52,8 +53,7 @@ def list_claims(
     if document_id is not None:
         query = query.where(Claim.document_id == document_id)
     if verdict is not None:
-        if verdict not in VERDICTS:
-            raise InputError(f"unknown verdict {verdict!r}; choose one of {', '.join(VERDICTS)}")
+        check_verdict(verdict)
         query = query.where(
             exists().where(Citation.claim_id == Claim.id, Citation.verdict == verdict)
         )

@@ -6,7 +6,7 @@ from typing import Any
 
 from ldn_evidence.models import Claim
 from ldn_evidence.services.views import figure_label, source_kind
-from ldn_evidence.verification.grading import level_label
+from ldn_evidence.vocab import level_label
 
 CITED_HOW = {
     "page": "cited by the page",
