@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from ldn_evidence.pubmed.client import PubMedClient
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -62,9 +64,9 @@ class State:
 
     @property
     def url(self) -> str:
-        from ldn_evidence.config import resolve_db_url
+        from ldn_evidence.config import Settings
 
-        return resolve_db_url(self.db)
+        return Settings.from_env().db_url(self.db)
 
     def engine(self, *, check_schema: bool = True) -> Engine:
         if self._engine is None:
@@ -90,6 +92,14 @@ def session(ctx: typer.Context) -> Iterator[Session]:
 
     with session_scope(state(ctx).engine()) as s:
         yield s
+
+
+def pubmed_client() -> PubMedClient:
+    """The PubMed client of the commands that go to the network, configured from the
+    environment (`Settings`); the caller closes it."""
+    from ldn_evidence.pubmed.client import PubMedClient
+
+    return PubMedClient.from_env()
 
 
 def print_json(data: Any) -> None:

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, session, state, status
+from ldn_evidence.cli._common import (
+    JsonOption,
+    print_json,
+    pubmed_client,
+    session,
+    state,
+    status,
+)
 from ldn_evidence.errors import InputError, PubMedError
 
 
@@ -67,9 +74,7 @@ def extract(
     Extracting the same page again changes nothing; a changed page at the same URL is
     stored as a new version. Network failures leave references unresolved with the reason.
     """
-    from ldn_evidence.config import http_settings
     from ldn_evidence.db import session_scope
-    from ldn_evidence.pubmed.client import PubMedClient
     from ldn_evidence.services import extraction
     from ldn_evidence.services.fetching import store_and_fetch
     from ldn_evidence.services.resolution import resolve
@@ -89,7 +94,7 @@ def extract(
                 else:
                     typer.echo(msg)
                 return
-    client = PubMedClient.from_env(None, **http_settings())
+    client = pubmed_client()
     try:
         run = resolve(ex.references, client)
         ex.resolutions = run.resolutions

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ldn_evidence.cli._common import JsonOption, print_json, session, status
+from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, session, status
 from ldn_evidence.cli.claims import claims_app
 from ldn_evidence.vocab import UNCHECKED, VERDICTS, citation_origin_label
 
@@ -108,16 +108,9 @@ def cite_(
     from ldn_evidence.services.reviewer import cite_claim
     from ldn_evidence.services.views import citation_view
 
-    def client_factory() -> Any:
-        from ldn_evidence.config import http_settings
-        from ldn_evidence.pubmed.client import PubMedClient
-
-        settings: dict[str, Any] = dict(http_settings())
-        return PubMedClient.from_env(**settings)
-
     with session(ctx) as s:
         citation = cite_claim(
-            session=s, claim_id=claim_id, identifier=identifier, client_factory=client_factory
+            session=s, claim_id=claim_id, identifier=identifier, client_factory=pubmed_client
         )
         data = {"claim_id": claim_id, **citation_view(citation)}
     ref = data["reference"]

@@ -14,7 +14,6 @@ The client returns raw efetch XML (`FetchBatch`); parsing is `parser.py`'s job.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +23,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from ..config import DEFAULT_EUTILS_URL, DEFAULT_IDCONV_URL, Settings
 from ..errors import InputError
 from ..vocab import normalize_pmid
 from .ratelimit import RateLimiter, default_rate, shared_rate_limiter
@@ -47,8 +47,6 @@ __all__ = [
     "validate_pmids",
 ]
 
-DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
-DEFAULT_IDCONV_URL = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
 EFETCH_BATCH = 200  # NCBI: POST, at most 200 ids a request
 IDCONV_BATCH = 200  # the ID Converter's own limit
 ECITMATCH_BATCH = 100  # ECitMatch is a GET: keep URLs short
@@ -159,15 +157,9 @@ class PubMedClient:
 
     @classmethod
     def from_env(cls, session: requests.Session | None = None, **kw: Any) -> PubMedClient:
-        """A client configured from ``LDN_EVIDENCE_EUTILS_URL``, ``LDN_EVIDENCE_IDCONV_URL``,
-        ``NCBI_API_KEY`` and ``NCBI_EMAIL``; keyword arguments win over the environment."""
-        env = {
-            "base_url": os.environ.get("LDN_EVIDENCE_EUTILS_URL") or DEFAULT_EUTILS_URL,
-            "idconv_url": os.environ.get("LDN_EVIDENCE_IDCONV_URL") or DEFAULT_IDCONV_URL,
-            "api_key": os.environ.get("NCBI_API_KEY") or None,
-            "email": os.environ.get("NCBI_EMAIL") or None,
-        }
-        return cls(session, **{**env, **kw})
+        """A client configured from the environment (`Settings.pubmed_options`: URLs, API
+        key, e-mail, HTTP policy); keyword arguments win over the environment."""
+        return cls(session, **{**Settings.from_env().pubmed_options(), **kw})
 
     @property
     def has_api_key(self) -> bool:
