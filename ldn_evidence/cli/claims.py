@@ -71,15 +71,6 @@ def list_(
     from ldn_evidence.services.claims import list_claims
     from ldn_evidence.services.views import claim_brief
 
-    levels = None
-    if level is not None:
-        from ldn_evidence.errors import InputError
-        from ldn_evidence.verification.grading import LEVELS, levels_at_least
-
-        keys = [lv.key for lv in LEVELS]
-        if level not in keys:
-            raise InputError(f"unknown level {level!r}; choose one of {', '.join(keys)}")
-        levels = ["retracted"] if level == "retracted" else levels_at_least(level)
     with session(ctx) as s:
         rows = [
             claim_brief(c)
@@ -87,7 +78,7 @@ def list_(
                 session=s,
                 document_id=document,
                 verdict=verdict,
-                levels=levels,
+                level=level,
                 unsourced=unsourced,
                 search=search,
                 sort=sort,

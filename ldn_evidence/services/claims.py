@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.models import Citation, Claim, SourceDocument, Study
+from ldn_evidence.services.grading import levels_from
 from ldn_evidence.services.text_search import contains_any
 from ldn_evidence.services.verdicts import check_verdict
 
@@ -37,12 +38,13 @@ def list_claims(
     session: Session,
     document_id: int | None = None,
     verdict: str | None = None,
-    levels: list[str] | None = None,
+    level: str | None = None,
     unsourced: bool = False,
     search: str | None = None,
     sort: str = "position",
 ) -> list[Claim]:
-    """Claims, filtered. `levels`: claims citing a study at one of these evidence levels.
+    """Claims, filtered. `level`: claims citing a study at this evidence level or stronger
+    (`grading.levels_from`).
 
     `search` is case-insensitive over the claim text and the cited studies' titles and
     abstracts (LIKE on both engines).
@@ -57,7 +59,8 @@ def list_claims(
         query = query.where(
             exists().where(Citation.claim_id == Claim.id, Citation.verdict == verdict)
         )
-    if levels is not None:
+    if level is not None:
+        levels = levels_from(level)
         query = query.where(
             exists().where(
                 Citation.claim_id == Claim.id,
