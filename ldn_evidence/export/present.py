@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from ldn_evidence import __version__
 from ldn_evidence.export.model import CitationEntry, Filters, StudyRecord, Summary
-from ldn_evidence.vocab import Verdict
+from ldn_evidence.vocab import Verdict, citation_origin_label
 from ldn_evidence.vocab import level_label as graded_label
 
 VERDICT_LABELS: dict[str, str] = {
@@ -127,6 +127,7 @@ def tool_version() -> str:
 # Helpers the templates call, by name.
 TEMPLATE_GLOBALS = {
     "verdict_label": verdict_label,
+    "origin_label": citation_origin_label,
     "verdict_tone": verdict_tone,
     "level_label": level_label,
     "when": when,
