@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -102,8 +102,16 @@ def pubmed_client() -> PubMedClient:
     return PubMedClient.from_env()
 
 
+def _plain(value: Any) -> Any:
+    """A view (`ldn_evidence.viewmodel` dataclass) as its JSON data; anything else as text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return str(value)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """`data` (views, lists of views, dicts, plain values) as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n")
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:

@@ -75,7 +75,8 @@ def export(
     ] = False,
 ) -> None:
     """Export claims, sources and verdicts: a citation report, a table or a bibliography."""
-    from ldn_evidence.export import build_report, render, write_atomic
+    from ldn_evidence.export import render, write_atomic
+    from ldn_evidence.services.report import build_report
 
     fmt_name = fmt.value
     if excel and fmt_name != "csv":

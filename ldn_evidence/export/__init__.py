@@ -1,10 +1,11 @@
-"""Output formats: csv, json, markdown, html, ris, bibtex, csljson.
+"""Output formats: csv, json, markdown, html, ris, bibtex, csljson. Pure renderers.
 
-    report = build_report(session=session, document_ids=[3])
+    report = services.report.build_report(session=session, document_ids=[3])
     write_atomic(Path("report.html"), render(report, "html"))
 
-`build_report` reads the database into plain dataclasses (`export.model`); every format
-renders only those, so a format never touches the database.
+`build_report` reads the database into a `Report` (plain dataclasses of
+`ldn_evidence.viewmodel`); every format renders only that, so no format touches the
+database (nothing here imports the models or the services).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import importlib
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.export.atomic import write_atomic
-from ldn_evidence.export.model import Report
-from ldn_evidence.export.report import build_report
+from ldn_evidence.viewmodel import Report
 
 FORMATS = ("csv", "json", "markdown", "html", "ris", "bibtex", "csljson")
 
@@ -52,4 +52,4 @@ def render(report: Report, fmt: str, *, excel: bool = False) -> bytes:
     return data
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "Report", "build_report", "render", "write_atomic"]
+__all__ = ["EXTENSIONS", "FORMATS", "Report", "render", "write_atomic"]

@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from ldn_evidence import __version__
-from ldn_evidence.export.model import CitationEntry, Filters, StudyRecord, Summary
+from ldn_evidence.viewmodel import CitationEntry, Filters, StudyRecord, Summary
 from ldn_evidence.vocab import Verdict, citation_origin_label
 from ldn_evidence.vocab import level_label as graded_label
 
