@@ -1,4 +1,6 @@
-"""The schema of DESIGN.md as typed SQLAlchemy 2.x models."""
+"""The database schema as typed SQLAlchemy 2.x models: pages (source documents), claims,
+references, claim ↔ study citations with their verdict history, and studies (PubMed
+records and their parts). The migrations in `migrations/versions` build the same schema."""
 
 from ldn_evidence.models.base import Base, utcnow
 from ldn_evidence.models.citations import Citation, CitationEvent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
@@ -87,7 +87,3 @@ def get_claim(*, session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     return claim
-
-
-def count_claims(*, session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Claim)) or 0
