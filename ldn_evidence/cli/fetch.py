@@ -1,4 +1,4 @@
-"""`ldn-evidence fetch` and `ldn-evidence import-xml`."""
+"""`ldn-evidence fetch`."""
 
 from __future__ import annotations
 
