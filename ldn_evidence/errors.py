@@ -1,7 +1,8 @@
 """Errors that are shown to the user: the CLI turns each into one line on stderr.
 
-Exit codes (DESIGN.md): 1 for a user error (bad input, not found, database problem),
-3 for a remote service that still failed after retries. Click keeps 2 for usage errors.
+Exit codes (as the README documents them): 1 for a user error (bad input, not found,
+database problem), 3 for a remote service that still failed after retries. Click keeps 2
+for usage errors.
 """
 
 

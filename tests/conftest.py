@@ -23,16 +23,9 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the user's database, NCBI settings or terminal width."""
-    for var in (
-        "LDN_EVIDENCE_DB",
-        "NCBI_API_KEY",
-        "NCBI_EMAIL",
-        "LDN_EVIDENCE_EUTILS_URL",
-        "LDN_EVIDENCE_IDCONV_URL",
-        "LDN_EVIDENCE_HTTP_TIMEOUT",
-        "LDN_EVIDENCE_HTTP_RETRIES",
-        "LDN_EVIDENCE_HTTP_BACKOFF",
-    ):
+    from ldn_evidence.config import ENV_VARS
+
+    for var in ENV_VARS:  # every variable the program reads
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("COLUMNS", "200")

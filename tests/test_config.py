@@ -97,3 +97,49 @@ def test_db_current(cli: Cli) -> None:
     result = cli("db", "current", "--json")
     data = json.loads(result.stdout)
     assert data["up_to_date"] is True and data["current"] == data["head"]
+
+
+# ---- Settings: every environment variable in one place -----------------------------------
+
+
+def test_settings_read_every_variable_and_hide_the_key() -> None:
+    from ldn_evidence.config import ENV_VARS, Settings
+
+    assert set(ENV_VARS) == {
+        "LDN_EVIDENCE_DB",
+        "XDG_DATA_HOME",
+        "LDN_EVIDENCE_EUTILS_URL",
+        "LDN_EVIDENCE_IDCONV_URL",
+        "NCBI_API_KEY",
+        "NCBI_EMAIL",
+        "LDN_EVIDENCE_HTTP_TIMEOUT",
+        "LDN_EVIDENCE_HTTP_RETRIES",
+        "LDN_EVIDENCE_HTTP_BACKOFF",
+    }
+    settings = Settings.from_env({name: f"value of {name}" for name in ENV_VARS})
+    assert "value of NCBI_API_KEY" not in repr(settings)
+    assert settings.ncbi_api_key == "value of NCBI_API_KEY"
+    assert Settings.from_env({"NCBI_EMAIL": ""}).ncbi_email is None  # empty is unset
+    options = Settings.from_env({"LDN_EVIDENCE_HTTP_RETRIES": "2"}).pubmed_options()
+    assert options["max_retries"] == 2 and options["api_key"] is None
+
+
+def test_only_the_settings_read_the_environment() -> None:
+    package = Path(__file__).resolve().parents[1] / "ldn_evidence"
+    readers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "os.environ" in (text := path.read_text(encoding="utf-8")) or "getenv" in text
+    )
+    assert readers == ["config.py"]
+
+
+def test_a_bad_http_setting_fails_only_the_network_commands(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LDN_EVIDENCE_HTTP_TIMEOUT", "soon")
+    assert cli("claims", "list", "--json").exit_code == 0
+    result = cli("fetch", "1")
+    assert result.exit_code == 1
+    expected = "Error: LDN_EVIDENCE_HTTP_TIMEOUT: expected a number, got 'soon'"
+    assert result.stderr.strip() == expected

@@ -7,6 +7,7 @@ The records come from ../shared/pubmed at test time (skipped when absent).
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
 import pytest
 from sqlalchemy import Engine
@@ -95,7 +96,7 @@ def test_fetched_records_match_biopython(engine: Engine, httpserver) -> None:  #
     with session_scope(engine) as s:
         for art in arts:
             want = {**_oracle_article(art), **_extra(art)}
-            d = study_detail(get_study(session=s, pmid=want["pmid"]))
+            d = asdict(study_detail(get_study(session=s, pmid=want["pmid"])))
             got = {
                 "pmid": d["pmid"],
                 "title": d["title"],

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -21,6 +21,8 @@ from ldn_evidence.errors import EvidenceError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
+
+    from ldn_evidence.pubmed.client import PubMedClient
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -62,9 +64,9 @@ class State:
 
     @property
     def url(self) -> str:
-        from ldn_evidence.config import resolve_db_url
+        from ldn_evidence.config import Settings
 
-        return resolve_db_url(self.db)
+        return Settings.from_env().db_url(self.db)
 
     def engine(self, *, check_schema: bool = True) -> Engine:
         if self._engine is None:
@@ -92,8 +94,24 @@ def session(ctx: typer.Context) -> Iterator[Session]:
         yield s
 
 
+def pubmed_client() -> PubMedClient:
+    """The PubMed client of the commands that go to the network, configured from the
+    environment (`Settings`); the caller closes it."""
+    from ldn_evidence.pubmed.client import PubMedClient
+
+    return PubMedClient.from_env()
+
+
+def _plain(value: Any) -> Any:
+    """A view (`ldn_evidence.viewmodel` dataclass) as its JSON data; anything else as text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return str(value)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """`data` (views, lists of views, dicts, plain values) as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n")
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
+from ldn_evidence.viewmodel import StudyWithDesign
+from ldn_evidence.vocab import citation_origin_label, level_label
+
+if TYPE_CHECKING:
+    from ldn_evidence.viewmodel import ClaimBrief, ClaimDetail
 
 claims_app = typer.Typer(help="Claims: list them, show one with its sources and verdicts.")
 app.add_typer(claims_app, name="claims")
@@ -17,26 +22,22 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _render_list(rows: list[dict[str, Any]]) -> None:
+def _render_list(rows: list[ClaimBrief]) -> None:
     from rich.table import Table
 
     table = Table("id", "doc", "claim", "figure", "studies (level · verdict)", show_lines=True)
     for r in rows:
-        fig = r["figure"]["text"] if r["figure"] and r["figure"]["text"] else ""
+        fig = r.figure.text if r.figure and r.figure.text else ""
         lines = []
-        for src in r["sources"]:
-            flags = f" [{', '.join(src['flags']).upper()}]" if src["flags"] else ""
-            lines.append(
-                f"PMID {src['pmid']}: {src['level'] or 'ungraded'} · {src['verdict']}{flags}"
-            )
-        other = r["citations"] - len(r["sources"])
+        for src in r.sources:
+            flags = f" [{', '.join(src.flags).upper()}]" if src.flags else ""
+            lines.append(f"PMID {src.pmid}: {src.level or 'ungraded'} · {src.verdict}{flags}")
+        other = r.citations - len(r.sources)
         if other:
             lines.append(f"+{other} other reference{'s' if other > 1 else ''}")
-        if r["unsourced"]:
+        if r.unsourced:
             lines = ["UNSOURCED"]
-        table.add_row(
-            str(r["id"]), str(r["document_id"] or ""), _short(r["text"]), fig, "\n".join(lines)
-        )
+        table.add_row(str(r.id), str(r.document_id or ""), _short(r.text), fig, "\n".join(lines))
     console().print(table, highlight=False)
 
 
@@ -70,15 +71,6 @@ def list_(
     from ldn_evidence.services.claims import list_claims
     from ldn_evidence.services.views import claim_brief
 
-    levels = None
-    if level is not None:
-        from ldn_evidence.errors import InputError
-        from ldn_evidence.verification.grading import LEVELS, levels_at_least
-
-        keys = [lv.key for lv in LEVELS]
-        if level not in keys:
-            raise InputError(f"unknown level {level!r}; choose one of {', '.join(keys)}")
-        levels = ["retracted"] if level == "retracted" else levels_at_least(level)
     with session(ctx) as s:
         rows = [
             claim_brief(c)
@@ -86,7 +78,7 @@ def list_(
                 session=s,
                 document_id=document,
                 verdict=verdict,
-                levels=levels,
+                level=level,
                 unsourced=unsourced,
                 search=search,
                 sort=sort,
@@ -95,57 +87,52 @@ def list_(
     emit(rows, as_json, _render_list)
 
 
-def _render_detail(d: dict[str, Any]) -> None:
-    from ldn_evidence.verification.grading import level_label
-
+def _render_detail(d: ClaimDetail) -> None:
     out = console()
-    out.print(f"Claim {d['id']}: {d['text']}", highlight=False)
-    doc = d["document"]
+    out.print(f"Claim {d.id}: {d.text}", highlight=False)
+    doc = d.document
     if doc:
-        out.print(f"  document {doc['id']}: {doc['title'] or doc['url'] or ''}", highlight=False)
+        out.print(f"  document {doc.id}: {doc.title or doc.url or ''}", highlight=False)
     facts = [
-        f"{k}: {d[k]}"
+        f"{k}: {getattr(d, k)}"
         for k in ("condition", "intervention", "dose", "outcome", "population")
-        if d[k]
+        if getattr(d, k)
     ]
-    if d["figure"]:
-        f = d["figure"]
-        facts.insert(0, f"figure: {f['text'] or f['value']} ({f['qualifier']})")
+    if d.figure:
+        f = d.figure
+        facts.insert(0, f"figure: {f.text or f.value} ({f.qualifier})")
     if facts:
         out.print("  " + "; ".join(facts), highlight=False)
-    if d["unsourced"]:
+    if d.unsourced:
         out.print("  UNSOURCED: a figure with no reference on the page")
-    for c in d["citations"]:
-        how = (
-            "cited by the page"
-            if c["origin"] == "page"
-            else ("cited for this claim" if c["origin"] == "claim" else "added by a reviewer")
-        )
-        st, ref = c["study"], c["reference"]
-        if st:
-            flags = f" {', '.join(st['flags']).upper()}" if st["flags"] else ""
-            head = (
-                f"PMID {st['pmid']}: {st['title']} ({st['journal_iso'] or st['journal'] or ''}"
-                f" {st['year'] or ''}){flags}"
-            )
-        else:
-            head = f"{ref['kind']} reference: {ref['raw']} [{ref['status']}]"
-        out.print(f"  - {head}", highlight=False)
+    for c in d.citations:
+        how = citation_origin_label(c.origin)
+        st, ref = c.study, c.reference
         level = ""
         if st:
-            design = design_line(st.get("modifiers") or {})
+            flags = f" {', '.join(st.flags).upper()}" if st.flags else ""
+            head = (
+                f"PMID {st.pmid}: {st.title} ({st.journal_iso or st.journal or ''}"
+                f" {st.year or ''}){flags}"
+            )
+            modifiers = st.modifiers if isinstance(st, StudyWithDesign) else {}
+            design = design_line(modifiers)
             level = (
-                f"level: {level_label(st['evidence_level'])}"
+                f"level: {level_label(st.evidence_level)}"
                 + (f" ({design})" if design else "")
                 + "; "
             )
-        out.print(f"      {level}{how}; verdict {c['verdict']} ({c['verdict_origin']})")
-        if c["evidence_sentence"]:
-            out.print(f'      "{c["evidence_sentence"]}"', highlight=False)
-        for e in c.get("events", []):
+        else:
+            assert ref is not None
+            head = f"{ref.kind} reference: {ref.raw} [{ref.status}]"
+        out.print(f"  - {head}", highlight=False)
+        out.print(f"      {level}{how}; verdict {c.verdict} ({c.verdict_origin})")
+        if c.evidence_sentence:
+            out.print(f'      "{c.evidence_sentence}"', highlight=False)
+        for e in c.events:
             out.print(
-                f"      {e['at']}: {e['old_verdict']} → {e['new_verdict']} by "
-                f"{e['by'] or e['origin']}{' — ' + e['note'] if e['note'] else ''}",
+                f"      {e.at}: {e.old_verdict} → {e.new_verdict} by "
+                f"{e.by or e.origin}{' — ' + e.note if e.note else ''}",
                 highlight=False,
             )
 

@@ -50,10 +50,11 @@ def demo(
     """
     from ldn_evidence.config import sqlite_url
     from ldn_evidence.db import ensure_schema, make_engine, session_scope
-    from ldn_evidence.export import build_report, render, write_atomic
+    from ldn_evidence.export import render, write_atomic
     from ldn_evidence.services.claims import list_claims
     from ldn_evidence.services.demo_table import claim_source_rows
     from ldn_evidence.services.loading import load_file
+    from ldn_evidence.services.report import build_report
     from ldn_evidence.services.seed import seed_path
 
     directory = directory.expanduser().resolve()

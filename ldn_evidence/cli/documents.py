@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, console, emit, session
+
+if TYPE_CHECKING:
+    from ldn_evidence.viewmodel import DocumentDetail, DocumentRow
 
 documents_app = typer.Typer(
     help="Source documents (pages): list them, show one with its references and claims."
@@ -20,20 +23,20 @@ def _short(text: str | None, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _render_list(rows: list[dict[str, Any]]) -> None:
+def _render_list(rows: list[DocumentRow]) -> None:
     from rich.table import Table
 
     table = Table("id", "title", "url", "v", "retrieved", "claims", "refs", "unsourced")
     for r in rows:
         table.add_row(
-            str(r["id"]),
-            _short(r["title"], 60),
-            _short(r["url"], 50),
-            str(r["version"]),
-            (r["retrieved_at"] or "")[:10],
-            str(r["claims"]),
-            str(r["references"]),
-            str(r["unsourced_claims"]) if r["unsourced_claims"] else "",
+            str(r.id),
+            _short(r.title, 60),
+            _short(r.url, 50),
+            str(r.version),
+            (r.retrieved_at or "")[:10],
+            str(r.claims),
+            str(r.references),
+            str(r.unsourced_claims) if r.unsourced_claims else "",
         )
     console().print(table)
 
@@ -48,39 +51,37 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     emit(rows, as_json, _render_list)
 
 
-def _render_detail(d: dict[str, Any]) -> None:
+def _render_detail(d: DocumentDetail) -> None:
     from rich.table import Table
 
     out = console()
     out.print(
-        f"Document {d['id']}: {d['title'] or '(no title)'} (version {d['version']})",
+        f"Document {d.id}: {d.title or '(no title)'} (version {d.version})",
         highlight=False,
     )
     for key in ("url", "publisher", "retrieved_at"):
-        if d[key]:
-            out.print(f"  {key.replace('_', ' ')}: {d[key]}", highlight=False)
+        if getattr(d, key):
+            out.print(f"  {key.replace('_', ' ')}: {getattr(d, key)}", highlight=False)
     refs = Table(
         "#", "kind", "status", "PMID", "reference", "error / candidates", title="References"
     )
-    for r in d["references"]:
-        problem = r["error"] or (", ".join(r["candidates"]) if r["candidates"] else "")
-        pmid = r["resolved_pmid"] or ""
-        if pmid and not r["study_stored"]:
+    for r in d.references:
+        problem = r.error or (", ".join(r.candidates) if r.candidates else "")
+        pmid = r.resolved_pmid or ""
+        if pmid and not r.study_stored:
             pmid += " (not stored)"
-        refs.add_row(
-            str(r["position"] or ""), r["kind"], r["status"], pmid, _short(r["raw"]), problem
-        )
+        refs.add_row(str(r.position or ""), r.kind, r.status, pmid, _short(r.raw), problem)
     out.print(refs)
     claims = Table("id", "pos", "claim", "figure", "sources", "verdicts", title="Claims")
-    for c in d["claims"]:
-        fig = c["figure"]["text"] if c["figure"] and c["figure"]["text"] else ""
+    for c in d.claims:
+        fig = c.figure.text if c.figure and c.figure.text else ""
         claims.add_row(
-            str(c["id"]),
-            str(c["position"] if c["position"] is not None else ""),
-            _short(c["text"]),
+            str(c.id),
+            str(c.position if c.position is not None else ""),
+            _short(c.text),
             fig,
-            "UNSOURCED" if c["unsourced"] else str(c["citations"]),
-            ", ".join(c["verdicts"]),
+            "UNSOURCED" if c.unsourced else str(c.citations),
+            ", ".join(c.verdicts),
         )
     out.print(claims)
 

@@ -10,29 +10,11 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import session, status
+from ldn_evidence.export.formats import FORMATS, export_format, formats_help, option_formats
+from ldn_evidence.vocab import Verdict
 
-
-class ExportFormat(StrEnum):
-    """Mirrors ldn_evidence.export.FORMATS (literal, so `--help` imports no exporter)."""
-
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    ris = "ris"
-    bibtex = "bibtex"
-    csljson = "csljson"
-
-
-class Verdict(StrEnum):
-    """Mirrors ldn_evidence.models.VERDICTS."""
-
-    unchecked = "unchecked"
-    supported = "supported"
-    partially_supported = "partially_supported"
-    not_supported = "not_supported"
-    contradicted = "contradicted"
-    not_in_abstract = "not_in_abstract"
+# The --format choices: the formats' table (which imports no renderer).
+ExportFormat = StrEnum("ExportFormat", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
 @app.command("export")
@@ -43,9 +25,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="csv (a row per claim–source pair), json (nested, schema ldn-evidence/1), "
-            "markdown or html (the citation report), ris, bibtex or csljson (the cited "
-            "studies, for Zotero and other reference managers).",
+            help=formats_help(),
             case_sensitive=False,
         ),
     ],
@@ -85,11 +65,13 @@ def export(
     ] = False,
 ) -> None:
     """Export claims, sources and verdicts: a citation report, a table or a bibliography."""
-    from ldn_evidence.export import build_report, render, write_atomic
+    from ldn_evidence.export import render, write_atomic
+    from ldn_evidence.services.report import build_report
 
-    fmt_name = fmt.value
-    if excel and fmt_name != "csv":
-        raise typer.BadParameter("--excel applies to --format csv only", param_hint="--excel")
+    chosen = export_format(fmt.value)
+    if excel and "excel" not in chosen.options:
+        takes = " or ".join(option_formats("excel"))
+        raise typer.BadParameter(f"--excel applies to --format {takes} only", param_hint="--excel")
     with session(ctx) as s:
         report = build_report(
             session=s,
@@ -98,14 +80,14 @@ def export(
             verdict=verdict.value if verdict is not None else None,
             pmids=pmid or None,
         )
-    data = render(report, fmt_name, excel=excel)
+    data = render(report, chosen.name, excel=excel)
     if output is None:
         typer.echo(data, nl=False)
         return
     write_atomic(output, data)
     what = (
         f"{len(report.studies())} studies"
-        if fmt_name in ("ris", "bibtex", "csljson")
+        if chosen.bibliography
         else f"{report.summary.claims} claims"
     )
-    status(f"Wrote {fmt_name} ({what}, {len(data):,} bytes) to {output}")
+    status(f"Wrote {chosen.name} ({what}, {len(data):,} bytes) to {output}")

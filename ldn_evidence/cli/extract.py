@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, session, state, status
-from ldn_evidence.errors import InputError, PubMedError
+from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, state, status
+from ldn_evidence.errors import InputError
 
 
 def _read(page: str) -> bytes:
@@ -67,80 +67,38 @@ def extract(
     Extracting the same page again changes nothing; a changed page at the same URL is
     stored as a new version. Network failures leave references unresolved with the reason.
     """
-    from ldn_evidence.config import http_settings
     from ldn_evidence.db import session_scope
-    from ldn_evidence.pubmed.client import PubMedClient
-    from ldn_evidence.services import extraction
-    from ldn_evidence.services.fetching import store_and_fetch
-    from ldn_evidence.services.resolution import resolve
+    from ldn_evidence.services.extraction import DRY_RUN, UNCHANGED, extract_page
 
-    ex = extraction.extract(data=_read(page), name=page, url=url, title=title)
-    if not dry_run:
-        with session(ctx) as s:
-            existing = extraction.find_existing(session=s, ex=ex)
-            if existing is not None and existing.content_sha256 == ex.sha256:
-                counts = extraction.document_counts(session=s, document_id=existing.id)
-                msg = (
-                    f"Page unchanged: document {existing.id} (version {existing.version}), "
-                    f"{counts['claims']} claims, {counts['references']} references"
-                )
-                if as_json:
-                    print_json({"status": "unchanged", "document_id": existing.id})
-                else:
-                    typer.echo(msg)
-                return
-    client = PubMedClient.from_env(None, **http_settings())
-    try:
-        run = resolve(ex.references, client)
-        ex.resolutions = run.resolutions
-        data = extraction.preview(ex)
-        if dry_run:
-            data["status"] = "dry run: nothing stored"
-            if as_json:
-                print_json(data)
-            else:
-                _print_preview(
-                    data,
-                    f'Dry run, nothing stored: "{ex.title or page}": '
-                    f"{len(ex.claims)} claims, {len(ex.references)} references",
-                )
-            return
-        engine = state(ctx).engine()
-        with session_scope(engine) as s:
-            doc, outcome = extraction.store(session=s, ex=ex)
-            doc_id, version = doc.id, doc.version
-        data["status"] = outcome
-        data["document"]["id"] = doc_id
-        data["document"]["version"] = version
-        pmids = sorted(
-            {r.pmid for r in run.resolutions if r.status == "resolved" and r.pmid}, key=int
-        )
-        if pmids and not no_fetch:
-            try:
-                summary = store_and_fetch(
-                    units=lambda: session_scope(engine),
-                    client=client,
-                    pmids=pmids,
-                    records=run.records,
-                )
-                data["fetch"] = summary.as_dict()
-            except PubMedError as exc:  # a fetch failure never undoes the extraction
-                data["fetch"] = {"error": str(exc)}
-                status(f"warning: studies not fetched: {exc}")
-    finally:
-        client.close()
-    if as_json:
-        print_json(data)
-        return
-    word = "Stored page" if outcome == "new" else "Stored a new version of page"
-    _print_preview(
-        data,
-        f'{word} "{ex.title or page}" (document {doc_id}, version {version}):'
-        f" {len(ex.claims)} claims, {len(ex.references)} references",
+    run = extract_page(
+        units=lambda: session_scope(state(ctx).engine()),
+        client_factory=pubmed_client,
+        data=_read(page),
+        name=page,
+        url=url,
+        title=title,
+        dry_run=dry_run,
+        fetch=not no_fetch,
     )
-    if "fetch" in data and "error" not in data["fetch"]:
-        f = data["fetch"]
+    if run.fetch_error is not None:
+        status(f"warning: studies not fetched: {run.fetch_error}")
+    if as_json:
+        print_json(run.data)
+        return
+    name = run.title or page
+    counts = f"{run.claims} claims, {run.references} references"
+    if run.status == UNCHANGED:
+        typer.echo(f"Page unchanged: document {run.document_id} (version {run.version}), {counts}")
+        return
+    if run.status == DRY_RUN:
+        _print_preview(run.data, f'Dry run, nothing stored: "{name}": {counts}')
+        return
+    word = "Stored page" if run.status == "new" else "Stored a new version of page"
+    _print_preview(
+        run.data, f'{word} "{name}" (document {run.document_id}, version {run.version}): {counts}'
+    )
+    if run.fetched is not None:
+        f = run.fetched
         typer.echo(
-            f"  fetched {len(f['new']) + len(f['updated'])} studies from PubMed "
-            f"({f['requests']} requests)"
+            f"  fetched {len(f.new) + len(f.updated)} studies from PubMed ({f.requests} requests)"
         )

@@ -1,4 +1,4 @@
-"""`ldn-evidence fetch` and `ldn-evidence import-xml`."""
+"""`ldn-evidence fetch`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, session, state, status
+from ldn_evidence.cli._common import (
+    JsonOption,
+    print_json,
+    pubmed_client,
+    session,
+    state,
+    status,
+)
 from ldn_evidence.errors import InputError
 
 
@@ -45,9 +52,8 @@ def fetch(
     Uses LDN_EVIDENCE_EUTILS_URL, NCBI_EMAIL and NCBI_API_KEY. Each batch is one
     transaction. Exit 3 when PubMed still fails after retries.
     """
-    from ldn_evidence.config import http_settings
     from ldn_evidence.db import session_scope
-    from ldn_evidence.pubmed.client import PubMedClient, validate_pmids
+    from ldn_evidence.pubmed.client import validate_pmids
     from ldn_evidence.services.fetching import fetch as do_fetch
     from ldn_evidence.services.fetching import missing_pmids
 
@@ -60,7 +66,7 @@ def fetch(
             wanted = list(dict.fromkeys([*wanted, *missing_pmids(session=s)]))
         if not wanted:
             status("nothing to fetch: every cited PMID is stored")
-    client = PubMedClient.from_env(None, **http_settings())
+    client = pubmed_client()
     try:
         with progress(len(wanted), "fetching") as advance:
             summary = do_fetch(

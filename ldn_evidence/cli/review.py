@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ldn_evidence.cli._common import JsonOption, print_json, session, status
+from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, session, status
 from ldn_evidence.cli.claims import claims_app
+from ldn_evidence.vocab import UNCHECKED, VERDICTS, ResolutionStatus, citation_origin_label
 
-# Kept in step with models.VERDICTS by tests/test_reviewer.py (importing the models here
-# would load SQLAlchemy for every `--help`).
+if TYPE_CHECKING:
+    from ldn_evidence.viewmodel import CitationView
+
 _VERDICT_HELP = (
-    "Your verdict: unchecked, supported, partially_supported, not_supported, contradicted "
-    "or not_in_abstract. `unchecked` withdraws a reviewer verdict."
+    f"Your verdict: {', '.join(VERDICTS[:-1])} or {VERDICTS[-1]}. "
+    f"`{UNCHECKED}` withdraws a reviewer verdict."
 )
 
 ClaimArg = Annotated[int, typer.Argument(help="The claim's id.", metavar="CLAIM")]
@@ -21,14 +24,6 @@ ClaimArg = Annotated[int, typer.Argument(help="The claim's id.", metavar="CLAIM"
 
 def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _how(origin: str) -> str:
-    return {
-        "page": "cited by the page",
-        "claim": "cited for this claim",
-        "reviewer": "added by a reviewer",
-    }.get(origin, origin)
 
 
 @claims_app.command("add")
@@ -72,27 +67,25 @@ def add(
         print_json(data)
         return
     where = (
-        f" (document {data['document_id']}, position {data['position']})"
-        if data["document_id"] is not None
+        f" (document {data.document_id}, position {data.position})"
+        if data.document_id is not None
         else ""
     )
-    typer.echo(
-        f"Claim {data['id']}{where}: {_short(data['text'])}" + (f" [figure {fig}]" if fig else "")
-    )
+    typer.echo(f"Claim {data.id}{where}: {_short(data.text)}" + (f" [figure {fig}]" if fig else ""))
 
 
-def _cite_line(claim_id: int, c: dict[str, Any]) -> str:
-    st, ref = c["study"], c["reference"]
-    how = _how(c["origin"])
+def _cite_line(claim_id: int, c: CitationView) -> str:
+    st, ref = c.study, c.reference
+    how = citation_origin_label(c.origin)
     if st is not None:
-        return f"Claim {claim_id} cites PMID {st['pmid']}: {_short(st['title'] or '')} ({how})"
+        return f"Claim {claim_id} cites PMID {st.pmid}: {_short(st.title or '')} ({how})"
     assert ref is not None
-    if ref["pmid"]:
+    if ref.pmid:
         return (
-            f"Claim {claim_id} cites PMID {ref['pmid']} ({how}); its record is not stored yet: "
+            f"Claim {claim_id} cites PMID {ref.pmid} ({how}); its record is not stored yet: "
             "run `ldn-evidence fetch --missing`"
         )
-    return f"Claim {claim_id} cites DOI {ref['doi']} ({how}); not resolved to a PMID"
+    return f"Claim {claim_id} cites DOI {ref.doi} ({how}); not resolved to a PMID"
 
 
 @claims_app.command("cite")
@@ -117,25 +110,18 @@ def cite_(
     from ldn_evidence.services.reviewer import cite_claim
     from ldn_evidence.services.views import citation_view
 
-    def client_factory() -> Any:
-        from ldn_evidence.config import http_settings
-        from ldn_evidence.pubmed.client import PubMedClient
-
-        settings: dict[str, Any] = dict(http_settings())
-        return PubMedClient.from_env(**settings)
-
     with session(ctx) as s:
         citation = cite_claim(
-            session=s, claim_id=claim_id, identifier=identifier, client_factory=client_factory
+            session=s, claim_id=claim_id, identifier=identifier, client_factory=pubmed_client
         )
-        data = {"claim_id": claim_id, **citation_view(citation)}
-    ref = data["reference"]
-    if data["study"] is None and ref is not None and ref["status"] != "resolved":
-        status(f"warning: {ref['raw']} is not resolved to a PMID: {ref['error'] or 'unknown'}")
+        view = citation_view(citation)
+    ref = view.reference
+    if view.study is None and ref is not None and ref.status != ResolutionStatus.RESOLVED:
+        status(f"warning: {ref.raw} is not resolved to a PMID: {ref.error or 'unknown'}")
     if as_json:
-        print_json(data)
+        print_json({"claim_id": claim_id, **asdict(view)})
     else:
-        typer.echo(_cite_line(claim_id, data))
+        typer.echo(_cite_line(claim_id, view))
 
 
 @claims_app.command("check")
@@ -154,21 +140,20 @@ def check(
     citation's history (`claims show`). Exit 1 for an unknown verdict, claim or PMID.
     """
     from ldn_evidence.services.reviewer import check_claim
-    from ldn_evidence.services.views import citation_view
+    from ldn_evidence.services.views import citation_history
 
     with session(ctx) as s:
         citation = check_claim(
             session=s, claim_id=claim_id, study=pmid, verdict=verdict, note=note, by=by
         )
-        data = {"claim_id": claim_id, **citation_view(citation, events=True)}
+        view = citation_history(citation)
     if as_json:
-        print_json(data)
+        print_json({"claim_id": claim_id, **asdict(view)})
         return
-    last = data["events"][-1]
-    source = data["study"] or data["reference"] or {}
-    who = f" by {last['by']}" if last["by"] else ""
+    last = view.events[-1]
+    source = view.study or view.reference
+    who = f" by {last.by}" if last.by else ""
     typer.echo(
-        f"Claim {claim_id} × PMID {source.get('pmid')}: "
-        f"{last['old_verdict']} → {last['new_verdict']}{who}"
-        + (f" — {last['note']}" if last["note"] else "")
+        f"Claim {claim_id} × PMID {source.pmid if source else None}: "
+        f"{last.old_verdict} → {last.new_verdict}{who}" + (f" — {last.note}" if last.note else "")
     )

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
 
+if TYPE_CHECKING:
+    from ldn_evidence.viewmodel import StudyDetail, StudyView
+
 studies_app = typer.Typer(help="Studies: the PubMed records stored.")
 app.add_typer(studies_app, name="studies")
 
 
-def _render_list(rows: list[dict[str, Any]]) -> None:
+def _render_list(rows: list[StudyView[str]]) -> None:
     from rich.table import Table
 
     table = Table("PMID", "year", "journal", "title", "level", "flags")
     for r in rows:
-        title = r["title"] if len(r["title"]) < 80 else r["title"][:79] + "…"
+        title = r.title if len(r.title) < 80 else r.title[:79] + "…"
         table.add_row(
-            r["pmid"],
-            str(r["year"] or ""),
-            r["journal_iso"] or r["journal"] or "",
+            r.pmid,
+            str(r.year or ""),
+            r.journal_iso or r.journal or "",
             title,
-            r["evidence_level"] or "ungraded",
-            ", ".join(r["flags"]),
+            r.evidence_level or "ungraded",
+            ", ".join(r.flags),
         )
     console().print(table)
 
@@ -47,13 +50,6 @@ def list_(
     from ldn_evidence.services.studies import list_studies
     from ldn_evidence.services.views import study_brief
 
-    if level is not None:
-        from ldn_evidence.errors import InputError
-        from ldn_evidence.verification.grading import LEVELS
-
-        keys = [lv.key for lv in LEVELS]
-        if level not in keys:
-            raise InputError(f"unknown level {level!r}; choose one of {', '.join(keys)}")
     with session(ctx) as s:
         rows = [
             study_brief(st)
@@ -69,44 +65,43 @@ def list_(
     emit(rows, as_json, _render_list)
 
 
-def _render_detail(d: dict[str, Any]) -> None:
+def _render_detail(d: StudyDetail) -> None:
     out = console()
     p = out.print
-    p(f"PMID {d['pmid']}: {d['title']}", highlight=False)
-    if d["flags"]:
-        p(f"{', '.join(d['flags']).upper()}")
-    p("Authors: " + ", ".join(a["name"] for a in d["authors"]), highlight=False)
-    where = f"{d['journal_iso'] or d['journal'] or ''} {d['pub_date'] or d['year'] or ''}"
-    if d["volume"]:
-        where += f";{d['volume']}" + (f"({d['issue']})" if d["issue"] else "")
-    if d["pages"]:
-        where += f":{d['pages']}"
+    p(f"PMID {d.pmid}: {d.title}", highlight=False)
+    if d.flags:
+        p(f"{', '.join(d.flags).upper()}")
+    p("Authors: " + ", ".join(a.name for a in d.authors), highlight=False)
+    where = f"{d.journal_iso or d.journal or ''} {d.pub_date or d.year or ''}"
+    if d.volume:
+        where += f";{d.volume}" + (f"({d.issue})" if d.issue else "")
+    if d.pages:
+        where += f":{d.pages}"
     p(where.strip(), highlight=False)
     for label in ("doi", "pmcid", "language", "evidence_level", "origin"):
-        if d[label]:
-            p(f"{label}: {d[label]}", highlight=False)
-    p("Publication types: " + ", ".join(d["publication_types"]), highlight=False)
-    mods = design_line(d["modifiers"])
+        if getattr(d, label):
+            p(f"{label}: {getattr(d, label)}", highlight=False)
+    p("Publication types: " + ", ".join(d.publication_types), highlight=False)
+    mods = design_line(d.modifiers)
     if mods:
         p("Design: " + mods)
-    for link in d["links"]:
-        p(f"{link['ref_type']}: PMID {link['pmid'] or '-'} {link['source'] or ''}", highlight=False)
-    if d["abstract_sections"]:
+    for link in d.links:
+        p(f"{link.ref_type}: PMID {link.pmid or '-'} {link.source or ''}", highlight=False)
+    if d.abstract_sections:
         p("\nAbstract")
-        for s in d["abstract_sections"]:
-            p((f"{s['label']}: " if s["label"] else "") + s["text"], highlight=False)
-    if d["mesh_terms"]:
+        for s in d.abstract_sections:
+            p((f"{s.label}: " if s.label else "") + s.text, highlight=False)
+    if d.mesh_terms:
         p(
-            "MeSH: "
-            + "; ".join(m["name"] + ("*" if m["major_topic"] else "") for m in d["mesh_terms"]),
+            "MeSH: " + "; ".join(m.name + ("*" if m.major_topic else "") for m in d.mesh_terms),
             highlight=False,
         )
-    if d["keywords"]:
-        p("Keywords: " + "; ".join(d["keywords"]), highlight=False)
-    if d["curation_note"]:
-        p(d["curation_note"], highlight=False)
-    for c in d["cited_by"]:
-        p(f"cited by claim {c['claim_id']} ({c['verdict']}): {c['claim']}", highlight=False)
+    if d.keywords:
+        p("Keywords: " + "; ".join(d.keywords), highlight=False)
+    if d.curation_note:
+        p(d.curation_note, highlight=False)
+    for c in d.cited_by:
+        p(f"cited by claim {c.claim_id} ({c.verdict}): {c.claim}", highlight=False)
 
 
 @studies_app.command("show")

@@ -8,6 +8,13 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, print_json, session
+from ldn_evidence.vocab import UNCHECKED, VERDICTS
+
+_HELP = f"""Check each claim against the abstracts of the studies it cites.
+
+Verdicts: {", ".join(v for v in VERDICTS if v != UNCHECKED)},
+each with the deciding sentence. A reviewer's verdict is never overwritten.
+"""
 
 
 def _render(data: dict[str, Any]) -> None:
@@ -26,18 +33,13 @@ def _render(data: dict[str, Any]) -> None:
     typer.echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
 
 
-@app.command("verify")
+@app.command("verify", help=_HELP)
 def verify(
     ctx: typer.Context,
     claims: Annotated[list[int] | None, typer.Argument(help="Claim ids (default: all).")] = None,
     document: Annotated[int | None, typer.Option(help="Only claims of this document.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check each claim against the abstracts of the studies it cites.
-
-    Verdicts: supported, partially_supported, not_supported, contradicted, not_in_abstract,
-    each with the deciding sentence. A reviewer's verdict is never overwritten.
-    """
     from ldn_evidence.services.verification import verify as do_verify
 
     with session(ctx) as s:

@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from ldn_evidence.export.model import StudyRecord
+from ldn_evidence.viewmodel import StudyRecord
 
 # Letters NFKD does not take apart.
 _FOLD = str.maketrans(

@@ -14,7 +14,7 @@ import bibtexparser
 from bibtexparser.model import Entry, Field
 
 from ldn_evidence.export.bibdata import citation_keys, date_parts, page_range
-from ldn_evidence.export.model import Author, Report, StudyRecord
+from ldn_evidence.viewmodel import Author, Report, StudyRecord
 
 _LATEX = {
     "\\": r"\textbackslash{}",

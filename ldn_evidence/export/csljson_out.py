@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from ldn_evidence.export.bibdata import citation_keys, date_parts, page_range
-from ldn_evidence.export.model import Author, Report, StudyRecord
+from ldn_evidence.viewmodel import Author, Report, StudyRecord
 
 
 def csl_name(author: Author) -> dict[str, str]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 
-from ldn_evidence.export.model import CitationEntry, ClaimEntry, Report
 from ldn_evidence.export.present import level_label
+from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, Report
 
 COLUMNS = (
     "document_id",

@@ -12,8 +12,8 @@ from functools import cache
 
 import jinja2
 
-from ldn_evidence.export.model import Report
 from ldn_evidence.export.present import TEMPLATE_GLOBALS
+from ldn_evidence.viewmodel import Report
 
 
 @cache

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
-from ldn_evidence.export.model import Report
+from ldn_evidence.viewmodel import Report
 
 
 def report_data(report: Report) -> dict[str, Any]:

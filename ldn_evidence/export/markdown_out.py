@@ -12,8 +12,8 @@ from functools import cache
 
 import jinja2
 
-from ldn_evidence.export.model import Report
 from ldn_evidence.export.present import TEMPLATE_GLOBALS, safe_href
+from ldn_evidence.viewmodel import Report
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that start
 # markup inline (emphasis, code, links, raw HTML, entities, tables, strikethrough).

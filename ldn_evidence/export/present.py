@@ -6,24 +6,26 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from ldn_evidence import __version__
-from ldn_evidence.export.model import CitationEntry, Filters, StudyRecord, Summary
+from ldn_evidence.viewmodel import CitationEntry, Filters, StudyRecord, Summary
+from ldn_evidence.vocab import Verdict, citation_origin_label
+from ldn_evidence.vocab import level_label as graded_label
 
-VERDICT_LABELS = {
-    "unchecked": "unchecked",
-    "supported": "supported",
-    "partially_supported": "partially supported",
-    "not_supported": "not supported",
-    "contradicted": "contradicted",
-    "not_in_abstract": "not in the abstract",
+VERDICT_LABELS: dict[str, str] = {
+    Verdict.UNCHECKED: "unchecked",
+    Verdict.SUPPORTED: "supported",
+    Verdict.PARTIALLY_SUPPORTED: "partially supported",
+    Verdict.NOT_SUPPORTED: "not supported",
+    Verdict.CONTRADICTED: "contradicted",
+    Verdict.NOT_IN_ABSTRACT: "not in the abstract",
 }
 # The CSS class (and Markdown emphasis) a verdict gets: good, partial, bad, neutral.
-VERDICT_TONE = {
-    "supported": "good",
-    "partially_supported": "partial",
-    "not_supported": "bad",
-    "contradicted": "bad",
-    "not_in_abstract": "partial",
-    "unchecked": "neutral",
+VERDICT_TONE: dict[str, str] = {
+    Verdict.SUPPORTED: "good",
+    Verdict.PARTIALLY_SUPPORTED: "partial",
+    Verdict.NOT_SUPPORTED: "bad",
+    Verdict.CONTRADICTED: "bad",
+    Verdict.NOT_IN_ABSTRACT: "partial",
+    Verdict.UNCHECKED: "neutral",
 }
 
 
@@ -39,8 +41,6 @@ def level_label(study: StudyRecord) -> str:
     """ "2 · Randomized controlled trial"; "ungraded" until the study is graded."""
     if not study.evidence_level:
         return "ungraded"
-    from ldn_evidence.verification.grading import level_label as graded_label
-
     return graded_label(study.evidence_level)
 
 
@@ -127,6 +127,7 @@ def tool_version() -> str:
 # Helpers the templates call, by name.
 TEMPLATE_GLOBALS = {
     "verdict_label": verdict_label,
+    "origin_label": citation_origin_label,
     "verdict_tone": verdict_tone,
     "level_label": level_label,
     "when": when,

@@ -12,7 +12,7 @@ from typing import Any
 import rispy
 
 from ldn_evidence.export.bibdata import citation_keys, date_parts, split_pages
-from ldn_evidence.export.model import Author, Report, StudyRecord
+from ldn_evidence.viewmodel import Author, Report, StudyRecord
 
 
 class _Writer(rispy.RisWriter):

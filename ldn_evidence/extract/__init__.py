@@ -10,7 +10,6 @@ from ldn_evidence.extract.claims import extract_claims
 from ldn_evidence.extract.linking import is_unsourced, link_claims
 from ldn_evidence.extract.model import (
     CLAIM_KINDS,
-    REFERENCE_KINDS,
     ExtractedClaim,
     ExtractedReference,
     JournalCitation,
@@ -22,6 +21,7 @@ from ldn_evidence.extract.model import (
 from ldn_evidence.extract.page import PAGE_KINDS, page_to_text
 from ldn_evidence.extract.references import extract_references
 from ldn_evidence.extract.sentences import split_sentences
+from ldn_evidence.vocab import REFERENCE_KINDS
 
 __all__ = [
     "CLAIM_KINDS",

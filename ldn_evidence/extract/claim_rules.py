@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 
-from ldn_evidence.extract.rules import (
+from ldn_evidence.extract.furniture import (
     is_call_to_action,
     is_contact,
     is_general_hedge,

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 from ldn_evidence.extract.citations import authors_and_title, parse_citation
+from ldn_evidence.extract.furniture import is_call_to_action, is_legal, is_navigation
 from ldn_evidence.extract.identifiers import first_doi, first_pmcid, first_pmid, id_spans
 from ldn_evidence.extract.model import ExtractedReference, Link
-from ldn_evidence.extract.rules import is_call_to_action, is_legal, is_navigation
 from ldn_evidence.extract.urls import URL_RE, find_urls
 from ldn_evidence.extract.vocabulary import conditions_in, interventions_in
 

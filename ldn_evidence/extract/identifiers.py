@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ldn_evidence.extract.urls import trim_url
+from ldn_evidence.vocab import normalize_pmid
 
 PMID_RE = re.compile(
     r"(?:(?:www\.)?ncbi\.nlm\.nih\.gov/(?:m/)?pubmed|pubmed\.ncbi\.nlm\.nih\.gov)"
@@ -39,8 +40,8 @@ def find_pmids(text: str) -> list[Found]:
     found = []
     for match in PMID_RE.finditer(text):
         group = next(g for g in ("url_id", "uid", "label_id") if match.group(g))
-        value = match.group(group).lstrip("0")
-        if value:
+        value = normalize_pmid(match.group(group))
+        if value is not None:
             found.append(Found(value, match.start(), match.end()))
     return found
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from ldn_evidence.figures import Figure
 
 CLAIM_KINDS = ("figure", "effect", "mechanism", "safety", "statement")
-REFERENCE_KINDS = ("pubmed", "pmc", "doi", "citation", "title", "web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +91,7 @@ class JournalCitation:
 @dataclass(frozen=True, slots=True)
 class ExtractedReference:
     raw: str  # the reference as written (the whole entry, or the inline link text / ID)
-    kind: str  # one of REFERENCE_KINDS
+    kind: str  # one of vocab.REFERENCE_KINDS
     position: int  # 0-based order among the page's references
     start: int
     end: int

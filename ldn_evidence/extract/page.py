@@ -6,9 +6,9 @@ import re
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.extract.decoding import decode_page
+from ldn_evidence.extract.furniture import is_navigation
 from ldn_evidence.extract.html import html_to_page
 from ldn_evidence.extract.model import Link, PageText
-from ldn_evidence.extract.rules import is_navigation
 from ldn_evidence.extract.urls import find_urls
 
 PAGE_KINDS = ("html", "text")

@@ -20,9 +20,9 @@ import re
 from dataclasses import replace
 
 from ldn_evidence.extract.entries import parse_entry, title_of
+from ldn_evidence.extract.furniture import heading_kind, is_call_to_action, is_navigation
 from ldn_evidence.extract.identifiers import id_spans
 from ldn_evidence.extract.model import ExtractedReference, Link, PageText
-from ldn_evidence.extract.rules import heading_kind, is_call_to_action, is_navigation
 from ldn_evidence.extract.sections import BODY, REFERENCES, Line, SectionMap, enumerator
 from ldn_evidence.extract.sentences import split_sentences
 from ldn_evidence.extract.urls import URL_RE, host_of, normalize_url

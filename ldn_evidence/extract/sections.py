@@ -1,5 +1,5 @@
 """Which part of a page each line belongs to: body, references, disclaimer, comments or
-other furniture — decided by heading lines (see `rules.SECTION_HEADINGS`).
+other furniture — decided by heading lines (see `furniture.SECTION_HEADINGS`).
 
 - A heading line ("Resources", "DISCLAIMER", "Leave a Reply", "Related posts") opens its
   section; the heading line belongs to it.
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ldn_evidence.extract.citations import is_citation_like
-from ldn_evidence.extract.rules import heading_kind
+from ldn_evidence.extract.furniture import heading_kind
 
 BODY = "body"
 REFERENCES = "references"

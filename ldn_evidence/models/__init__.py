@@ -1,22 +1,11 @@
-"""The schema of DESIGN.md as typed SQLAlchemy 2.x models."""
+"""The database schema as typed SQLAlchemy 2.x models: pages (source documents), claims,
+references, claim ↔ study citations with their verdict history, and studies (PubMed
+records and their parts). The migrations in `migrations/versions` build the same schema."""
 
 from ldn_evidence.models.base import Base, utcnow
-from ldn_evidence.models.citations import (
-    CITATION_ORIGINS,
-    VERDICT_ORIGINS,
-    VERDICTS,
-    Citation,
-    CitationEvent,
-)
-from ldn_evidence.models.documents import (
-    REFERENCE_KINDS,
-    RESOLUTION_STATUSES,
-    Claim,
-    Reference,
-    SourceDocument,
-)
+from ldn_evidence.models.citations import Citation, CitationEvent
+from ldn_evidence.models.documents import Claim, Reference, SourceDocument
 from ldn_evidence.models.studies import (
-    STUDY_ORIGINS,
     AbstractSectionRow,
     KeywordRow,
     MeshTermRow,
@@ -26,6 +15,14 @@ from ldn_evidence.models.studies import (
     StudyLinkRow,
     StudyMeshTerm,
     study_publication_types,
+)
+from ldn_evidence.vocab import (
+    CITATION_ORIGINS,
+    REFERENCE_KINDS,
+    RESOLUTION_STATUSES,
+    STUDY_ORIGINS,
+    VERDICT_ORIGINS,
+    VERDICTS,
 )
 
 __all__ = [

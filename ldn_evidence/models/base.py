@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import CheckConstraint, DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -19,6 +19,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def one_of(column: str, values: tuple[str, ...], *, name: str) -> CheckConstraint:
+    """CHECK (`column` IN (values)): a column holding one value of a `vocab` set."""
+    return CheckConstraint(f"{column} IN ('" + "', '".join(values) + "')", name=name)
 
 
 def utcnow() -> datetime:

@@ -8,29 +8,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ldn_evidence.models.base import Base, UTCDateTime, utcnow
+from ldn_evidence.models.base import Base, UTCDateTime, one_of, utcnow
+from ldn_evidence.vocab import (
+    CITATION_ORIGINS,
+    VERDICT_ORIGINS,
+    VERDICTS,
+    CitationOrigin,
+    Verdict,
+    VerdictOrigin,
+)
 
 if TYPE_CHECKING:
     from ldn_evidence.models.documents import Claim, Reference
     from ldn_evidence.models.studies import Study
-
-VERDICTS = (
-    "unchecked",
-    "supported",
-    "partially_supported",
-    "not_supported",
-    "contradicted",
-    "not_in_abstract",
-)
-# page: every reference of the page, linked to every claim ("cited by the page");
-# claim: the claim carries its own marker (footnote, link) for this reference;
-# reviewer: added by a reviewer (`claims cite`).
-CITATION_ORIGINS = ("page", "claim", "reviewer")
-VERDICT_ORIGINS = ("automatic", "reviewer")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ('" + "', '".join(values) + "')"
 
 
 class Citation(Base):
@@ -38,9 +28,9 @@ class Citation(Base):
     __table_args__ = (
         UniqueConstraint("claim_id", "study_id"),
         UniqueConstraint("claim_id", "reference_id"),
-        CheckConstraint(_in("verdict", VERDICTS), name="verdict"),
-        CheckConstraint(_in("origin", CITATION_ORIGINS), name="origin"),
-        CheckConstraint(_in("verdict_origin", VERDICT_ORIGINS), name="verdict_origin"),
+        one_of("verdict", VERDICTS, name="verdict"),
+        one_of("origin", CITATION_ORIGINS, name="origin"),
+        one_of("verdict_origin", VERDICT_ORIGINS, name="verdict_origin"),
         CheckConstraint("study_id IS NOT NULL OR reference_id IS NOT NULL", name="has_source"),
         Index("ix_citations_study_id", "study_id"),
     )
@@ -51,9 +41,9 @@ class Citation(Base):
     reference_id: Mapped[int | None] = mapped_column(
         ForeignKey("references.id", ondelete="SET NULL"), index=True
     )
-    origin: Mapped[str] = mapped_column(String(20), default="page")
-    verdict: Mapped[str] = mapped_column(String(30), default="unchecked")
-    verdict_origin: Mapped[str] = mapped_column(String(20), default="automatic")
+    origin: Mapped[str] = mapped_column(String(20), default=CitationOrigin.PAGE.value)
+    verdict: Mapped[str] = mapped_column(String(30), default=Verdict.UNCHECKED.value)
+    verdict_origin: Mapped[str] = mapped_column(String(20), default=VerdictOrigin.AUTOMATIC.value)
     study_figure: Mapped[str | None] = mapped_column(String(200))
     evidence_sentence: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     Float,
     ForeignKey,
     Integer,
@@ -17,14 +16,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ldn_evidence.models.base import Base, UTCDateTime, utcnow
+from ldn_evidence.models.base import Base, UTCDateTime, one_of, utcnow
+from ldn_evidence.vocab import REFERENCE_KINDS, RESOLUTION_STATUSES, ResolutionStatus
 
 if TYPE_CHECKING:
     from ldn_evidence.models.citations import Citation
     from ldn_evidence.models.studies import Study
-
-REFERENCE_KINDS = ("pubmed", "pmc", "doi", "citation", "title", "web")
-RESOLUTION_STATUSES = ("unresolved", "resolved", "ambiguous", "not_found", "failed", "web")
 
 
 class SourceDocument(Base):
@@ -84,8 +81,8 @@ class Reference(Base):
 
     __tablename__ = "references"
     __table_args__ = (
-        CheckConstraint("kind IN ('" + "', '".join(REFERENCE_KINDS) + "')", name="kind"),
-        CheckConstraint("status IN ('" + "', '".join(RESOLUTION_STATUSES) + "')", name="status"),
+        one_of("kind", REFERENCE_KINDS, name="kind"),
+        one_of("status", RESOLUTION_STATUSES, name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +101,7 @@ class Reference(Base):
     study_id: Mapped[int | None] = mapped_column(
         ForeignKey("studies.id", ondelete="SET NULL"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default="unresolved")
+    status: Mapped[str] = mapped_column(String(20), default=ResolutionStatus.UNRESOLVED.value)
     error: Mapped[str | None] = mapped_column(Text)
     candidates: Mapped[list[str] | None] = mapped_column(JSON)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

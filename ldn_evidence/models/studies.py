@@ -19,11 +19,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ldn_evidence.models.base import Base, UTCDateTime
+from ldn_evidence.vocab import StudyOrigin
 
 if TYPE_CHECKING:
     from ldn_evidence.models.citations import Citation
-
-STUDY_ORIGINS = ("efetch", "file", "curated")
 
 study_publication_types = Table(
     "study_publication_types",
@@ -63,7 +62,7 @@ class Study(Base):
     evidence_level: Mapped[str | None] = mapped_column(String(30))
     retracted: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    origin: Mapped[str] = mapped_column(String(10), default="efetch")
+    origin: Mapped[str] = mapped_column(String(10), default=StudyOrigin.EFETCH.value)
     curation_note: Mapped[str | None] = mapped_column(Text)
     raw_xml: Mapped[str | None] = mapped_column(Text)
     raw_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -27,6 +27,7 @@ from ldn_evidence.pubmed.records import (
     PublicationType,
     StudyLink,
 )
+from ldn_evidence.vocab import normalize_pmid
 
 _YEAR = re.compile(r"\d{4}")
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])")
@@ -45,7 +46,8 @@ _ptype_cache: dict[tuple, PublicationType] = {}
 
 
 class MissingPMIDError(ValueError):
-    """A record element without a PMID: the caller turns it into a ParseError."""
+    """A record element without a PMID, or with one that is not a PMID (`normalize_pmid`):
+    the caller turns it into a ParseError."""
 
 
 def text(el: etree._Element | None) -> str:
@@ -289,9 +291,12 @@ def links(cc_list: etree._Element | None) -> list[StudyLink]:
 
 
 def _pmid(el: etree._Element | None, record: str) -> tuple[str, int]:
-    pmid = text(el)
-    if not pmid:
+    written = text(el)
+    if not written:
         raise MissingPMIDError(f"{record} without a PMID")
+    pmid = normalize_pmid(written)
+    if pmid is None:
+        raise MissingPMIDError(f"{record} with an invalid PMID {written!r}")
     version = el.get("Version")  # type: ignore[union-attr]
     return pmid, _small_int(version) or 1
 
@@ -458,5 +463,12 @@ def book(elem: etree._Element, raw: bytes) -> ArticleRecord:
 
 
 def deleted(elem: etree._Element) -> DeletedCitation:
-    pmids = (text(p) for p in elem if p.tag == "PMID")
-    return DeletedCitation(pmids=tuple(p for p in pmids if p))
+    pmids = []
+    for written in (text(p) for p in elem if p.tag == "PMID"):
+        if not written:
+            continue
+        pmid = normalize_pmid(written)
+        if pmid is None:
+            raise MissingPMIDError(f"DeleteCitation with an invalid PMID {written!r}")
+        pmids.append(pmid)
+    return DeletedCitation(pmids=tuple(pmids))

@@ -14,7 +14,6 @@ The client returns raw efetch XML (`FetchBatch`); parsing is `parser.py`'s job.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,7 +23,9 @@ from urllib.parse import urlencode
 
 import requests
 
+from ..config import DEFAULT_EUTILS_URL, DEFAULT_IDCONV_URL, Settings
 from ..errors import InputError
+from ..vocab import normalize_pmid
 from .ratelimit import RateLimiter, default_rate, shared_rate_limiter
 from .replies import (
     UnexpectedReply,
@@ -46,13 +47,10 @@ __all__ = [
     "validate_pmids",
 ]
 
-DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
-DEFAULT_IDCONV_URL = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
 EFETCH_BATCH = 200  # NCBI: POST, at most 200 ids a request
 IDCONV_BATCH = 200  # the ID Converter's own limit
 ECITMATCH_BATCH = 100  # ECitMatch is a GET: keep URLs short
 
-_PMID = re.compile(r"[0-9]{1,19}")
 _T = TypeVar("_T")
 
 
@@ -90,16 +88,16 @@ def _bdata_field(value: object) -> str:
 
 
 def validate_pmids(values: Iterable[str]) -> list[str]:
-    """PMIDs as strings of digits, whitespace trimmed, duplicates dropped, order kept.
+    """PMIDs as `normalize_pmid` writes them, duplicates dropped, order kept.
 
     Raises `InputError` naming the first bad value ("abc", "-1", "12 34", "0", "").
     """
     seen: dict[str, None] = {}
     for value in values:
-        text = str(value).strip() if isinstance(value, str | int) else None
-        if text is None or not _PMID.fullmatch(text) or int(text) == 0:
+        pmid = normalize_pmid(value)
+        if pmid is None:
             raise InputError(f"invalid PMID {value!r}: a PMID is a positive whole number")
-        seen.setdefault(str(int(text)), None)
+        seen.setdefault(pmid, None)
     return list(seen)
 
 
@@ -159,15 +157,9 @@ class PubMedClient:
 
     @classmethod
     def from_env(cls, session: requests.Session | None = None, **kw: Any) -> PubMedClient:
-        """A client configured from ``LDN_EVIDENCE_EUTILS_URL``, ``LDN_EVIDENCE_IDCONV_URL``,
-        ``NCBI_API_KEY`` and ``NCBI_EMAIL``; keyword arguments win over the environment."""
-        env = {
-            "base_url": os.environ.get("LDN_EVIDENCE_EUTILS_URL") or DEFAULT_EUTILS_URL,
-            "idconv_url": os.environ.get("LDN_EVIDENCE_IDCONV_URL") or DEFAULT_IDCONV_URL,
-            "api_key": os.environ.get("NCBI_API_KEY") or None,
-            "email": os.environ.get("NCBI_EMAIL") or None,
-        }
-        return cls(session, **{**env, **kw})
+        """A client configured from the environment (`Settings.pubmed_options`: URLs, API
+        key, e-mail, HTTP policy); keyword arguments win over the environment."""
+        return cls(session, **{**Settings.from_env().pubmed_options(), **kw})
 
     @property
     def has_api_key(self) -> bool:
@@ -329,8 +321,8 @@ def _match_idconv(batch: list[str], records: list[dict[str, Any]]) -> dict[str, 
     asked = {value.lower(): value for value in batch}
     found: dict[str, str] = {}
     for record in records:
-        pmid = str(record.get("pmid") or "").strip()
-        if not _PMID.fullmatch(pmid) or record.get("status") == "error":
+        pmid = normalize_pmid(str(record.get("pmid") or ""))
+        if pmid is None or record.get("status") == "error":
             continue
         for field in ("requested-id", "doi", "pmcid", "mid"):
             original = asked.get(str(record.get(field) or "").strip().lower())

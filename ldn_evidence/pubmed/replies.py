@@ -19,6 +19,8 @@ from typing import Any
 
 from lxml import etree
 
+from ldn_evidence.vocab import normalize_pmid
+
 SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False}
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -114,8 +116,9 @@ def returned_pmids(xml: bytes) -> set[str]:
         pmid = elem.find("MedlineCitation/PMID")
         if pmid is None:
             pmid = elem.find("BookDocument/PMID")
-        if pmid is not None and pmid.text and pmid.text.strip():
-            found.add(pmid.text.strip())
+        normal = normalize_pmid(pmid.text) if pmid is not None else None
+        if normal is not None:
+            found.add(normal)
         elem.clear()
         parent = elem.getparent()
         while parent is not None and elem.getprevious() is not None:
@@ -131,10 +134,12 @@ def _load_json(body: bytes) -> Any:
 
 
 def _id_list(values: Any) -> list[str]:
-    ids = [str(v).strip() for v in values]
-    bad = [v for v in ids if not _DIGITS.fullmatch(v)]
-    if bad:
-        raise UnexpectedReply(f"IdList holds a non-PMID {bad[0]!r}")
+    ids = []
+    for value in values:
+        pmid = normalize_pmid(str(value))
+        if pmid is None:
+            raise UnexpectedReply(f"IdList holds a non-PMID {str(value).strip()!r}")
+        ids.append(pmid)
     return ids
 
 
@@ -197,6 +202,5 @@ def parse_ecitmatch(body: bytes) -> dict[str, str | None]:
         parts = line.split("|")
         if len(parts) < 7:
             continue
-        answer = parts[6].strip()
-        answers[parts[5].strip()] = answer if _DIGITS.fullmatch(answer) else None
+        answers[parts[5].strip()] = normalize_pmid(parts[6])
     return answers

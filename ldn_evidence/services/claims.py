@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.models import VERDICTS, Citation, Claim, SourceDocument, Study
+from ldn_evidence.models import Citation, Claim, SourceDocument, Study
+from ldn_evidence.services.grading import levels_from
 from ldn_evidence.services.text_search import contains_any
+from ldn_evidence.services.verdicts import check_verdict
 
 # Claim views never read a page's full text or a study's raw XML: leave them unloaded.
 _CLAIM_LOAD = (
@@ -36,12 +38,13 @@ def list_claims(
     session: Session,
     document_id: int | None = None,
     verdict: str | None = None,
-    levels: list[str] | None = None,
+    level: str | None = None,
     unsourced: bool = False,
     search: str | None = None,
     sort: str = "position",
 ) -> list[Claim]:
-    """Claims, filtered. `levels`: claims citing a study at one of these evidence levels.
+    """Claims, filtered. `level`: claims citing a study at this evidence level or stronger
+    (`grading.levels_from`).
 
     `search` is case-insensitive over the claim text and the cited studies' titles and
     abstracts (LIKE on both engines).
@@ -52,12 +55,12 @@ def list_claims(
     if document_id is not None:
         query = query.where(Claim.document_id == document_id)
     if verdict is not None:
-        if verdict not in VERDICTS:
-            raise InputError(f"unknown verdict {verdict!r}; choose one of {', '.join(VERDICTS)}")
+        check_verdict(verdict)
         query = query.where(
             exists().where(Citation.claim_id == Claim.id, Citation.verdict == verdict)
         )
-    if levels is not None:
+    if level is not None:
+        levels = levels_from(level)
         query = query.where(
             exists().where(
                 Citation.claim_id == Claim.id,
@@ -84,7 +87,3 @@ def get_claim(*, session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     return claim
-
-
-def count_claims(*, session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Claim)) or 0

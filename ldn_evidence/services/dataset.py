@@ -16,7 +16,7 @@ from typing import Any
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.figures import QUALIFIERS
-from ldn_evidence.models import REFERENCE_KINDS
+from ldn_evidence.vocab import REFERENCE_KINDS, normalize_pmid
 
 FORMAT = "ldn-evidence/1"
 CSV_COLUMNS = (
@@ -212,10 +212,10 @@ class _Reader:
 def _pmid(value: str | None, err: Any) -> str | None:
     if value is None:
         return None
-    value = value.strip()
-    if not value.isdigit() or int(value) <= 0:
-        raise err(f"not a PMID: {value!r}")
-    return str(int(value))
+    pmid = normalize_pmid(value)
+    if pmid is None:
+        raise err(f"not a PMID: {value.strip()!r}")
+    return pmid
 
 
 def read_dataset(path: Path) -> Dataset:

@@ -6,13 +6,7 @@ from typing import Any
 
 from ldn_evidence.models import Claim
 from ldn_evidence.services.views import figure_label, source_kind
-from ldn_evidence.verification.grading import level_label
-
-CITED_HOW = {
-    "page": "cited by the page",
-    "claim": "cited for this claim",
-    "reviewer": "added by a reviewer",
-}
+from ldn_evidence.vocab import citation_origin_label, level_label
 
 
 def _source(citation: Any) -> dict[str, Any]:
@@ -28,7 +22,7 @@ def _source(citation: Any) -> dict[str, Any]:
         "source": label,
         "level": level,
         "verdict": citation.verdict,
-        "cited": CITED_HOW.get(citation.origin, citation.origin),
+        "cited": citation_origin_label(citation.origin),
     }
 
 

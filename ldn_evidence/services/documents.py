@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument
 from ldn_evidence.services.views import claim_brief, document_brief, iso, reference_view
+from ldn_evidence.viewmodel import DocumentDetail, DocumentReference, DocumentRow, extend
 
 __all__ = ["document_detail", "get_document", "list_documents"]
 
@@ -18,7 +19,7 @@ def _counts(session: Session, query: Any) -> dict[int, int]:
     return {doc_id: n for doc_id, n in session.execute(query) if doc_id is not None}
 
 
-def list_documents(*, session: Session) -> list[dict[str, Any]]:
+def list_documents(*, session: Session) -> list[DocumentRow]:
     """Every document (newest id last) with its numbers of claims, references and
     unsourced claims (a figure and nothing cited for it)."""
     claims = _counts(
@@ -38,17 +39,17 @@ def list_documents(*, session: Session) -> list[dict[str, Any]]:
     rows = []
     for doc in session.scalars(select(SourceDocument).order_by(SourceDocument.id)):
         rows.append(
-            {
-                "id": doc.id,
-                "title": doc.title,
-                "url": doc.url,
-                "version": doc.version,
-                "publisher": doc.publisher,
-                "retrieved_at": iso(doc.retrieved_at),
-                "claims": claims.get(doc.id, 0),
-                "references": references.get(doc.id, 0),
-                "unsourced_claims": unsourced.get(doc.id, 0),
-            }
+            DocumentRow(
+                id=doc.id,
+                title=doc.title,
+                url=doc.url,
+                version=doc.version,
+                publisher=doc.publisher,
+                retrieved_at=iso(doc.retrieved_at),
+                claims=claims.get(doc.id, 0),
+                references=references.get(doc.id, 0),
+                unsourced_claims=unsourced.get(doc.id, 0),
+            )
         )
     return rows
 
@@ -68,24 +69,25 @@ def get_document(*, session: Session, document_id: int) -> SourceDocument:
     return doc
 
 
-def document_detail(doc: SourceDocument) -> dict[str, Any]:
+def document_detail(doc: SourceDocument) -> DocumentDetail:
     """The document, its references (kind, status, resolved PMID, error, candidates) and
     its claims in page order (citation count, verdicts)."""
-    data = document_brief(doc) or {}
-    references = []
-    for ref in doc.references:
-        view = reference_view(ref)
-        view["position"] = ref.position
-        view["resolved_pmid"] = ref.study.pmid if ref.study is not None else ref.pmid
-        view["study_stored"] = ref.study is not None
-        references.append(view)
+    references = [
+        extend(
+            reference_view(ref),
+            DocumentReference,
+            position=ref.position,
+            resolved_pmid=ref.study.pmid if ref.study is not None else ref.pmid,
+            study_stored=ref.study is not None,
+        )
+        for ref in doc.references
+    ]
     claims = sorted(doc.claims, key=lambda c: (c.position is None, c.position or 0, c.id))
     briefs = [claim_brief(c) for c in claims]
-    data.update(
-        {
-            "references": references,
-            "claims": briefs,
-            "unsourced_claims": sum(1 for b in briefs if b["unsourced"]),
-        }
+    return extend(
+        document_brief(doc),
+        DocumentDetail,
+        references=references,
+        claims=briefs,
+        unsourced_claims=sum(1 for b in briefs if b.unsourced),
     )
-    return data

@@ -1,27 +1,35 @@
 """`extract PAGE`: a page becomes a source document, claims and references, linked.
 
 Pure extraction (`ldn_evidence.extract`), network resolution (`resolution`) and storing
-(here) are separate steps, so `--dry-run` runs the first two and writes nothing.
+(here) are separate steps, so `--dry-run` runs the first two and writes nothing;
+`extract_page` runs the whole workflow (and fetches the studies found).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ldn_evidence.errors import InputError
+from ldn_evidence.errors import InputError, PubMedError
 from ldn_evidence.extract import extract_claims, extract_references, link_claims, page_to_text
 from ldn_evidence.extract.model import ExtractedClaim, ExtractedReference, PageText
 from ldn_evidence.models import Claim, Reference, SourceDocument
+from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_fetch
 from ldn_evidence.services.linking import attach_studies, cite
-from ldn_evidence.services.resolution import Resolution
+from ldn_evidence.services.resolution import Resolution, resolve
+
+if TYPE_CHECKING:
+    from ldn_evidence.pubmed.client import PubMedClient
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+UNCHANGED = "unchanged"
+DRY_RUN = "dry run: nothing stored"
 
 
 @dataclass
@@ -246,3 +254,86 @@ def document_counts(*, session: Session, document_id: int) -> dict[str, int]:
         or 0
     )
     return {"claims": claims, "references": refs}
+
+
+@dataclass
+class PageRun:
+    """What `extract_page` did: `status` is "unchanged" (the page is stored already),
+    DRY_RUN, "new" or "new version". `data` is the command's JSON output."""
+
+    status: str
+    title: str | None
+    claims: int
+    references: int
+    data: dict[str, Any]
+    document_id: int | None = None
+    version: int | None = None
+    fetched: FetchSummary | None = None
+    fetch_error: str | None = None
+
+
+def extract_page(
+    *,
+    units: UnitOfWork,
+    client_factory: Callable[[], PubMedClient],
+    data: bytes,
+    name: str,
+    url: str | None = None,
+    title: str | None = None,
+    dry_run: bool = False,
+    fetch: bool = True,
+) -> PageRun:
+    """The `extract` workflow: extract the page; unless it is stored already, resolve its
+    references through PubMed, store it (not on a dry run, which never opens the
+    database) and fetch the studies it resolved to. A fetch failure never undoes the
+    extraction: it is reported in `fetch_error`."""
+    ex = extract(data=data, name=name, url=url, title=title)
+    if not dry_run:
+        with units() as session:
+            existing = find_existing(session=session, ex=ex)
+            if existing is not None and existing.content_sha256 == ex.sha256:
+                counts = document_counts(session=session, document_id=existing.id)
+                return PageRun(
+                    status=UNCHANGED,
+                    title=ex.title,
+                    claims=counts["claims"],
+                    references=counts["references"],
+                    data={"status": UNCHANGED, "document_id": existing.id},
+                    document_id=existing.id,
+                    version=existing.version,
+                )
+    client = client_factory()
+    try:
+        resolved = resolve(ex.references, client)
+        ex.resolutions = resolved.resolutions
+        run = PageRun(
+            status=DRY_RUN,
+            title=ex.title,
+            claims=len(ex.claims),
+            references=len(ex.references),
+            data=preview(ex),
+        )
+        if dry_run:
+            run.data["status"] = DRY_RUN
+            return run
+        with units() as session:
+            doc, run.status = store(session=session, ex=ex)
+            run.document_id, run.version = doc.id, doc.version
+        run.data["status"] = run.status
+        run.data["document"]["id"] = run.document_id
+        run.data["document"]["version"] = run.version
+        pmids = sorted(
+            {r.pmid for r in resolved.resolutions if r.status == "resolved" and r.pmid}, key=int
+        )
+        if pmids and fetch:
+            try:
+                run.fetched = store_and_fetch(
+                    units=units, client=client, pmids=pmids, records=resolved.records
+                )
+                run.data["fetch"] = run.fetched.as_dict()
+            except PubMedError as exc:
+                run.fetch_error = str(exc)
+                run.data["fetch"] = {"error": run.fetch_error}
+    finally:
+        client.close()
+    return run

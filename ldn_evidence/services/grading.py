@@ -1,8 +1,26 @@
-"""Evidence level of a study record, from the grading table (verification.grading)."""
+"""Evidence levels: a study record's (from the grading table, verification.grading), and
+the level filters of `claims list` and `studies list`."""
 
 from __future__ import annotations
 
+from ldn_evidence.errors import InputError
 from ldn_evidence.pubmed.records import ArticleRecord
+from ldn_evidence.vocab import LEVEL_KEYS, RETRACTED_LEVEL, levels_at_least
+
+
+def check_level(level: str) -> str:
+    """`level` if it is an evidence level key, else InputError listing them."""
+    if level not in LEVEL_KEYS:
+        raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KEYS)}")
+    return level
+
+
+def levels_from(level: str) -> list[str]:
+    """The levels "at `level` or stronger" selects; "retracted" selects retracted studies
+    only (a retracted study counts as evidence at no level)."""
+    if check_level(level) == RETRACTED_LEVEL:
+        return [RETRACTED_LEVEL]
+    return levels_at_least(level)
 
 
 def grade_curated(publication_types: list[str], title: str) -> str:

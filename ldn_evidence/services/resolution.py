@@ -2,19 +2,24 @@
 remote failure: the reference stays unresolved with the reason.
 
 - PubMed links / PMIDs: taken as they are.
+- Then the strategies of `STRATEGIES`, in order, each on the references it wants:
 - DOIs and PMC IDs: NCBI's ID converter (it knows only articles in PMC).
 - Journal citations: ECitMatch, then the named record is fetched and checked (ECitMatch
   can answer a wrong PMID).
 - Titles: esearch `"…"[Title]`; a candidate is accepted only when its fetched record's
   title matches the reference's, case, punctuation and whitespace aside. Several matches or
   only weak ones are stored as ambiguous with the candidates, never guessed.
+
+A new way to resolve references is a function `(client, {index: reference}, resolutions,
+run)` that sets `resolutions[index]`, and a row of `STRATEGIES` saying which references
+it wants (by what they carry and how far they are resolved).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +27,11 @@ from ldn_evidence.errors import EvidenceError, ParseError
 from ldn_evidence.pubmed.client import CitationQuery, PubMedClient
 from ldn_evidence.pubmed.parser import iter_articles
 from ldn_evidence.pubmed.records import ArticleRecord
+from ldn_evidence.vocab import ReferenceKind, ResolutionStatus
+
+UNRESOLVED = ResolutionStatus.UNRESOLVED.value
+RESOLVED = ResolutionStatus.RESOLVED.value
+NOT_FOUND = ResolutionStatus.NOT_FOUND.value
 
 
 @dataclass
@@ -52,42 +62,24 @@ def _attr(ref: Any, name: str) -> Any:
 
 def resolve(refs: Sequence[Any], client: PubMedClient | None) -> ResolutionRun:
     """Resolve extracted references (objects with kind, pmid, pmcid, doi, title, citation)."""
-    out: list[Resolution] = [Resolution("unresolved") for _ in refs]
+    out: list[Resolution] = [Resolution(UNRESOLVED) for _ in refs]
     run = ResolutionRun(out)
-    by_id: dict[int, str] = {}  # index → DOI or PMCID for the ID converter
     for i, ref in enumerate(refs):
-        kind = ref.kind
         if _attr(ref, "pmid"):
-            out[i] = Resolution("resolved", pmid=str(ref.pmid), via="link")
-        elif kind == "web":
-            out[i] = Resolution("web")
+            out[i] = Resolution(RESOLVED, pmid=str(ref.pmid), via="link")
+        elif ref.kind == ReferenceKind.WEB:
+            out[i] = Resolution(ResolutionStatus.WEB.value)
         elif client is None:
-            out[i] = Resolution("unresolved", error="not resolved: offline")
-        elif _attr(ref, "pmcid") or _attr(ref, "doi"):
-            by_id[i] = str(_attr(ref, "pmcid") or _attr(ref, "doi"))
+            out[i] = Resolution(UNRESOLVED, error="not resolved: offline")
     if client is None:
         return run
-    if by_id:
-        _by_idconv(client, by_id, out)
-    citations = {
-        i: ref
-        for i, ref in enumerate(refs)
-        if out[i].status == "unresolved" and _attr(ref, "citation") is not None
-    }
-    if citations:
-        _by_ecitmatch(client, citations, out, run)
-    titles = {
-        i: ref
-        for i, ref in enumerate(refs)
-        if out[i].status in ("unresolved", "not_found")
-        and _attr(ref, "title")
-        and ref.kind != "web"
-    }
-    if titles:
-        _by_title(client, titles, out, run)
+    for strategy in STRATEGIES:
+        wanted = {i: ref for i, ref in enumerate(refs) if strategy.wants(ref, out[i])}
+        if wanted:
+            strategy.run(client, wanted, out, run)
     for i, ref in enumerate(refs):
-        if out[i].status == "unresolved" and ref.kind != "web" and not out[i].error:
-            out[i] = Resolution("not_found", error="no identifier, citation or title to search")
+        if out[i].status == UNRESOLVED and ref.kind != ReferenceKind.WEB and not out[i].error:
+            out[i] = Resolution(NOT_FOUND, error="no identifier, citation or title to search")
     return run
 
 
@@ -95,7 +87,14 @@ def _fail(exc: EvidenceError) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _by_idconv(client: PubMedClient, by_id: dict[int, str], out: list[Resolution]) -> None:
+def _identifier(ref: Any) -> str:
+    return str(_attr(ref, "pmcid") or _attr(ref, "doi"))
+
+
+def _by_idconv(
+    client: PubMedClient, refs: dict[int, Any], out: list[Resolution], run: ResolutionRun
+) -> None:
+    by_id = {i: _identifier(ref) for i, ref in refs.items()}
     try:
         found = client.idconv(list(dict.fromkeys(by_id.values())))
     except EvidenceError as exc:
@@ -207,3 +206,37 @@ def _by_title(
             out[i] = Resolution(
                 "ambiguous", candidates=ids, error="PubMed's title search found only weak matches"
             )
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    wants: Callable[[Any, Resolution], bool]  # (reference, its resolution so far)
+    run: Callable[[PubMedClient, dict[int, Any], list[Resolution], ResolutionRun], None]
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy(
+        "idconv",
+        lambda ref, res: (
+            res.status == UNRESOLVED and bool(_attr(ref, "pmcid") or _attr(ref, "doi"))
+        ),
+        _by_idconv,
+    ),
+    Strategy(
+        "ecitmatch",
+        lambda ref, res: res.status == UNRESOLVED and _attr(ref, "citation") is not None,
+        _by_ecitmatch,
+    ),
+    Strategy(
+        "title",
+        lambda ref, res: (
+            res.status in (UNRESOLVED, NOT_FOUND)
+            and bool(_attr(ref, "title"))
+            and ref.kind != ReferenceKind.WEB
+        ),
+        _by_title,
+    ),
+)
+"""Tried in this order; a reference one strategy leaves unresolved (or, for titles, not
+found) is tried by the next that wants it."""

@@ -52,7 +52,7 @@ def parse_identifier(value: str) -> tuple[str, str]:
             raise InputError(f"not a DOI: {value!r} ({_DOI_EXAMPLE})")
         return "doi", doi
     digits = _PMID_PREFIX.sub("", text)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise InputError(
             f"not a PMID or DOI: {value!r} (a PMID is a positive whole number; {_DOI_EXAMPLE})"
         )

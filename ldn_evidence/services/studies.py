@@ -22,6 +22,7 @@ from ldn_evidence.models import (
     StudyMeshTerm,
 )
 from ldn_evidence.pubmed.records import ArticleRecord
+from ldn_evidence.services.grading import check_level
 from ldn_evidence.services.text_search import contains_any
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -216,7 +217,10 @@ def list_studies(
     limit: int | None = None,
 ) -> list[Study]:
     """Studies, newest first. `search`: case-insensitive in title and abstract (LIKE);
-    `publication_type`: case-insensitive name, e.g. "Randomized Controlled Trial"."""
+    `publication_type`: case-insensitive name, e.g. "Randomized Controlled Trial";
+    `level`: an evidence level key (InputError for any other)."""
+    if level is not None:
+        check_level(level)
     query = select(Study).options(*STUDY_LOAD).order_by(Study.pub_year.desc(), Study.pmid)
     if search:
         query = query.where(contains_any(search, Study.title, Study.abstract))

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ldn_evidence.errors import InputError
-from ldn_evidence.models import VERDICT_ORIGINS, VERDICTS, Citation, CitationEvent, utcnow
+from ldn_evidence.models import Citation, CitationEvent, utcnow
+from ldn_evidence.vocab import VERDICT_ORIGINS, VERDICTS, unknown_verdict_message
 
 __all__ = ["check_verdict", "set_verdict"]
 
@@ -38,7 +39,7 @@ __all__ = ["check_verdict", "set_verdict"]
 def check_verdict(verdict: str) -> str:
     """`verdict` if it is one of VERDICTS, else InputError listing the allowed ones."""
     if verdict not in VERDICTS:
-        raise InputError(f"unknown verdict {verdict!r}; choose one of: {', '.join(VERDICTS)}")
+        raise InputError(unknown_verdict_message(verdict))
     return verdict
 
 

@@ -1,25 +1,52 @@
-"""Plain-data views of stored rows, shared by `show`/`list` commands and exports."""
+"""The commands' views (`ldn_evidence.viewmodel`) built from stored rows.
+
+`show`/`list` commands print these (a table, or `dataclasses.asdict` as `--json`);
+`services.report` builds the export's report from the same helpers.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ldn_evidence.models import Citation, CitationEvent, Claim, Reference, SourceDocument, Study
+from ldn_evidence.viewmodel import (
+    AbstractSectionView,
+    AuthorDetail,
+    CitationView,
+    CitationWithEvents,
+    CitedBy,
+    ClaimBrief,
+    ClaimDetail,
+    ClaimView,
+    DocumentBrief,
+    EventView,
+    Figure,
+    LinkView,
+    MeshView,
+    ReferenceEntry,
+    ReferenceView,
+    SourceView,
+    StudyDetail,
+    StudyView,
+    StudyWithDesign,
+    extend,
+)
+from ldn_evidence.vocab import StudyOrigin
 
 
 def iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def figure_view(claim: Claim) -> dict[str, Any] | None:
+def figure_view(claim: Claim) -> Figure | None:
     if claim.figure_value is None:
         return None
-    return {
-        "value": claim.figure_value,
-        "unit": claim.figure_unit,
-        "qualifier": claim.figure_qualifier,
-        "text": claim.figure_text,
-    }
+    return Figure(
+        value=claim.figure_value,
+        unit=claim.figure_unit,
+        qualifier=claim.figure_qualifier,
+        text=claim.figure_text,
+    )
 
 
 def figure_label(claim: Claim) -> str:
@@ -32,41 +59,39 @@ def figure_label(claim: Claim) -> str:
     return value if q in (None, "exact") else f"{q} {value}"
 
 
-def document_brief(doc: SourceDocument | None) -> dict[str, Any] | None:
-    if doc is None:
-        return None
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "url": doc.url,
-        "version": doc.version,
-        "publisher": doc.publisher,
-        "retrieved_at": iso(doc.retrieved_at),
-        "content_sha256": doc.content_sha256,
-    }
+def document_brief(doc: SourceDocument) -> DocumentBrief:
+    return DocumentBrief(
+        id=doc.id,
+        title=doc.title,
+        url=doc.url,
+        version=doc.version,
+        publisher=doc.publisher,
+        retrieved_at=iso(doc.retrieved_at),
+        content_sha256=doc.content_sha256,
+    )
 
 
-def study_brief(study: Study) -> dict[str, Any]:
-    return {
-        "pmid": study.pmid,
-        "doi": study.doi,
-        "pmcid": study.pmcid,
-        "title": study.title,
-        "authors": [a.display_name for a in study.authors],
-        "journal": study.journal_title,
-        "journal_iso": study.journal_iso,
-        "year": study.pub_year,
-        "volume": study.volume,
-        "issue": study.issue,
-        "pages": study.pages,
-        "publication_types": [t.name for t in study.publication_types],
-        "evidence_level": study.evidence_level,
-        "retracted": study.retracted,
-        "flags": study_flags(study),
-        "origin": study.origin,
-        "has_abstract": bool(study.abstract),
-        "record_sha256": study.raw_sha256,
-    }
+def study_brief(study: Study) -> StudyView[str]:
+    return StudyView(
+        pmid=study.pmid,
+        doi=study.doi,
+        pmcid=study.pmcid,
+        title=study.title,
+        authors=[a.display_name for a in study.authors],
+        journal=study.journal_title,
+        journal_iso=study.journal_iso,
+        year=study.pub_year,
+        volume=study.volume,
+        issue=study.issue,
+        pages=study.pages,
+        publication_types=[t.name for t in study.publication_types],
+        evidence_level=study.evidence_level,
+        retracted=study.retracted,
+        flags=study_flags(study),
+        origin=study.origin,
+        has_abstract=bool(study.abstract),
+        record_sha256=study.raw_sha256,
+    )
 
 
 def study_flags(study: Study) -> list[str]:
@@ -80,36 +105,39 @@ def study_flags(study: Study) -> list[str]:
         flags.append("expression of concern")
     if "ErratumIn" in links:
         flags.append("erratum")
-    if study.origin == "curated":
+    if study.origin == StudyOrigin.CURATED:
         flags.append("curated (not fetched)")
     return flags
 
 
-def reference_view(ref: Reference) -> dict[str, Any]:
-    return {
-        "id": ref.id,
-        "raw": ref.raw,
-        "kind": ref.kind,
-        "url": ref.url,
-        "title": ref.title,
-        "pmid": ref.pmid,
-        "doi": ref.doi,
-        "status": ref.status,
-        "error": ref.error,
-        "candidates": ref.candidates,
-    }
+def reference_entry(ref: Reference) -> ReferenceEntry:
+    return ReferenceEntry(
+        id=ref.id,
+        raw=ref.raw,
+        kind=ref.kind,
+        url=ref.url,
+        title=ref.title,
+        pmid=ref.pmid,
+        doi=ref.doi,
+        status=ref.status,
+        error=ref.error,
+    )
 
 
-def event_view(event: CitationEvent) -> dict[str, Any]:
-    return {
-        "at": iso(event.at),
-        "by": event.by,
-        "origin": event.origin,
-        "old_verdict": event.old_verdict,
-        "new_verdict": event.new_verdict,
-        "note": event.note,
-        "record_sha256": event.record_sha256,
-    }
+def reference_view(ref: Reference) -> ReferenceView:
+    return extend(reference_entry(ref), ReferenceView, candidates=ref.candidates)
+
+
+def event_view(event: CitationEvent) -> EventView:
+    return EventView(
+        at=iso(event.at),
+        by=event.by,
+        origin=event.origin,
+        old_verdict=event.old_verdict,
+        new_verdict=event.new_verdict,
+        note=event.note,
+        record_sha256=event.record_sha256,
+    )
 
 
 def source_kind(citation: Citation) -> str:
@@ -120,8 +148,10 @@ def source_kind(citation: Citation) -> str:
     return "unknown"
 
 
-def citation_view(citation: Citation, *, events: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def citation_fields(citation: Citation) -> dict[str, Any]:
+    """What every view of a citation shows (`CitationView`, the report's `CitationEntry`):
+    where it comes from and its verdict, with who reached it, when and on what."""
+    return {
         "id": citation.id,
         "origin": citation.origin,
         "source_kind": source_kind(citation),
@@ -134,12 +164,26 @@ def citation_view(citation: Citation, *, events: bool = False) -> dict[str, Any]
         "checked_at": iso(citation.checked_at),
         "checked_by": citation.checked_by,
         "checked_record_sha256": citation.checked_record_sha256,
-        "study": study_brief(citation.study) if citation.study is not None else None,
-        "reference": reference_view(citation.reference) if citation.reference else None,
     }
-    if events:
-        data["events"] = [event_view(e) for e in citation.events]
-    return data
+
+
+def citation_view(citation: Citation) -> CitationView:
+    return CitationView(
+        **citation_fields(citation),
+        study=study_brief(citation.study) if citation.study is not None else None,
+        reference=reference_view(citation.reference) if citation.reference else None,
+    )
+
+
+def citation_history(citation: Citation, *, design: bool = False) -> CitationWithEvents:
+    """The citation with its verdict history; `design`: its study with design modifiers."""
+    view = citation_view(citation)
+    more: dict[str, Any] = {"events": [event_view(e) for e in citation.events]}
+    if design and view.study is not None and citation.study is not None:
+        more["study"] = extend(
+            view.study, StudyWithDesign, modifiers=study_modifiers(citation.study)
+        )
+    return extend(view, CitationWithEvents, **more)
 
 
 def is_unsourced(claim: Claim) -> bool:
@@ -147,7 +191,8 @@ def is_unsourced(claim: Claim) -> bool:
     return claim.figure_value is not None and not claim.citations
 
 
-def claim_brief(claim: Claim) -> dict[str, Any]:
+def claim_fields(claim: Claim) -> dict[str, Any]:
+    """What every view of a claim shows (`ClaimView`, the report's `ClaimEntry`)."""
     return {
         "id": claim.id,
         "document_id": claim.document_id,
@@ -161,34 +206,39 @@ def claim_brief(claim: Claim) -> dict[str, Any]:
         "outcome": claim.outcome,
         "population": claim.population,
         "unsourced": is_unsourced(claim),
-        "citations": len(claim.citations),
-        "verdicts": sorted({c.verdict for c in claim.citations}),
-        "sources": [
-            {
-                "pmid": c.study.pmid,
-                "level": c.study.evidence_level,
-                "flags": study_flags(c.study),
-                "verdict": c.verdict,
-                "verdict_origin": c.verdict_origin,
-                "evidence_sentence": c.evidence_sentence,
-                "origin": c.origin,
-            }
-            for c in claim.citations
-            if c.study is not None
-        ],
     }
 
 
-def claim_detail(claim: Claim) -> dict[str, Any]:
-    data = claim_brief(claim)
-    data["document"] = document_brief(claim.document)
-    data["citations"] = [citation_view(c, events=True) for c in claim.citations]
-    for view, citation in zip(data["citations"], claim.citations, strict=True):
-        if citation.study is not None:
-            view["study"]["modifiers"] = study_modifiers(citation.study)
-    data["created_at"] = iso(claim.created_at)
-    data["updated_at"] = iso(claim.updated_at)
-    return data
+def claim_brief(claim: Claim) -> ClaimBrief:
+    return ClaimView(
+        **claim_fields(claim),
+        citations=len(claim.citations),
+        verdicts=sorted({c.verdict for c in claim.citations}),
+        sources=[
+            SourceView(
+                pmid=c.study.pmid,
+                level=c.study.evidence_level,
+                flags=study_flags(c.study),
+                verdict=c.verdict,
+                verdict_origin=c.verdict_origin,
+                evidence_sentence=c.evidence_sentence,
+                origin=c.origin,
+            )
+            for c in claim.citations
+            if c.study is not None
+        ],
+    )
+
+
+def claim_detail(claim: Claim) -> ClaimDetail:
+    return extend(
+        claim_brief(claim),
+        ClaimDetail,
+        citations=[citation_history(c, design=True) for c in claim.citations],
+        document=document_brief(claim.document) if claim.document is not None else None,
+        created_at=iso(claim.created_at),
+        updated_at=iso(claim.updated_at),
+    )
 
 
 def study_modifiers(study: Study) -> dict[str, Any]:
@@ -199,61 +249,54 @@ def study_modifiers(study: Study) -> dict[str, Any]:
     return read_modifiers(study.title or "", study.abstract or "")
 
 
-def study_detail(study: Study) -> dict[str, Any]:
+def study_detail(study: Study) -> StudyDetail:
     """Every parsed field, the correction/retraction links, and the claims that cite it."""
-    data = study_brief(study)
-    data.update(
-        {
-            "modifiers": study_modifiers(study),
-            "pmid_version": study.pmid_version,
-            "kind": study.kind,
-            "abstract": study.abstract,
-            "abstract_sections": [
-                {"label": s.label, "category": s.category, "text": s.text}
-                for s in study.abstract_sections
-            ],
-            "authors": [
-                {
-                    "name": a.display_name,
-                    "last_name": a.last_name,
-                    "fore_name": a.fore_name,
-                    "initials": a.initials,
-                    "collective_name": a.collective_name,
-                    "orcid": a.orcid,
-                    "affiliations": a.affiliations or [],
-                }
-                for a in study.authors
-            ],
-            "issn": study.issn,
-            "pub_date": study.pub_date,
-            "article_date": study.article_date,
-            "language": study.language,
-            "publisher": study.publisher,
-            "mesh_terms": [
-                {
-                    "ui": m.term.ui,
-                    "name": m.term.name,
-                    "major_topic": m.major_topic,
-                    "qualifiers": m.qualifiers or [],
-                }
-                for m in study.mesh
-            ],
-            "keywords": [k.text for k in study.keywords],
-            "links": [
-                {"ref_type": link.ref_type, "pmid": link.pmid, "source": link.ref_source}
-                for link in study.links
-            ],
-            "fetched_at": iso(study.fetched_at),
-            "curation_note": study.curation_note,
-            "cited_by": [
-                {
-                    "claim_id": c.claim_id,
-                    "claim": c.claim.text,
-                    "verdict": c.verdict,
-                    "origin": c.origin,
-                }
-                for c in study.citations
-            ],
-        }
+    return extend(
+        study_brief(study),
+        StudyDetail,
+        modifiers=study_modifiers(study),
+        pmid_version=study.pmid_version,
+        kind=study.kind,
+        abstract=study.abstract,
+        abstract_sections=[
+            AbstractSectionView(label=s.label, category=s.category, text=s.text)
+            for s in study.abstract_sections
+        ],
+        authors=[
+            AuthorDetail(
+                name=a.display_name,
+                last_name=a.last_name,
+                fore_name=a.fore_name,
+                initials=a.initials,
+                collective_name=a.collective_name,
+                orcid=a.orcid,
+                affiliations=a.affiliations or [],
+            )
+            for a in study.authors
+        ],
+        issn=study.issn,
+        pub_date=study.pub_date,
+        article_date=study.article_date,
+        language=study.language,
+        publisher=study.publisher,
+        mesh_terms=[
+            MeshView(
+                ui=m.term.ui,
+                name=m.term.name,
+                major_topic=m.major_topic,
+                qualifiers=m.qualifiers or [],
+            )
+            for m in study.mesh
+        ],
+        keywords=[k.text for k in study.keywords],
+        links=[
+            LinkView(ref_type=link.ref_type, pmid=link.pmid, source=link.ref_source)
+            for link in study.links
+        ],
+        fetched_at=iso(study.fetched_at),
+        curation_note=study.curation_note,
+        cited_by=[
+            CitedBy(claim_id=c.claim_id, claim=c.claim.text, verdict=c.verdict, origin=c.origin)
+            for c in study.citations
+        ],
     )
-    return data

@@ -61,27 +61,12 @@ from dataclasses import dataclass, field
 
 from ldn_evidence.verification.modifiers import study_modifiers
 
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    key: str
-    rank: int
-    label: str
-
-
-LEVELS: tuple[Level, ...] = (
-    Level("retracted", 0, "Retracted"),
-    Level("systematic_review", 1, "1 · Systematic review / meta-analysis"),
-    Level("rct", 2, "2 · Randomized controlled trial"),
-    Level("controlled_trial", 3, "3 · Other controlled trial"),
-    Level("observational", 3, "3 · Cohort / case-control / observational"),
-    Level("case_report", 4, "4 · Case series / case report"),
-    Level("guideline", 5, "5 · Practice guideline (check the evidence it cites)"),
-    Level("opinion", 5, "5 · Review, editorial, letter, comment"),
-    Level("mechanistic", 5, "5 · Mechanistic: animal or in vitro only"),
-    Level("unclassified", 6, "Unclassified (no design in the publication types)"),
-)
-"""Ordered strongest first (retracted first: it overrides everything)."""
+# The levels themselves (keys, ranks, labels) are defined in `ldn_evidence.vocab`.
+from ldn_evidence.vocab import LEVELS as LEVELS
+from ldn_evidence.vocab import Level as Level
+from ldn_evidence.vocab import level_label as level_label
+from ldn_evidence.vocab import level_rank as level_rank
+from ldn_evidence.vocab import levels_at_least as levels_at_least
 
 _BY_KEY = {lv.key: lv for lv in LEVELS}
 _ORDER = {lv.key: i for i, lv in enumerate(LEVELS)}
@@ -170,26 +155,6 @@ class Grade:
     label: str
     modifiers: dict[str, object] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
-
-
-def level_label(level: str | None) -> str:
-    """The display label of a level key ("rct" → "2 · Randomized controlled trial")."""
-    lv = _BY_KEY.get(level or "")
-    return lv.label if lv else (level or _BY_KEY["unclassified"].label)
-
-
-def level_rank(level: str | None) -> int:
-    lv = _BY_KEY.get(level or "")
-    return lv.rank if lv else _BY_KEY["unclassified"].rank
-
-
-def levels_at_least(level: str) -> list[str]:
-    """Keys of the levels as strong as `level` or stronger, for filtering; never
-    "retracted" (a retracted study does not count as evidence at any level)."""
-    if level not in _BY_KEY:
-        raise ValueError(f"unknown evidence level {level!r}; one of {[lv.key for lv in LEVELS]}")
-    rank = _BY_KEY[level].rank
-    return [lv.key for lv in LEVELS if lv.key != "retracted" and lv.rank <= rank]
 
 
 def design_level(publication_types: list[str], title: str = "", abstract: str = "") -> str:

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 from ldn_evidence.figures import Figure
 
-UNCHECKED = "unchecked"
-SUPPORTED = "supported"
-PARTIALLY_SUPPORTED = "partially_supported"
-NOT_SUPPORTED = "not_supported"
-CONTRADICTED = "contradicted"
-NOT_IN_ABSTRACT = "not_in_abstract"
-VERDICTS = (UNCHECKED, SUPPORTED, PARTIALLY_SUPPORTED, NOT_SUPPORTED, CONTRADICTED, NOT_IN_ABSTRACT)
-"""The verdict vocabulary stored in `citations.verdict`."""
+# The verdict vocabulary stored in `citations.verdict`, defined in `ldn_evidence.vocab`.
+from ldn_evidence.vocab import CONTRADICTED as CONTRADICTED
+from ldn_evidence.vocab import NOT_IN_ABSTRACT as NOT_IN_ABSTRACT
+from ldn_evidence.vocab import NOT_SUPPORTED as NOT_SUPPORTED
+from ldn_evidence.vocab import PARTIALLY_SUPPORTED as PARTIALLY_SUPPORTED
+from ldn_evidence.vocab import SUPPORTED as SUPPORTED
+from ldn_evidence.vocab import UNCHECKED as UNCHECKED
+from ldn_evidence.vocab import VERDICTS as VERDICTS
 
 
 @dataclass(frozen=True, slots=True)

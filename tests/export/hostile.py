@@ -15,7 +15,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ldn_evidence.db import ensure_schema, make_engine, session_scope
-from ldn_evidence.export import build_report
 from ldn_evidence.export.model import Report
 from ldn_evidence.models import (
     Citation,
@@ -27,6 +26,7 @@ from ldn_evidence.models import (
     StudyLinkRow,
 )
 from ldn_evidence.services.loading import load_file
+from ldn_evidence.services.report import build_report
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "ldn-fibromyalgia-part2.yaml"
 

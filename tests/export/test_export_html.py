@@ -73,7 +73,7 @@ def test_report_content(report: Report) -> None:
 
 def test_single_document_title(export_db, report) -> None:  # type: ignore[no-untyped-def]
     from ldn_evidence.db import session_scope
-    from ldn_evidence.export import build_report
+    from ldn_evidence.services.report import build_report
 
     with session_scope(export_db.engine) as session:
         one = build_report(session=session, document_ids=[export_db.document_id])

@@ -9,8 +9,9 @@ from hostile import GENERATED_AT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
 
 from ldn_evidence.db import session_scope
 from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.export import FORMATS, build_report, render
+from ldn_evidence.export import FORMATS, render
 from ldn_evidence.export.model import Report
+from ldn_evidence.services.report import build_report
 
 
 def _build(db: ExportDb, **filters: object) -> Report:

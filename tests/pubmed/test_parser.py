@@ -1,7 +1,9 @@
 """PubMed XML parser: fields, dates, books, deletions, inputs, errors and safety.
 
-Fixtures under `fixtures/` are hand-written (not PubMed records); each feature also
-has a row in PEER_LESSONS.md or the parser section of DESIGN.md.
+Fixtures under `fixtures/` are hand-written (not PubMed records). Each test is named after
+the behaviour it protects: a field read right, a PubMed quirk handled (dates as printed,
+books, update files' DeleteCitation, corrections and retractions), or a safety promise
+(no entity expansion, no DTD or network, flat memory, one ParseError for bad input).
 """
 
 from __future__ import annotations

@@ -267,7 +267,7 @@ def test_fetch_huge_text_node_reply_refused(
 
 def test_unexpanded_entity_keeps_raw_xml_reparseable(secret_file: Path) -> None:
     """An entity left unexpanded must not make the stored raw record unreadable: the raw
-    XML re-parses on its own (no DOCTYPE) to the same record, as DESIGN.md promises."""
+    XML re-parses on its own (no DOCTYPE) to the same record, so records re-parse offline."""
     from ldn_evidence.pubmed.parser import parse_articles
 
     doctype = (

@@ -1,49 +1,55 @@
-"""Build a `Report` (plain dataclasses) from the database, with the export filters.
+"""The report query: a `Report` (`ldn_evidence.viewmodel`) from the database, with the
+export filters; `ldn_evidence.export` renders it in each format.
 
 The rows are read through `services.claims.list_claims` (eager loads) and turned into
-plain data through `services.views`, so exports show exactly what `claims show` shows.
+views with the helpers of `services.views`, so exports show what `claims show` shows.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.export.ama import ama_citation
-from ldn_evidence.export.model import (
-    ORIGIN_LABELS,
+from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
+from ldn_evidence.services.claims import list_claims
+from ldn_evidence.services.verdicts import check_verdict
+from ldn_evidence.services.views import (
+    citation_fields,
+    claim_fields,
+    document_brief,
+    figure_label,
+    reference_entry,
+    study_flags,
+)
+from ldn_evidence.viewmodel import (
     SCHEMA,
-    UNSUPPORTED,
     Author,
     CitationEntry,
     ClaimEntry,
     DocumentEntry,
-    Figure,
     Filters,
-    ReferenceEntry,
     Report,
     StudyRecord,
     Summary,
+    extend,
 )
-from ldn_evidence.models import VERDICTS, Citation, Claim, Reference, SourceDocument, Study
-from ldn_evidence.services.claims import list_claims
-from ldn_evidence.services.views import (
-    citation_view,
-    claim_brief,
-    document_brief,
-    figure_label,
-    reference_view,
-    study_brief,
+from ldn_evidence.vocab import (
+    NOT_IN_ABSTRACT,
+    PARTIALLY_SUPPORTED,
+    SUPPORTED,
+    UNCHECKED,
+    UNSUPPORTED_VERDICTS,
+    StudyOrigin,
+    citation_origin_label,
+    normalize_pmid,
 )
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-_PMID = re.compile(r"^[1-9][0-9]{0,9}$")
 
 
 def build_report(
@@ -64,8 +70,8 @@ def build_report(
     doc_ids = _unique(document_ids)
     wanted_claims = _unique(claim_ids)
     pmid_set = _check_pmids(session, pmids)
-    if verdict is not None and verdict not in VERDICTS:
-        raise InputError(f"unknown verdict {verdict!r}; expected one of: {', '.join(VERDICTS)}")
+    if verdict is not None:
+        check_verdict(verdict)
 
     documents = _documents(session, doc_ids)
     if doc_ids:
@@ -125,11 +131,11 @@ def summarise(claims: Iterable[ClaimEntry]) -> Summary:
     return Summary(
         claims=len(claims),
         citations=len(verdicts),
-        supported=verdicts.count("supported"),
-        partially_supported=verdicts.count("partially_supported"),
-        unsupported=sum(verdicts.count(v) for v in UNSUPPORTED),
-        not_in_abstract=verdicts.count("not_in_abstract"),
-        unchecked=verdicts.count("unchecked"),
+        supported=verdicts.count(SUPPORTED),
+        partially_supported=verdicts.count(PARTIALLY_SUPPORTED),
+        unsupported=sum(verdicts.count(v) for v in UNSUPPORTED_VERDICTS),
+        not_in_abstract=verdicts.count(NOT_IN_ABSTRACT),
+        unchecked=verdicts.count(UNCHECKED),
         unsourced=sum(1 for c in claims if c.unsourced),
         retracted_sources=len(retracted),
     )
@@ -142,10 +148,10 @@ def _unique(ids: Sequence[int] | None) -> list[int]:
 def _check_pmids(session: Session, pmids: Sequence[str] | None) -> set[str] | None:
     if not pmids:
         return None
-    wanted = {str(p).strip() for p in pmids}
-    bad = sorted(p for p in wanted if not _PMID.match(p))
+    bad = sorted(str(p).strip() for p in pmids if normalize_pmid(p) is None)
     if bad:
         raise InputError(f"not a PMID: {bad[0]!r} (PMIDs are digits, e.g. 23359310)")
+    wanted = {pmid for pmid in map(normalize_pmid, pmids) if pmid is not None}
     known = set(session.scalars(select(Study.pmid).where(Study.pmid.in_(wanted))))
     known |= set(session.scalars(select(Reference.pmid).where(Reference.pmid.in_(wanted))))
     missing = sorted(wanted - known, key=int)
@@ -191,57 +197,27 @@ def _order(citation: Citation) -> tuple[int, int]:
 
 
 def _claim_entry(claim: Claim, citations: list[Citation]) -> ClaimEntry:
-    brief = claim_brief(claim)
-    figure = brief["figure"]
     return ClaimEntry(
-        id=brief["id"],
-        document_id=brief["document_id"],
-        position=brief["position"],
-        text=brief["text"],
-        kind=brief["kind"],
-        figure=Figure(**figure) if figure else None,
+        **claim_fields(claim),
         figure_label=figure_label(claim),
-        condition=brief["condition"],
-        intervention=brief["intervention"],
-        dose=brief["dose"],
-        outcome=brief["outcome"],
-        population=brief["population"],
-        unsourced=brief["unsourced"],
         citations=[_citation_entry(c) for c in sorted(citations, key=_order)],
     )
 
 
 def _citation_entry(citation: Citation) -> CitationEntry:
-    view = citation_view(citation)
     return CitationEntry(
-        id=view["id"],
-        origin=view["origin"],
-        origin_label=ORIGIN_LABELS.get(view["origin"], view["origin"]),
-        source_kind=view["source_kind"],
-        verdict=view["verdict"],
-        verdict_origin=view["verdict_origin"],
-        study_figure=view["study_figure"],
-        evidence_sentence=view["evidence_sentence"],
-        reason=view["reason"],
-        note=view["note"],
-        checked_at=view["checked_at"],
-        checked_by=view["checked_by"],
-        checked_record_sha256=view["checked_record_sha256"],
-        reference=_reference_entry(view["reference"]) if view["reference"] else None,
+        **citation_fields(citation),
+        origin_label=citation_origin_label(citation.origin),
+        reference=reference_entry(citation.reference) if citation.reference else None,
         study=study_record(citation.study) if citation.study is not None else None,
     )
 
 
-def _reference_entry(view: dict[str, Any]) -> ReferenceEntry:
-    return ReferenceEntry(**{k: view[k] for k in ReferenceEntry.__dataclass_fields__})
-
-
 def _document_entry(doc: SourceDocument, claims: list[ClaimEntry]) -> DocumentEntry:
-    brief = document_brief(doc)
-    assert brief is not None
-    return DocumentEntry(
-        **brief,
-        references=[_reference_entry(reference_view(r)) for r in doc.references],
+    return extend(
+        document_brief(doc),
+        DocumentEntry,
+        references=[reference_entry(r) for r in doc.references],
         claims=claims,
     )
 
@@ -249,11 +225,10 @@ def _document_entry(doc: SourceDocument, claims: list[ClaimEntry]) -> DocumentEn
 def record_version(study: Study) -> str:
     if study.raw_sha256:
         return study.raw_sha256[:12]
-    return "curated" if study.origin == "curated" else "unrecorded"
+    return "curated" if study.origin == StudyOrigin.CURATED else "unrecorded"
 
 
 def study_record(study: Study) -> StudyRecord:
-    brief = study_brief(study)
     authors = [
         Author(
             family=a.last_name,
@@ -264,28 +239,29 @@ def study_record(study: Study) -> StudyRecord:
         )
         for a in study.authors
     ]
+    flags = study_flags(study)
     return StudyRecord(
-        pmid=brief["pmid"],
-        doi=brief["doi"],
-        pmcid=brief["pmcid"],
-        title=brief["title"] or "",
+        pmid=study.pmid,
+        doi=study.doi,
+        pmcid=study.pmcid,
+        title=study.title or "",
         authors=authors,
-        journal=brief["journal"],
-        journal_iso=brief["journal_iso"],
+        journal=study.journal_title,
+        journal_iso=study.journal_iso,
         issn=study.issn,
-        year=brief["year"],
+        year=study.pub_year,
         pub_date=study.pub_date,
-        volume=brief["volume"],
-        issue=brief["issue"],
-        pages=brief["pages"],
+        volume=study.volume,
+        issue=study.issue,
+        pages=study.pages,
         language=study.language,
         abstract=study.abstract,
-        publication_types=brief["publication_types"],
-        evidence_level=brief["evidence_level"],
-        retracted="retracted" in brief["flags"],
-        flags=brief["flags"],
-        origin=brief["origin"],
-        record_sha256=brief["record_sha256"],
+        publication_types=[t.name for t in study.publication_types],
+        evidence_level=study.evidence_level,
+        retracted="retracted" in flags,
+        flags=flags,
+        origin=study.origin,
+        record_sha256=study.raw_sha256,
         record_version=record_version(study),
         url=PUBMED_URL.format(pmid=study.pmid),
         citation=ama_citation(

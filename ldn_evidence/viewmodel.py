@@ -1,0 +1,452 @@
+"""The views: what every command shows and every export renders, as frozen dataclasses.
+
+`services.views` and `services.report` build them from stored rows; `dataclasses.asdict`
+of a view is its `--json` output, the terminal tables read their attributes, and the
+export formats (`ldn_evidence.export`) render a `Report`. No ORM object escapes into a view,
+so nothing that prints or renders touches the database.
+
+Field names and order are the keys and key order of the JSON outputs: `claims list|show`,
+`studies list|show`, `documents list|show`, `claims add|cite|check`, and the export's
+documented `ldn-evidence/1` format (`export/schema.json`), which allows no other keys.
+A view that shows more than another extends it (`extend`); where two outputs give a field
+a different shape (a claim's `citations`: a count in lists, the citations in `show`) the
+class is generic in that field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any, Generic, TypeVar
+
+from ldn_evidence.vocab import ReferenceKind, ResolutionStatus
+
+SCHEMA = "ldn-evidence/1"
+
+_V = TypeVar("_V")
+_A = TypeVar("_A")  # how a study view shows an author
+_C = TypeVar("_C")  # how a claim view shows its citations
+
+
+def extend(view: Any, cls: type[_V], **more: Any) -> _V:
+    """`view` as `cls`, a view that extends its class: its fields, then `more` (which may
+    also replace a field, as generic views do)."""
+    return cls(**{**{f.name: getattr(view, f.name) for f in fields(view)}, **more})
+
+
+# ---- shared by the commands and the report ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    unit: str | None
+    qualifier: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class DocumentBrief:
+    id: int
+    title: str | None
+    url: str | None
+    version: int
+    publisher: str | None
+    retrieved_at: str | None
+    content_sha256: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """A page's reference as written, and what it resolved to."""
+
+    id: int
+    raw: str
+    kind: str
+    url: str | None
+    title: str | None
+    pmid: str | None
+    doi: str | None
+    status: str
+    error: str | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One verdict change (`citation_events`)."""
+
+    at: str | None
+    by: str | None
+    origin: str
+    old_verdict: str | None
+    new_verdict: str
+    note: str | None
+    record_sha256: str | None
+
+
+# ---- the commands' views ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceView(ReferenceEntry):
+    candidates: list[str] | None  # PMIDs an ambiguous reference may be
+
+
+@dataclass(frozen=True)
+class StudyView(Generic[_A]):
+    """A stored study in brief; `studies list` (authors as names) and the base of
+    `StudyDetail` (authors in full)."""
+
+    pmid: str
+    doi: str | None
+    pmcid: str | None
+    title: str
+    authors: list[_A]
+    journal: str | None
+    journal_iso: str | None
+    year: int | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    publication_types: list[str]
+    evidence_level: str | None
+    retracted: bool
+    flags: list[str]
+    origin: str
+    has_abstract: bool
+    record_sha256: str | None
+
+
+@dataclass(frozen=True)
+class StudyWithDesign(StudyView[str]):
+    """A study as `claims show` cites it: with its design modifiers (N, blinding, …)."""
+
+    modifiers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuthorDetail:
+    name: str
+    last_name: str | None
+    fore_name: str | None
+    initials: str | None
+    collective_name: str | None
+    orcid: str | None
+    affiliations: list[str]
+
+
+@dataclass(frozen=True)
+class AbstractSectionView:
+    label: str | None
+    category: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class MeshView:
+    ui: str
+    name: str
+    major_topic: bool
+    qualifiers: list[dict[str, object]]
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A CommentsCorrections link: RetractionIn, ErratumIn, CommentIn, …"""
+
+    ref_type: str
+    pmid: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class CitedBy:
+    claim_id: int
+    claim: str
+    verdict: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class StudyDetail(StudyView[AuthorDetail]):
+    """`studies show`: every parsed field, the links, and the claims that cite it."""
+
+    modifiers: dict[str, Any]
+    pmid_version: int
+    kind: str
+    abstract: str | None
+    abstract_sections: list[AbstractSectionView]
+    issn: str | None
+    pub_date: str | None
+    article_date: str | None
+    language: str | None
+    publisher: str | None
+    mesh_terms: list[MeshView]
+    keywords: list[str]
+    links: list[LinkView]
+    fetched_at: str | None
+    curation_note: str | None
+    cited_by: list[CitedBy]
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """A claim ↔ study (or unresolved reference) link and its verdict."""
+
+    id: int
+    origin: str
+    source_kind: str
+    verdict: str
+    verdict_origin: str
+    study_figure: str | None
+    evidence_sentence: str | None
+    reason: str | None
+    note: str | None
+    checked_at: str | None
+    checked_by: str | None
+    checked_record_sha256: str | None
+    study: StudyView[str] | None
+    reference: ReferenceView | None
+
+
+@dataclass(frozen=True)
+class CitationWithEvents(CitationView):
+    events: list[EventView]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A stored study a claim cites, in a claims list row."""
+
+    pmid: str
+    level: str | None
+    flags: list[str]
+    verdict: str
+    verdict_origin: str
+    evidence_sentence: str | None
+    origin: str
+
+
+@dataclass(frozen=True)
+class ClaimView(Generic[_C]):
+    """A claim: `citations` is their number in lists (`ClaimBrief`), the citations
+    themselves in `claims show` (`ClaimDetail`)."""
+
+    id: int
+    document_id: int | None
+    position: int | None
+    text: str
+    kind: str | None
+    figure: Figure | None
+    condition: str | None
+    intervention: str | None
+    dose: str | None
+    outcome: str | None
+    population: str | None
+    unsourced: bool
+    citations: _C
+    verdicts: list[str]
+    sources: list[SourceView]
+
+
+ClaimBrief = ClaimView[int]
+
+
+@dataclass(frozen=True)
+class ClaimDetail(ClaimView[list[CitationWithEvents]]):
+    document: DocumentBrief | None
+    created_at: str | None
+    updated_at: str | None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """`documents list`: a document and its numbers."""
+
+    id: int
+    title: str | None
+    url: str | None
+    version: int
+    publisher: str | None
+    retrieved_at: str | None
+    claims: int
+    references: int
+    unsourced_claims: int
+
+
+@dataclass(frozen=True)
+class DocumentReference(ReferenceView):
+    position: int | None
+    resolved_pmid: str | None
+    study_stored: bool
+
+
+@dataclass(frozen=True)
+class DocumentDetail(DocumentBrief):
+    """`documents show`: the references (kind, status, resolved PMID, error, candidates)
+    and the claims in page order."""
+
+    references: list[DocumentReference]
+    claims: list[ClaimBrief]
+    unsourced_claims: int
+
+
+# ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------
+
+
+@dataclass(frozen=True)
+class Author:
+    family: str | None
+    given: str | None
+    initials: str | None
+    literal: str | None  # a collective (group) author
+    display: str
+
+
+@dataclass(frozen=True)
+class StudyRecord:
+    pmid: str
+    doi: str | None
+    pmcid: str | None
+    title: str
+    authors: list[Author]
+    journal: str | None
+    journal_iso: str | None
+    issn: str | None
+    year: int | None
+    pub_date: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    language: str | None
+    abstract: str | None
+    publication_types: list[str]
+    evidence_level: str | None  # NULL until graded; reports show "ungraded"
+    retracted: bool
+    flags: list[str]
+    origin: str
+    record_sha256: str | None
+    record_version: str  # short sha256, or "curated"
+    url: str
+    citation: str  # AMA-style reference string
+
+
+@dataclass(frozen=True)
+class CitationEntry:
+    id: int
+    origin: str
+    origin_label: str
+    source_kind: str
+    verdict: str
+    verdict_origin: str
+    study_figure: str | None
+    evidence_sentence: str | None
+    reason: str | None
+    note: str | None
+    checked_at: str | None
+    checked_by: str | None
+    checked_record_sha256: str | None
+    reference: ReferenceEntry | None
+    study: StudyRecord | None
+
+    @property
+    def reviewer(self) -> str:
+        if self.checked_by:
+            return self.checked_by
+        return "automatic" if self.checked_at else ""
+
+    @property
+    def source_label(self) -> str:
+        """A one-line name for a source that is not a stored study."""
+        ref = self.reference
+        if ref is None:
+            return ""
+        return ref.title or ref.url or ref.raw
+
+
+@dataclass(frozen=True)
+class ClaimEntry:
+    id: int
+    document_id: int | None
+    position: int | None
+    text: str
+    kind: str | None
+    figure: Figure | None
+    figure_label: str
+    condition: str | None
+    intervention: str | None
+    dose: str | None
+    outcome: str | None
+    population: str | None
+    unsourced: bool
+    citations: list[CitationEntry]
+
+
+_SETTLED = (ResolutionStatus.RESOLVED, ResolutionStatus.WEB)  # nothing left to resolve
+
+
+@dataclass(frozen=True)
+class DocumentEntry(DocumentBrief):
+    references: list[ReferenceEntry]
+    claims: list[ClaimEntry]
+
+    @property
+    def unresolved_references(self) -> list[ReferenceEntry]:
+        return [
+            r for r in self.references if r.kind != ReferenceKind.WEB and r.status not in _SETTLED
+        ]
+
+    @property
+    def web_references(self) -> list[ReferenceEntry]:
+        return [
+            r
+            for r in self.references
+            if r.status == ResolutionStatus.WEB or r.kind == ReferenceKind.WEB
+        ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts at the top of a report. Verdicts are counted per claim–source pair."""
+
+    claims: int
+    citations: int
+    supported: int
+    partially_supported: int
+    unsupported: int  # vocab.UNSUPPORTED_VERDICTS: not_supported + contradicted
+    not_in_abstract: int
+    unchecked: int
+    unsourced: int  # claims with a figure and nothing cited
+    retracted_sources: int  # distinct retracted studies cited
+
+
+@dataclass(frozen=True)
+class Filters:
+    document_ids: list[int] | None
+    claim_ids: list[int] | None
+    verdict: str | None
+    pmids: list[str] | None
+
+
+@dataclass(frozen=True)
+class Report:
+    schema: str
+    generated_at: str
+    filters: Filters
+    summary: Summary
+    documents: list[DocumentEntry]
+    claims_without_document: list[ClaimEntry] = field(default_factory=list)
+
+    def all_claims(self) -> Iterator[ClaimEntry]:
+        for doc in self.documents:
+            yield from doc.claims
+        yield from self.claims_without_document
+
+    def studies(self) -> list[StudyRecord]:
+        """The studies cited, deduplicated by PMID, in order of first citation."""
+        seen: dict[str, StudyRecord] = {}
+        for claim in self.all_claims():
+            for citation in claim.citations:
+                if citation.study is not None and citation.study.pmid not in seen:
+                    seen[citation.study.pmid] = citation.study
+        return list(seen.values())
