@@ -44,6 +44,9 @@ def _print_preview(data: dict[str, Any], header: str) -> None:
         flag = " UNSOURCED" if c["unsourced"] else ""
         text = c["text"] if len(c["text"]) <= 100 else c["text"][:99] + "…"
         typer.echo(f"  claim {c['position']} ({c['kind']}){fig}{flag}: {text}")
+    for k in data.get("skipped", []):
+        text = k["text"] if len(k["text"]) <= 80 else k["text"][:79] + "…"
+        typer.echo(f"  skipped ({k['reason']}): {text}")
 
 
 @app.command("extract")

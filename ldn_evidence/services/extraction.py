@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError, PubMedError
-from ldn_evidence.extract import extract_claims, extract_references, link_claims, page_to_text
+from ldn_evidence.extract import extract_references, link_claims, page_to_text
+from ldn_evidence.extract.claims import SkippedSentence, extract_claims_and_skipped
 from ldn_evidence.extract.model import ExtractedClaim, ExtractedReference, PageText
 from ldn_evidence.models import Claim, Reference, SourceDocument
 from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_fetch
@@ -42,6 +43,7 @@ class Extracted:
     title: str | None
     url: str | None
     resolutions: list[Resolution] = field(default_factory=list)
+    skipped: list[SkippedSentence] = field(default_factory=list)  # marker/figure, not a claim
 
 
 def page_kind(name: str, data: bytes) -> str:
@@ -74,7 +76,7 @@ def extract(
         page = page_to_text(data, kind=kind)
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
-    claims = extract_claims(page)
+    claims, skipped = extract_claims_and_skipped(page)
     refs = extract_references(page, base_url=url)
     links = [(c, r, how) for c, r, how in link_claims(claims, refs)]
     sha = hashlib.sha256(page.text.encode("utf-8")).hexdigest()
@@ -86,6 +88,7 @@ def extract(
         sha256=sha,
         title=title or page.title,
         url=url,
+        skipped=skipped,
     )
 
 
@@ -237,6 +240,7 @@ def preview(ex: Extracted) -> dict[str, Any]:
             }
             for r, s in zip(ex.references, res, strict=True)
         ],
+        "skipped": [{"text": k.text, "reason": k.reason} for k in ex.skipped],
     }
 
 

@@ -71,3 +71,23 @@ def test_no_fetch(engine: sa.Engine, served: FakeEutils) -> None:
     run, _ = _run(engine, served, fetch=False)
     assert run.status == "new" and run.fetched is None and "fetch" not in run.data
     assert served.requests_for("efetch") == []
+
+
+def test_preview_lists_sentences_with_a_marker_or_figure_not_taken() -> None:
+    from ldn_evidence.services.extraction import extract, preview
+
+    page = (
+        b"Offers\n\nSave 20% today on every order.\n"
+        b"Magnesium lowered blood pressure in adults [1].\n\n"
+        b"References\n\n1. Smith J. Magnesium and blood pressure. Hypertension. 2016;68:324-33.\n"
+    )
+    data = preview(extract(data=page, name="offers.txt"))
+    assert [c["text"] for c in data["claims"]] == [
+        "Magnesium lowered blood pressure in adults [1]."
+    ]
+    assert data["skipped"] == [
+        {
+            "text": "Save 20% today on every order.",
+            "reason": "states a figure but names nothing it is about and cites no source",
+        }
+    ]
