@@ -36,9 +36,10 @@ def C(code: int, *args: str, says: str | None = None) -> Case:  # noqa: N802 - t
 
 
 # {tmp}: a scratch directory; {file}: an existing plain file; {page}: a small text page;
-# {xml}: a small PubMed XML file. Cases run in order on one seeded SQLite database.
+# {xml}: a small PubMed XML file; {pairs}: a labelled JSONL pair. Cases run in order on one seeded SQLite database.
 OK: dict[str, tuple[str, ...]] = {
     "demo": ("--dir", "{tmp}/demo"),
+    "evaluate": ("{pairs}",),
     "export": ("-f", "csv", "-o", "{tmp}/out.csv"),
     "extract": ("{page}", "--no-fetch"),
     "fetch": ("424242",),
@@ -59,6 +60,14 @@ OK: dict[str, tuple[str, ...]] = {
 }
 
 BAD: dict[str, list[Case]] = {
+    "evaluate": [
+        C(1, "{tmp}/none.jsonl", says="no such file"),
+        C(1, "{tmp}", says="not a regular file"),
+        C(1, "{file}", says="line 1: not a JSON object"),
+        C(1, "{pairs}", "--limit", "0", says="--limit"),
+        C(2),
+        C(2, "{pairs}", "--limit", "x"),
+    ],
     "demo": [
         C(1, "--dir", "{file}", says="{file}"),
         C(1, "--dir", "{file}/sub", says="{file}"),
@@ -213,6 +222,11 @@ def place(tmp_path: Path, seed_file: Path) -> dict[str, str]:
     (tmp_path / "page.pdf").write_bytes(b"%PDF-1.7\n")
     (tmp_path / "bad.yaml").write_text("format: ldn-evidence/1\nclaims: [{text: }]\n: :\n")
     (tmp_path / "bad.csv").write_text('"unterminated,quote\nno,header\n')
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        '{"id": 1, "claim": "Zinc shortens colds.", "label": "SUPPORT", '
+        '"study": {"title": "Zinc", "abstract": "RESULTS: Zinc shortened colds."}}\n'
+    )
     xml = tmp_path / "one.xml"
     xml.write_bytes(
         b"<PubmedArticleSet>" + make_article("434343", "From a file") + b"</PubmedArticleSet>"
@@ -222,6 +236,7 @@ def place(tmp_path: Path, seed_file: Path) -> dict[str, str]:
         "file": str(file),
         "page": str(page),
         "xml": str(xml),
+        "pairs": str(pairs),
         "seed": str(seed_file),
     }
 
