@@ -36,7 +36,8 @@ def C(code: int, *args: str, says: str | None = None) -> Case:  # noqa: N802 - t
 
 
 # {tmp}: a scratch directory; {file}: an existing plain file; {page}: a small text page;
-# {xml}: a small PubMed XML file; {pairs}: a labelled JSONL pair. Cases run in order on one seeded SQLite database.
+# {xml}: a small PubMed XML file; {pairs}: a labelled JSONL pair. Cases run in order on one
+# seeded SQLite database.
 OK: dict[str, tuple[str, ...]] = {
     "demo": ("--dir", "{tmp}/demo"),
     "evaluate": ("{pairs}",),
