@@ -147,6 +147,19 @@ def fake(httpserver, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untype
     return server
 
 
+@pytest.fixture
+def offline_biopython(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Biopython reads its bundled DTDs only: its download function fails (the corpus tests,
+    tests/helpers/pubmed_oracle.py)."""
+    pytest.importorskip("Bio.Entrez")
+    import Bio.Entrez.Parser as bio_parser
+
+    def no_network(url: str, *args: object, **kwargs: object) -> None:
+        raise OSError(f"test is offline; Biopython wanted {url}")
+
+    monkeypatch.setattr(bio_parser, "urlopen", no_network)
+
+
 def count_rows(url: str, table: str) -> int:
     """Rows in `table` of the database at `url`."""
     import sqlalchemy as sa

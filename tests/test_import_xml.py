@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ldn_evidence.db import session_scope
 from ldn_evidence.models import Citation, Claim, Study
 from tests.conftest import Cli, shared_path
-from tests.test_bulk import dump, wipe
+from tests.helpers.studies import dump, wipe
 
 START = 60_000_000
 

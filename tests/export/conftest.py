@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ldn_evidence.export.model import Report
-
-# The helpers next to this file (hostile.py, htmltext.py) are imported by module name, in
-# any invocation order: `tests.export.…` is unreliable while a site-packages `tests`
-# package (pubmed_parser ships one) shadows the repository's namespace package.
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
-from hostile import ExportDb, build_export_db, full_report  # noqa: E402
+from tests.export.hostile import ExportDb, build_export_db, full_report
 
 
 @pytest.fixture

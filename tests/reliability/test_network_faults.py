@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import sqlalchemy as sa
 
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils, Fault, make_article
+from tests.helpers.studies import assert_complete, rich_article
 from tests.reliability.conftest import API_KEY, assert_one_line_error, count, dump
 
 TIMEOUT = 0.4
@@ -156,7 +156,7 @@ def test_failure_in_a_later_batch_keeps_whole_batches_only(
     monkeypatch.setenv("LDN_EVIDENCE_HTTP_RETRIES", "2")
     pmids = [str(4_000_000 + i) for i in range(450)]
     for p in pmids:
-        fake.add_article(p, _rich_article(p))
+        fake.add_article(p, rich_article(p))
     # batch 1 answers normally; every attempt at batch 2 gets a truncated reply
     real_answer = fake._answer
 
@@ -177,59 +177,11 @@ def test_failure_in_a_later_batch_keeps_whole_batches_only(
         result.stderr, "stored 200 of 450", f"not stored: {pmids[200]}", "250 in all"
     )
     assert "malformed or truncated" in line
-    _assert_complete(db_url, expected=pmids[:200])
+    assert_complete(db_url, expected=pmids[:200])
 
     monkeypatch.setattr(fake, "_answer", real_answer)
     again = cli("fetch", *pmids, "--json")
     assert again.exit_code == 0, again.output
     summary = json.loads(again.stdout)
     assert len(summary["new"]) == 250 and len(summary["already_stored"]) == 200
-    _assert_complete(db_url, expected=pmids)
-
-
-def _rich_article(pmid: str) -> bytes:
-    """A record with two authors, a MeSH term and a keyword (all stored with the study)."""
-    base = make_article(
-        pmid,
-        f"Trial {pmid}",
-        f"Abstract of {pmid}.",
-        publication_types=["Journal Article", "Randomized Controlled Trial"],
-    )
-    authors = (
-        b'<AuthorList CompleteYN="Y"><Author ValidYN="Y"><LastName>Doe</LastName>'
-        b'<ForeName>Jane</ForeName><Initials>J</Initials></Author><Author ValidYN="Y">'
-        b"<LastName>Roe</LastName><ForeName>Rick</ForeName><Initials>R</Initials></Author>"
-        b"</AuthorList><Language>"
-    )
-    mesh = (
-        b'<MeshHeadingList><MeshHeading><DescriptorName UI="D005356" MajorTopicYN="Y">'
-        b"Fibromyalgia</DescriptorName></MeshHeading></MeshHeadingList>"
-        b'<KeywordList Owner="NOTNLM"><Keyword MajorTopicYN="N">pain</Keyword></KeywordList>'
-        b"</MedlineCitation>"
-    )
-    return base.replace(b"<Language>", authors, 1).replace(b"</MedlineCitation>", mesh, 1)
-
-
-def _assert_complete(url: str, *, expected: list[str]) -> None:
-    """Exactly `expected` are stored, and each has all of its parts (no half record)."""
-    from ldn_evidence.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.text(
-                    "SELECT s.pmid, "
-                    "(SELECT COUNT(*) FROM study_authors a WHERE a.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM abstract_sections b WHERE b.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM study_publication_types t WHERE t.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM study_mesh_terms m WHERE m.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM keywords k WHERE k.study_id = s.id) "
-                    "FROM studies s"
-                )
-            ).all()
-    finally:
-        engine.dispose()
-    assert sorted(r[0] for r in rows) == sorted(expected)
-    bad = [tuple(r) for r in rows if tuple(r[1:]) != (2, 1, 2, 1, 1)]
-    assert not bad, f"studies stored without all their parts: {bad[:3]}"
+    assert_complete(db_url, expected=pmids)
