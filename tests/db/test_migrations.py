@@ -99,7 +99,7 @@ def test_alembic_command_line_from_repo_root(tmp_path, monkeypatch) -> None:  # 
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]  # the repository: tests/db/ is two down
     db = tmp_path / "cli-alembic.db"
     env = {**__import__("os").environ, "LDN_EVIDENCE_DB": str(db)}
     alembic = [sys.executable, "-m", "alembic"]
