@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -94,6 +95,7 @@ def test_sqlite_pragmas(tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
+@pytest.mark.slow  # subprocess
 def test_alembic_command_line_from_repo_root(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import subprocess
     import sys

@@ -27,6 +27,8 @@ from tests.helpers.pubmed_oracle import (
     oracle_book,
 )
 
+pytestmark = pytest.mark.slow  # the shared PubMed corpus
+
 needs_corpus = pytest.mark.skipif(not CORPUS, reason=f"shared PubMed corpus not found at {EFETCH}")
 
 
@@ -134,7 +136,6 @@ def _rss_mb() -> float:
 
 
 @needs_baseline
-@pytest.mark.slow
 def test_baseline_file_streams_in_flat_memory() -> None:
     """All 30 000 records (174 MB of XML); memory must not grow with the file."""
     count = 0

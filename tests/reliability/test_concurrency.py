@@ -21,6 +21,8 @@ from tests.eutils_server import FakeEutils
 from tests.helpers.studies import rich_article
 from tests.reliability.conftest import console_script, count
 
+pytestmark = pytest.mark.slow  # processes and threads writing at once
+
 
 def _dataset(path: Path, tag: str, claims: int, studies: int, first_pmid: int) -> Path:
     pmids = [str(first_pmid + i) for i in range(studies)]

@@ -18,6 +18,8 @@ from tests.eutils_server import FakeEutils
 from tests.helpers.studies import assert_complete, rich_article
 from tests.reliability.conftest import console_script
 
+pytestmark = pytest.mark.slow  # SIGKILLs subprocesses
+
 N = 600  # three efetch batches of 200
 
 

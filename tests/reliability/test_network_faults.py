@@ -39,6 +39,14 @@ def _faults() -> dict[str, Fault]:
     }
 
 
+# Faults that wait out the client's timeout: over 1 s a test.
+WAITING = {"timeout", "trickle"}
+
+
+def _kinds(names: list[str]) -> list[object]:
+    return [pytest.param(k, marks=pytest.mark.slow) if k in WAITING else k for k in names]
+
+
 KINDS = list(_faults())
 
 
@@ -54,7 +62,7 @@ def _no_key(result) -> None:  # type: ignore[no-untyped-def]
     assert API_KEY not in result.output
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", _kinds(KINDS))
 def test_fault_then_success(
     kind: str,
     sqlite_cli: tuple[Cli, str],
@@ -76,6 +84,7 @@ def test_fault_then_success(
     assert count(url, "studies") == 5
 
 
+@pytest.mark.slow  # over 1 s
 def test_429_storm_with_retry_after(
     sqlite_cli: tuple[Cli, str],
     fake: FakeEutils,
@@ -96,7 +105,7 @@ def test_429_storm_with_retry_after(
 PERSISTENT = ["429", "503", "drop", "timeout", "trickle", "truncated", "html-200", "error-element"]
 
 
-@pytest.mark.parametrize("kind", PERSISTENT)
+@pytest.mark.parametrize("kind", _kinds(PERSISTENT))
 def test_persistent_fault_exit_3_nothing_stored(
     kind: str,
     sqlite_cli: tuple[Cli, str],
@@ -147,6 +156,7 @@ def test_server_gone_exit_3(
     assert_one_line_error(result.stderr, "not stored: 123")
 
 
+@pytest.mark.slow  # over 1 s
 def test_failure_in_a_later_batch_keeps_whole_batches_only(
     cli: Cli, db_url: str, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -70,6 +70,7 @@ def bulk_store(engine: sa.Engine, batches: list[list[ArticleRecord]]) -> list[tu
     return sorted(outcomes)
 
 
+@pytest.mark.slow  # over 1 s
 def test_bulk_writes_what_the_orm_path_writes(engine, records) -> None:  # type: ignore[no-untyped-def]
     revised = [changed(r) for r in records[::3]]
     batches = [records[:40], records[40:], revised, records[:5] + revised[:5]]

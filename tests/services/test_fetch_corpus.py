@@ -65,6 +65,7 @@ def _extra(art: dict) -> dict:
     }
 
 
+@pytest.mark.slow  # the whole shared corpus
 @pytest.mark.usefixtures("offline_biopython")
 def test_fetched_records_match_biopython(engine: Engine, httpserver) -> None:  # type: ignore[no-untyped-def]
     fake = FakeEutils(httpserver)
