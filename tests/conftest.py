@@ -9,6 +9,7 @@ set, they are skipped. Each PostgreSQL test runs in its own schema, dropped afte
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,13 +75,42 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def engine(db_url: str):  # type: ignore[no-untyped-def]
-    """An engine on a fresh database migrated to head."""
+@pytest.fixture(scope="session")
+def sqlite_at_head(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head, made once per test process (per xdist worker).
+
+    Tests copy it (`copy_sqlite_at_head`) instead of running every migration for each
+    test's database: the copy takes milliseconds, the migrations a tenth of a second.
+    Migrating itself is tested in tests/db/test_migrations.py, on fresh databases.
+    """
     from ldn_evidence.db import make_engine, upgrade
 
-    eng = make_engine(db_url)
+    path = tmp_path_factory.mktemp("sqlite-at-head") / "head.db"
+    eng = make_engine(f"sqlite:///{path}")
     upgrade(eng)
+    eng.dispose()  # the last connection closed: the WAL is checkpointed into the file
+    assert not path.with_name("head.db-wal").exists(), "template left a WAL behind"
+    return path
+
+
+def copy_sqlite_at_head(template: Path, url: str) -> None:
+    """Make the (not yet existing) SQLite database of `url` a copy of `template`."""
+    target = Path(url.removeprefix("sqlite:///"))
+    assert url.startswith("sqlite:///") and not target.exists(), url
+    shutil.copyfile(template, target)
+
+
+@pytest.fixture
+def engine(db_url: str, sqlite_at_head: Path):  # type: ignore[no-untyped-def]
+    """An engine on a fresh database migrated to head (on SQLite: a copy of one)."""
+    from ldn_evidence.db import make_engine, upgrade
+
+    if db_url.startswith("sqlite:"):
+        copy_sqlite_at_head(sqlite_at_head, db_url)
+        eng = make_engine(db_url)
+    else:
+        eng = make_engine(db_url)
+        upgrade(eng)
     yield eng
     eng.dispose()
 
@@ -138,6 +168,19 @@ def fake(httpserver, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untype
     monkeypatch.setenv("NCBI_EMAIL", "pharmacist@example.org")
     monkeypatch.setenv("LDN_EVIDENCE_HTTP_BACKOFF", "0.01")
     return server
+
+
+@pytest.fixture
+def offline_biopython(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Biopython reads its bundled DTDs only: its download function fails (the corpus tests,
+    tests/helpers/pubmed_oracle.py)."""
+    pytest.importorskip("Bio.Entrez")
+    import Bio.Entrez.Parser as bio_parser
+
+    def no_network(url: str, *args: object, **kwargs: object) -> None:
+        raise OSError(f"test is offline; Biopython wanted {url}")
+
+    monkeypatch.setattr(bio_parser, "urlopen", no_network)
 
 
 def count_rows(url: str, table: str) -> int:

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ldn_evidence.export.model import Report
+from tests.export.hostile import ExportDb, build_export_db, copy_export_db, full_report
 
-# The helpers next to this file (hostile.py, htmltext.py) are imported by module name, in
-# any invocation order: `tests.export.…` is unreliable while a site-packages `tests`
-# package (pubmed_parser ships one) shadows the repository's namespace package.
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
-from hostile import ExportDb, build_export_db, full_report  # noqa: E402
+
+@pytest.fixture(scope="session")
+def export_db_template(tmp_path_factory: pytest.TempPathFactory) -> ExportDb:
+    """The export database, built once per test process; each test gets a copy."""
+    db = build_export_db(tmp_path_factory.mktemp("export-template"))
+    db.engine.dispose()
+    return db
 
 
 @pytest.fixture
-def export_db(tmp_path: Path) -> Iterator[ExportDb]:
-    db = build_export_db(tmp_path)
+def export_db(export_db_template: ExportDb, tmp_path: Path) -> Iterator[ExportDb]:
+    db = copy_export_db(export_db_template, tmp_path)
     yield db
     db.engine.dispose()
 

@@ -8,7 +8,8 @@ no document, two studies whose citation keys collide.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -214,6 +215,16 @@ def build_export_db(tmp_path: Path) -> ExportDb:
         seed_document_id=summary.document_id,
         **ids,
     )
+
+
+def copy_export_db(template: ExportDb, tmp_path: Path) -> ExportDb:
+    """A copy of the database `build_export_db` made (its engine disposed), same ids."""
+    source = Path(template.url.removeprefix("sqlite:///"))
+    assert not source.with_name(source.name + "-wal").exists(), "template engine not disposed"
+    target = tmp_path / "export.db"
+    shutil.copyfile(source, target)
+    url = f"sqlite:///{target}"
+    return replace(template, url=url, engine=make_engine(url))
 
 
 def full_report(db: ExportDb) -> Report:

@@ -19,12 +19,12 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from hostile import HOSTILE_ABSTRACT, HOSTILE_TITLE
 
 from ldn_evidence.export import render
 from ldn_evidence.export.bibdata import citation_keys, date_parts, split_pages
 from ldn_evidence.export.bibtex_out import latex_escape
 from ldn_evidence.export.model import Report
+from tests.export.hostile import HOSTILE_ABSTRACT, HOSTILE_TITLE
 
 PMIDS = ["23359310", "19453963", "90000001", "90000003", "90000002"]
 

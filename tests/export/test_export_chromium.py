@@ -10,11 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hostile import SCRIPT
-from htmltext import Page, squash
 
 from ldn_evidence.export import render, write_atomic
 from ldn_evidence.export.model import Report
+from tests.export.hostile import SCRIPT
+from tests.export.htmltext import Page, squash
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = (

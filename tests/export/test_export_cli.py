@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 import rispy
-from hostile import ExportDb
 from typer.testing import CliRunner
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli.export import ExportFormat, Verdict
 from ldn_evidence.export import FORMATS
 from ldn_evidence.models import VERDICTS
+from tests.export.hostile import ExportDb
 
 
 def _run(db: ExportDb, *args: str):  # type: ignore[no-untyped-def]

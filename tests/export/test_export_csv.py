@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from hostile import (
+from ldn_evidence.export import render
+from ldn_evidence.export.csv_out import COLUMNS, neutralise
+from ldn_evidence.export.model import Report
+from tests.export.hostile import (
     FORMULA_CLAIM,
     LOOSE_CLAIM,
     REVIEWER,
@@ -13,10 +16,6 @@ from hostile import (
     TAB_CLAIM,
     UNSOURCED_CLAIM,
 )
-
-from ldn_evidence.export import render
-from ldn_evidence.export.csv_out import COLUMNS, neutralise
-from ldn_evidence.export.model import Report
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:

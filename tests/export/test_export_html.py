@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from hostile import HOSTILE_TITLE, REVIEWER, SCRIPT, SENTENCE
-from htmltext import Page, squash
-
 from ldn_evidence.export import render
 from ldn_evidence.export.model import Report
 from ldn_evidence.export.present import safe_href
+from tests.export.hostile import HOSTILE_TITLE, REVIEWER, SCRIPT, SENTENCE
+from tests.export.htmltext import Page, squash
 
 
 def _page(report: Report) -> tuple[str, Page]:

@@ -6,11 +6,11 @@ import json
 
 import jsonschema
 import pytest
-from hostile import HOSTILE_ABSTRACT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
 
 from ldn_evidence.export import render
 from ldn_evidence.export.json_out import load_schema
 from ldn_evidence.export.model import Report
+from tests.export.hostile import HOSTILE_ABSTRACT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@ by an independent CommonMark renderer (markdown-it-py, raw HTML enabled)."""
 
 from __future__ import annotations
 
-from hostile import REVIEWER, SCRIPT, SENTENCE
-from htmltext import Page, squash
 from markdown_it import MarkdownIt
 
 from ldn_evidence.export import render
 from ldn_evidence.export.markdown_out import md_escape, md_link
 from ldn_evidence.export.model import Report
+from tests.export.hostile import REVIEWER, SCRIPT, SENTENCE
+from tests.export.htmltext import Page, squash
 
 
 def _rendered(report: Report) -> tuple[str, Page]:

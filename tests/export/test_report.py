@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hostile import GENERATED_AT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
 
 from ldn_evidence.db import session_scope
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.export import FORMATS, render
 from ldn_evidence.export.model import Report
 from ldn_evidence.services.report import build_report
+from tests.export.hostile import GENERATED_AT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
 
 
 def _build(db: ExportDb, **filters: object) -> Report:

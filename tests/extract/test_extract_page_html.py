@@ -132,6 +132,7 @@ def test_broken_markup_does_not_crash(markup):
     assert isinstance(page.text, str)
 
 
+@pytest.mark.slow  # over 1 s
 def test_five_megabytes_of_nested_divs_is_fast_and_keeps_text():
     depth = 400_000
     markup = "<p>Start here.</p>" + "<div>x " * depth + "</div>" * depth + "<p>After.</p>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from ldn_evidence.extract import (
 )
 from ldn_evidence.extract.model import CLAIM_KINDS, PageText
 from ldn_evidence.figures import QUALIFIERS, parse_claim_figure
+
+pytestmark = pytest.mark.slow  # property-based, hundreds of examples each
 
 FRAGMENTS = st.sampled_from(
     [

@@ -124,6 +124,7 @@ def test_validate_pmids_trims_and_dedupes_in_order():
 # ---- rate limit ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 1 s
 def test_requests_without_key_are_at_least_a_third_of_a_second_apart(fake):
     add_articles(fake, "1")
     first, second = make_client(fake, rate_limiter=None), make_client(fake, rate_limiter=None)
@@ -188,6 +189,7 @@ def test_rate_limiter_gives_each_thread_its_own_slot():
 # ---- retries -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 1 s
 def test_429_with_retry_after_waits_then_succeeds(fake):
     add_articles(fake, "1")
     fake.inject(Fault.http(429, retry_after=1))
@@ -216,6 +218,7 @@ def test_server_errors_are_retried(fake, statuses):
     assert len(fake.requests) == len(statuses) + 1
 
 
+@pytest.mark.slow  # over 1 s
 def test_slow_reply_past_the_timeout_is_retried(fake):
     add_articles(fake, "1")
     fake.inject(Fault.slow(1.0))
@@ -235,6 +238,7 @@ def test_broken_or_wrong_200_replies_are_retried(fake, fault):
     assert [r.fault is not None for r in fake.requests] == [True, False]
 
 
+@pytest.mark.slow  # over 1 s
 def test_the_timeout_bounds_the_whole_reply_not_each_read(fake):
     add_articles(fake, "1")
     fake.inject(Fault.trickle(0.3, chunks=5))  # every read well within 0.5 s; 1.2 s in all

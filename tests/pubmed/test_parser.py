@@ -676,6 +676,7 @@ def test_memory_stays_flat_on_a_long_stream(monkeypatch: pytest.MonkeyPatch) -> 
     assert max(widths) <= 1
 
 
+@pytest.mark.slow  # property-based
 @given(st.binary(max_size=400))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_bytes_give_records_or_parse_error(data: bytes) -> None:
@@ -686,6 +687,7 @@ def test_any_bytes_give_records_or_parse_error(data: bytes) -> None:
         pass
 
 
+@pytest.mark.slow  # property-based
 @given(st.data())
 @settings(max_examples=200, deadline=None)
 def test_damaged_real_looking_input_gives_records_or_parse_error(data: st.DataObject) -> None:
@@ -708,6 +710,7 @@ _field_text = st.text(
 ) | st.sampled_from(["²", "0", "00", "13", "31", "Feb", "9" * 5000, " 2019 ", "-1", "X"])
 
 
+@pytest.mark.slow  # property-based
 @given(
     version=_field_text,
     pmid=_field_text,

@@ -10,9 +10,6 @@ fails (a file needing a DTD Biopython lacks is skipped, with the reason).
 
 from __future__ import annotations
 
-import gzip
-import io
-import re
 from pathlib import Path
 
 import pytest
@@ -20,115 +17,19 @@ import pytest
 from ldn_evidence.errors import ParseError
 from ldn_evidence.pubmed.parser import iter_articles
 from ldn_evidence.pubmed.records import ArticleRecord
+from tests.helpers.pubmed_oracle import (
+    BASELINE,
+    CORPUS,
+    EFETCH,
+    SHARED_PUBMED,
+    biopython_read,
+    oracle_article,
+    oracle_book,
+)
 
-SHARED_PUBMED = Path(__file__).resolve().parents[2].parent / "shared" / "pubmed"
-EFETCH = SHARED_PUBMED / "efetch"
-BASELINE = SHARED_PUBMED / "baseline" / "pubmed20n0014.xml.gz"
+pytestmark = pytest.mark.slow  # the shared PubMed corpus
 
-
-def _corpus_files() -> list[Path]:
-    if not EFETCH.is_dir():
-        return []
-    return sorted(p for p in EFETCH.rglob("*") if p.name.endswith((".xml", ".xml.gz")))
-
-
-CORPUS = _corpus_files()
 needs_corpus = pytest.mark.skipif(not CORPUS, reason=f"shared PubMed corpus not found at {EFETCH}")
-
-# ---------------------------------------------------------------- Biopython oracle
-
-_MARKUP = re.compile(r"</?(?:i|b|u|sup|sub)>|</?mml:[^>]*>")
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>")
-
-
-def _plain(value: object) -> str:
-    """Biopython keeps inline markup as text ("<i>x</i>"): strip it, collapse whitespace."""
-    return " ".join(_MARKUP.sub("", str(value)).split())
-
-
-def _first_year(value: object) -> int | None:
-    m = re.search(r"\d{4}", str(value or ""))
-    return int(m.group()) if m else None
-
-
-def _biopython_read(data: bytes) -> dict:
-    from Bio import Entrez
-
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    # Biopython only trusts https NCBI addresses for DTDs (it has them bundled).
-    data = _DOCTYPE.sub(lambda m: m.group().replace(b"http://", b"https://"), data, count=1)
-    return Entrez.read(io.BytesIO(data), validate=False)
-
-
-@pytest.fixture
-def offline_biopython(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("Bio.Entrez")
-    import Bio.Entrez.Parser as bio_parser
-
-    def no_network(url: str, *args: object, **kwargs: object) -> None:
-        raise OSError(f"test is offline; Biopython wanted {url}")
-
-    monkeypatch.setattr(bio_parser, "urlopen", no_network)
-
-
-def _oracle_article(art: dict) -> dict:
-    mc = art["MedlineCitation"]
-    a = mc["Article"]
-    journal = a.get("Journal", {})
-    pub_date = journal.get("JournalIssue", {}).get("PubDate", {})
-    year = _first_year(pub_date.get("MedlineDate") or pub_date.get("Year"))
-    if year is None:
-        for ad in a.get("ArticleDate", []):
-            year = _first_year(ad.get("Year"))
-            break
-    ids = {}
-    for aid in art.get("PubmedData", {}).get("ArticleIdList", []):
-        ids.setdefault(aid.attributes.get("IdType"), str(aid).strip())
-    doi = ids.get("doi")
-    if doi is None:
-        for loc in a.get("ELocationID", []):
-            if loc.attributes.get("EIdType") == "doi" and loc.attributes.get("ValidYN") != "N":
-                doi = str(loc).strip()
-                break
-    title = _plain(a.get("ArticleTitle", "")) or _plain(a.get("VernacularTitle", ""))
-    return {
-        "pmid": str(mc["PMID"]),
-        "title": title,
-        "authors": _oracle_authors([a.get("AuthorList", [])]),
-        "journal": _plain(journal.get("Title", "")) or None,
-        "year": year,
-        "doi": doi,
-        "types": [str(t) for t in a.get("PublicationTypeList", [])],
-    }
-
-
-def _oracle_authors(author_lists: list) -> list[str]:
-    names = []
-    for author_list in author_lists:
-        for au in author_list:
-            if au.attributes.get("ValidYN") == "N":
-                continue
-            names.append(_plain(au.get("CollectiveName") or au.get("LastName") or ""))
-    return names
-
-
-def _oracle_book(art: dict) -> dict:
-    bd = art["BookDocument"]
-    book = bd.get("Book", {})
-    ids = {}
-    for aid in art.get("PubmedBookData", {}).get("ArticleIdList", []):
-        ids.setdefault(aid.attributes.get("IdType"), str(aid).strip())
-    author_lists = [al for al in bd.get("AuthorList", []) if al.attributes.get("Type") != "editors"]
-    return {
-        "pmid": str(bd["PMID"]),
-        "title": _plain(bd.get("ArticleTitle", "")) or _plain(book.get("BookTitle", "")),
-        "authors": _oracle_authors(author_lists),
-        "journal": _plain(book.get("BookTitle", "")) or None,
-        "year": _first_year(book.get("PubDate", {}).get("Year")),
-        "doi": ids.get("doi"),
-        "types": [str(t) for t in bd.get("PublicationType", [])],
-    }
 
 
 def _ours(rec: ArticleRecord) -> dict:
@@ -153,14 +54,14 @@ def test_file_agrees_with_biopython(path: Path, offline_biopython: None) -> None
     records = list(iter_articles(path))
     assert all(isinstance(r, ArticleRecord) for r in records)
     try:
-        oracle = _biopython_read(data)
+        oracle = biopython_read(data)
     except RuntimeError as exc:  # a DTD Biopython does not bundle (offline)
         pytest.skip(f"Biopython cannot read {path.name} offline: {exc}")
     if isinstance(oracle, dict):
         items = [*oracle.get("PubmedArticle", []), *oracle.get("PubmedBookArticle", [])]
     else:  # older DTDs: a plain list of articles and books
         items = list(oracle)
-    expected = [_oracle_book(i) if "BookDocument" in i else _oracle_article(i) for i in items]
+    expected = [oracle_book(i) if "BookDocument" in i else oracle_article(i) for i in items]
     # Biopython files articles and books in separate lists: compare by PMID.
     assert sorted(e["pmid"] for e in expected) == sorted(r.pmid for r in records)
     by_pmid = {e["pmid"]: e for e in expected}
@@ -235,7 +136,6 @@ def _rss_mb() -> float:
 
 
 @needs_baseline
-@pytest.mark.slow
 def test_baseline_file_streams_in_flat_memory() -> None:
     """All 30 000 records (174 MB of XML); memory must not grow with the file."""
     count = 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import Cli
+from tests.conftest import Cli, copy_sqlite_at_head
 from tests.eutils_server import FakeEutils
 
 SECRET = "LDN-SECRET-MARKER-7f3a9c"
@@ -100,12 +100,8 @@ def console_script() -> str:
 
 
 @pytest.fixture
-def sqlite_cli(tmp_path: Path) -> tuple[Cli, str]:
+def sqlite_cli(tmp_path: Path, sqlite_at_head: Path) -> tuple[Cli, str]:
     """The CLI on a migrated SQLite database, for checks that do not depend on the engine."""
-    from ldn_evidence.db import make_engine, upgrade
-
     url = f"sqlite:///{tmp_path / 'reliability.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
+    copy_sqlite_at_head(sqlite_at_head, url)
     return Cli(url), url

@@ -254,6 +254,7 @@ def seeded_cli(sqlite_cli: tuple[Cli, str], seed_file: Path, fake: FakeEutils) -
     return cli, url
 
 
+@pytest.mark.slow  # over 1 s
 def test_bad_input_matrix(seeded_cli: tuple[Cli, str], place: dict[str, str]) -> None:
     cli, url = seeded_cli
     before = dump(url)
@@ -296,6 +297,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow  # over 1 s
 def test_read_only_database(
     seeded_cli: tuple[Cli, str], place: dict[str, str], tmp_path: Path
 ) -> None:

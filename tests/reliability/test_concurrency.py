@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils
+from tests.helpers.studies import rich_article
 from tests.reliability.conftest import console_script, count
-from tests.reliability.test_network_faults import _rich_article
+
+pytestmark = pytest.mark.slow  # processes and threads writing at once
 
 
 def _dataset(path: Path, tag: str, claims: int, studies: int, first_pmid: int) -> Path:
@@ -91,7 +93,7 @@ def test_fetch_and_reviewer_checks_at_once(
     assert cli("load", str(seed_file)).exit_code == 0
     pmids = [str(6_000_000 + i) for i in range(400)]
     for p in pmids:
-        fake.add_article(p, _rich_article(p))
+        fake.add_article(p, rich_article(p))
     fetch = _run("--db", db_url, "fetch", *pmids)
     checks = []
     verdicts = [

@@ -15,8 +15,10 @@ import sqlalchemy as sa
 
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils
+from tests.helpers.studies import assert_complete, rich_article
 from tests.reliability.conftest import console_script
-from tests.reliability.test_network_faults import _assert_complete, _rich_article
+
+pytestmark = pytest.mark.slow  # SIGKILLs subprocesses
 
 N = 600  # three efetch batches of 200
 
@@ -27,7 +29,7 @@ def served(fake: FakeEutils, monkeypatch: pytest.MonkeyPatch):  # type: ignore[n
     batch listed in `hold` waits (up to 20 s) until `release` is set."""
     pmids = [str(5_000_000 + i) for i in range(N)]
     for p in pmids:
-        fake.add_article(p, _rich_article(p))
+        fake.add_article(p, rich_article(p))
     arrived = [threading.Event() for _ in range(3)]
     release = threading.Event()
     hold: set[int] = set()
@@ -93,7 +95,7 @@ def test_sigkill_while_waiting_for_a_batch(
         _kill(proc)
     release.set()
     stored = _consistent(db_url)
-    _assert_complete(db_url, expected=pmids[:400])
+    assert_complete(db_url, expected=pmids[:400])
     assert sorted(stored) == sorted(pmids[:400])
 
     hold.clear()
@@ -102,7 +104,7 @@ def test_sigkill_while_waiting_for_a_batch(
     summary = json.loads(again.stdout)
     assert sorted(summary["new"]) == sorted(pmids[400:])
     assert len(summary["already_stored"]) == 400
-    _assert_complete(db_url, expected=pmids)
+    assert_complete(db_url, expected=pmids)
 
 
 @pytest.mark.parametrize("delay", [0.3])
@@ -125,9 +127,9 @@ def test_sigkill_while_storing_a_batch(
     release.set()
     stored = _consistent(db_url)
     assert len(stored) in (200, 400), len(stored)  # whole batches only
-    _assert_complete(db_url, expected=pmids[: len(stored)])
+    assert_complete(db_url, expected=pmids[: len(stored)])
 
     hold.clear()
     again = cli("fetch", *pmids, "--json")
     assert again.exit_code == 0, again.output
-    _assert_complete(db_url, expected=pmids)
+    assert_complete(db_url, expected=pmids)

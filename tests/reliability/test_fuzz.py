@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from ldn_evidence.figures import QUALIFIERS, Figure, parse_claim_figure
 from ldn_evidence.pubmed.parser import iter_articles
 from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation
 from ldn_evidence.verification import figure_interval
+
+pytestmark = pytest.mark.slow  # fuzzing
 
 FIXTURES = sorted((Path(__file__).parents[1] / "pubmed" / "fixtures").glob("*.xml"))
 REAL = [p.read_bytes() for p in FIXTURES]

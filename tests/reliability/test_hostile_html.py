@@ -162,6 +162,7 @@ def test_entity_to_a_local_file_is_not_read(
     assert SECRET not in result.output and SECRET not in all_text(db_url)
 
 
+@pytest.mark.slow  # over 1 s
 def test_a_page_long_paragraph_of_claims_is_linear(tmp_path: Path) -> None:
     """1 200 figure sentences in one paragraph (47 kB): each claim used to rescan the whole
     paragraph (and the text before it for its line), so this took a minute and a half."""

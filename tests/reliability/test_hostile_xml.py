@@ -107,6 +107,7 @@ def test_control_an_unsafe_parser_would_leak(secret_file: Path) -> None:
     assert all(SECRET not in t for rec in _parse(data)[0] for t in _fields(rec))
 
 
+@pytest.mark.slow  # subprocess
 def test_huge_text_node_is_refused_with_bounded_memory(tmp_path: Path) -> None:
     path = write_huge(tmp_path / "huge.xml")
     assert path.stat().st_size > 100 * 1024 * 1024
@@ -170,6 +171,7 @@ def _check_import(
         assert SECRET not in json.dumps(study)
 
 
+@pytest.mark.slow  # over 1 s
 def test_import_xml_hostile_each_engine(
     cli: Cli, db_url: str, secret_file: Path, fake: FakeEutils, tmp_path: Path
 ) -> None:
@@ -179,6 +181,7 @@ def test_import_xml_hostile_each_engine(
             _check_import(case, cli, db_url, secret_file, fake, tmp_path)
 
 
+@pytest.mark.slow  # subprocess
 def test_import_xml_huge_text_node_console_script(tmp_path: Path) -> None:
     """The real command on a 100 MB text node: refused, one line, bounded memory."""
     path = write_huge(tmp_path / "huge.xml")
@@ -224,6 +227,7 @@ def _check_fetch(case: Hostile, cli: Cli, url: str, secret: Path, fake: FakeEuti
         assert SECRET not in all_text(url)
 
 
+@pytest.mark.slow  # over 1 s
 def test_fetch_hostile_reply_each_engine(
     cli: Cli, db_url: str, secret_file: Path, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -251,6 +255,7 @@ def test_hostile_reply_then_good_reply_completes(
     assert json.loads(cli("studies", "show", PMID, "--json").stdout)["title"] == "The real record"
 
 
+@pytest.mark.slow  # over 1 s
 def test_fetch_huge_text_node_reply_refused(
     sqlite_cli: tuple[Cli, str], fake: FakeEutils, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

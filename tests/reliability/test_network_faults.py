@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import sqlalchemy as sa
 
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils, Fault, make_article
+from tests.helpers.studies import assert_complete, rich_article
 from tests.reliability.conftest import API_KEY, assert_one_line_error, count, dump
 
 TIMEOUT = 0.4
@@ -39,6 +39,14 @@ def _faults() -> dict[str, Fault]:
     }
 
 
+# Faults that wait out the client's timeout: over 1 s a test.
+WAITING = {"timeout", "trickle"}
+
+
+def _kinds(names: list[str]) -> list[object]:
+    return [pytest.param(k, marks=pytest.mark.slow) if k in WAITING else k for k in names]
+
+
 KINDS = list(_faults())
 
 
@@ -54,7 +62,7 @@ def _no_key(result) -> None:  # type: ignore[no-untyped-def]
     assert API_KEY not in result.output
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", _kinds(KINDS))
 def test_fault_then_success(
     kind: str,
     sqlite_cli: tuple[Cli, str],
@@ -76,6 +84,7 @@ def test_fault_then_success(
     assert count(url, "studies") == 5
 
 
+@pytest.mark.slow  # over 1 s
 def test_429_storm_with_retry_after(
     sqlite_cli: tuple[Cli, str],
     fake: FakeEutils,
@@ -96,7 +105,7 @@ def test_429_storm_with_retry_after(
 PERSISTENT = ["429", "503", "drop", "timeout", "trickle", "truncated", "html-200", "error-element"]
 
 
-@pytest.mark.parametrize("kind", PERSISTENT)
+@pytest.mark.parametrize("kind", _kinds(PERSISTENT))
 def test_persistent_fault_exit_3_nothing_stored(
     kind: str,
     sqlite_cli: tuple[Cli, str],
@@ -147,6 +156,7 @@ def test_server_gone_exit_3(
     assert_one_line_error(result.stderr, "not stored: 123")
 
 
+@pytest.mark.slow  # over 1 s
 def test_failure_in_a_later_batch_keeps_whole_batches_only(
     cli: Cli, db_url: str, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,7 +166,7 @@ def test_failure_in_a_later_batch_keeps_whole_batches_only(
     monkeypatch.setenv("LDN_EVIDENCE_HTTP_RETRIES", "2")
     pmids = [str(4_000_000 + i) for i in range(450)]
     for p in pmids:
-        fake.add_article(p, _rich_article(p))
+        fake.add_article(p, rich_article(p))
     # batch 1 answers normally; every attempt at batch 2 gets a truncated reply
     real_answer = fake._answer
 
@@ -177,59 +187,11 @@ def test_failure_in_a_later_batch_keeps_whole_batches_only(
         result.stderr, "stored 200 of 450", f"not stored: {pmids[200]}", "250 in all"
     )
     assert "malformed or truncated" in line
-    _assert_complete(db_url, expected=pmids[:200])
+    assert_complete(db_url, expected=pmids[:200])
 
     monkeypatch.setattr(fake, "_answer", real_answer)
     again = cli("fetch", *pmids, "--json")
     assert again.exit_code == 0, again.output
     summary = json.loads(again.stdout)
     assert len(summary["new"]) == 250 and len(summary["already_stored"]) == 200
-    _assert_complete(db_url, expected=pmids)
-
-
-def _rich_article(pmid: str) -> bytes:
-    """A record with two authors, a MeSH term and a keyword (all stored with the study)."""
-    base = make_article(
-        pmid,
-        f"Trial {pmid}",
-        f"Abstract of {pmid}.",
-        publication_types=["Journal Article", "Randomized Controlled Trial"],
-    )
-    authors = (
-        b'<AuthorList CompleteYN="Y"><Author ValidYN="Y"><LastName>Doe</LastName>'
-        b'<ForeName>Jane</ForeName><Initials>J</Initials></Author><Author ValidYN="Y">'
-        b"<LastName>Roe</LastName><ForeName>Rick</ForeName><Initials>R</Initials></Author>"
-        b"</AuthorList><Language>"
-    )
-    mesh = (
-        b'<MeshHeadingList><MeshHeading><DescriptorName UI="D005356" MajorTopicYN="Y">'
-        b"Fibromyalgia</DescriptorName></MeshHeading></MeshHeadingList>"
-        b'<KeywordList Owner="NOTNLM"><Keyword MajorTopicYN="N">pain</Keyword></KeywordList>'
-        b"</MedlineCitation>"
-    )
-    return base.replace(b"<Language>", authors, 1).replace(b"</MedlineCitation>", mesh, 1)
-
-
-def _assert_complete(url: str, *, expected: list[str]) -> None:
-    """Exactly `expected` are stored, and each has all of its parts (no half record)."""
-    from ldn_evidence.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.text(
-                    "SELECT s.pmid, "
-                    "(SELECT COUNT(*) FROM study_authors a WHERE a.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM abstract_sections b WHERE b.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM study_publication_types t WHERE t.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM study_mesh_terms m WHERE m.study_id = s.id), "
-                    "(SELECT COUNT(*) FROM keywords k WHERE k.study_id = s.id) "
-                    "FROM studies s"
-                )
-            ).all()
-    finally:
-        engine.dispose()
-    assert sorted(r[0] for r in rows) == sorted(expected)
-    bad = [tuple(r) for r in rows if tuple(r[1:]) != (2, 1, 2, 1, 1)]
-    assert not bad, f"studies stored without all their parts: {bad[:3]}"
+    assert_complete(db_url, expected=pmids)

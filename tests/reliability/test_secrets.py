@@ -47,6 +47,7 @@ def _our_logs(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug"))
 
 
+@pytest.mark.slow  # over 1 s
 def test_key_is_sent_but_never_shown_or_stored(
     sqlite_cli: tuple[Cli, str],
     fake: FakeEutils,
@@ -112,6 +113,7 @@ def test_key_is_sent_but_never_shown_or_stored(
     assert "***" in failed.stderr or "exit" not in failed.stderr  # redacted, not dropped
 
 
+@pytest.mark.slow  # subprocess
 def test_key_not_in_retry_warnings_of_the_real_command(tmp_path: Path, fake: FakeEutils) -> None:
     """The console script in a subprocess: retry warnings reach stderr; the key does not."""
     fake.add_article("31", make_article("31"))

@@ -19,13 +19,7 @@ from ldn_evidence.services.fetching import fetch
 from ldn_evidence.services.studies import get_study
 from ldn_evidence.services.views import study_detail
 from tests.eutils_server import FakeEutils
-from tests.pubmed.test_parser_corpus import (
-    CORPUS,
-    _biopython_read,
-    _oracle_article,
-    _plain,
-    offline_biopython,  # noqa: F401 - fixture
-)
+from tests.helpers.pubmed_oracle import CORPUS, biopython_read, oracle_article, plain
 
 pytestmark = pytest.mark.skipif(not CORPUS, reason="shared PubMed corpus not available")
 
@@ -34,7 +28,7 @@ def _oracle_items() -> list[dict]:
     items: dict[str, dict] = {}
     for path in CORPUS:
         try:
-            oracle = _biopython_read(path.read_bytes())
+            oracle = biopython_read(path.read_bytes())
         except Exception:  # noqa: BLE001 - a file Biopython cannot read offline, or not a set
             continue
         arts = oracle.get("PubmedArticle", []) if isinstance(oracle, dict) else list(oracle)
@@ -57,7 +51,7 @@ def _extra(art: dict) -> dict:
     issue = a.get("Journal", {}).get("JournalIssue", {})
     abstract = a.get("Abstract", {}).get("AbstractText", [])
     pages = a.get("Pagination", {}).get("MedlinePgn")
-    mesh = [_plain(h["DescriptorName"]) for h in art["MedlineCitation"].get("MeshHeadingList", [])]
+    mesh = [plain(h["DescriptorName"]) for h in art["MedlineCitation"].get("MeshHeadingList", [])]
     links = sorted(
         (c.attributes.get("RefType"), str(c.get("PMID", "")) or None)
         for c in art["MedlineCitation"].get("CommentsCorrectionsList", [])
@@ -72,8 +66,9 @@ def _extra(art: dict) -> dict:
     }
 
 
+@pytest.mark.slow  # the whole shared corpus
 @pytest.mark.usefixtures("offline_biopython")
-def test_fetched_records_match_biopython(engine: Engine, httpserver) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_fetched_records_match_biopython(engine: Engine, httpserver) -> None:  # type: ignore[no-untyped-def]
     fake = FakeEutils(httpserver)
     arts = _oracle_items()
     assert len(arts) >= 100
@@ -95,7 +90,7 @@ def test_fetched_records_match_biopython(engine: Engine, httpserver) -> None:  #
     mismatches = []
     with session_scope(engine) as s:
         for art in arts:
-            want = {**_oracle_article(art), **_extra(art)}
+            want = {**oracle_article(art), **_extra(art)}
             d = asdict(study_detail(get_study(session=s, pmid=want["pmid"])))
             got = {
                 "pmid": d["pmid"],

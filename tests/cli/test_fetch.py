@@ -11,6 +11,7 @@ from tests.conftest import Cli, count_rows
 from tests.eutils_server import FakeEutils, Fault, make_article
 
 
+@pytest.mark.slow  # over 1 s
 def test_fetch_450_in_3_requests_survives_429_and_503(
     cli: Cli, fake: FakeEutils, db_url: str
 ) -> None:
@@ -42,6 +43,7 @@ def test_fetch_450_in_3_requests_survives_429_and_503(
     assert count_rows(db_url, "studies") == 450
 
 
+@pytest.mark.slow  # over 1 s
 def test_refetch_unchanged_changes_nothing_changed_record_updates(
     cli: Cli, fake: FakeEutils, db_url: str
 ) -> None:
@@ -97,6 +99,7 @@ def test_failure_midway_keeps_stored_batches_exit_3(
     assert count_rows(db_url, "studies") == 200  # batch one kept, nothing of batch two
 
 
+@pytest.mark.slow  # over 1 s
 def test_truncated_and_error_replies_are_retried_never_stored(
     cli: Cli, fake: FakeEutils, db_url: str
 ) -> None:

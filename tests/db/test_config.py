@@ -125,7 +125,7 @@ def test_settings_read_every_variable_and_hide_the_key() -> None:
 
 
 def test_only_the_settings_read_the_environment() -> None:
-    package = Path(__file__).resolve().parents[1] / "ldn_evidence"
+    package = Path(__file__).resolve().parents[2] / "ldn_evidence"
     readers = sorted(
         str(path.relative_to(package))
         for path in package.rglob("*.py")

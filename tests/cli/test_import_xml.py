@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ldn_evidence.db import session_scope
 from ldn_evidence.models import Citation, Claim, Study
 from tests.conftest import Cli, shared_path
-from tests.test_bulk import dump, wipe
+from tests.helpers.studies import dump, wipe
 
 START = 60_000_000
 
@@ -94,6 +94,7 @@ def test_malformed_file_keeps_earlier_chunks_and_exits_1(cli: Cli, engine, tmp_p
     assert count(engine) == 250
 
 
+@pytest.mark.slow  # worker processes
 def test_jobs_2_gives_the_same_result_as_jobs_1(cli: Cli, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     block = f'<DeleteCitation><PMID Version="1">{START + 1}</PMID></DeleteCitation>\n'.encode()
     files = [
@@ -112,6 +113,7 @@ def test_jobs_2_gives_the_same_result_as_jobs_1(cli: Cli, engine, tmp_path) -> N
     assert [x["deleted"] for x in one] == [0, 1, 0]
 
 
+@pytest.mark.slow  # worker processes
 def test_jobs_2_reports_a_malformed_file(cli: Cli, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     good = generated(tmp_path, 30)
     bad = generated(tmp_path, 20, start=START + 100, tail=b"<PubmedArticle>\n")
@@ -122,6 +124,7 @@ def test_jobs_2_reports_a_malformed_file(cli: Cli, engine, tmp_path) -> None:  #
     assert count(engine) == 50
 
 
+@pytest.mark.slow  # SIGKILLs a subprocess
 def test_sigkill_mid_file_then_rerun_resumes(db_url: str, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     total, chunk = 2000, 100
     path = generated(tmp_path, total)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -94,12 +95,13 @@ def test_sqlite_pragmas(tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
+@pytest.mark.slow  # subprocess
 def test_alembic_command_line_from_repo_root(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import subprocess
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]  # the repository: tests/db/ is two down
     db = tmp_path / "cli-alembic.db"
     env = {**__import__("os").environ, "LDN_EVIDENCE_DB": str(db)}
     alembic = [sys.executable, "-m", "alembic"]

@@ -15,57 +15,7 @@ from ldn_evidence.pubmed.records import ArticleRecord
 from ldn_evidence.services import bulk
 from ldn_evidence.services.studies import delete_studies, store_article
 from tests.conftest import shared_path
-
-STUDY_TABLES = (
-    "citation_events",
-    "citations",
-    "claims",
-    "study_publication_types",
-    "study_mesh_terms",
-    "abstract_sections",
-    "study_authors",
-    "keywords",
-    "study_links",
-    "studies",
-    "publication_types",
-    "mesh_terms",
-)
-
-
-def dump(engine: sa.Engine) -> dict[str, list[tuple]]:
-    """Every study table, surrogate ids replaced by PMIDs / vocabulary keys, JSON as the
-    stored text, fetched_at left out."""
-    q = {
-        "studies": "SELECT pmid, pmid_version, kind, doi, pmcid, title, abstract, journal_title, "
-        "journal_iso, issn, volume, issue, pages, pub_year, pub_date, article_date, language, "
-        "publisher, evidence_level, retracted, origin, curation_note, raw_xml, raw_sha256 "
-        "FROM studies",
-        "abstract_sections": "SELECT s.pmid, x.position, x.label, x.category, x.text "
-        "FROM abstract_sections x JOIN studies s ON s.id = x.study_id",
-        "study_authors": "SELECT s.pmid, x.position, x.last_name, x.fore_name, x.initials, "
-        "x.collective_name, x.orcid, CAST(x.affiliations AS TEXT) "
-        "FROM study_authors x JOIN studies s ON s.id = x.study_id",
-        "keywords": "SELECT s.pmid, x.position, x.text, x.major_topic, x.owner "
-        "FROM keywords x JOIN studies s ON s.id = x.study_id",
-        "study_links": "SELECT s.pmid, x.position, x.ref_type, x.pmid, x.ref_source "
-        "FROM study_links x JOIN studies s ON s.id = x.study_id",
-        "study_publication_types": "SELECT s.pmid, p.name FROM study_publication_types x "
-        "JOIN studies s ON s.id = x.study_id JOIN publication_types p "
-        "ON p.id = x.publication_type_id",
-        "study_mesh_terms": "SELECT s.pmid, m.ui, x.position, x.major_topic, "
-        "CAST(x.qualifiers AS TEXT) FROM study_mesh_terms x JOIN studies s "
-        "ON s.id = x.study_id JOIN mesh_terms m ON m.id = x.mesh_term_id",
-        "publication_types": "SELECT name, ui FROM publication_types",
-        "mesh_terms": "SELECT ui, name FROM mesh_terms",
-    }
-    with engine.connect() as conn:
-        return {t: sorted(map(tuple, conn.exec_driver_sql(sql)), key=repr) for t, sql in q.items()}
-
-
-def wipe(engine: sa.Engine) -> None:
-    with engine.begin() as conn:
-        for table in STUDY_TABLES:
-            conn.exec_driver_sql(f"DELETE FROM {table}")
+from tests.helpers.studies import dump, wipe
 
 
 def efetch_records() -> list[ArticleRecord]:
@@ -120,6 +70,7 @@ def bulk_store(engine: sa.Engine, batches: list[list[ArticleRecord]]) -> list[tu
     return sorted(outcomes)
 
 
+@pytest.mark.slow  # over 1 s
 def test_bulk_writes_what_the_orm_path_writes(engine, records) -> None:  # type: ignore[no-untyped-def]
     revised = [changed(r) for r in records[::3]]
     batches = [records[:40], records[40:], revised, records[:5] + revised[:5]]

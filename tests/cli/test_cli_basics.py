@@ -61,6 +61,7 @@ def _console_script() -> str:
     return script
 
 
+@pytest.mark.slow  # subprocess
 def test_console_script_in_subprocess(tmp_path: Path, seed_file: Path) -> None:
     env = {**os.environ, "LDN_EVIDENCE_DB": str(tmp_path / "sub.db")}
     script = _console_script()
@@ -80,6 +81,7 @@ def test_console_script_in_subprocess(tmp_path: Path, seed_file: Path) -> None:
     assert missing.stderr == "Error: no claim with id 77\n"
 
 
+@pytest.mark.slow  # subprocess
 def test_python_dash_m(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "ldn_evidence", "--help"],
