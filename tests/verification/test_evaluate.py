@@ -160,6 +160,7 @@ FLOORS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_macro_f1_on_the_development_sets_stays_above_its_floor(name: str) -> None:
     path = shared_path("verify-dev", name)
