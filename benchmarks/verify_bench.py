@@ -31,6 +31,7 @@ from ldn_evidence.services.evaluation import (
     Evaluation,
     PairResult,
     evaluate,
+    label_of,
     read_pairs,
 )
 from ldn_evidence.verification.results import CONTRADICTED, NOT_IN_ABSTRACT, SUPPORTED
@@ -111,6 +112,21 @@ def _table(rows: list[dict], info: dict[str, str]) -> str:
             f"| {row['always_nei']:.3f} | {row['majority']['macro_f1']:.3f} "
             f"({row['majority']['label']}) |"
         )
+    out += [
+        "",
+        "What each verdict was, by gold label (how far a pharmacist can lean on it):",
+        "",
+        "| set | verdict | SUPPORT | CONTRADICT | NEI | share right |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        for verdict, gold in row["summary"]["gold_by_verdict"].items():
+            n = sum(gold.values())
+            share = gold[label_of(verdict)] / n if n else 0.0
+            out.append(
+                f"| {row['file'].removesuffix('.jsonl')} | {verdict} | {gold['SUPPORT']} "
+                f"| {gold['CONTRADICT']} | {gold['NEI']} | {share:.0%} |"
+            )
     out += [
         "",
         "Macro-F1 is over the labels present in the set's gold labels (checkcovid-dev-abs has "

@@ -100,8 +100,11 @@ class Evaluation:
         )
         n = len(self.results)
         verdicts: dict[str, int] = {}
+        by_verdict: dict[str, dict[str, int]] = {}
         for r in self.results:
             verdicts[r.verdict] = verdicts.get(r.verdict, 0) + 1
+            gold = by_verdict.setdefault(r.verdict, dict.fromkeys(LABELS, 0))
+            gold[r.label] += 1
         return {
             "pairs": n,
             "confusion": table,
@@ -113,6 +116,7 @@ class Evaluation:
             else 0.0,
             "accuracy": round(sum(table[g][g] for g in LABELS) / n, 4) if n else 0.0,
             "verdicts": dict(sorted(verdicts.items())),
+            "gold_by_verdict": dict(sorted(by_verdict.items())),
             "ms_per_pair": round(1000 * self.seconds / n, 3) if n else 0.0,
         }
 
