@@ -39,7 +39,10 @@ STOPWORDS = frozenset(
     recent recently according now current currently people person case cases s t
     percent percentage cent half third thirds quarter quarters nearly almost approximately
     around roughly many much several likely unlikely help helps helped able known
-    preliminary estimated estimate estimates figure figures number numbers""".split()
+    preliminary estimated estimate estimates figure figures number numbers
+    play plays played playing role roles major key important importance crucial central
+    demonstrate demonstrates demonstrated directly indirectly significantly taking having
+    remain remains until across due whether type types various""".split()
 )
 """Function words and reporting words: they say nothing about what a claim asserts."""
 
