@@ -133,25 +133,3 @@ def console() -> Any:
 def status(message: str) -> None:
     """Progress and status go to stderr so stdout stays clean for pipes."""
     print(message, file=sys.stderr)
-
-
-def design_line(m: dict[str, Any]) -> str:
-    """A study's design modifiers in a line: "N = 31, women only, randomized, …"."""
-    parts = []
-    if m.get("participants"):
-        parts.append(f"N = {m['participants']}")
-    if m.get("sex") in ("female", "male"):
-        parts.append(f"{'women' if m['sex'] == 'female' else 'men'} only")
-    for key, label in (
-        ("pilot", "pilot"),
-        ("randomized", "randomized"),
-        ("crossover", "crossover"),
-        ("placebo_controlled", "placebo-controlled"),
-    ):
-        if m.get(key):
-            parts.append(label)
-    if m.get("blinding"):
-        parts.append(f"{m['blinding']}-blind" if m["blinding"] != "open-label" else "open-label")
-    if m.get("duration"):
-        parts.append(str(m["duration"]))
-    return ", ".join(parts)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
+from ldn_evidence.cli._common import JsonOption, console, emit, session
 from ldn_evidence.viewmodel import StudyWithDesign
 from ldn_evidence.vocab import citation_origin_label, level_label
 
@@ -115,8 +115,7 @@ def _render_detail(d: ClaimDetail) -> None:
                 f"PMID {st.pmid}: {st.title} ({st.journal_iso or st.journal or ''}"
                 f" {st.year or ''}){flags}"
             )
-            modifiers = st.modifiers if isinstance(st, StudyWithDesign) else {}
-            design = design_line(modifiers)
+            design = st.design if isinstance(st, StudyWithDesign) else ""
             level = (
                 f"level: {level_label(st.evidence_level)}"
                 + (f" ({design})" if design else "")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
+from ldn_evidence.cli._common import JsonOption, console, emit, session
 
 if TYPE_CHECKING:
     from ldn_evidence.viewmodel import StudyDetail, StudyView
@@ -82,9 +82,9 @@ def _render_detail(d: StudyDetail) -> None:
         if getattr(d, label):
             p(f"{label}: {getattr(d, label)}", highlight=False)
     p("Publication types: " + ", ".join(d.publication_types), highlight=False)
-    mods = design_line(d.modifiers)
-    if mods:
-        p("Design: " + mods)
+    if d.design:
+        p("Design: " + d.design)
+    p("Level rule: " + d.level_rule, highlight=False)
     for link in d.links:
         p(f"{link.ref_type}: PMID {link.pmid or '-'} {link.source or ''}", highlight=False)
     if d.abstract_sections:
