@@ -464,6 +464,15 @@ class Report:
             yield from doc.claims
         yield from self.claims_without_document
 
+    def citing(self) -> dict[str, list[tuple[ClaimEntry, CitationEntry]]]:
+        """PMID -> the claims that cite the study, with each claim's citation of it."""
+        out: dict[str, list[tuple[ClaimEntry, CitationEntry]]] = {}
+        for claim in self.all_claims():
+            for citation in claim.citations:
+                if citation.study is not None:
+                    out.setdefault(citation.study.pmid, []).append((claim, citation))
+        return out
+
     def studies(self) -> list[StudyRecord]:
         """The studies cited, deduplicated by PMID, in order of first citation."""
         seen: dict[str, StudyRecord] = {}
