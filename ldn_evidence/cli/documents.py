@@ -48,7 +48,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     with session(ctx) as s:
         rows = list_documents(session=s)
-    emit(rows, as_json, _render_list)
+    emit(rows, as_json, _render_list, empty="No documents stored yet.")
 
 
 def _render_detail(d: DocumentDetail) -> None:
