@@ -155,3 +155,20 @@ def test_terminal_output_does_not_interpret_markup(tmp_path: Path) -> None:
     assert cli("load", str(f)).exit_code == 0
     shown = cli("claims", "show", "1").stdout
     assert "[bold red]Cures[/bold red] :pill: 90% [link=x]y[/link]" in shown.replace("\n", "")
+
+
+def test_the_readme_tour_uses_pages_that_exist() -> None:
+    """Every page the README's tour extracts is shipped under data/ and reads as a page."""
+    import re
+
+    from ldn_evidence.services.extraction import extract
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text("utf-8")
+    pages = re.findall(r"^ldn-evidence extract (\S+)", readme, flags=re.M)
+    assert len(pages) >= 2
+    for page in pages:
+        path = root / page
+        assert path.is_file() and path.parent == root / "data" / "pages", page
+        ex = extract(data=path.read_bytes(), name=page)
+        assert ex.title and ex.claims and ex.references, page
