@@ -72,6 +72,20 @@ class ReferenceEntry:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    """Something on a page a pharmacist must see first (`vocab.RedFlagKind`), with the
+    claims it concerns (page order; reports link to each) and what is wrong, in a line."""
+
+    kind: str
+    label: str
+    claim_ids: list[int]
+    detail: str
+    text: str | None  # the claim, or the skipped sentence, it is about
+    pmid: str | None
+    reference_id: int | None
+
+
+@dataclass(frozen=True)
 class EventView:
     """One verdict change (`citation_events`)."""
 
@@ -122,6 +136,7 @@ class StudyWithDesign(StudyView[str]):
     """A study as `claims show` cites it: with its design modifiers (N, blinding, …)."""
 
     modifiers: dict[str, Any]
+    design: str  # the modifiers in a line ("RCT, crossover, double-blind, 31 women")
 
 
 @dataclass(frozen=True)
@@ -172,6 +187,8 @@ class StudyDetail(StudyView[AuthorDetail]):
     """`studies show`: every parsed field, the links, and the claims that cite it."""
 
     modifiers: dict[str, Any]
+    design: str  # the modifiers in a line ("RCT, crossover, double-blind, 31 women")
+    level_rule: str  # the design rule that decided evidence_level
     pmid_version: int
     kind: str
     abstract: str | None
@@ -276,19 +293,20 @@ class DocumentRow:
 
 @dataclass(frozen=True)
 class DocumentReference(ReferenceView):
-    position: int | None
+    position: int  # numbered from 1 in page order
     resolved_pmid: str | None
     study_stored: bool
 
 
 @dataclass(frozen=True)
 class DocumentDetail(DocumentBrief):
-    """`documents show`: the references (kind, status, resolved PMID, error, candidates)
-    and the claims in page order."""
+    """`documents show`: the references (kind, status, resolved PMID, error, candidates),
+    the claims in page order, and the page's red flags."""
 
     references: list[DocumentReference]
     claims: list[ClaimBrief]
     unsourced_claims: int
+    red_flags: list[RedFlag]
 
 
 # ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------
@@ -329,6 +347,9 @@ class StudyRecord:
     record_version: str  # short sha256, or "curated"
     url: str
     citation: str  # AMA-style reference string
+    level_rule: str  # the design rule that decided evidence_level, in words
+    design: str  # "RCT, crossover, double-blind, 31 women, 10 weeks" (may be empty)
+    modifiers: dict[str, Any]  # what `design` is read from, as `studies show` gives it
 
 
 @dataclass(frozen=True)
@@ -389,6 +410,7 @@ _SETTLED = (ResolutionStatus.RESOLVED, ResolutionStatus.WEB)  # nothing left to 
 class DocumentEntry(DocumentBrief):
     references: list[ReferenceEntry]
     claims: list[ClaimEntry]
+    red_flags: list[RedFlag]  # what to see first, most serious first
 
     @property
     def unresolved_references(self) -> list[ReferenceEntry]:
@@ -441,6 +463,15 @@ class Report:
         for doc in self.documents:
             yield from doc.claims
         yield from self.claims_without_document
+
+    def citing(self) -> dict[str, list[tuple[ClaimEntry, CitationEntry]]]:
+        """PMID -> the claims that cite the study, with each claim's citation of it."""
+        out: dict[str, list[tuple[ClaimEntry, CitationEntry]]] = {}
+        for claim in self.all_claims():
+            for citation in claim.citations:
+                if citation.study is not None:
+                    out.setdefault(citation.study.pmid, []).append((claim, citation))
+        return out
 
     def studies(self) -> list[StudyRecord]:
         """The studies cited, deduplicated by PMID, in order of first citation."""

@@ -103,6 +103,36 @@ class ResolutionStatus(StrEnum):
 RESOLUTION_STATUSES: tuple[str, ...] = tuple(s.value for s in ResolutionStatus)
 
 
+# ---- red flags: what a pharmacist must see first on a page (reports, `documents show`) -------
+
+
+class RedFlagKind(StrEnum):
+    RETRACTED = "retracted"  # a cited study is retracted
+    UNSUPPORTED = "unsupported"  # a source contradicts the claim or does not support it
+    FIGURE_NOT_IN_ABSTRACT = "figure_not_in_abstract"  # the claim's figure is in no cited abstract
+    UNSOURCED = "unsourced"  # the claim cites nothing
+    UNRESOLVED_REFERENCE = "unresolved_reference"  # not resolved, not found, failed, ambiguous
+    STUDY_NOT_STORED = "study_not_stored"  # resolved to a PMID whose record is not stored
+    CORRECTED = "corrected"  # an erratum or expression of concern on a cited study
+    WEB_ONLY = "web_only"  # the claim cites only web pages, no study
+    SKIPPED_SENTENCE = "skipped_sentence"  # a sentence with a marker or figure, not taken
+
+
+RED_FLAG_KINDS: tuple[str, ...] = tuple(k.value for k in RedFlagKind)
+"""In the order reports list them: the most serious first."""
+RED_FLAG_LABELS: dict[str, str] = {
+    RedFlagKind.RETRACTED: "Retracted source",
+    RedFlagKind.UNSUPPORTED: "Contradicted or not supported",
+    RedFlagKind.FIGURE_NOT_IN_ABSTRACT: "Figure in no cited abstract",
+    RedFlagKind.UNSOURCED: "Unsourced claim",
+    RedFlagKind.UNRESOLVED_REFERENCE: "Reference that does not resolve",
+    RedFlagKind.STUDY_NOT_STORED: "Study record not fetched",
+    RedFlagKind.CORRECTED: "Corrected source",
+    RedFlagKind.WEB_ONLY: "Only web pages cited",
+    RedFlagKind.SKIPPED_SENTENCE: "Sentence skipped by the extractor",
+}
+
+
 # ---- where a stored study record came from (`studies.origin`) -------------------------------
 
 

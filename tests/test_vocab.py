@@ -83,6 +83,15 @@ def test_json_schema_verdicts_equal_the_vocabulary() -> None:
     assert tuple(load_schema()["$defs"]["verdict"]["enum"]) == VERDICTS
 
 
+def test_json_schema_red_flag_kinds_equal_the_vocabulary() -> None:
+    from ldn_evidence.export.json_out import load_schema
+
+    assert tuple(load_schema()["$defs"]["red_flag"]["properties"]["kind"]["enum"]) == (
+        vocab.RED_FLAG_KINDS
+    )
+    assert set(vocab.RED_FLAG_LABELS) == set(vocab.RED_FLAG_KINDS)
+
+
 def test_report_labels_and_tones_cover_every_verdict() -> None:
     from ldn_evidence.export.present import VERDICT_LABELS, VERDICT_TONE
 

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from ldn_evidence.cli._common import ErrorBoundaryGroup, State
+from ldn_evidence.cli._common import ErrorBoundaryGroup, State, plain_argument_help
+
+plain_argument_help()
 
 app = typer.Typer(
     cls=ErrorBoundaryGroup,

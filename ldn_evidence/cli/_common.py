@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -114,12 +114,33 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n")
 
 
-def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
-    """The one switch between JSON (stdout, pipeable) and a rich table."""
+def emit(
+    data: Any, as_json: bool, render: Callable[[Any], None], *, empty: str | None = None
+) -> None:
+    """The one switch between JSON (stdout, pipeable) and a rich table. `empty`: what
+    to say instead of an empty table when there is nothing to show (JSON stays `[]`)."""
     if as_json:
         print_json(data)
+    elif empty is not None and not data:
+        print(empty)
     else:
         render(data)
+
+
+def one_of(values: Sequence[str]) -> str:
+    """A value list for help texts: "a, b or c"."""
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else "".join(values)
+
+
+def plain_argument_help() -> None:
+    """Help names each argument by its metavar (PAGE, PMID..., FILE), and options by
+    theirs, never by a Python type: typer (0.16 and later) prints `<int>` or
+    `<list[str]>` after every argument, even one with a metavar. Options all carry a
+    metavar (tests/cli/test_cli_basics.py walks every command's help)."""
+    from typer.core import TyperArgument
+
+    if hasattr(TyperArgument, "display_type_rich"):
+        TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 
 def console() -> Any:
@@ -133,25 +154,3 @@ def console() -> Any:
 def status(message: str) -> None:
     """Progress and status go to stderr so stdout stays clean for pipes."""
     print(message, file=sys.stderr)
-
-
-def design_line(m: dict[str, Any]) -> str:
-    """A study's design modifiers in a line: "N = 31, women only, randomized, …"."""
-    parts = []
-    if m.get("participants"):
-        parts.append(f"N = {m['participants']}")
-    if m.get("sex") in ("female", "male"):
-        parts.append(f"{'women' if m['sex'] == 'female' else 'men'} only")
-    for key, label in (
-        ("pilot", "pilot"),
-        ("randomized", "randomized"),
-        ("crossover", "crossover"),
-        ("placebo_controlled", "placebo-controlled"),
-    ):
-        if m.get(key):
-            parts.append(label)
-    if m.get("blinding"):
-        parts.append(f"{m['blinding']}-blind" if m["blinding"] != "open-label" else "open-label")
-    if m.get("duration"):
-        parts.append(str(m["duration"]))
-    return ", ".join(parts)

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
+from ldn_evidence.cli._common import JsonOption, console, emit, one_of, session
 from ldn_evidence.viewmodel import StudyWithDesign
-from ldn_evidence.vocab import citation_origin_label, level_label
+from ldn_evidence.vocab import LEVEL_KEYS, VERDICTS, citation_origin_label, level_label
+
+_or = one_of
 
 if TYPE_CHECKING:
     from ldn_evidence.viewmodel import ClaimBrief, ClaimDetail
@@ -44,15 +46,22 @@ def _render_list(rows: list[ClaimBrief]) -> None:
 @claims_app.command("list")
 def list_(
     ctx: typer.Context,
-    document: Annotated[int | None, typer.Option(help="Only claims of this document.")] = None,
+    document: Annotated[
+        int | None, typer.Option(metavar="ID", help="Only claims of this document.")
+    ] = None,
     verdict: Annotated[
-        str | None, typer.Option(help="Only claims with a citation of this verdict.")
+        str | None,
+        typer.Option(
+            metavar="VERDICT",
+            help=f"Only claims with a citation of this verdict: {_or(VERDICTS)}.",
+        ),
     ] = None,
     level: Annotated[
         str | None,
         typer.Option(
-            help="Only claims citing a study at this evidence level or stronger "
-            "(e.g. rct, systematic_review; see `studies list`)."
+            metavar="LEVEL",
+            help="Only claims citing a study at this evidence level or stronger: "
+            f"{_or(LEVEL_KEYS)}.",
         ),
     ] = None,
     unsourced: Annotated[
@@ -60,10 +69,14 @@ def list_(
     ] = False,
     search: Annotated[
         str | None,
-        typer.Option(help="Case-insensitive text in the claim or its studies' title/abstract."),
+        typer.Option(
+            metavar="TEXT",
+            help="Case-insensitive text in the claim or its studies' title/abstract.",
+        ),
     ] = None,
     sort: Annotated[
-        str, typer.Option(help="position, id, figure, created or updated.")
+        str,
+        typer.Option(metavar="ORDER", help="position, id, figure, created or updated."),
     ] = "position",
     as_json: JsonOption = False,
 ) -> None:
@@ -84,7 +97,7 @@ def list_(
                 sort=sort,
             )
         ]
-    emit(rows, as_json, _render_list)
+    emit(rows, as_json, _render_list, empty="No claims match.")
 
 
 def _render_detail(d: ClaimDetail) -> None:
@@ -115,8 +128,7 @@ def _render_detail(d: ClaimDetail) -> None:
                 f"PMID {st.pmid}: {st.title} ({st.journal_iso or st.journal or ''}"
                 f" {st.year or ''}){flags}"
             )
-            modifiers = st.modifiers if isinstance(st, StudyWithDesign) else {}
-            design = design_line(modifiers)
+            design = st.design if isinstance(st, StudyWithDesign) else ""
             level = (
                 f"level: {level_label(st.evidence_level)}"
                 + (f" ({design})" if design else "")

@@ -41,7 +41,10 @@ def _render(rows: list[dict[str, Any]]) -> None:
 @app.command("demo")
 def demo(
     directory: Annotated[
-        Path, typer.Option("--dir", help="Where to write demo.db, claims.csv and report.html.")
+        Path,
+        typer.Option(
+            "--dir", metavar="DIR", help="Where to write demo.db, claims.csv and report.html."
+        ),
     ] = Path("ldn-evidence-demo"),
 ) -> None:
     """Load the seed dataset into a fresh SQLite database and print claims with their sources.

@@ -48,7 +48,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     with session(ctx) as s:
         rows = list_documents(session=s)
-    emit(rows, as_json, _render_list)
+    emit(rows, as_json, _render_list, empty="No documents stored yet.")
 
 
 def _render_detail(d: DocumentDetail) -> None:
@@ -62,6 +62,13 @@ def _render_detail(d: DocumentDetail) -> None:
     for key in ("url", "publisher", "retrieved_at"):
         if getattr(d, key):
             out.print(f"  {key.replace('_', ' ')}: {getattr(d, key)}", highlight=False)
+    out.print(f"Red flags ({len(d.red_flags)})" if d.red_flags else "Red flags: none")
+    for f in d.red_flags:
+        which = ", ".join(f"claim {i}" for i in f.claim_ids)
+        line = f"  ! {f.label}" + (f" ({which})" if which else "") + f": {f.detail}"
+        if f.text:
+            line += f" — “{_short(f.text)}”"
+        out.print(line, highlight=False)
     refs = Table(
         "#", "kind", "status", "PMID", "reference", "error / candidates", title="References"
     )
@@ -70,7 +77,7 @@ def _render_detail(d: DocumentDetail) -> None:
         pmid = r.resolved_pmid or ""
         if pmid and not r.study_stored:
             pmid += " (not stored)"
-        refs.add_row(str(r.position or ""), r.kind, r.status, pmid, _short(r.raw), problem)
+        refs.add_row(str(r.position), r.kind, r.status, pmid, _short(r.raw), problem)
     out.print(refs)
     claims = Table("id", "pos", "claim", "figure", "sources", "verdicts", title="Claims")
     for c in d.claims:
@@ -92,7 +99,8 @@ def show(
     document_id: Annotated[int, typer.Argument(help="The document's id.", metavar="ID")],
     as_json: JsonOption = False,
 ) -> None:
-    """Show a document: its references (kind, status, PMID, error) and claims in page order."""
+    """Show a document: its red flags first, then its references (numbered from 1; kind,
+    status, PMID, error) and claims in page order."""
     from ldn_evidence.services.documents import document_detail, get_document
 
     with session(ctx) as s:

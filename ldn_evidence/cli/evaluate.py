@@ -41,13 +41,14 @@ def evaluate(
     file: Annotated[
         Path,
         typer.Argument(
+            metavar="FILE",
             help='Labelled pairs, one JSON object a line: {"id", "claim", "label": '
             'SUPPORT|CONTRADICT|NEI, "study": {"title", "abstract"}}; - reads stdin.',
             show_default=False,
         ),
     ],
     limit: Annotated[
-        int | None, typer.Option(help="Only the first N pairs.", show_default=False)
+        int | None, typer.Option(metavar="N", help="Only the first N pairs.", show_default=False)
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

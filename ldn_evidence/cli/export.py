@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import session, status
+from ldn_evidence.cli._common import one_of, session, status
 from ldn_evidence.export.formats import FORMATS, export_format, formats_help, option_formats
-from ldn_evidence.vocab import Verdict
+from ldn_evidence.vocab import VERDICTS, Verdict
 
 # The --format choices: the formats' table (which imports no renderer).
 ExportFormat = StrEnum("ExportFormat", {name: name for name in FORMATS})  # type: ignore[misc]
@@ -49,7 +49,11 @@ def export(
     ] = None,
     verdict: Annotated[
         Verdict | None,
-        typer.Option("--verdict", help="Only claim–source pairs with this verdict."),
+        typer.Option(
+            "--verdict",
+            metavar="VERDICT",
+            help=f"Only claim–source pairs with this verdict: {one_of(VERDICTS)}.",
+        ),
     ] = None,
     pmid: Annotated[
         list[str] | None,
@@ -81,6 +85,10 @@ def export(
             pmids=pmid or None,
         )
     data = render(report, chosen.name, excel=excel)
+    if chosen.bibliography and not report.studies():
+        status("No study is cited by the selected claims: the export is empty.")
+    elif not report.summary.claims:
+        status("No claims match: the export has no claims.")
     if output is None:
         typer.echo(data, nl=False)
         return

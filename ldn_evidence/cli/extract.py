@@ -52,10 +52,17 @@ def _print_preview(data: dict[str, Any], header: str) -> None:
 @app.command("extract")
 def extract(
     ctx: typer.Context,
-    page: Annotated[str, typer.Argument(help="A .txt or .html/.htm file, or - for stdin.")],
-    url: Annotated[str | None, typer.Option(help="The page's address.")] = None,
+    page: Annotated[
+        str,
+        typer.Argument(metavar="PAGE", help="A .txt or .html/.htm file, or - for stdin."),
+    ],
+    url: Annotated[str | None, typer.Option(metavar="URL", help="The page's address.")] = None,
     title: Annotated[
-        str | None, typer.Option(help="The page's title (else from the page).")
+        str | None,
+        typer.Option(
+            metavar="TEXT",
+            help="The page's title (else its title, a text page's first line, or the file name).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be stored; write nothing.")

@@ -38,7 +38,9 @@ def progress(total: int, label: str) -> Iterator[Any]:
 @app.command("fetch")
 def fetch(
     ctx: typer.Context,
-    pmids: Annotated[list[str] | None, typer.Argument(help="PMIDs to fetch.")] = None,
+    pmids: Annotated[
+        list[str] | None, typer.Argument(metavar="PMID", help="PMIDs to fetch.")
+    ] = None,
     missing: Annotated[
         bool, typer.Option("--missing", help="Every PMID that claims cite but the database lacks.")
     ] = False,

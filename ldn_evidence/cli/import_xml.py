@@ -23,19 +23,24 @@ STATUS_EVERY = 10.0  # seconds between progress lines when stderr is not a termi
 @app.command("import-xml")
 def import_xml(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="PubMed XML files (.xml or .xml.gz).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="PubMed XML files (.xml or .xml.gz)."),
+    ],
     jobs: Annotated[
         int,
         typer.Option(
             "--jobs",
             "-j",
             min=1,
+            metavar="N",
             help="Worker processes that parse and grade, one file each at a time, while "
             "this one writes (so even one file uses two cores). Needs free cores.",
         ),
     ] = 1,
     chunk_size: Annotated[
-        int, typer.Option("--chunk-size", min=1, help="Records per transaction.")
+        int,
+        typer.Option("--chunk-size", min=1, metavar="N", help="Records per transaction."),
     ] = 500,
     as_json: JsonOption = False,
 ) -> None:

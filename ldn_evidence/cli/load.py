@@ -14,7 +14,10 @@ from ldn_evidence.cli._common import JsonOption, print_json, session
 @app.command("load")
 def load(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A dataset file: .yaml/.yml, or .csv of claims.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="A dataset file: .yaml/.yml, or .csv of claims."),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Load a hand-written dataset (YAML or CSV). Loading the same file twice changes nothing."""

@@ -29,20 +29,32 @@ def _short(text: str, width: int = 70) -> str:
 @claims_app.command("add")
 def add(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="The claim, worded as the page words it.")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="The claim, worded as the page words it.")
+    ],
     document: Annotated[
-        int | None, typer.Option(help="The document (page) that makes the claim.")
+        int | None, typer.Option(metavar="ID", help="The document (page) that makes the claim.")
     ] = None,
     figure: Annotated[
-        str | None, typer.Option(help="The claim's figure as written, e.g. 'nearly 30%'.")
+        str | None,
+        typer.Option(metavar="FIGURE", help="The claim's figure as written, e.g. 'nearly 30%'."),
     ] = None,
-    condition: Annotated[str | None, typer.Option(help="The condition, e.g. fibromyalgia.")] = None,
+    condition: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The condition, e.g. fibromyalgia.")
+    ] = None,
     intervention: Annotated[
-        str | None, typer.Option(help="The intervention, e.g. low-dose naltrexone.")
+        str | None,
+        typer.Option(metavar="TEXT", help="The intervention, e.g. low-dose naltrexone."),
     ] = None,
-    dose: Annotated[str | None, typer.Option(help="The dose, e.g. 4.5 mg at bedtime.")] = None,
-    outcome: Annotated[str | None, typer.Option(help="The outcome, e.g. pain.")] = None,
-    population: Annotated[str | None, typer.Option(help="The population, e.g. women.")] = None,
+    dose: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The dose, e.g. 4.5 mg at bedtime.")
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The outcome, e.g. pain.")
+    ] = None,
+    population: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The population, e.g. women.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add a claim by hand; the same text in the same document updates that claim."""
@@ -128,10 +140,16 @@ def cite_(
 def check(
     ctx: typer.Context,
     claim_id: ClaimArg,
-    pmid: Annotated[str, typer.Argument(help="The PMID of a study the claim cites.")],
+    pmid: Annotated[
+        str, typer.Argument(metavar="PMID", help="The PMID of a study the claim cites.")
+    ],
     verdict: Annotated[str, typer.Option("--verdict", help=_VERDICT_HELP, metavar="VERDICT")],
-    note: Annotated[str | None, typer.Option(help="Why: kept with the verdict.")] = None,
-    by: Annotated[str | None, typer.Option(help="Who checked (default: your user name).")] = None,
+    note: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Why: kept with the verdict.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Who checked (default: your user name).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Record your verdict on whether a cited study supports a claim.

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
+from ldn_evidence.cli._common import JsonOption, console, emit, one_of, session
+from ldn_evidence.vocab import LEVEL_KEYS
 
 if TYPE_CHECKING:
     from ldn_evidence.viewmodel import StudyDetail, StudyView
@@ -36,14 +37,23 @@ def _render_list(rows: list[StudyView[str]]) -> None:
 @studies_app.command("list")
 def list_(
     ctx: typer.Context,
-    search: Annotated[str | None, typer.Option(help="Text in title or abstract.")] = None,
-    year: Annotated[int | None, typer.Option(help="Publication year.")] = None,
+    search: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Text in title or abstract.")
+    ] = None,
+    year: Annotated[int | None, typer.Option(metavar="YEAR", help="Publication year.")] = None,
     type_: Annotated[
         str | None,
-        typer.Option("--type", help='Publication type, e.g. "Randomized Controlled Trial".'),
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help='Publication type, e.g. "Randomized Controlled Trial".',
+        ),
     ] = None,
     retracted: Annotated[bool, typer.Option("--retracted", help="Only retracted studies.")] = False,
-    level: Annotated[str | None, typer.Option(help="Evidence level, e.g. rct.")] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(metavar="LEVEL", help=f"Evidence level: {one_of(LEVEL_KEYS)}."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List stored studies, newest first, with evidence level and retraction flags."""
@@ -62,7 +72,7 @@ def list_(
                 level=level,
             )
         ]
-    emit(rows, as_json, _render_list)
+    emit(rows, as_json, _render_list, empty="No studies match.")
 
 
 def _render_detail(d: StudyDetail) -> None:
@@ -82,9 +92,9 @@ def _render_detail(d: StudyDetail) -> None:
         if getattr(d, label):
             p(f"{label}: {getattr(d, label)}", highlight=False)
     p("Publication types: " + ", ".join(d.publication_types), highlight=False)
-    mods = design_line(d.modifiers)
-    if mods:
-        p("Design: " + mods)
+    if d.design:
+        p("Design: " + d.design)
+    p("Level rule: " + d.level_rule, highlight=False)
     for link in d.links:
         p(f"{link.ref_type}: PMID {link.pmid or '-'} {link.source or ''}", highlight=False)
     if d.abstract_sections:
@@ -107,7 +117,7 @@ def _render_detail(d: StudyDetail) -> None:
 @studies_app.command("show")
 def show(
     ctx: typer.Context,
-    pmid: Annotated[str, typer.Argument(help="The study's PMID.")],
+    pmid: Annotated[str, typer.Argument(metavar="PMID", help="The study's PMID.")],
     as_json: JsonOption = False,
 ) -> None:
     """Show a study: all parsed fields, retraction/erratum links, the claims that cite it."""

@@ -36,8 +36,12 @@ def _render(data: dict[str, Any]) -> None:
 @app.command("verify", help=_HELP)
 def verify(
     ctx: typer.Context,
-    claims: Annotated[list[int] | None, typer.Argument(help="Claim ids (default: all).")] = None,
-    document: Annotated[int | None, typer.Option(help="Only claims of this document.")] = None,
+    claims: Annotated[
+        list[int] | None, typer.Argument(metavar="CLAIM", help="Claim ids (default: all).")
+    ] = None,
+    document: Annotated[
+        int | None, typer.Option(metavar="ID", help="Only claims of this document.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     from ldn_evidence.services.verification import verify as do_verify

@@ -1,7 +1,9 @@
 """Bibliographic fields shared by the RIS, BibTeX and CSL-JSON writers.
 
-Citation keys (`younger2013lowdose`), page ranges ("529-38" -> 529, 538) and publication
-dates ("2009 May-Jun" -> [2009, 5]) from a `StudyRecord`.
+Citation keys (`younger2013lowdose`), page ranges ("529-38" -> 529, 538), publication
+dates ("2009 May-Jun" -> [2009, 5]) and titles without PubMed's closing period (citation
+styles add their own) from a `StudyRecord`; and the notes each study carries into a
+reference manager: the claims that cite it and their verdicts.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from ldn_evidence.viewmodel import StudyRecord
+from ldn_evidence.viewmodel import Report, StudyRecord
 
 # Letters NFKD does not take apart.
 _FOLD = str.maketrans(
@@ -121,3 +123,36 @@ def date_parts(study: StudyRecord) -> list[int]:
         if day is not None:
             parts.append(day)
     return parts
+
+
+def bare_title(title: str | None) -> str:
+    """The title without PubMed's closing period ("… pilot study." -> "… pilot study"),
+    as citation styles add their own; "?", "!" and an ellipsis are kept."""
+    text = " ".join((title or "").split())
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    return text
+
+
+def _clip(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def claim_notes(report: Report) -> dict[str, list[str]]:
+    """PMID -> one line per claim that cites the study: the claim, its page, the verdict,
+    who reached it, the reason and the reviewer's note."""
+    notes: dict[str, list[str]] = {}
+    for pmid, pairs in report.citing().items():
+        for claim, citation in pairs:
+            where = f" (document {claim.document_id})" if claim.document_id is not None else ""
+            line = f"Claim {claim.id}{where}: “{_clip(claim.text)}” — verdict: "
+            line += citation.verdict.replace("_", " ")
+            if citation.verdict_origin == "reviewer":
+                line += f" (reviewer{': ' + citation.checked_by if citation.checked_by else ''})"
+            if citation.reason:
+                line += f"; why: {_clip(citation.reason)}"
+            if citation.note:
+                line += f"; note: {_clip(citation.note)}"
+            notes.setdefault(pmid, []).append(line)
+    return notes

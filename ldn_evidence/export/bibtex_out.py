@@ -4,6 +4,9 @@ Values are kept in UTF-8 (biber, Zotero and JabRef read it) with the characters 
 to (La)TeX escaped, so a title with `{`, `%` or `&` neither breaks the file nor the
 document that cites it. `url` and `doi` are verbatim fields in biblatex: they are not
 backslash-escaped, and the few characters that could break the file are percent-encoded.
+`title` has no closing period (styles add one); `annote` (kept as a note by reference
+managers, printed by no ordinary style) lists the claims that cite the study and their
+verdicts; `note` keeps the retraction and correction flags, which a bibliography prints.
 """
 
 from __future__ import annotations
@@ -13,7 +16,13 @@ import re
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from ldn_evidence.export.bibdata import citation_keys, date_parts, page_range
+from ldn_evidence.export.bibdata import (
+    bare_title,
+    citation_keys,
+    claim_notes,
+    date_parts,
+    page_range,
+)
 from ldn_evidence.viewmodel import Author, Report, StudyRecord
 
 _LATEX = {
@@ -52,12 +61,12 @@ def bibtex_name(author: Author) -> str:
     return f"{family}, {given}" if given else family
 
 
-def bibtex_entry(study: StudyRecord, key: str) -> Entry:
+def bibtex_entry(study: StudyRecord, key: str, claims: list[str] | None = None) -> Entry:
     parts = date_parts(study)
     notes = ["Retracted publication" if f == "retracted" else f for f in study.flags]
     text_fields = {
         "author": " and ".join(bibtex_name(a) for a in study.authors if a.family or a.literal),
-        "title": latex_escape(study.title),
+        "title": latex_escape(bare_title(study.title)),
         "journal": latex_escape(study.journal or study.journal_iso or ""),
         "shortjournal": latex_escape(study.journal_iso or ""),
         "year": str(study.year) if study.year else "",
@@ -71,6 +80,7 @@ def bibtex_entry(study: StudyRecord, key: str) -> Entry:
         "pmid": study.pmid,
         "pmcid": latex_escape(study.pmcid or ""),
         "note": latex_escape("; ".join(notes)),
+        "annote": latex_escape(" | ".join(claims or [])),
     }
     fields = [Field(name, value) for name, value in text_fields.items() if value]
     if study.doi:
@@ -83,6 +93,7 @@ def render_bibtex(report: Report) -> bytes:
     studies = report.studies()
     keys = citation_keys(studies)
     library = bibtexparser.Library()
+    notes = claim_notes(report)
     for study in studies:
-        library.add(bibtex_entry(study, keys[study.pmid]))
+        library.add(bibtex_entry(study, keys[study.pmid], notes.get(study.pmid)))
     return bibtexparser.write_string(library).encode("utf-8")

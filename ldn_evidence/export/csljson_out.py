@@ -2,7 +2,10 @@
 
 Follows the CSL data schema (csl-data.json): type `article-journal`, `author` as
 family/given (or `literal` for a group), `issued` date-parts, `container-title`, `page`,
-and the identifiers `DOI`, `PMID`, `PMCID`, `URL`.
+and the identifiers `DOI`, `PMID`, `PMCID`, `URL`. `title` has no closing period (styles add
+one); `annote` (CSL's annotation, kept by reference managers and printed by no ordinary
+style) lists the claims that cite the study and their verdicts, one a line; `note` keeps
+the retraction and correction flags.
 """
 
 from __future__ import annotations
@@ -10,7 +13,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ldn_evidence.export.bibdata import citation_keys, date_parts, page_range
+from ldn_evidence.export.bibdata import (
+    bare_title,
+    citation_keys,
+    claim_notes,
+    date_parts,
+    page_range,
+)
 from ldn_evidence.viewmodel import Author, Report, StudyRecord
 
 
@@ -24,11 +33,11 @@ def csl_name(author: Author) -> dict[str, str]:
     return name
 
 
-def csl_item(study: StudyRecord, key: str) -> dict[str, Any]:
+def csl_item(study: StudyRecord, key: str, claims: list[str] | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": key,
         "type": "article-journal",
-        "title": study.title,
+        "title": bare_title(study.title),
         "author": [csl_name(a) for a in study.authors if a.family or a.literal],
         "container-title": study.journal or study.journal_iso,
         "container-title-short": study.journal_iso,
@@ -49,11 +58,14 @@ def csl_item(study: StudyRecord, key: str) -> dict[str, Any]:
     notes = ["Retracted publication" if f == "retracted" else f for f in study.flags]
     if notes:
         item["note"] = "; ".join(notes)
+    if claims:
+        item["annote"] = "\n".join(claims)
     return {k: v for k, v in item.items() if v not in (None, "", [])}
 
 
 def render_csljson(report: Report) -> bytes:
     studies = report.studies()
     keys = citation_keys(studies)
-    items = [csl_item(s, keys[s.pmid]) for s in studies]
+    notes = claim_notes(report)
+    items = [csl_item(s, keys[s.pmid], notes.get(s.pmid)) for s in studies]
     return (json.dumps(items, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

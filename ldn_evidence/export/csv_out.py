@@ -1,6 +1,7 @@
 """CSV: one row per claim–source pair, safe to open in a spreadsheet.
 
-A claim with no source gets one row with empty source columns. Every cell that a
+A claim with no source gets one row with empty source columns. Columns added later come
+after the first ones, so a spreadsheet built on the old columns still reads them. Every cell that a
 spreadsheet would read as a formula (starts with = + - @, a tab or a carriage return) is
 prefixed with a single quote (OWASP "CSV injection"). `excel=True` adds a UTF-8 BOM so
 Excel reads non-ASCII names correctly.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ldn_evidence.export.present import level_label
+from ldn_evidence.export.present import level_label, verdict_reason
 from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, Report
 
 COLUMNS = (
@@ -36,6 +37,16 @@ COLUMNS = (
     "deciding_sentence",
     "reviewer",
     "checked_at",
+    "reason",
+    "note",
+    "condition",
+    "intervention",
+    "dose",
+    "outcome",
+    "population",
+    "design",
+    "participants",
+    "level_rule",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,6 +64,11 @@ def _claim_cells(claim: ClaimEntry) -> dict[str, object]:
         "claim_position": claim.position,
         "claim_text": claim.text,
         "figure": claim.figure_label,
+        "condition": claim.condition,
+        "intervention": claim.intervention,
+        "dose": claim.dose,
+        "outcome": claim.outcome,
+        "population": claim.population,
     }
 
 
@@ -67,6 +83,8 @@ def _source_cells(citation: CitationEntry) -> dict[str, object]:
         "deciding_sentence": citation.evidence_sentence,
         "reviewer": citation.reviewer,
         "checked_at": citation.checked_at,
+        "reason": verdict_reason(citation),
+        "note": citation.note,
     }
     if study is not None:
         cells |= {
@@ -79,6 +97,9 @@ def _source_cells(citation: CitationEntry) -> dict[str, object]:
             "level": level_label(study),
             "flags": "; ".join(study.flags),
             "record_version": study.record_version,
+            "design": study.design,
+            "participants": study.modifiers.get("participants"),
+            "level_rule": study.level_rule,
         }
     elif ref is not None:
         cells |= {"pmid": ref.pmid, "doi": ref.doi, "title": ref.title or ref.url}

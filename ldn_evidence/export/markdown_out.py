@@ -49,6 +49,13 @@ def md_link(text: object, url: str | None) -> MdSafe:
     return MdSafe(f"[{label}](<{target}>)")
 
 
+def md_anchor_link(text: object, anchor: str) -> MdSafe:
+    """A link to a place in the report itself ("#claim-12"); the anchor is made of
+    letters, digits and hyphens only."""
+    target = re.sub(r"[^A-Za-z0-9-]", "", anchor)
+    return MdSafe(f"[{md_escape(text)}](#{target})")
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -62,6 +69,7 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(TEMPLATE_GLOBALS)
     env.globals["md_link"] = md_link
+    env.globals["md_anchor_link"] = md_anchor_link
     env.filters["raw"] = MdSafe
     return env
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from ldn_evidence import __version__
 from ldn_evidence.viewmodel import CitationEntry, Filters, StudyRecord, Summary
-from ldn_evidence.vocab import Verdict, citation_origin_label
+from ldn_evidence.vocab import Verdict, VerdictOrigin, citation_origin_label
 from ldn_evidence.vocab import level_label as graded_label
 
 VERDICT_LABELS: dict[str, str] = {
@@ -42,6 +42,29 @@ def level_label(study: StudyRecord) -> str:
     if not study.evidence_level:
         return "ungraded"
     return graded_label(study.evidence_level)
+
+
+NO_REASON = "no reason was recorded"
+
+
+def verdict_reason(citation: CitationEntry) -> str | None:
+    """Why the verdict is what it is: the engine's one-line reason. An "unchecked" verdict
+    that was checked always has one, so it never stands beside "Checked by … on …" alone;
+    one never checked needs none."""
+    if citation.reason:
+        return citation.reason
+    if citation.verdict == Verdict.UNCHECKED and (citation.checked_at or citation.checked_by):
+        if citation.verdict_origin == VerdictOrigin.REVIEWER:
+            return "a reviewer set the verdict back to unchecked"
+        return NO_REASON
+    return None
+
+
+def level_line(study: StudyRecord) -> str:
+    """The level and, beside it, the design: "2 · Randomized controlled trial — RCT,
+    crossover, double-blind, 31 women, 10 weeks"."""
+    label = level_label(study)
+    return f"{label} — {study.design}" if study.design else label
 
 
 def when(value: str | None) -> str:
@@ -130,6 +153,8 @@ TEMPLATE_GLOBALS = {
     "origin_label": citation_origin_label,
     "verdict_tone": verdict_tone,
     "level_label": level_label,
+    "level_line": level_line,
+    "verdict_reason": verdict_reason,
     "when": when,
     "safe_href": safe_href,
     "record_note": record_note,

@@ -2,7 +2,8 @@
 
 Tags: TY JOUR, ID (citation key), AU "Family, Given", TI, T2 journal, J2 ISO
 abbreviation, PY, DA, VL, IS, SP/EP, AB, DO, UR (PubMed), AN (PMID), C2 (PMCID, as
-EndNote files PubMed records), SN, LA, N1 (retraction and other flags).
+EndNote files PubMed records), SN, LA, N1 (retraction and other flags, then one note per
+claim that cites the study, with its verdict). TI has no closing period (styles add one).
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from typing import Any
 
 import rispy
 
-from ldn_evidence.export.bibdata import citation_keys, date_parts, split_pages
+from ldn_evidence.export.bibdata import (
+    bare_title,
+    citation_keys,
+    claim_notes,
+    date_parts,
+    split_pages,
+)
 from ldn_evidence.viewmodel import Author, Report, StudyRecord
 
 
@@ -43,13 +50,13 @@ def ris_date(parts: list[int]) -> str | None:
     return f"{parts[0]}/{month}/{day}/"
 
 
-def ris_record(study: StudyRecord, key: str) -> dict[str, Any]:
+def ris_record(study: StudyRecord, key: str, claims: list[str] | None = None) -> dict[str, Any]:
     start, end = split_pages(study.pages)
     record: dict[str, Any] = {
         "type_of_reference": "JOUR",
         "id": key,
         "authors": [ris_author(a) for a in study.authors if a.family or a.literal],
-        "title": study.title,
+        "title": bare_title(study.title),
         "secondary_title": study.journal,
         "alternate_title1": study.journal_iso,
         "year": str(study.year) if study.year else None,
@@ -65,7 +72,8 @@ def ris_record(study: StudyRecord, key: str) -> dict[str, Any]:
         "custom2": study.pmcid,
         "issn": study.issn,
         "language": study.language,
-        "notes": ["RETRACTED PUBLICATION" if f == "retracted" else f for f in study.flags],
+        "notes": ["RETRACTED PUBLICATION" if f == "retracted" else f for f in study.flags]
+        + (claims or []),
     }
     out: dict[str, Any] = {}
     for field, value in record.items():
@@ -81,6 +89,7 @@ def ris_record(study: StudyRecord, key: str) -> dict[str, Any]:
 def render_ris(report: Report) -> bytes:
     studies = report.studies()
     keys = citation_keys(studies)
-    records = [ris_record(s, keys[s.pmid]) for s in studies]
+    notes = claim_notes(report)
+    records = [ris_record(s, keys[s.pmid], notes.get(s.pmid)) for s in studies]
     text = rispy.dumps(records, implementation=_Writer) if records else ""
     return text.encode("utf-8")

@@ -2,9 +2,10 @@
 finding or a figure (rules in `claim_rules`), with what they are about.
 
 Fields, each from the sentence first:
-- intervention: the first one the sentence names (vocabulary); else the first its paragraph
-  names; else the page's main intervention (the most mentioned, title counted three
-  times) — so "it" and "participants also reported…" get the page's subject.
+- intervention: the first one the sentence names (vocabulary); else the page's main
+  intervention (the most mentioned, title counted three times) — so "it" and
+  "participants also reported…" get the page's subject. Never one only another sentence
+  names: a claim does not inherit the previous sentence's intervention.
   "naltrexone" alone is "low-dose naltrexone" on a page about LDN or at a dose ≤ 5 mg.
 - dose: from the sentence, else from its paragraph ("4.5 mg").
 - condition: the sentence's, else its paragraph's, else the page's main condition.
@@ -83,19 +84,19 @@ def page_subject(page: PageText, sentences: list[Sentence], sections: SectionMap
     )
 
 
-def _intervention(
-    sentence: str, paragraph: Callable[[], list[Term]], dose: str | None, subject: PageSubject
-):
-    for found_in in (lambda: interventions_in(sentence), paragraph):
-        found = found_in()
-        if found:
-            name = found[0].name
-            if name == "naltrexone":
-                mg = dose_mg(dose)
-                if subject.intervention == LDN or (mg is not None and mg <= LDN_MAX_DOSE_MG):
-                    name = LDN
-            return name
-    return subject.intervention
+def _intervention(sentence: str, dose: str | None, subject: PageSubject) -> str | None:
+    """The intervention the sentence names, else the page's; never one that only another
+    sentence names ("Duloxetine is approved. In a trial, 60% improved." is not about
+    duloxetine)."""
+    found = interventions_in(sentence)
+    if not found:
+        return subject.intervention
+    name = found[0].name
+    if name == "naltrexone":
+        mg = dose_mg(dose)
+        if subject.intervention == LDN or (mg is not None and mg <= LDN_MAX_DOSE_MG):
+            name = LDN
+    return name
 
 
 def _condition(
@@ -140,9 +141,6 @@ class _Paragraphs:
 
     def dose(self, index: int) -> str | None:
         return self._get("dose", index, dose_in)
-
-    def interventions(self, index: int) -> list[Term]:
-        return self._get("interventions", index, interventions_in)
 
     def conditions(self, index: int) -> list[Term]:
         return self._get("conditions", index, conditions_in)
@@ -202,9 +200,7 @@ def extract_claims_and_skipped(
                 end=sentence.end,
                 kind=kind,
                 condition=_condition(sentence.text, partial(paragraphs.conditions, index), subject),
-                intervention=_intervention(
-                    sentence.text, partial(paragraphs.interventions, index), dose, subject
-                ),
+                intervention=_intervention(sentence.text, dose, subject),
                 dose=dose,
                 outcome=outcome_in(sentence.text),
                 population=population_in(sentence.text),

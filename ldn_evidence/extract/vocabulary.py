@@ -137,9 +137,11 @@ POPULATIONS: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
     ),
 )
 
-# Dose: a number and a unit; the unit is normalised (µg/mcg → mcg).
+# Dose: a number and a unit; the unit is normalised (µg/mcg → mcg) and a thousands
+# separator dropped ("14,000 IU" → "14000 IU").
 DOSE_RE = re.compile(
-    r"(?<![\w.])(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|µg|μg|g|mL|ml|IU|units?)\b"
+    r"(?<![\w.,])(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>mg|mcg|µg|μg|g|mL|ml|IU|units?)\b"
     r"(?P<per>\s*/\s*(?:day|d|kg))?",
     re.IGNORECASE,
 )
@@ -217,7 +219,7 @@ def dose_in(text: str) -> str | None:
         unit.lower(), unit.lower() if unit.lower() in ("mg", "g", "mcg") else unit
     )
     per = "".join(match["per"].split()) if match["per"] else ""
-    return f"{match['amount']} {unit}{per}"
+    return f"{match['amount'].replace(',', '')} {unit}{per}"
 
 
 def dose_mg(dose: str | None) -> float | None:

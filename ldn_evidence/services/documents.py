@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument
+from ldn_evidence.services.report import claim_entry, document_entry
 from ldn_evidence.services.views import claim_brief, document_brief, iso, reference_view
 from ldn_evidence.viewmodel import DocumentDetail, DocumentReference, DocumentRow, extend
 
@@ -70,24 +71,27 @@ def get_document(*, session: Session, document_id: int) -> SourceDocument:
 
 
 def document_detail(doc: SourceDocument) -> DocumentDetail:
-    """The document, its references (kind, status, resolved PMID, error, candidates) and
-    its claims in page order (citation count, verdicts)."""
+    """The document, its references (numbered from 1 in page order; kind, status,
+    resolved PMID, error, candidates), its claims in page order (citation count,
+    verdicts) and its red flags (as the report lists them)."""
     references = [
         extend(
             reference_view(ref),
             DocumentReference,
-            position=ref.position,
+            position=number,
             resolved_pmid=ref.study.pmid if ref.study is not None else ref.pmid,
             study_stored=ref.study is not None,
         )
-        for ref in doc.references
+        for number, ref in enumerate(doc.references, start=1)
     ]
     claims = sorted(doc.claims, key=lambda c: (c.position is None, c.position or 0, c.id))
     briefs = [claim_brief(c) for c in claims]
+    entry = document_entry(doc, [claim_entry(c) for c in claims])
     return extend(
         document_brief(doc),
         DocumentDetail,
         references=references,
         claims=briefs,
         unsourced_claims=sum(1 for b in briefs if b.unsourced),
+        red_flags=entry.red_flags,
     )

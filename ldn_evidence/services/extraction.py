@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -60,6 +61,23 @@ def page_kind(name: str, data: bytes) -> str:
     raise InputError(f"{name}: unknown page type; expected .txt, .html or .htm")
 
 
+_STDIN = "-"
+_MAX_TITLE = 80
+
+
+def fallback_title(text: str, name: str) -> str:
+    """The title of a page that gives none (an HTML page without <title>, a text page whose
+    first line reads as a sentence): its file name; from standard input, its first line,
+    shortened. Never "-" or empty."""
+    base = PurePath(name).name if name and name != _STDIN else ""
+    if base.strip():
+        return base.strip()
+    first = next((" ".join(line.split()) for line in text.splitlines() if line.strip()), "")
+    if len(first) > _MAX_TITLE:
+        first = first[: _MAX_TITLE - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return first or "untitled page"
+
+
 def extract(
     *, data: bytes, name: str, url: str | None = None, title: str | None = None
 ) -> Extracted:
@@ -86,7 +104,7 @@ def extract(
         references=refs,
         links=links,
         sha256=sha,
-        title=title or page.title,
+        title=title or page.title or fallback_title(page.text, name),
         url=url,
         skipped=skipped,
     )

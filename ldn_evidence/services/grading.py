@@ -3,9 +3,14 @@ the level filters of `claims list` and `studies list`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ldn_evidence.errors import InputError
 from ldn_evidence.pubmed.records import ArticleRecord
 from ldn_evidence.vocab import LEVEL_KEYS, RETRACTED_LEVEL, levels_at_least
+
+if TYPE_CHECKING:
+    from ldn_evidence.models import Study
 
 
 def check_level(level: str) -> str:
@@ -40,3 +45,25 @@ def grade_record(record: ArticleRecord) -> str | None:
         [link.ref_type for link in record.links],
     )
     return grade.level
+
+
+def level_rule(study: Study) -> str:
+    """The design rule that decided the study's stored evidence level, in words
+    (`verification.grading.design_rule`). A level stored under older rules says so, with
+    the level the current rules give and how to update it."""
+    from ldn_evidence.verification.grading import grade_study
+
+    if study.evidence_level is None:
+        return "not graded yet"
+    grade = grade_study(
+        [t.name for t in study.publication_types],
+        study.title or "",
+        study.abstract or "",
+        [link.ref_type for link in study.links],
+    )
+    if grade.level == study.evidence_level:
+        return grade.rule
+    return (
+        f"graded {study.evidence_level} when stored; the current rules give {grade.level} "
+        f"({grade.rule}): `ldn-evidence fetch --refresh {study.pmid}` updates it"
+    )

@@ -17,6 +17,8 @@ from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.export.ama import ama_citation
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.claims import list_claims
+from ldn_evidence.services.grading import level_rule
+from ldn_evidence.services.red_flags import page_red_flags, skipped_sentences
 from ldn_evidence.services.verdicts import check_verdict
 from ldn_evidence.services.views import (
     citation_fields,
@@ -24,7 +26,9 @@ from ldn_evidence.services.views import (
     document_brief,
     figure_label,
     reference_entry,
+    study_design,
     study_flags,
+    study_modifiers,
 )
 from ldn_evidence.viewmodel import (
     SCHEMA,
@@ -88,7 +92,7 @@ def build_report(
         kept = [c for c in claim.citations if _keep(c, verdict, pmid_set)]
         if pair_filter and not kept:
             continue
-        entries.append(_claim_entry(claim, kept))
+        entries.append(claim_entry(claim, kept))
 
     by_doc: dict[int, list[ClaimEntry]] = {}
     loose: list[ClaimEntry] = []
@@ -99,7 +103,7 @@ def build_report(
             by_doc.setdefault(entry.document_id, []).append(entry)
     narrowed = bool(wanted_claims) or pair_filter
     doc_entries = [
-        _document_entry(doc, by_doc.get(doc.id, []))
+        document_entry(doc, by_doc.get(doc.id, []), whole_page=not narrowed)
         for doc in documents
         if doc.id in by_doc or doc_ids or not narrowed
     ]
@@ -196,7 +200,10 @@ def _order(citation: Citation) -> tuple[int, int]:
     return (position, citation.id)
 
 
-def _claim_entry(claim: Claim, citations: list[Citation]) -> ClaimEntry:
+def claim_entry(claim: Claim, citations: list[Citation] | None = None) -> ClaimEntry:
+    """The claim as the report shows it, with `citations` (default: all of them)."""
+    if citations is None:
+        citations = list(claim.citations)
     return ClaimEntry(
         **claim_fields(claim),
         figure_label=figure_label(claim),
@@ -213,12 +220,20 @@ def _citation_entry(citation: Citation) -> CitationEntry:
     )
 
 
-def _document_entry(doc: SourceDocument, claims: list[ClaimEntry]) -> DocumentEntry:
+def document_entry(
+    doc: SourceDocument, claims: list[ClaimEntry], *, whole_page: bool = True
+) -> DocumentEntry:
+    """The page with its selected `claims` and its red flags. `whole_page`: every claim
+    of the page is selected, so the page's own flags (uncited references that do not
+    resolve, sentences the extractor skipped) are listed too."""
+    references = [reference_entry(r) for r in doc.references]
+    skipped = skipped_sentences(doc.text, [c.text for c in doc.claims]) if whole_page else []
     return extend(
         document_brief(doc),
         DocumentEntry,
-        references=[reference_entry(r) for r in doc.references],
+        references=references,
         claims=claims,
+        red_flags=page_red_flags(claims, references, skipped, whole_page=whole_page),
     )
 
 
@@ -240,6 +255,7 @@ def study_record(study: Study) -> StudyRecord:
         for a in study.authors
     ]
     flags = study_flags(study)
+    modifiers = study_modifiers(study)
     return StudyRecord(
         pmid=study.pmid,
         doi=study.doi,
@@ -276,4 +292,7 @@ def study_record(study: Study) -> StudyRecord:
             doi=study.doi,
             pmid=study.pmid,
         ),
+        level_rule=level_rule(study),
+        design=study_design(study, modifiers),
+        modifiers=modifiers,
     )

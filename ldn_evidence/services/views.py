@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ldn_evidence.models import Citation, CitationEvent, Claim, Reference, SourceDocument, Study
+from ldn_evidence.services.grading import level_rule
 from ldn_evidence.viewmodel import (
     AbstractSectionView,
     AuthorDetail,
@@ -180,8 +181,12 @@ def citation_history(citation: Citation, *, design: bool = False) -> CitationWit
     view = citation_view(citation)
     more: dict[str, Any] = {"events": [event_view(e) for e in citation.events]}
     if design and view.study is not None and citation.study is not None:
+        modifiers = study_modifiers(citation.study)
         more["study"] = extend(
-            view.study, StudyWithDesign, modifiers=study_modifiers(citation.study)
+            view.study,
+            StudyWithDesign,
+            modifiers=modifiers,
+            design=study_design(citation.study, modifiers),
         )
     return extend(view, CitationWithEvents, **more)
 
@@ -249,12 +254,26 @@ def study_modifiers(study: Study) -> dict[str, Any]:
     return read_modifiers(study.title or "", study.abstract or "")
 
 
+def study_design(study: Study, modifiers: dict[str, Any] | None = None) -> str:
+    """The study's design in a line, beside its level: "RCT, crossover, double-blind,
+    31 women, 10 weeks" (`verification.modifiers.design_summary`)."""
+    from ldn_evidence.verification.modifiers import design_summary
+
+    return design_summary(
+        study_modifiers(study) if modifiers is None else modifiers,
+        study.evidence_level,
+        [t.name for t in study.publication_types],
+    )
+
+
 def study_detail(study: Study) -> StudyDetail:
     """Every parsed field, the correction/retraction links, and the claims that cite it."""
     return extend(
         study_brief(study),
         StudyDetail,
-        modifiers=study_modifiers(study),
+        modifiers=(modifiers := study_modifiers(study)),
+        design=study_design(study, modifiers),
+        level_rule=level_rule(study),
         pmid_version=study.pmid_version,
         kind=study.kind,
         abstract=study.abstract,

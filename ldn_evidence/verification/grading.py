@@ -48,6 +48,10 @@ Randomized Controlled Trial, Veterinary, Clinical Trial,
   Veterinary, Observational Study, Veterinary                  mechanistic (animal)
 Retracted Publication                                          retracted (and a flag)
 
+A study PubMed tags Meta-Analysis / Systematic Review is not graded a systematic review
+when its abstract describes a Mendelian randomisation (→ observational) or a pooled
+analysis with no systematic search (→ rct when it pools randomised trials, else
+observational). `Grade.rule` says in words which of these rules decided the level.
 A study whose types give only "observational" / "unclassified" is "mechanistic" when its
 title and abstract describe animals or cells ("in vitro", "mice", "rats", "cell line")
 and no people. Flags from links: RetractionIn → "retracted", ExpressionOfConcernIn →
@@ -146,37 +150,91 @@ _HUMAN = re.compile(
 )
 
 
+_MENDELIAN = re.compile(r"\bmendelian\s+randomi[sz]ation\b", re.I)
+_POOLED = re.compile(
+    r"\bpooled\s+(?:analys[ie]s|data)\b|\bpooling\b|\bindividual[\s-]+(?:patient|participant)"
+    r"[\s-]+data\b|\bpost[\s-]+hoc\s+analys[ie]s\b|\bcombined\s+analys[ie]s\b",
+    re.I,
+)
+_SYSTEMATIC = re.compile(
+    r"\bsystematic(?:ally)?\b|\bliterature\s+search|\bPRISMA\b|\bsearch(?:ed|es|ing)?\b[^.]{0,80}?"
+    r"\b(?:databases?|MEDLINE|PubMed|Embase|Cochrane|Web\s+of\s+Science|Scopus|CINAHL|PsycINFO)\b",
+    re.I,
+)
+_TRIALS = re.compile(r"\brandomi[sz]ed\b[^.]{0,40}?\btrials?\b|\bRCTs\b", re.I)
+_REVIEW_LEVEL = "systematic_review"
+
+
 @dataclass(frozen=True, slots=True)
 class Grade:
-    """A study's evidence level (`LEVELS` key), its rank and label, modifiers, flags."""
+    """A study's evidence level (`LEVELS` key), its rank and label, modifiers, flags, and
+    the design rule that decided the level (`rule`, one line)."""
 
     level: str
     rank: int
     label: str
     modifiers: dict[str, object] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    rule: str = ""
 
 
-def design_level(publication_types: list[str], title: str = "", abstract: str = "") -> str:
-    """The level the publication types give, ignoring retraction (see the tables)."""
+def _not_a_review(text: str) -> tuple[str, str] | None:
+    """(level, why) when a study PubMed tags as a meta-analysis or systematic review is
+    not a systematic review of trials: a Mendelian randomisation (genetic association
+    data, not trials), or a pooled analysis with no systematic search. None when the
+    abstract reads as a systematic review, or says too little to tell (no abstract)."""
+    if _MENDELIAN.search(text):
+        return "observational", "the abstract describes a Mendelian randomisation (genetic data)"
+    if _POOLED.search(text) and not _SYSTEMATIC.search(text):
+        pooled = "randomised trials" if _TRIALS.search(text) else "studies"
+        level = "rct" if pooled == "randomised trials" else "observational"
+        return (
+            level,
+            f"the abstract describes a pooled analysis of {pooled} with no systematic search",
+        )
+    return None
+
+
+def design_rule(
+    publication_types: list[str], title: str = "", abstract: str = ""
+) -> tuple[str, str]:
+    """(level, rule): the level the publication types give, ignoring retraction (see the
+    tables), and the design rule that decided it, in words."""
     text = f"{title or ''}\n{abstract or ''}"
     randomized = bool(_RANDOMIZED.search(text)) and not _NOT_RANDOMIZED.search(text)
-    keys: list[str] = []
+    found: list[tuple[str, str]] = []
     for raw in publication_types or []:
         name = " ".join(str(raw).lower().split())
         key = PUBLICATION_TYPE_LEVELS.get(name)
         if key is None or key == "retracted":
             continue
+        rule = f"publication type “{' '.join(str(raw).split())}”"
         if key == PHASE_III_IV:
             key = "rct" if randomized else "controlled_trial"
-        if name == "multicenter study" and not _COHORT.search(text):
-            continue
-        keys.append(key)
-    best = min(keys, key=_ORDER.__getitem__) if keys else "unclassified"
-    if best in ("observational", "unclassified") and _ANIMAL.search(text):
+            rule += " and the abstract says randomised" if randomized else ", not randomised"
+        if name == "multicenter study":
+            if not _COHORT.search(text):
+                continue
+            rule += " with cohort / case-control words"
+        if key == _REVIEW_LEVEL:
+            instead = _not_a_review(text)
+            if instead is not None:
+                key, rule = instead[0], f"{rule}, but {instead[1]}"
+        found.append((key, rule))
+    best = (
+        min(found, key=lambda kr: _ORDER[kr[0]])
+        if found
+        else ("unclassified", "no study design in the publication types")
+    )
+    if best[0] in ("observational", "unclassified") and _ANIMAL.search(text):
         if not _HUMAN.search(text):
-            return "mechanistic"
+            return "mechanistic", "animals or cells only in the title and abstract, no people"
     return best
+
+
+def design_level(publication_types: list[str], title: str = "", abstract: str = "") -> str:
+    """The level the publication types give, ignoring retraction (see the tables)."""
+    return design_rule(publication_types, title, abstract)[0]
 
 
 def grade_study(
@@ -198,11 +256,14 @@ def grade_study(
     if any(" ".join(t.lower().split()) == "clinical trial protocol" for t in types):
         flags.append("protocol: no results")
 
-    underlying = design_level(types, title, abstract)
+    underlying, rule = design_rule(types, title, abstract)
     modifiers = study_modifiers(title, abstract)
     level = underlying
     if retracted:
         level = "retracted"
         modifiers["underlying_level"] = underlying
+        rule = f"retracted, whatever its design ({underlying}: {rule})"
     lv = _BY_KEY[level]
-    return Grade(level=lv.key, rank=lv.rank, label=lv.label, modifiers=modifiers, flags=flags)
+    return Grade(
+        level=lv.key, rank=lv.rank, label=lv.label, modifiers=modifiers, flags=flags, rule=rule
+    )

@@ -18,14 +18,23 @@ duration_weeks      float | None the same in weeks
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ldn_evidence.verification.numbers import NUMBER, parse_number
 from ldn_evidence.verification.population import participant_count, study_sex
 
 _PILOT = re.compile(r"\b(?:pilot|feasibility)\b", re.I)
 _CROSSOVER = re.compile(r"\bcross[\s-]?over\b", re.I)
-_NOT_RANDOMIZED = re.compile(r"\b(?:non-?|not\s+|un)randomi[sz]ed\b", re.I)
-_RANDOMIZED = re.compile(r"\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:assigned|allocated)\b", re.I)
+_NOT_RANDOMIZED = re.compile(
+    r"\b(?:non-?|not\s+|un)randomi[sz]ed\b|\b(?:without|no)\s+randomi[sz]ation\b"
+    r"|\bnot\s+randomly\b",
+    re.I,
+)
+# "Mendelian randomisation" is genetic epidemiology, not a randomised trial.
+_RANDOMIZED = re.compile(
+    r"(?<!mendelian\s)\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:assigned|allocated)\b", re.I
+)
 _BLINDING: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("triple", re.compile(r"\btriple[\s-]+(?:blind|mask)", re.I)),
     ("double", re.compile(r"\bdouble[\s-]+(?:blind|mask|dummy)", re.I)),
@@ -97,3 +106,65 @@ def study_modifiers(title: str, abstract: str) -> dict[str, object]:
         "duration": text_d,
         "duration_weeks": weeks,
     }
+
+
+_DURATION_PARTS = re.compile(
+    rf"(?P<n>{NUMBER})(?:\s*-\s*|\s+)(?P<unit>weeks?|wks?|months?|days?|years?)", re.I
+)
+_UNIT_WORDS = {"wk": "week"}
+_BLINDING_WORDS = {
+    "triple": "triple-blind",
+    "double": "double-blind",
+    "single": "single-blind",
+    "open-label": "open-label",
+}
+
+
+def duration_words(text: str | None) -> str | None:
+    """A stated duration as a reader says it: "8-week" → "8 weeks", "six months" → "6 months"."""
+    m = _DURATION_PARTS.search(text or "")
+    if m is None:
+        return text or None
+    n = parse_number(m.group("n"))
+    if n is None:
+        return text
+    unit = m.group("unit").lower().rstrip("s")
+    unit = _UNIT_WORDS.get(unit, unit)
+    count = f"{n:g}"
+    return f"{count} {unit}" + ("" if n == 1 else "s")
+
+
+def design_summary(
+    modifiers: Mapping[str, Any], level: str | None = None, publication_types: Sequence[str] = ()
+) -> str:
+    """A study's design in a line, as a pharmacist reads it beside the evidence level:
+    "RCT, crossover, double-blind, placebo-controlled, 31 women, 10 weeks" or "pilot,
+    single-blind, not randomised, 10 women". `level` (a `vocab.LEVELS` key) and the
+    publication types name the design where the abstract does not; a review is named as
+    one ("meta-analysis"), without a trial's participants or blinding."""
+    types = {" ".join(t.lower().split()) for t in publication_types}
+    if level == "systematic_review":
+        return "meta-analysis" if any("meta-analysis" in t for t in types) else "systematic review"
+    parts: list[str] = []
+    randomized = bool(modifiers.get("randomized")) or level == "rct"
+    if randomized:
+        parts.append("pilot RCT" if modifiers.get("pilot") else "RCT")
+    elif modifiers.get("pilot"):
+        parts.append("pilot")
+    if modifiers.get("crossover"):
+        parts.append("crossover")
+    blind = _BLINDING_WORDS.get(str(modifiers.get("blinding") or ""))
+    if blind:
+        parts.append(blind)
+    if modifiers.get("placebo_controlled"):
+        parts.append("placebo-controlled")
+    if not randomized and (modifiers.get("pilot") or level == "controlled_trial"):
+        parts.append("not randomised")
+    n = modifiers.get("participants")
+    if n:
+        who = {"female": "women", "male": "men"}.get(str(modifiers.get("sex")), "participants")
+        parts.append(f"{n} {who}")
+    weeks = duration_words(modifiers.get("duration"))
+    if weeks:
+        parts.append(weeks)
+    return ", ".join(parts)

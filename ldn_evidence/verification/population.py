@@ -19,7 +19,10 @@ _PEOPLE = (
     r"(?:participants|patients|subjects|women|men|adults|volunteers|individuals|people"
     r"|children|adolescents|veterans|persons|females|males|cases|girls|boys)"
 )
-_ADJ = r"(?:[A-Za-z][\w-]*\s+){0,3}?"
+# Up to three words between a number and the people it counts ("31 adult women"), but
+# never a share ("Thirty-two percent of participants" is not 32 participants) nor a part
+# of a group ("twenty of the patients").
+_ADJ = r"(?:(?!(?:percent|per|of|out)\b)[A-Za-z][\w-]*\s+){0,3}?"
 _N_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (0, re.compile(rf"\ba\s+total\s+of\s+(?P<n>{NUMBER})", re.I)),
     (1, re.compile(rf"\b(?:enrolled|randomi[sz]ed|recruited|included|studied)\s+(?P<n>{NUMBER})"
@@ -27,7 +30,7 @@ _N_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"(?P<n>{NUMBER})\s+{_ADJ}{_PEOPLE}\s+(?:\([^)]*\)\s+)?(?:were|was)\s+"
                    r"(?:enrolled|randomi[sz]ed|recruited|included|studied)", re.I)),
     (2, re.compile(r"\b[nN]\s*=\s*(?P<n>\d+)")),
-    (3, re.compile(rf"(?<![\d.,/%])(?P<n>{NUMBER})\s+{_ADJ}{_PEOPLE}\b", re.I)),
+    (3, re.compile(rf"(?<![\d.,/%])(?<!\d\sin\s)(?P<n>{NUMBER})\s+{_ADJ}{_PEOPLE}\b", re.I)),
 )  # fmt: skip
 _NOT_ENROLLED = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:were\s+)?(?:screened|assessed|excluded|declined|ineligible|"

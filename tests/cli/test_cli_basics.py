@@ -49,6 +49,57 @@ def test_every_command_has_help() -> None:
         assert expected in seen
 
 
+def test_help_shows_value_lists_and_no_python_types() -> None:
+    """Every option and argument is named by a metavar (ID, PMID, FILE, VERDICT …), never
+    a Python type (`<int>`, `<list[str]>`); verdicts and levels are listed where asked."""
+    import re
+
+    from ldn_evidence.vocab import LEVEL_KEYS, VERDICTS
+
+    runner = CliRunner()
+    helps = {}
+    for path, _ in _commands():
+        result = runner.invoke(app, [*path, "--help"], terminal_width=200)
+        assert result.exit_code == 0, path
+        text = result.stdout
+        helps[" ".join(path)] = " ".join(text.split())
+        # a choice list (<csv|json|…>) is a value list; a bare type name is not
+        assert not re.search(r"<[^>|]*>", text), (path, text)
+        assert not re.search(r"\{[a-z_]+\}", text), (path, text)  # a lower-case argument name
+    for command in ("claims list", "export", "claims check"):
+        for verdict in VERDICTS:
+            assert verdict in helps[command], (command, verdict)
+    for command in ("claims list", "studies list"):
+        for level in LEVEL_KEYS:
+            assert level in helps[command], (command, level)
+    assert "--verdict VERDICT" in helps["claims list"] and "--level LEVEL" in helps["studies list"]
+    assert "[CLAIM]..." in helps["verify"] and "[PMID]..." in helps["fetch"]
+
+
+def test_empty_results_say_so(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "empty.db")]
+    assert runner.invoke(app, [*db, "db", "upgrade"]).exit_code == 0
+    for args, said in (
+        (("claims", "list"), "No claims match."),
+        (("claims", "list", "--verdict", "contradicted"), "No claims match."),
+        (("studies", "list"), "No studies match."),
+        (("documents", "list"), "No documents stored yet."),
+    ):
+        result = runner.invoke(app, [*db, *args])
+        assert result.exit_code == 0 and result.stdout.strip() == said, (args, result.output)
+        as_json = runner.invoke(app, [*db, *args, "--json"])
+        assert json.loads(as_json.stdout) == []
+    for fmt, said in (
+        ("ris", "No study is cited by the selected claims: the export is empty."),
+        ("csv", "No claims match: the export has no claims."),
+    ):
+        result = runner.invoke(app, [*db, "export", "--format", fmt])
+        assert result.exit_code == 0 and result.stderr.strip() == said
+    report = runner.invoke(app, [*db, "export", "--format", "markdown"]).stdout
+    assert "_No claims match the filters: the report is empty._" in report
+
+
 def test_usage_error_is_exit_2() -> None:
     result = CliRunner().invoke(app, ["claims", "show", "not-a-number"])
     assert result.exit_code == 2
@@ -104,3 +155,20 @@ def test_terminal_output_does_not_interpret_markup(tmp_path: Path) -> None:
     assert cli("load", str(f)).exit_code == 0
     shown = cli("claims", "show", "1").stdout
     assert "[bold red]Cures[/bold red] :pill: 90% [link=x]y[/link]" in shown.replace("\n", "")
+
+
+def test_the_readme_tour_uses_pages_that_exist() -> None:
+    """Every page the README's tour extracts is shipped under data/ and reads as a page."""
+    import re
+
+    from ldn_evidence.services.extraction import extract
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text("utf-8")
+    pages = re.findall(r"^ldn-evidence extract (\S+)", readme, flags=re.M)
+    assert len(pages) >= 2
+    for page in pages:
+        path = root / page
+        assert path.is_file() and path.parent == root / "data" / "pages", page
+        ex = extract(data=path.read_bytes(), name=page)
+        assert ex.title and ex.claims and ex.references, page

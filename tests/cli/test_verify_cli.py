@@ -144,7 +144,11 @@ def test_study_design_modifiers_shown(cli: Cli, seeded: FakeEutils) -> None:
         "double",
     )
     assert study["evidence_level"] == "rct"
+    assert study["design"].startswith("RCT, crossover, double-blind")
+    assert "31 women" in study["design"]
+    assert study["level_rule"] == "publication type “Randomized Controlled Trial”"
     text = cli("studies", "show", "23359310").stdout
-    assert "N = 31, women only" in text and "crossover" in text
-    shown = cli("claims", "show", "5").stdout
-    assert "Randomized controlled trial (N = 31, women only" in shown.replace("\n", " ")
+    assert "Design: RCT, crossover, double-blind" in text and "31 women" in text
+    assert "Level rule: publication type “Randomized Controlled Trial”" in text
+    shown = " ".join(cli("claims", "show", "5").stdout.split())
+    assert "Randomized controlled trial (RCT, crossover, double-blind" in shown

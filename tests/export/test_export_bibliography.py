@@ -66,7 +66,8 @@ def test_ris_reads_back(report: Report) -> None:
     assert trial["secondary_title"] == "Journal of Pain & Research"
     assert trial["date"] == "2020/03/15/"
     retracted = next(e for e in entries if e["accession_number"] == "90000002")
-    assert retracted["notes"] == ["RETRACTED PUBLICATION"]
+    assert retracted["notes"][0] == "RETRACTED PUBLICATION"
+    assert retracted["title"] == "A fabricated trial of LDN"  # PubMed's period dropped
     assert "\n1.\n" not in "\n" + text  # no rispy counter lines
 
 
@@ -98,6 +99,7 @@ def test_bibtex_reads_back(report: Report) -> None:
     assert raw_trial["url"] == "https://pubmed.ncbi.nlm.nih.gov/90000001/"
     assert "{LDN Study Group \\& Friends}" in raw_trial["author"]
     assert decoded["fraud2015fabricated"]["note"] == "Retracted publication"
+    assert decoded["fraud2015fabricated"]["title"] == "A fabricated trial of LDN"
 
 
 @pytest.mark.parametrize(
@@ -144,3 +146,67 @@ def test_csljson_renders_with_citeproc(report: Report) -> None:
     joined = "\n".join(rendered)
     for needle in ("Müller", "Younger", "Fibromyalgia symptoms are reduced", "Fraud"):
         assert needle in joined, needle
+
+
+# ---- the claims and verdicts that cite each study travel as notes (issue 13 item 12) -------
+
+
+@pytest.fixture
+def review(tmp_path):  # type: ignore[no-untyped-def]
+    from tests.export.review_db import build_review_db, review_report
+
+    db = build_review_db(tmp_path)
+    yield review_report(db)
+    db.engine.dispose()
+
+
+def test_ris_notes_carry_claims_and_verdicts(review: Report) -> None:
+    from tests.export.review_db import NOTE, PAIN_CLAIM, REASON, SLEEP_CLAIM
+
+    entries = {e["accession_number"]: e for e in rispy.loads(render(review, "ris").decode())}
+    rct = entries["91000001"]
+    assert rct["title"] == (
+        "Low-dose naltrexone for sleep in fibromyalgia: a randomized crossover trial"
+    )
+    pain, studied = rct["notes"]
+    assert pain.startswith("Claim 1 (document 1): “" + PAIN_CLAIM + "” — verdict: not supported")
+    assert pain.endswith(f"; why: {REASON}")
+    assert studied.endswith("— verdict: unchecked")
+    (sleep,) = entries["91000002"]["notes"]
+    assert sleep == (
+        f"Claim 2 (document 1): “{SLEEP_CLAIM}” — verdict: contradicted "
+        f"(reviewer: J. Doe, PharmD); note: {NOTE}"
+    )
+    retracted = entries["91000003"]["notes"]
+    assert retracted[0] == "RETRACTED PUBLICATION" and retracted[1].startswith("Claim 5 ")
+
+
+def test_bibtex_annote_carries_claims_and_verdicts(review: Report) -> None:
+    from tests.export.review_db import NOTE
+
+    text = render(review, "bibtex").decode("utf-8")
+    entries = {e["pmid"]: e for e in _parse_bibtex(text).entries}
+    assert (
+        entries["91000002"]["title"]
+        == "Vitamin D and sleep: a Mendelian randomization meta-analysis"
+    )
+    annote = entries["91000002"]["annote"]
+    assert "verdict: contradicted (reviewer: J. Doe, PharmD)" in annote and NOTE in annote
+    assert " | Claim 7 (document 1)" in entries["91000001"]["annote"]
+    assert "annote" not in entries.get("91000005", {})
+
+
+def test_csljson_annote_carries_claims_and_is_not_printed(review: Report) -> None:
+    items = json.loads(render(review, "csljson"))
+    rct = next(i for i in items if i["PMID"] == "91000001")
+    assert rct["title"].endswith("a randomized crossover trial")
+    assert rct["annote"].splitlines()[0].startswith("Claim 1 (document 1):")
+    assert len(rct["annote"].splitlines()) == 2
+    source = CiteProcJSON(items)
+    style = CitationStylesStyle(_style_path(), validate=False)
+    bibliography = CitationStylesBibliography(style, source, formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    joined = "\n".join(str(entry) for entry in bibliography.bibliography())
+    assert "a randomized crossover trial" in joined and "trial.." not in joined
+    assert "verdict" not in joined  # the notes are the reviewer's, not the bibliography's

@@ -5,8 +5,11 @@ Skipped when /usr/bin/chromium is absent, unless $CI is set (then it fails).
 
 from __future__ import annotations
 
+import html as html_lib
 import os
+import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from ldn_evidence.export import render, write_atomic
 from ldn_evidence.export.model import Report
 from tests.export.hostile import SCRIPT
 from tests.export.htmltext import Page, squash
+from tests.export.review_db import PAIN_CLAIM, ReviewDb, build_review_db, review_report
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = (
@@ -95,3 +99,96 @@ def _assert_script_did_not_run(dom: Page) -> None:
     assert "pwned" not in dom.ids
     assert "script" not in dom.tags
     assert SCRIPT in dom.text  # shown as text
+
+
+# ---- red flags and print layout (issue 13 items 7 and 11) -------------------------------------
+
+# Page sizes in PostScript points, as the PDF's media box gives them.
+PAPER = {"A4": (595.0, 842.0), "letter": (612.0, 792.0)}
+
+
+@pytest.fixture
+def review_db(tmp_path: Path) -> ReviewDb:
+    db = build_review_db(tmp_path / "db")
+    yield db
+    db.engine.dispose()
+
+
+def _print(chromium: str, tmp: Path, html: str, size: str) -> list[list[str]]:
+    """The report printed on `size` paper: each page's non-empty text lines. The size is
+    what a printer would ask for; the report itself sets none."""
+    from pypdf import PdfReader
+
+    page = tmp / f"print-{size}.html"
+    page.write_text(html.replace("</style>", f"@page {{ size: {size}; }}\n</style>", 1), "utf-8")
+    pdf = tmp / f"print-{size}.pdf"
+    _chromium(chromium, tmp, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    reader = PdfReader(str(pdf))
+    width, height = PAPER[size]
+    pages = []
+    for p in reader.pages:
+        box = p.mediabox
+        assert abs(float(box.width) - width) < 2 and abs(float(box.height) - height) < 2
+        text = unicodedata.normalize("NFKC", p.extract_text())  # ligatures: "ﬂ" is "fl"
+        pages.append([line.strip() for line in text.splitlines() if line.strip()])
+    return pages
+
+
+def _headings(html: str) -> list[str]:
+    found = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, flags=re.S)
+    return [" ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", h)).split()) for h in found]
+
+
+def _ends_with_heading(lines: list[str], headings: list[str]) -> str | None:
+    """The heading a page ends with (a page's title with only its line of facts after it
+    counts), or None."""
+    while lines and re.match(r"document \d+, version \d+", lines[-1]):
+        lines = lines[:-1]
+    line = lines[-1] if lines else ""
+    for heading in headings:
+        if len(line) >= 6 and (line.startswith(heading) or heading.startswith(line)):
+            return heading
+    return None
+
+
+@pytest.mark.parametrize("size", ["A4", "letter"])
+def test_report_prints_without_blank_first_page_or_orphaned_heading(
+    chromium: str, report: Report, review_db: ReviewDb, tmp_path: Path, size: str
+) -> None:
+    for name, rep in (("export", report), ("review", review_report(review_db))):
+        html = render(rep, "html").decode("utf-8")
+        headings = _headings(html)
+        pages = _print(chromium, tmp_path, html, size)
+        assert len(pages) >= 3, name
+        first = " ".join(pages[0])
+        assert "Citation report" in first and "Red flags" in first, (name, size)
+        for number, lines in enumerate(pages, start=1):
+            assert len(lines) >= 3, f"{name} {size}: page {number} is (nearly) blank"
+            if number < len(pages):
+                orphan = _ends_with_heading(lines, headings)
+                assert orphan is None, f"{name} {size}: page {number} ends with {orphan!r}"
+
+
+def test_links_print_with_their_address(chromium: str, review_db: ReviewDb, tmp_path: Path) -> None:
+    html = render(review_report(review_db), "html").decode("utf-8")
+    text = "".join("".join(lines) for lines in _print(chromium, tmp_path, html, "A4"))
+    text = "".join(text.split())
+    assert "PubMedrecord(https://pubmed.ncbi.nlm.nih.gov/91000001/)" in text
+    assert "(#claim" not in text  # links inside the report print no address
+
+
+def test_red_flags_come_first_and_link_to_their_claims(
+    chromium: str, review_db: ReviewDb, tmp_path: Path
+) -> None:
+    page = tmp_path / "review.html"
+    write_atomic(page, render(review_report(review_db), "html"))
+    html = _chromium(chromium, tmp_path, page, "--dump-dom").decode("utf-8")
+    dom = Page(html)
+    assert html.index('id="red-flags"') < html.index('class="claim"')
+    links = [v for tag, name, v in dom.attrs if tag == "a" and name == "href" and v[0] == "#"]
+    assert len(links) == 9 and all(v[1:] in dom.ids for v in links)
+    pain = review_db.claim_ids[PAIN_CLAIM]
+    assert f"Figure in no cited abstract claim {pain} : 60%: not in the abstract" in dom.text
+    assert "Retracted source" in dom.text and "Sentence skipped by the extractor" in dom.text
+    flags_text = dom.text[: dom.text.index("Claim 1 ")]
+    assert "not found (PMID 99999991 is not in PubMed)" in flags_text

@@ -35,7 +35,10 @@ def test_database_values_are_escaped(report: Report) -> None:
     assert "Hostile page <b>bold</b>" in page.text
     assert "<script" not in html.lower()
     hrefs = [v or "" for tag, name, v in page.attrs if name == "href"]
-    assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
+    assert hrefs and all(
+        h.startswith(("https://", "http://")) or (h.startswith("#") and h[1:] in page.ids)
+        for h in hrefs
+    )
     assert "javascript:" not in " ".join(hrefs)
 
 
@@ -53,6 +56,11 @@ def test_printable(report: Report) -> None:
     assert "@media print" in html and "@page" in html
     assert re.search(r"\.claim \{[^}]*break-inside: avoid", html)
     assert re.search(r"\.sources tr \{[^}]*break-inside: avoid", html)
+    # printed on whatever paper the printer has; headings stay with what follows; web
+    # links print their address (the layout itself is checked in Chromium)
+    assert "@page { size: auto;" in html
+    assert re.search(r"h1, h2, h3, \.doc-head[^{]*\{[^}]*break-after: avoid", html)
+    assert 'a[href^="http"]:not(.url)::after' in html
     assert "display: table-header-group" in html
 
 

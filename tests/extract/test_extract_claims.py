@@ -184,3 +184,32 @@ def test_sentences_with_a_marker_or_figure_not_taken_are_listed_with_why() -> No
         ("Save 20% today on every order.",
          "states a figure but names nothing it is about and cites no source")
     ]  # fmt: skip
+
+
+# ---- parsing: thousands in doses; no intervention inherited (issue 13 item 13) -------------
+
+
+def test_a_dose_with_a_thousands_separator_is_one_number():
+    from ldn_evidence.extract.vocabulary import dose_in, dose_mg
+
+    assert dose_in("Vitamin D at 14,000 IU weekly cut falls by 20%.") == "14000 IU"
+    assert dose_in("1,000 mg of magnesium a day") == "1000 mg" and dose_mg("1000 mg") == 1000
+    assert dose_in("A dose of 4.5mg at night") == "4.5 mg"
+    (claim,) = claims_of("Vitamin D at 14,000 IU weekly cut falls in older adults by 20%.")
+    assert claim.dose == "14000 IU"
+
+
+def test_a_claim_never_inherits_the_previous_sentences_intervention():
+    page = (
+        "Magnesium for migraine\n\n"
+        "Magnesium is a mineral found in leafy greens. Magnesium cut migraine days by 41%.\n\n"
+        "Duloxetine is often prescribed for migraine. "
+        "In one trial, 60% of patients had fewer migraine days.[1]\n\n"
+        "References\n1. Example A. A trial. PMID: 1111111\n"
+    )
+    by_text = {c.text: c for c in claims_of(page)}
+    assert by_text["Magnesium cut migraine days by 41%."].intervention == "magnesium"
+    # not duloxetine, which only the sentence before names: the page's own subject
+    assert by_text["In one trial, 60% of patients had fewer migraine days.[1]"].intervention == (
+        "magnesium"
+    )

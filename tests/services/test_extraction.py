@@ -91,3 +91,30 @@ def test_preview_lists_sentences_with_a_marker_or_figure_not_taken() -> None:
             "reason": "states a figure but names nothing it is about and cites no source",
         }
     ]
+
+
+# ---- a page's title: never "-" or empty (issue 13 item 13) -----------------------------------
+
+
+_SENTENCE = b"Turmeric cut pain by 45% in a trial.\n\nMore."
+_HTML = b"<html><body><p>Turmeric cut pain by 45%.</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "title"),
+    [
+        (b"Turmeric for joint pain\n\nIt cut pain by 45%.", "t.txt", "Turmeric for joint pain"),
+        (_SENTENCE, "pages/notes.txt", "notes.txt"),
+        (_SENTENCE, "-", "Turmeric cut pain by 45% in a trial."),
+        (_HTML, "turmeric.html", "turmeric.html"),
+        (_HTML, "-", "Turmeric cut pain by 45%."),
+        (b"word " * 40, "-", ("word " * 15).strip() + "…"),
+    ],
+)  # fmt: skip
+def test_a_page_without_a_title_is_named_by_its_first_line_or_file(
+    data: bytes, name: str, title: str
+) -> None:
+    from ldn_evidence.services.extraction import extract
+
+    assert extract(data=data, name=name).title == title
+    assert extract(data=data, name=name, title="Given").title == "Given"

@@ -252,3 +252,58 @@ def test_duration_weeks() -> None:
     assert duration("for 10 days") == ("10 days", 1.43)
     assert duration("over 6 months") == ("6 months", 26.0)
     assert duration("no period") == (None, None)
+
+
+# ---- meta-analyses that are not systematic reviews of trials; the rule that decided -------
+
+MR = (
+    "We ran a two-sample Mendelian randomisation meta-analysis of genome-wide association "
+    "data (PubMed, GWAS Catalog) in 400,000 adults."
+)
+POOLED_TRIALS = (
+    "A pooled analysis of individual participant data from three randomized controlled "
+    "trials of LDN in 300 patients."
+)
+POOLED_COHORTS = "We pooled data from four cohorts (pooled analysis, 12,000 adults)."
+SYSTEMATIC = (
+    "We systematically searched MEDLINE and Embase for randomized trials and pooled "
+    "their results in a random-effects meta-analysis."
+)
+
+
+@pytest.mark.parametrize(
+    ("types", "abstract", "level", "rule"),
+    [
+        (["Meta-Analysis"], MR, "observational",
+         "publication type “Meta-Analysis”, but the abstract describes a Mendelian "
+         "randomisation (genetic data)"),
+        (["Meta-Analysis", "Systematic Review"], MR, "observational", "Mendelian"),
+        (["Meta-Analysis"], POOLED_TRIALS, "rct",
+         "pooled analysis of randomised trials with no systematic search"),
+        (["Meta-Analysis"], POOLED_COHORTS, "observational",
+         "pooled analysis of studies with no systematic search"),
+        (["Meta-Analysis"], SYSTEMATIC, "systematic_review", "publication type “Meta-Analysis”"),
+        (["Meta-Analysis"], "", "systematic_review", "publication type “Meta-Analysis”"),
+        (["Randomized Controlled Trial"], RANDOMIZED, "rct",
+         "publication type “Randomized Controlled Trial”"),
+        (["Clinical Trial, Phase III"], RANDOMIZED, "rct",
+         "publication type “Clinical Trial, Phase III” and the abstract says randomised"),
+        (["Clinical Trial, Phase III"], HUMAN, "controlled_trial", ", not randomised"),
+        (["Journal Article"], HUMAN, "unclassified", "no study design in the publication types"),
+        (["Journal Article"], "Mice received naltrexone.", "mechanistic", "animals or cells"),
+    ],
+)  # fmt: skip
+def test_design_rule_says_what_decided_the_level(
+    types: list[str], abstract: str, level: str, rule: str
+) -> None:
+    grade = grade_study(types, "", abstract, [])
+    assert (grade.level, design_level(types, "", abstract)) == (level, level)
+    assert rule in grade.rule
+
+
+def test_a_retracted_study_keeps_its_design_rule() -> None:
+    grade = grade_study(["Randomized Controlled Trial"], "", RANDOMIZED, ["RetractionIn"])
+    assert grade.level == "retracted"
+    assert grade.rule == (
+        "retracted, whatever its design (rct: publication type “Randomized Controlled Trial”)"
+    )

@@ -1,0 +1,260 @@
+"""A page's red flags: what a pharmacist must see before anything else (`vocab.RedFlagKind`).
+
+Read from the report's views only (claims with their citations, studies and references),
+so the report and `documents show` flag the same things, and a reference status or a
+claim's `unsourced` flag set anywhere upstream is flagged without more work here:
+
+- a cited study that is retracted, or carries an erratum / expression of concern;
+- a claim a source contradicts or does not support (the verdict's reason and the
+  reviewer's note travel with it);
+- a claim whose figure is in no cited abstract (`verification.figure_presence`);
+- an unsourced claim;
+- a reference that does not resolve (any status but resolved and web, with its error),
+  and one resolved to a PMID whose record is not stored;
+- a claim whose only sources are web pages;
+- a sentence with a citation marker or a figure that the extractor skipped. Skipped
+  sentences are not stored: they are read again from the stored page text, so a sentence
+  whose only marker was a hyperlink (links are not stored) is not found again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ldn_evidence.figures import Figure as ClaimFigure
+from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, RedFlag, ReferenceEntry, StudyRecord
+from ldn_evidence.vocab import (
+    RED_FLAG_KINDS,
+    RED_FLAG_LABELS,
+    UNSUPPORTED_VERDICTS,
+    RedFlagKind,
+    ReferenceKind,
+    ResolutionStatus,
+)
+
+_CORRECTIONS = ("erratum", "expression of concern")
+_SHORT = 90
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A sentence the extractor did not take although it has a marker or a figure."""
+
+    text: str
+    reason: str
+
+
+def page_red_flags(
+    claims: Sequence[ClaimEntry],
+    references: Sequence[ReferenceEntry] = (),
+    skipped: Iterable[Skipped] = (),
+    *,
+    whole_page: bool = True,
+) -> list[RedFlag]:
+    """The red flags of one page's `claims` (in page order), most serious first.
+
+    `whole_page`: the claims are all the page's, so flags not tied to one of them (an
+    uncited reference that does not resolve, a skipped sentence) are listed too.
+    """
+    order = {claim.id: i for i, claim in enumerate(claims)}
+    flags = _study_flags(claims) + _claim_flags(claims) + _reference_flags(claims, references)
+    if not whole_page:
+        flags = [f for f in flags if f.claim_ids]
+    else:
+        flags += [
+            _flag(RedFlagKind.SKIPPED_SENTENCE, [], f"not taken as a claim: {s.reason}", s.text)
+            for s in skipped
+        ]
+    rank = {kind: i for i, kind in enumerate(RED_FLAG_KINDS)}
+    return sorted(
+        flags,
+        key=lambda f: (rank[f.kind], min((order[i] for i in f.claim_ids), default=len(order))),
+    )
+
+
+def _flag(
+    kind: RedFlagKind,
+    claim_ids: list[int],
+    detail: str,
+    text: str | None = None,
+    *,
+    pmid: str | None = None,
+    reference_id: int | None = None,
+) -> RedFlag:
+    return RedFlag(
+        kind=kind.value,
+        label=RED_FLAG_LABELS[kind],
+        claim_ids=claim_ids,
+        detail=detail,
+        text=text,
+        pmid=pmid,
+        reference_id=reference_id,
+    )
+
+
+def _short(text: str | None, width: int = _SHORT) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def source_name(citation: CitationEntry) -> str:
+    """ "PMID 23359310", or the reference as the page writes it."""
+    if citation.study is not None:
+        return f"PMID {citation.study.pmid}"
+    if citation.reference is not None:
+        return f"“{_short(citation.source_label, 60)}”"
+    return "an unknown source"
+
+
+def _is_web(citation: CitationEntry) -> bool:
+    ref = citation.reference
+    return (
+        citation.study is None
+        and ref is not None
+        and (ref.kind == ReferenceKind.WEB or ref.status == ResolutionStatus.WEB)
+    )
+
+
+def _study_flags(claims: Sequence[ClaimEntry]) -> list[RedFlag]:
+    studies: dict[str, tuple[StudyRecord, list[int]]] = {}
+    for claim in claims:
+        for c in claim.citations:
+            if c.study is not None:
+                ids = studies.setdefault(c.study.pmid, (c.study, []))[1]
+                if claim.id not in ids:
+                    ids.append(claim.id)
+    flags = []
+    for pmid, (study, ids) in studies.items():
+        title = _short(study.title, 70)
+        if study.retracted:
+            flags.append(
+                _flag(RedFlagKind.RETRACTED, ids, f"PMID {pmid} is retracted: {title}", pmid=pmid)
+            )
+        corrections = [f for f in study.flags if f in _CORRECTIONS]
+        if corrections:
+            detail = f"PMID {pmid} has {' and '.join(corrections)}: {title}"
+            flags.append(_flag(RedFlagKind.CORRECTED, ids, detail, pmid=pmid))
+    return flags
+
+
+def _verdict_words(c: CitationEntry) -> str:
+    words = f"{c.verdict.replace('_', ' ')} by {source_name(c)}"
+    if c.verdict_origin == "reviewer":
+        words += " (a reviewer's verdict)"
+    if c.reason:
+        words += f": {c.reason}"
+    if c.note:
+        words += f" — reviewer's note: {c.note}"
+    return words
+
+
+def _claim_flags(claims: Sequence[ClaimEntry]) -> list[RedFlag]:
+    flags = []
+    for claim in claims:
+        ids, text = [claim.id], claim.text
+        bad = [c for c in claim.citations if c.verdict in UNSUPPORTED_VERDICTS]
+        if bad:
+            detail = "; ".join(_verdict_words(c) for c in bad)
+            flags.append(_flag(RedFlagKind.UNSUPPORTED, ids, detail, text))
+        missing = _figure_missing(claim)
+        if missing:
+            flags.append(_flag(RedFlagKind.FIGURE_NOT_IN_ABSTRACT, ids, missing, text))
+        if claim.unsourced:
+            detail = "no source on the page is cited for it"
+            if claim.figure_label:
+                detail = f"states {claim.figure_label} and {detail}"
+            flags.append(_flag(RedFlagKind.UNSOURCED, ids, detail, text))
+        if claim.citations and all(_is_web(c) for c in claim.citations):
+            pages = ", ".join(source_name(c) for c in claim.citations)
+            flags.append(_flag(RedFlagKind.WEB_ONLY, ids, f"cites web pages only: {pages}", text))
+    return flags
+
+
+def _figure_missing(claim: ClaimEntry) -> str | None:
+    """Why the claim's figure is in no cited abstract, or None (present somewhere, no
+    figure, a p-value, or no study cited)."""
+    from ldn_evidence.verification.figure_presence import figure_in_abstract, is_checkable
+
+    fig = claim.figure
+    studies = [c.study for c in claim.citations if c.study is not None]
+    if fig is None or not studies:
+        return None
+    figure = ClaimFigure(fig.value, fig.unit or "%", fig.qualifier or "exact", fig.text or "")
+    if not is_checkable(figure):
+        return None
+    if any(figure_in_abstract(figure, s.abstract) for s in studies):
+        return None
+    without = [s.pmid for s in studies if not s.abstract]
+    with_abstract = [s.pmid for s in studies if s.abstract]
+    parts = []
+    if with_abstract:
+        parts.append(f"not in the abstract of PMID {', '.join(with_abstract)}")
+    if without:
+        parts.append(f"no abstract on file for PMID {', '.join(without)}")
+    return f"{claim.figure_label or figure.text}: " + "; ".join(parts)
+
+
+def _reference_flags(
+    claims: Sequence[ClaimEntry], references: Sequence[ReferenceEntry]
+) -> list[RedFlag]:
+    citing: dict[int, list[int]] = {}
+    not_stored: dict[int, ReferenceEntry] = {}
+    for claim in claims:
+        for c in claim.citations:
+            ref = c.reference
+            if ref is None:
+                continue
+            ids = citing.setdefault(ref.id, [])
+            if claim.id not in ids:
+                ids.append(claim.id)
+            if c.study is None and ref.status == ResolutionStatus.RESOLVED:
+                not_stored[ref.id] = ref
+    numbers = {ref.id: i for i, ref in enumerate(references, start=1)}
+    seen = {ref.id: ref for ref in references}
+    for ref_id, ref in not_stored.items():
+        seen.setdefault(ref_id, ref)
+    flags = []
+    for ref in seen.values():
+        if ref.kind == ReferenceKind.WEB or ref.status == ResolutionStatus.WEB:
+            continue
+        where = f"reference {numbers[ref.id]}" if ref.id in numbers else "a reference"
+        name = f"{where} “{_short(ref.raw, 70)}”"
+        ids = citing.get(ref.id, [])
+        if ref.status != ResolutionStatus.RESOLVED:
+            detail = f"{name}: {ref.status.replace('_', ' ')}"
+            if ref.error:
+                detail += f" ({ref.error})"
+            flags.append(
+                _flag(
+                    RedFlagKind.UNRESOLVED_REFERENCE,
+                    ids,
+                    detail,
+                    pmid=ref.pmid,
+                    reference_id=ref.id,
+                )
+            )
+        elif ref.id in not_stored:
+            pmid = ref.pmid or "?"
+            detail = (
+                f"{name} resolved to PMID {pmid}, whose record is not stored "
+                "(`ldn-evidence fetch --missing` fetches it)"
+            )
+            flags.append(
+                _flag(RedFlagKind.STUDY_NOT_STORED, ids, detail, pmid=ref.pmid, reference_id=ref.id)
+            )
+    return flags
+
+
+def skipped_sentences(text: str | None, claim_texts: Iterable[str] = ()) -> list[Skipped]:
+    """The sentences of a stored page text that the extractor skips although they carry a
+    citation marker or a figure, less those stored as claims (a reviewer may have added
+    one by hand)."""
+    from ldn_evidence.extract.claims import extract_claims_and_skipped
+    from ldn_evidence.extract.page import page_to_text
+
+    if not text or not text.strip():
+        return []
+    _, skipped = extract_claims_and_skipped(page_to_text(text, kind="text"))
+    taken = {" ".join(t.split()) for t in claim_texts}
+    return [Skipped(s.text, s.reason) for s in skipped if " ".join(s.text.split()) not in taken]
