@@ -168,6 +168,20 @@ class CitedBy:
 
 
 @dataclass(frozen=True)
+class RetractionNoticeView:
+    """A Retraction Watch notice naming a study (`import-retractions`)."""
+
+    record_id: int
+    nature: str  # vocab.RetractionNature
+    date: str | None
+    notice_doi: str | None
+    notice_pmid: str | None
+    reasons: list[str]
+    matched_by: str  # "pmid" or "doi"
+    imported_at: str | None
+
+
+@dataclass(frozen=True)
 class StudyDetail(StudyView[AuthorDetail]):
     """`studies show`: every parsed field, the links, and the claims that cite it."""
 
@@ -187,6 +201,7 @@ class StudyDetail(StudyView[AuthorDetail]):
     fetched_at: str | None
     curation_note: str | None
     cited_by: list[CitedBy]
+    retraction_notices: list[RetractionNoticeView]
 
 
 @dataclass(frozen=True)
@@ -289,6 +304,30 @@ class DocumentDetail(DocumentBrief):
     references: list[DocumentReference]
     claims: list[ClaimBrief]
     unsourced_claims: int
+
+
+@dataclass(frozen=True)
+class FlaggedStudy:
+    """A stored study Retraction Watch names, and the claims citing it."""
+
+    pmid: str
+    title: str
+    flags: list[str]
+    notices: list[RetractionNoticeView]
+    cited_by_claims: list[int]
+
+
+@dataclass(frozen=True)
+class RetractionImport:
+    """`import-retractions`: rows read and stored, and every stored study flagged."""
+
+    file: str
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    bad_rows: int
+    flagged_studies: list[FlaggedStudy]
 
 
 # ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------

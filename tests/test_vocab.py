@@ -66,11 +66,12 @@ def test_migrated_check_constraints_equal_the_vocabulary(engine: sa.Engine) -> N
         ("citations", "ck_citations_verdict_origin"): vocab.VERDICT_ORIGINS,
         ("references", "ck_references_kind"): vocab.REFERENCE_KINDS,
         ("references", "ck_references_status"): vocab.RESOLUTION_STATUSES,
+        ("retraction_notices", "ck_retraction_notices_nature"): vocab.RETRACTION_NATURES,
     }
     found = {}
     with engine.connect() as conn:
         inspector = sa.inspect(conn)
-        for table in ("citations", "references"):
+        for table in {table for table, _name in expected}:
             for check in inspector.get_check_constraints(table):
                 if (table, check["name"]) in expected:
                     found[(table, check["name"])] = _quoted(check["sqltext"])

@@ -8,6 +8,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, console, design_line, emit, session
+from ldn_evidence.cli.retractions import notice_line
 
 if TYPE_CHECKING:
     from ldn_evidence.viewmodel import StudyDetail, StudyView
@@ -87,6 +88,8 @@ def _render_detail(d: StudyDetail) -> None:
         p("Design: " + mods)
     for link in d.links:
         p(f"{link.ref_type}: PMID {link.pmid or '-'} {link.source or ''}", highlight=False)
+    for notice in d.retraction_notices:
+        p(notice_line(notice), highlight=False)
     if d.abstract_sections:
         p("\nAbstract")
         for s in d.abstract_sections:

@@ -5,6 +5,7 @@ records and their parts). The migrations in `migrations/versions` build the same
 from ldn_evidence.models.base import Base, utcnow
 from ldn_evidence.models.citations import Citation, CitationEvent
 from ldn_evidence.models.documents import Claim, Reference, SourceDocument
+from ldn_evidence.models.retractions import RetractionNotice
 from ldn_evidence.models.studies import (
     AbstractSectionRow,
     KeywordRow,
@@ -37,6 +38,7 @@ __all__ = [
     "RESOLUTION_STATUSES",
     "Claim",
     "Reference",
+    "RetractionNotice",
     "SourceDocument",
     "STUDY_ORIGINS",
     "AbstractSectionRow",

@@ -25,6 +25,7 @@ TABLES = {
     "study_mesh_terms",
     "keywords",
     "study_links",
+    "retraction_notices",
 }
 
 
