@@ -330,6 +330,44 @@ class RetractionImport:
     flagged_studies: list[FlaggedStudy]
 
 
+@dataclass(frozen=True)
+class ChangeView:
+    """One change `watch` found in a cited study."""
+
+    kind: str  # vocab.ChangeKind
+    label: str
+    source: str  # vocab.ChangeSource
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class StudyCheckView:
+    """A cited study as `watch` checked it: the outcome, what changed since its last
+    check, and its flags now (PubMed's and Retraction Watch's)."""
+
+    pmid: str
+    title: str
+    outcome: str  # vocab.CheckOutcome
+    changes: list[ChangeView]
+    flags: list[str]
+    cited_by_claims: list[int]
+    previous_check: str | None
+
+
+@dataclass(frozen=True)
+class WatchReport:
+    """`watch`: every cited study re-fetched and compared; `alert` when one was newly
+    retracted or put under an expression of concern (exit code 4)."""
+
+    run_id: int
+    started_at: str | None
+    document_id: int | None
+    requests: int
+    alert: bool
+    studies: list[StudyCheckView]
+    curated: list[str]  # cited studies with no PubMed record to compare: not checked
+
+
 # ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------
 
 

@@ -146,7 +146,7 @@ def retraction_nature(label: str) -> str | None:
     return None
 
 
-# ---- what `watch` finds changed in a cited study (`study_changes.kind`) ----------------------
+# ---- what `watch` finds changed in a cited study (`study_checks`, `study_changes`) ----------
 
 
 class ChangeKind(StrEnum):
@@ -178,6 +178,15 @@ CHANGE_LABELS: dict[str, str] = {
     ChangeKind.ABSTRACT_CHANGED: "abstract changed",
     ChangeKind.PUBLICATION_TYPES_CHANGED: "publication types changed",
 }
+
+
+class CheckOutcome(StrEnum):
+    UNCHANGED = "unchanged"  # nothing a pharmacist needs to hear of changed
+    CHANGED = "changed"  # one change or more (`study_changes`)
+    NOT_FOUND = "not_found"  # PubMed no longer returns the record
+
+
+CHECK_OUTCOMES: tuple[str, ...] = tuple(o.value for o in CheckOutcome)
 
 
 class ChangeSource(StrEnum):

@@ -178,8 +178,10 @@ def make_article(
     year: str = "2020",
     journal: str = "Test Journal",
     publication_types: Iterable[str] = ("Journal Article",),
+    links: Iterable[tuple[str, str | None, str | None]] = (),
 ) -> bytes:
-    """A small but valid ``<PubmedArticle>`` for tests (text is XML-escaped)."""
+    """A small but valid ``<PubmedArticle>`` for tests (text is XML-escaped). ``links``
+    are CommentsCorrections: (RefType, PMID or None, RefSource or None)."""
     abstract_xml = (
         f"<Abstract><AbstractText>{escape(abstract)}</AbstractText></Abstract>" if abstract else ""
     )
@@ -187,14 +189,24 @@ def make_article(
     ids = f'<ArticleId IdType="pubmed">{pmid}</ArticleId>'
     if doi:
         ids += f'<ArticleId IdType="doi">{escape(doi)}</ArticleId>'
+    comments = "".join(
+        f'<CommentsCorrections RefType="{escape(ref_type)}">'
+        + (f"<RefSource>{escape(source)}</RefSource>" if source else "")
+        + (f'<PMID Version="1">{escape(ref_pmid)}</PMID>' if ref_pmid else "")
+        + "</CommentsCorrections>"
+        for ref_type, ref_pmid, source in links
+    )
+    comments_xml = (
+        f"<CommentsCorrectionsList>{comments}</CommentsCorrectionsList>" if comments else ""
+    )
     return (
         f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}'
         f'</PMID><Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print">'
         f"<PubDate><Year>{year}</Year></PubDate></JournalIssue><Title>{escape(journal)}</Title>"
         f"</Journal><ArticleTitle>{escape(title)}</ArticleTitle>{abstract_xml}"
         f"<Language>eng</Language><PublicationTypeList>{types}</PublicationTypeList></Article>"
-        f"</MedlineCitation><PubmedData><ArticleIdList>{ids}</ArticleIdList></PubmedData>"
-        f"</PubmedArticle>"
+        f"{comments_xml}</MedlineCitation><PubmedData><ArticleIdList>{ids}</ArticleIdList>"
+        f"</PubmedData></PubmedArticle>"
     ).encode()
 
 

@@ -67,6 +67,9 @@ def test_migrated_check_constraints_equal_the_vocabulary(engine: sa.Engine) -> N
         ("references", "ck_references_kind"): vocab.REFERENCE_KINDS,
         ("references", "ck_references_status"): vocab.RESOLUTION_STATUSES,
         ("retraction_notices", "ck_retraction_notices_nature"): vocab.RETRACTION_NATURES,
+        ("study_checks", "ck_study_checks_outcome"): vocab.CHECK_OUTCOMES,
+        ("study_changes", "ck_study_changes_kind"): vocab.CHANGE_KINDS,
+        ("study_changes", "ck_study_changes_source"): vocab.CHANGE_SOURCES,
     }
     found = {}
     with engine.connect() as conn:

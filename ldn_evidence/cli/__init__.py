@@ -54,6 +54,7 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     review,
     studies,
     verify,
+    watch,
 )
 
 

@@ -49,7 +49,7 @@ COLUMNS: tuple[str, ...] = (
     "Notes",
 )
 _NO_VALUE = {"", "0", "unavailable", "not available", "n/a", "na", "none", "null"}
-_DOI = re.compile(r"^10\.\d{3,9}/\S+$")
+_DOI = re.compile(r"^10\.\d{3,9}(?:\.\d+)*/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T\s].*)?$")

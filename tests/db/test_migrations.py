@@ -26,6 +26,9 @@ TABLES = {
     "keywords",
     "study_links",
     "retraction_notices",
+    "watch_runs",
+    "study_checks",
+    "study_changes",
 }
 
 

@@ -59,6 +59,7 @@ OK: dict[str, tuple[str, ...]] = {
     "documents show": ("1",),
     "studies list": (),
     "studies show": ("23359310",),
+    "watch": ("--json",),
 }
 
 BAD: dict[str, list[Case]] = {
@@ -198,6 +199,12 @@ BAD: dict[str, list[Case]] = {
         C(1, "999", says="no study with PMID 999"),
         C(1, HUGE, says="invalid PMID"),
         C(2),
+    ],
+    "watch": [
+        C(1, "--document", "999", says="no document with id 999"),
+        C(1, "--document", HUGE),
+        C(2, "--document", "x"),
+        C(2, "extra"),
     ],
 }
 
