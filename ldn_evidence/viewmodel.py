@@ -368,6 +368,48 @@ class WatchReport:
     curated: list[str]  # cited studies with no PubMed record to compare: not checked
 
 
+@dataclass(frozen=True)
+class EvidenceStudy:
+    """A study in an `evidence` ranking: a PubMed hit or a study the claim cites."""
+
+    rank: int
+    pmid: str
+    title: str
+    year: int | None
+    journal: str | None
+    level: str | None
+    level_label: str
+    participants: int | None
+    flags: list[str]
+    cited: bool
+    stronger: bool  # than the studies the claim cites (`verification.ranking`)
+    verdict: str  # the claim verified against it; a cited study's is its citation's
+    verdict_origin: str | None
+    evidence_sentence: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceReport:
+    """`evidence`: the query run, the cited studies' place in the ranking, the stronger
+    studies with their verdicts, and a one-line summary. Nothing is linked to the claim."""
+
+    run_id: int
+    claim_id: int
+    claim: str
+    ran_at: str | None
+    query: str
+    query_source: str
+    since: int | None
+    limit: int
+    found: int  # PubMed's count for the query
+    ranked: int
+    cited: list[EvidenceStudy]
+    stronger: list[EvidenceStudy]
+    ranking: list[EvidenceStudy]
+    summary: str
+
+
 # ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------
 
 

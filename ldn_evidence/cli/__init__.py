@@ -45,6 +45,7 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     demo,
     documents,
     evaluate,
+    evidence,
     export,
     extract,
     fetch,

@@ -29,6 +29,8 @@ TABLES = {
     "watch_runs",
     "study_checks",
     "study_changes",
+    "evidence_runs",
+    "evidence_results",
 }
 
 

@@ -41,6 +41,7 @@ def C(code: int, *args: str, says: str | None = None) -> Case:  # noqa: N802 - t
 OK: dict[str, tuple[str, ...]] = {
     "demo": ("--dir", "{tmp}/demo"),
     "evaluate": ("{pairs}",),
+    "evidence": ("4", "--since", "2015"),
     "export": ("-f", "csv", "-o", "{tmp}/out.csv"),
     "extract": ("{page}", "--no-fetch"),
     "fetch": ("424242",),
@@ -70,6 +71,15 @@ BAD: dict[str, list[Case]] = {
         C(1, "{pairs}", "--limit", "0", says="--limit"),
         C(2),
         C(2, "{pairs}", "--limit", "x"),
+    ],
+    "evidence": [
+        C(2),
+        C(2, "abc"),
+        C(1, "999", says="no claim with id 999"),
+        C(1, HUGE),
+        C(2, "4", "--limit", "0"),
+        C(2, "4", "--limit", "x"),
+        C(2, "4", "--since", "99"),
     ],
     "demo": [
         C(1, "--dir", "{file}", says="{file}"),
