@@ -4,8 +4,8 @@ A study's last check is its latest `StudyCheck` (the snapshot of the record then
 study never checked is compared with the record as stored. The new record is stored (as
 `fetch --refresh` would) in the same transaction as the check and its changes, one
 transaction per efetch batch, so a run PubMed breaks off keeps whole batches and never
-stores a record without the change it brought. Retraction Watch notices imported since
-the study's last check (every notice, at its first check) are changes too.
+stores a record without the change it brought. Retraction Watch notices imported (or
+changed) since the study's last check (every notice, at its first check) are changes too.
 
 Curated studies (facts typed into a dataset, no PubMed record) have nothing to compare
 with and are listed, not checked: `fetch --missing` replaces them with their records.
@@ -143,7 +143,7 @@ def _check(
         store_article(session=session, record=record, origin=StudyOrigin.EFETCH.value)
         outcome = CheckOutcome.CHANGED.value if changes else CheckOutcome.UNCHANGED.value
     for notice in study.retraction_notices:
-        if since is None or notice.imported_at > since:
+        if since is None or notice.updated_at > since:  # imported or changed since
             reasons = f": {'; '.join(notice.reasons)}" if notice.reasons else ""
             label = RETRACTION_NATURE_LABELS.get(notice.nature, notice.nature)
             detail = f"record {notice.record_id}: {label} {notice.notice_date or ''}".rstrip()

@@ -9,19 +9,14 @@ import pytest
 
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils, make_article
+from tests.helpers.workflows import fast_client
 from tests.services.test_evidence import ARTICLES
 
 
 @pytest.fixture
 def claim(cli: Cli, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Claim 1, with intervention and condition, cites the pilot study PMID 100."""
-    from ldn_evidence.pubmed.client import PubMedClient
-    from ldn_evidence.pubmed.ratelimit import RateLimiter
-
-    monkeypatch.setattr(
-        "ldn_evidence.cli.evidence.pubmed_client",
-        lambda: PubMedClient.from_env(rate_limiter=RateLimiter(1000)),
-    )
+    monkeypatch.setattr("ldn_evidence.cli.evidence.pubmed_client", fast_client)
     for pmid, (year, title, abstract, types) in ARTICLES.items():
         fake.add_article(
             pmid, make_article(pmid, title, abstract, year=year, publication_types=types)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils, make_article
+from tests.helpers.workflows import fast_client
 
 DATASET = """\
 format: ldn-evidence/1
@@ -25,13 +26,7 @@ claims:
 @pytest.fixture
 def fast_pubmed(fake: FakeEutils, monkeypatch: pytest.MonkeyPatch) -> FakeEutils:
     """The fake server, and a client that does not space requests for NCBI."""
-    from ldn_evidence.pubmed.client import PubMedClient
-    from ldn_evidence.pubmed.ratelimit import RateLimiter
-
-    monkeypatch.setattr(
-        "ldn_evidence.cli.watch.pubmed_client",
-        lambda: PubMedClient.from_env(rate_limiter=RateLimiter(1000)),
-    )
+    monkeypatch.setattr("ldn_evidence.cli.watch.pubmed_client", fast_client)
     return fake
 
 

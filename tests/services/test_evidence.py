@@ -3,18 +3,14 @@ filters: the query sent, what is fetched and stored, ranking, verdicts, the stor
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.pubmed.client import PubMedClient
-from ldn_evidence.pubmed.ratelimit import RateLimiter
 from ldn_evidence.services.evidence_query import DESIGN_FILTER
 from tests.eutils_server import FakeEutils, make_article
+from tests.helpers.workflows import fast_client, units
 
 CT = ("Journal Article", "Clinical Trial")
 RCT = ("Journal Article", "Randomized Controlled Trial")
@@ -83,15 +79,9 @@ ARTICLES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
 }
 
 
-def _units(engine: sa.Engine) -> Callable[[], AbstractContextManager[Session]]:
-    from ldn_evidence.db import session_scope
-
-    return lambda: session_scope(engine)
-
-
 @pytest.fixture
 def client(fake: FakeEutils) -> PubMedClient:
-    return PubMedClient.from_env(rate_limiter=RateLimiter(1000))
+    return fast_client()
 
 
 @pytest.fixture
@@ -105,8 +95,8 @@ def claim_id(engine: sa.Engine, fake: FakeEutils, client: PubMedClient) -> int:
         fake.add_article(
             pmid, make_article(pmid, title, abstract, year=year, publication_types=types)
         )
-    fetch(units=_units(engine), client=client, pmids=["100"])
-    with _units(engine)() as s:
+    fetch(units=units(engine), client=client, pmids=["100"])
+    with units(engine)() as s:
         study = s.scalars(sa.select(Study).where(Study.pmid == "100")).one()
         claim = Claim(
             text="Low-dose naltrexone reduced fibromyalgia pain by 30%.",
@@ -127,7 +117,7 @@ def test_stronger_studies_found_ranked_and_verified(
 ) -> None:
     from ldn_evidence.services.evidence import find_evidence
 
-    report = find_evidence(units=_units(engine), client=client, claim_id=claim_id, since=2015)
+    report = find_evidence(units=units(engine), client=client, claim_id=claim_id, since=2015)
 
     (search,) = fake.requests_for("esearch")
     assert search.params["term"] == (
@@ -172,7 +162,7 @@ def test_nothing_is_linked_and_the_run_is_stored(
 
     with session_scope(engine) as s:
         assert latest_evidence(session=s, claim_id=claim_id) is None
-    report = find_evidence(units=_units(engine), client=client, claim_id=claim_id, limit=2)
+    report = find_evidence(units=units(engine), client=client, claim_id=claim_id, limit=2)
     assert report.found == 6 and report.limit == 2  # 206 too, without --since
     with engine.connect() as conn:
         citations = conn.execute(sa.text("SELECT COUNT(*) FROM citations")).scalar_one()
@@ -196,12 +186,12 @@ def test_the_claims_text_when_nothing_is_stored(
         fake.add_article(
             pmid, make_article(pmid, title, abstract, year=year, publication_types=types)
         )
-    with _units(engine)() as s:
+    with units(engine)() as s:
         claim = Claim(text="Low-dose naltrexone eased fibromyalgia.")
         s.add(claim)
         s.flush()
         claim_id = claim.id
-    report = find_evidence(units=_units(engine), client=client, claim_id=claim_id)
+    report = find_evidence(units=units(engine), client=client, claim_id=claim_id)
     assert report.query.startswith("low-dose AND naltrexone AND fibromyalgia AND (systematic")
     assert report.cited == []
     assert "(the claim cites none)" in report.summary
@@ -214,9 +204,9 @@ def test_no_hits_and_an_unknown_claim(
     from ldn_evidence.services.evidence import find_evidence
 
     report = find_evidence(
-        units=_units(engine), client=client, claim_id=claim_id, query="zinc AND common cold"
+        units=units(engine), client=client, claim_id=claim_id, query="zinc AND common cold"
     )
     assert report.found == 0 and [s.pmid for s in report.ranking] == ["100"]
     assert report.summary == "no stronger study found"
     with pytest.raises(NotFoundError, match="no claim with id 999"):
-        find_evidence(units=_units(engine), client=client, claim_id=999)
+        find_evidence(units=units(engine), client=client, claim_id=999)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.services.retraction_csv import COLUMNS, BadRow, NoticeRow, read_notices
 from ldn_evidence.services.retractions import import_retractions, notice_flags
+from tests.helpers.workflows import units
 
 SAMPLE = Path(__file__).parent / "fixtures" / "retraction-watch-sample.csv"
 HEADER = ",".join(COLUMNS)
@@ -142,12 +143,6 @@ def test_notice_flags_in_date_order(notices: list[tuple[str, int, str]], flags: 
 # ---- storing --------------------------------------------------------------------------------
 
 
-def _units(engine: sa.Engine):  # type: ignore[no-untyped-def]
-    from ldn_evidence.db import session_scope
-
-    return lambda: session_scope(engine)
-
-
 def _count(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(sa.text("SELECT COUNT(*) FROM retraction_notices")).scalar_one())
@@ -155,7 +150,7 @@ def _count(engine: sa.Engine) -> int:
 
 def test_import_is_idempotent_and_updates_changed_rows(engine: sa.Engine, tmp_path: Path) -> None:
     bad: list[BadRow] = []
-    first = import_retractions(units=_units(engine), path=SAMPLE, on_bad_row=bad.append)
+    first = import_retractions(units=units(engine), path=SAMPLE, on_bad_row=bad.append)
     assert (first.rows, first.new, first.updated, first.unchanged, first.bad_rows) == (
         5,
         5,
@@ -164,11 +159,11 @@ def test_import_is_idempotent_and_updates_changed_rows(engine: sa.Engine, tmp_pa
         5,
     )
     assert len(bad) == 5
-    again = import_retractions(units=_units(engine), path=SAMPLE)
+    again = import_retractions(units=units(engine), path=SAMPLE)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 5)
     assert _count(engine) == 5
     changed = _csv(tmp_path, _row("61005", "Retraction", doi="10.1234/paper.2"))
-    third = import_retractions(units=_units(engine), path=changed)
+    third = import_retractions(units=units(engine), path=changed)
     assert (third.new, third.updated, third.unchanged) == (0, 1, 0)
     with engine.connect() as conn:
         nature = conn.execute(
@@ -180,7 +175,7 @@ def test_import_is_idempotent_and_updates_changed_rows(engine: sa.Engine, tmp_pa
 def test_chunks_and_a_record_twice_in_one_file(engine: sa.Engine, tmp_path: Path) -> None:
     rows = [_row(str(i), "Correction", doi=f"10.1/{i}") for i in range(1, 8)]
     rows.append(_row("3", "Retraction", doi="10.1/3"))  # the later row wins
-    summary = import_retractions(units=_units(engine), path=_csv(tmp_path, *rows), chunk_size=3)
+    summary = import_retractions(units=units(engine), path=_csv(tmp_path, *rows), chunk_size=3)
     assert (summary.rows, summary.new, summary.updated) == (8, 7, 1)
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT record_id, nature FROM retraction_notices"))
@@ -210,7 +205,7 @@ def test_studies_are_matched_by_pmid_and_by_doi_in_any_case(
         _row("2", "Expression of concern", pmid="222"),
         _row("3", "Correction", doi="10.5555/later", pmid="444"),
     )
-    summary = import_retractions(units=_units(engine), path=path)
+    summary = import_retractions(units=units(engine), path=path)
     assert [(f.pmid, f.flags) for f in summary.flagged_studies] == [
         ("111", ["retracted"]),
         ("222", ["expression of concern"]),

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import NotFoundError, PubMedError
 from ldn_evidence.pubmed.client import PubMedClient
-from ldn_evidence.pubmed.ratelimit import RateLimiter
 from ldn_evidence.viewmodel import WatchReport
 from tests.eutils_server import FakeEutils, Fault, make_article
+from tests.helpers.workflows import fast_client, units
 
 RCT = ("Journal Article", "Randomized Controlled Trial")
 
 
-def _units(engine: sa.Engine) -> Callable[[], AbstractContextManager[Session]]:
-    from ldn_evidence.db import session_scope
-
-    return lambda: session_scope(engine)
-
-
 @pytest.fixture
 def client(fake: FakeEutils) -> PubMedClient:
-    return PubMedClient.from_env(rate_limiter=RateLimiter(1000))
+    return fast_client()
 
 
 @pytest.fixture
@@ -44,8 +35,8 @@ def cited(engine: sa.Engine, fake: FakeEutils, client: PubMedClient) -> dict[str
         "222", make_article("222", "LDN in Crohn disease", "Remission.", doi="10.1000/b")
     )
     fake.add_article("333", make_article("333", "LDN in MS", "Fatigue.", publication_types=RCT))
-    fetch(units=_units(engine), client=client, pmids=["111", "222", "333"])
-    with _units(engine)() as s:
+    fetch(units=units(engine), client=client, pmids=["111", "222", "333"])
+    with units(engine)() as s:
         s.add(Study(pmid="444", title="A curated study", origin="curated"))
         s.flush()
         studies = {st.pmid: st for st in s.scalars(sa.select(Study))}
@@ -75,7 +66,7 @@ def test_a_study_becomes_retracted_between_two_runs(
 ) -> None:
     from ldn_evidence.services.watching import watch
 
-    first = watch(units=_units(engine), client=client)
+    first = watch(units=units(engine), client=client)
     assert [(s.pmid, s.outcome) for s in first.studies] == [
         ("111", "unchanged"),
         ("222", "unchanged"),
@@ -106,7 +97,7 @@ def test_a_study_becomes_retracted_between_two_runs(
         ),
     )
     del fake.articles["333"]
-    second = watch(units=_units(engine), client=client)
+    second = watch(units=units(engine), client=client)
     assert second.alert
     assert _by_pmid(second) == {
         "111": [("retracted", "pubmed"), ("publication_types_changed", "pubmed")],
@@ -134,7 +125,7 @@ def test_a_study_becomes_retracted_between_two_runs(
     ]
     assert _rows(engine, "SELECT COUNT(*) FROM watch_runs WHERE finished_at IS NOT NULL") == [(2,)]
 
-    third = watch(units=_units(engine), client=client)  # nothing new since
+    third = watch(units=units(engine), client=client)  # nothing new since
     assert not third.alert
     assert [s.outcome for s in third.studies] == ["unchanged", "unchanged", "not_found"]
     assert third.studies[0].flags == ["retracted"]
@@ -146,7 +137,7 @@ def test_a_change_a_refresh_stored_is_still_reported(
     from ldn_evidence.services.fetching import fetch
     from ldn_evidence.services.watching import watch
 
-    watch(units=_units(engine), client=client)
+    watch(units=units(engine), client=client)
     fake.add_article(
         "333",
         make_article(
@@ -157,8 +148,8 @@ def test_a_change_a_refresh_stored_is_still_reported(
             links=[("ExpressionOfConcernIn", "997", None)],
         ),
     )
-    fetch(units=_units(engine), client=client, pmids=["333"], refresh=True)
-    report = watch(units=_units(engine), client=client)
+    fetch(units=units(engine), client=client, pmids=["333"], refresh=True)
+    report = watch(units=units(engine), client=client)
     assert report.alert  # compared with the last check, not with the refreshed record
     assert _by_pmid(report)["333"] == [("expression_of_concern", "pubmed")]
 
@@ -170,7 +161,7 @@ def test_a_retraction_watch_notice_imported_since_the_last_check(
     from ldn_evidence.services.retractions import import_retractions
     from ldn_evidence.services.watching import watch
 
-    watch(units=_units(engine), client=client)
+    watch(units=units(engine), client=client)
     row = dict.fromkeys(COLUMNS, "")
     row.update(
         {
@@ -186,8 +177,8 @@ def test_a_retraction_watch_notice_imported_since_the_last_check(
     csv_file.write_text(
         ",".join(COLUMNS) + "\n" + ",".join(row[c] for c in COLUMNS) + "\n", encoding="utf-8"
     )
-    import_retractions(units=_units(engine), path=csv_file)
-    report = watch(units=_units(engine), client=client)
+    import_retractions(units=units(engine), path=csv_file)
+    report = watch(units=units(engine), client=client)
     assert report.alert
     assert _by_pmid(report)["222"] == [("expression_of_concern", "retraction_watch")]
     (change,) = report.studies[1].changes
@@ -195,7 +186,7 @@ def test_a_retraction_watch_notice_imported_since_the_last_check(
         "record 7001: Expression of concern 2026-05-01: Concerns/Issues About Data"
     )
     assert report.studies[1].flags == ["expression of concern"]
-    assert not watch(units=_units(engine), client=client).alert
+    assert not watch(units=units(engine), client=client).alert
 
 
 def test_one_document_only(
@@ -203,10 +194,10 @@ def test_one_document_only(
 ) -> None:
     from ldn_evidence.services.watching import watch
 
-    report = watch(units=_units(engine), client=client, document_id=cited["B"])
+    report = watch(units=units(engine), client=client, document_id=cited["B"])
     assert [s.pmid for s in report.studies] == ["333"] and report.curated == ["444"]
     with pytest.raises(NotFoundError, match="no document with id 999"):
-        watch(units=_units(engine), client=client, document_id=999)
+        watch(units=units(engine), client=client, document_id=999)
 
 
 def test_pubmed_failing_stores_no_check_and_says_so(
@@ -216,6 +207,6 @@ def test_pubmed_failing_stores_no_check_and_says_so(
 
     fake.inject(*[Fault.http(500, utility="efetch")] * (client.max_retries + 1))
     with pytest.raises(PubMedError, match="checked 0 of 3 cited studies"):
-        watch(units=_units(engine), client=client)
+        watch(units=units(engine), client=client)
     assert _rows(engine, "SELECT COUNT(*) FROM study_checks") == [(0,)]
     assert _rows(engine, "SELECT finished_at FROM watch_runs") == [(None,)]
