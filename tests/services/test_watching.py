@@ -187,6 +187,15 @@ def test_a_retraction_watch_notice_imported_since_the_last_check(
     )
     assert report.studies[1].flags == ["expression of concern"]
     assert not watch(units=units(engine), client=client).alert
+    # the notice is updated: the concern became a retraction
+    row["RetractionNature"] = "Retraction"
+    csv_file.write_text(
+        ",".join(COLUMNS) + "\n" + ",".join(row[c] for c in COLUMNS) + "\n", encoding="utf-8"
+    )
+    assert import_retractions(units=units(engine), path=csv_file).updated == 1
+    updated = watch(units=units(engine), client=client)
+    assert updated.alert
+    assert _by_pmid(updated)["222"] == [("retracted", "retraction_watch")]
 
 
 def test_one_document_only(
