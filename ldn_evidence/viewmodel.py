@@ -183,6 +183,20 @@ class CitedBy:
 
 
 @dataclass(frozen=True)
+class RetractionNoticeView:
+    """A Retraction Watch notice naming a study (`import-retractions`)."""
+
+    record_id: int
+    nature: str  # vocab.RetractionNature
+    date: str | None
+    notice_doi: str | None
+    notice_pmid: str | None
+    reasons: list[str]
+    matched_by: str  # "pmid" or "doi"
+    imported_at: str | None
+
+
+@dataclass(frozen=True)
 class StudyDetail(StudyView[AuthorDetail]):
     """`studies show`: every parsed field, the links, and the claims that cite it."""
 
@@ -204,6 +218,7 @@ class StudyDetail(StudyView[AuthorDetail]):
     fetched_at: str | None
     curation_note: str | None
     cited_by: list[CitedBy]
+    retraction_notices: list[RetractionNoticeView]
 
 
 @dataclass(frozen=True)
@@ -307,6 +322,110 @@ class DocumentDetail(DocumentBrief):
     claims: list[ClaimBrief]
     unsourced_claims: int
     red_flags: list[RedFlag]
+
+
+@dataclass(frozen=True)
+class FlaggedStudy:
+    """A stored study Retraction Watch names, and the claims citing it."""
+
+    pmid: str
+    title: str
+    flags: list[str]
+    notices: list[RetractionNoticeView]
+    cited_by_claims: list[int]
+
+
+@dataclass(frozen=True)
+class RetractionImport:
+    """`import-retractions`: rows read and stored, and every stored study flagged."""
+
+    file: str
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    bad_rows: int
+    flagged_studies: list[FlaggedStudy]
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change `watch` found in a cited study."""
+
+    kind: str  # vocab.ChangeKind
+    label: str
+    source: str  # vocab.ChangeSource
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class StudyCheckView:
+    """A cited study as `watch` checked it: the outcome, what changed since its last
+    check, and its flags now (PubMed's and Retraction Watch's)."""
+
+    pmid: str
+    title: str
+    outcome: str  # vocab.CheckOutcome
+    changes: list[ChangeView]
+    flags: list[str]
+    cited_by_claims: list[int]
+    previous_check: str | None
+
+
+@dataclass(frozen=True)
+class WatchReport:
+    """`watch`: every cited study re-fetched and compared; `alert` when one was newly
+    retracted or put under an expression of concern (exit code 4)."""
+
+    run_id: int
+    started_at: str | None
+    document_id: int | None
+    requests: int
+    alert: bool
+    studies: list[StudyCheckView]
+    curated: list[str]  # cited studies with no PubMed record to compare: not checked
+
+
+@dataclass(frozen=True)
+class EvidenceStudy:
+    """A study in an `evidence` ranking: a PubMed hit or a study the claim cites."""
+
+    rank: int
+    pmid: str
+    title: str
+    year: int | None
+    journal: str | None
+    level: str | None
+    level_label: str
+    participants: int | None
+    flags: list[str]
+    cited: bool
+    stronger: bool  # than the studies the claim cites (`verification.ranking`)
+    verdict: str  # the claim verified against it; a cited study's is its citation's
+    verdict_origin: str | None
+    evidence_sentence: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceReport:
+    """`evidence`: the query run, the cited studies' place in the ranking, the stronger
+    studies with their verdicts, and a one-line summary. Nothing is linked to the claim."""
+
+    run_id: int
+    claim_id: int
+    claim: str
+    ran_at: str | None
+    query: str
+    query_source: str
+    since: int | None
+    limit: int
+    found: int  # PubMed's count for the query
+    ranked: int
+    cited: list[EvidenceStudy]
+    stronger: list[EvidenceStudy]
+    ranking: list[EvidenceStudy]
+    summary: str
 
 
 # ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------

@@ -1,9 +1,10 @@
 """The value sets every layer shares, each defined once, and the one PMID rule.
 
 Verdicts, verdict and citation origins, reference kinds and resolution statuses, study
-origins, evidence levels. The models build their CHECK constraints from these, the services
-validate input against them, the CLI offers them as choices and help text, the exporters
-label them; tests hold the migrations and `export/schema.json` to them.
+origins, Retraction Watch natures, the changes `watch` reports, evidence levels. The
+models build their CHECK constraints from these, the services validate input against
+them, the CLI offers them as choices and help text, the exporters label them; tests hold
+the migrations and `export/schema.json` to them.
 
 This module imports nothing from the package, so every layer (and `ldn-evidence --help`,
 which must not load SQLAlchemy) can import it.
@@ -143,6 +144,87 @@ class StudyOrigin(StrEnum):
 
 
 STUDY_ORIGINS: tuple[str, ...] = tuple(o.value for o in StudyOrigin)
+
+
+# ---- Retraction Watch notices (`retraction_notices.nature`) ---------------------------------
+
+
+class RetractionNature(StrEnum):
+    RETRACTION = "retraction"
+    CORRECTION = "correction"
+    EXPRESSION_OF_CONCERN = "expression_of_concern"
+    REINSTATEMENT = "reinstatement"
+
+
+RETRACTION_NATURES: tuple[str, ...] = tuple(n.value for n in RetractionNature)
+RETRACTION_NATURE_LABELS: dict[str, str] = {
+    RetractionNature.RETRACTION: "Retraction",
+    RetractionNature.CORRECTION: "Correction",
+    RetractionNature.EXPRESSION_OF_CONCERN: "Expression of concern",
+    RetractionNature.REINSTATEMENT: "Reinstatement",
+}
+"""As the Retraction Watch CSV writes them (its RetractionNature column)."""
+
+
+def retraction_nature(label: str) -> str | None:
+    """The nature key of a RetractionNature value ("Expression of Concern" →
+    "expression_of_concern"; case and spacing ignored), or None for any other value."""
+    wanted = " ".join(str(label).split()).lower()
+    for key, text in RETRACTION_NATURE_LABELS.items():
+        if text.lower() == wanted:
+            return key
+    return None
+
+
+# ---- what `watch` finds changed in a cited study (`study_checks`, `study_changes`) ----------
+
+
+class ChangeKind(StrEnum):
+    RETRACTED = "retracted"
+    EXPRESSION_OF_CONCERN = "expression_of_concern"
+    ERRATUM = "erratum"
+    CORRECTION = "correction"
+    REINSTATED = "reinstated"
+    COMMENT = "comment"
+    TITLE_CHANGED = "title_changed"
+    ABSTRACT_CHANGED = "abstract_changed"
+    PUBLICATION_TYPES_CHANGED = "publication_types_changed"
+
+
+CHANGE_KINDS: tuple[str, ...] = tuple(k.value for k in ChangeKind)
+ALERT_CHANGES: tuple[str, ...] = (
+    ChangeKind.RETRACTED.value,
+    ChangeKind.EXPRESSION_OF_CONCERN.value,
+)
+"""The changes `watch` exits 4 for: a cited study newly retracted or put under concern."""
+CHANGE_LABELS: dict[str, str] = {
+    ChangeKind.RETRACTED: "retracted",
+    ChangeKind.EXPRESSION_OF_CONCERN: "expression of concern",
+    ChangeKind.ERRATUM: "erratum",
+    ChangeKind.CORRECTION: "correction",
+    ChangeKind.REINSTATED: "reinstated",
+    ChangeKind.COMMENT: "comment linked",
+    ChangeKind.TITLE_CHANGED: "title changed",
+    ChangeKind.ABSTRACT_CHANGED: "abstract changed",
+    ChangeKind.PUBLICATION_TYPES_CHANGED: "publication types changed",
+}
+
+
+class CheckOutcome(StrEnum):
+    UNCHANGED = "unchanged"  # nothing a pharmacist needs to hear of changed
+    CHANGED = "changed"  # one change or more (`study_changes`)
+    NOT_FOUND = "not_found"  # PubMed no longer returns the record
+
+
+CHECK_OUTCOMES: tuple[str, ...] = tuple(o.value for o in CheckOutcome)
+
+
+class ChangeSource(StrEnum):
+    PUBMED = "pubmed"  # the re-fetched PubMed record differs from the stored one
+    RETRACTION_WATCH = "retraction_watch"  # a notice imported since the study's last check
+
+
+CHANGE_SOURCES: tuple[str, ...] = tuple(s.value for s in ChangeSource)
 
 
 # ---- evidence levels (`studies.evidence_level`) ---------------------------------------------

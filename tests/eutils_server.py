@@ -19,6 +19,8 @@ Endpoints (paths under ``base_url`` / ``idconv_url``): ``efetch.fcgi`` (GET or P
 answers only the requested PMIDs it knows, as NCBI does), ``esearch.fcgi`` (a
 ``"…"[Title]`` term looked up in the titles added; JSON or XML by ``retmode``),
 ``ecitmatch.cgi`` (plain text, one line per ``bdata`` record) and the ID Converter (JSON).
+An esearch term that is not a title is evaluated over the articles added (`parse_query`:
+booleans, [tiab], [pt], systematic[sb], the Clinical Queries therapy filter, [dp] ranges).
 Faults queue up with `FakeEutils.inject` and are served one per matching request.
 """
 
@@ -178,8 +180,10 @@ def make_article(
     year: str = "2020",
     journal: str = "Test Journal",
     publication_types: Iterable[str] = ("Journal Article",),
+    links: Iterable[tuple[str, str | None, str | None]] = (),
 ) -> bytes:
-    """A small but valid ``<PubmedArticle>`` for tests (text is XML-escaped)."""
+    """A small but valid ``<PubmedArticle>`` for tests (text is XML-escaped). ``links``
+    are CommentsCorrections: (RefType, PMID or None, RefSource or None)."""
     abstract_xml = (
         f"<Abstract><AbstractText>{escape(abstract)}</AbstractText></Abstract>" if abstract else ""
     )
@@ -187,14 +191,24 @@ def make_article(
     ids = f'<ArticleId IdType="pubmed">{pmid}</ArticleId>'
     if doi:
         ids += f'<ArticleId IdType="doi">{escape(doi)}</ArticleId>'
+    comments = "".join(
+        f'<CommentsCorrections RefType="{escape(ref_type)}">'
+        + (f"<RefSource>{escape(source)}</RefSource>" if source else "")
+        + (f'<PMID Version="1">{escape(ref_pmid)}</PMID>' if ref_pmid else "")
+        + "</CommentsCorrections>"
+        for ref_type, ref_pmid, source in links
+    )
+    comments_xml = (
+        f"<CommentsCorrectionsList>{comments}</CommentsCorrectionsList>" if comments else ""
+    )
     return (
         f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}'
         f'</PMID><Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print">'
         f"<PubDate><Year>{year}</Year></PubDate></JournalIssue><Title>{escape(journal)}</Title>"
         f"</Journal><ArticleTitle>{escape(title)}</ArticleTitle>{abstract_xml}"
         f"<Language>eng</Language><PublicationTypeList>{types}</PublicationTypeList></Article>"
-        f"</MedlineCitation><PubmedData><ArticleIdList>{ids}</ArticleIdList></PubmedData>"
-        f"</PubmedArticle>"
+        f"{comments_xml}</MedlineCitation><PubmedData><ArticleIdList>{ids}</ArticleIdList>"
+        f"</PubmedData></PubmedArticle>"
     ).encode()
 
 
@@ -209,6 +223,142 @@ def _trickle(response: Response, fault: Fault) -> Response:
             yield body[start : start + size]
 
     return Response(pieces(), content_type=response.content_type, direct_passthrough=True)
+
+
+# ---- a small PubMed query language, evaluated over the articles added -----------------------
+
+
+class QueryError(ValueError):
+    """A query the fake cannot read: PubMed would answer an error too."""
+
+
+@dataclass(frozen=True)
+class _Doc:
+    words: frozenset[str]
+    text: str  # title and abstract, lower case, words separated by single spaces
+    types: frozenset[str]  # lower case
+    year: int | None
+
+
+_SYSTEMATIC = {"systematic review", "meta-analysis", "network meta-analysis"}
+_QUERY_TOKEN = re.compile(r'\s*(\(|\)|"[^"]*"(?:\[[^\]]+\])?|[^\s()"]+(?:\[[^\]]+\])?)')
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _doc(xml: bytes) -> _Doc:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(xml, parser)
+    title = "".join(root.xpath(".//ArticleTitle//text()"))
+    abstract = " ".join("".join(a.itertext()) for a in root.iter("AbstractText"))
+    year = root.findtext(".//PubDate/Year")
+    words = _words(f"{title} {abstract}")
+    return _Doc(
+        words=frozenset(words),
+        text=" ".join(words),
+        types=frozenset(t.text.strip().lower() for t in root.iter("PublicationType") if t.text),
+        year=int(year) if year and year.isdigit() else None,
+    )
+
+
+def parse_query(term: str) -> object:
+    """``term`` as a tree: ("and"|"or"|"not", left, right) or ("term", text, tag, quoted).
+
+    Understood: parentheses; AND, OR, NOT (upper case, AND binding tighter than OR, NOT
+    left to right at AND's level); runs of words ("low-dose naltrexone"), quoted phrases,
+    each with an optional tag: none or [tiab] (every word in the title or abstract; a
+    quoted phrase as a phrase), [pt] (a publication type), systematic[sb] (systematic
+    reviews and meta-analyses), therapy/narrow[filter] and therapy/broad[filter] (the
+    Clinical Queries therapy filter: a randomized controlled trial by type, or randomized,
+    controlled and trial in the title or abstract; broad: randomized or trial), and
+    YYYY:YYYY[dp] (publication year in the range).
+    """
+    tokens = [m.group(1) for m in _QUERY_TOKEN.finditer(term) if m.group(1).strip()]
+    if "".join(tokens).replace(" ", "") != re.sub(r"\s+", "", term):
+        raise QueryError(f"unreadable query {term!r}")
+    tree, rest = _or(tokens)
+    if rest:
+        raise QueryError(f"unexpected {rest[0]!r}")
+    return tree
+
+
+def _or(tokens: list[str]) -> tuple[object, list[str]]:
+    left, rest = _and(tokens)
+    while rest and rest[0] == "OR":
+        right, rest = _and(rest[1:])
+        left = ("or", left, right)
+    return left, rest
+
+
+def _and(tokens: list[str]) -> tuple[object, list[str]]:
+    left, rest = _atom(tokens)
+    while rest and rest[0] in ("AND", "NOT"):
+        op = rest[0].lower()
+        right, rest = _atom(rest[1:])
+        left = (op, left, right)
+    return left, rest
+
+
+def _atom(tokens: list[str]) -> tuple[object, list[str]]:
+    if not tokens:
+        raise QueryError("the query ends too soon")
+    if tokens[0] == "(":
+        inner, rest = _or(tokens[1:])
+        if not rest or rest[0] != ")":
+            raise QueryError("unbalanced parentheses")
+        return inner, rest[1:]
+    if tokens[0] in (")", "AND", "OR", "NOT"):
+        raise QueryError(f"unexpected {tokens[0]!r}")
+    run: list[str] = []
+    rest = tokens
+    while rest and rest[0] not in ("(", ")", "AND", "OR", "NOT"):
+        run.append(rest[0])
+        rest = rest[1:]
+        if run[-1].endswith("]") or run[-1].startswith('"'):
+            break
+    text = " ".join(run)
+    tag = None
+    tagged = re.fullmatch(r"(.*)\[([^\]]+)\]", text)
+    if tagged:
+        text, tag = tagged.group(1), tagged.group(2).strip().lower()
+    quoted = text.startswith('"') and text.endswith('"') and len(text) > 1
+    return ("term", text.strip('"').strip(), tag, quoted), rest
+
+
+def evaluate_query(node: object, doc: _Doc) -> bool:
+    assert isinstance(node, tuple)
+    op = node[0]
+    if op == "and":
+        return evaluate_query(node[1], doc) and evaluate_query(node[2], doc)
+    if op == "or":
+        return evaluate_query(node[1], doc) or evaluate_query(node[2], doc)
+    if op == "not":
+        return evaluate_query(node[1], doc) and not evaluate_query(node[2], doc)
+    _, text, tag, quoted = node
+    if tag in (None, "tiab", "title/abstract", "all fields"):
+        words = _words(text)
+        if quoted:
+            return f" {' '.join(words)} " in f" {doc.text} "
+        return all(w in doc.words for w in words)
+    if tag in ("pt", "publication type"):
+        return text.lower() in doc.types
+    if tag == "sb" and text.lower() == "systematic":
+        return bool(doc.types & _SYSTEMATIC)
+    if tag == "filter" and text.lower() in ("therapy/narrow", "therapy/broad"):
+        if "randomized controlled trial" in doc.types:
+            return True
+        if text.lower() == "therapy/broad":
+            return bool({"randomized", "trial"} & doc.words)
+        return {"randomized", "controlled", "trial"} <= doc.words
+    if tag == "dp":
+        span = re.fullmatch(r"(\d{4})(?::(\d{4}))?", text)
+        if span and doc.year is not None:
+            return int(span.group(1)) <= doc.year <= int(span.group(2) or span.group(1))
+        if span:
+            return False
+    raise QueryError(f"the fake does not know {text}[{tag}]")
 
 
 def _norm(text: str) -> str:
@@ -294,6 +444,12 @@ class FakeEutils:
                 fault = dataclasses.replace(fault, utility=utility)
             self.faults.append(fault)
 
+    def search(self, term: str) -> list[str]:
+        """PMIDs of the articles added that ``term`` matches, in the order added (see
+        `evaluate_query` for the query language understood)."""
+        query = parse_query(term)
+        return [pmid for pmid, xml in self.articles.items() if evaluate_query(query, _doc(xml))]
+
     def requests_for(self, utility: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.utility == utility]
 
@@ -373,7 +529,13 @@ class FakeEutils:
     def _esearch(self, params: dict[str, str]) -> Response:
         term = params.get("term", "")
         match = re.fullmatch(r'"(.*)"\[Title\]', term.strip())
-        ids = self.titles.get(_norm(match.group(1)), []) if match else []
+        if match:
+            ids = self.titles.get(_norm(match.group(1)), [])
+        else:
+            try:
+                ids = self.search(term)
+            except QueryError as exc:
+                return self._error_reply("esearch", params, f"Invalid query: {exc}")
         shown = ids[: int(params.get("retmax", "20"))]
         if params.get("retmode") == "json":
             result: dict[str, object] = {

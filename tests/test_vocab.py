@@ -66,11 +66,16 @@ def test_migrated_check_constraints_equal_the_vocabulary(engine: sa.Engine) -> N
         ("citations", "ck_citations_verdict_origin"): vocab.VERDICT_ORIGINS,
         ("references", "ck_references_kind"): vocab.REFERENCE_KINDS,
         ("references", "ck_references_status"): vocab.RESOLUTION_STATUSES,
+        ("retraction_notices", "ck_retraction_notices_nature"): vocab.RETRACTION_NATURES,
+        ("study_checks", "ck_study_checks_outcome"): vocab.CHECK_OUTCOMES,
+        ("study_changes", "ck_study_changes_kind"): vocab.CHANGE_KINDS,
+        ("study_changes", "ck_study_changes_source"): vocab.CHANGE_SOURCES,
+        ("evidence_results", "ck_evidence_results_verdict"): vocab.VERDICTS,
     }
     found = {}
     with engine.connect() as conn:
         inspector = sa.inspect(conn)
-        for table in ("citations", "references"):
+        for table in {table for table, _name in expected}:
             for check in inspector.get_check_constraints(table):
                 if (table, check["name"]) in expected:
                     found[(table, check["name"])] = _quoted(check["sqltext"])
@@ -96,6 +101,17 @@ def test_report_labels_and_tones_cover_every_verdict() -> None:
     from ldn_evidence.export.present import VERDICT_LABELS, VERDICT_TONE
 
     assert set(VERDICT_LABELS) == set(VERDICTS) == set(VERDICT_TONE)
+
+
+def test_the_evidence_summary_says_every_verdict() -> None:
+    from ldn_evidence.services.evidence import VERDICT_VERBS
+
+    assert set(VERDICT_VERBS) == set(VERDICTS)
+
+
+def test_every_change_kind_and_nature_has_a_label() -> None:
+    assert set(vocab.CHANGE_LABELS) == set(vocab.CHANGE_KINDS)
+    assert set(vocab.RETRACTION_NATURE_LABELS) == set(vocab.RETRACTION_NATURES)
 
 
 def test_every_citation_origin_has_a_label() -> None:

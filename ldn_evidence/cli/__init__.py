@@ -47,14 +47,17 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     demo,
     documents,
     evaluate,
+    evidence,
     export,
     extract,
     fetch,
     import_xml,
     load,
+    retractions,
     review,
     studies,
     verify,
+    watch,
 )
 
 

@@ -8,6 +8,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, console, emit, one_of, session
+from ldn_evidence.cli.retractions import notice_line
 from ldn_evidence.vocab import LEVEL_KEYS
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ def _render_detail(d: StudyDetail) -> None:
     p("Level rule: " + d.level_rule, highlight=False)
     for link in d.links:
         p(f"{link.ref_type}: PMID {link.pmid or '-'} {link.source or ''}", highlight=False)
+    for notice in d.retraction_notices:
+        p(notice_line(notice), highlight=False)
     if d.abstract_sections:
         p("\nAbstract")
         for s in d.abstract_sections:

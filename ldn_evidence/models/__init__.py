@@ -5,6 +5,9 @@ records and their parts). The migrations in `migrations/versions` build the same
 from ldn_evidence.models.base import Base, utcnow
 from ldn_evidence.models.citations import Citation, CitationEvent
 from ldn_evidence.models.documents import Claim, Reference, SourceDocument
+from ldn_evidence.models.evidence import EvidenceResult, EvidenceRun
+from ldn_evidence.models.monitoring import StudyChange, StudyCheck, WatchRun
+from ldn_evidence.models.retractions import RetractionNotice
 from ldn_evidence.models.studies import (
     AbstractSectionRow,
     KeywordRow,
@@ -36,7 +39,10 @@ __all__ = [
     "REFERENCE_KINDS",
     "RESOLUTION_STATUSES",
     "Claim",
+    "EvidenceResult",
+    "EvidenceRun",
     "Reference",
+    "RetractionNotice",
     "SourceDocument",
     "STUDY_ORIGINS",
     "AbstractSectionRow",
@@ -45,7 +51,10 @@ __all__ = [
     "PublicationTypeRow",
     "Study",
     "StudyAuthor",
+    "StudyChange",
+    "StudyCheck",
     "StudyLinkRow",
     "StudyMeshTerm",
     "study_publication_types",
+    "WatchRun",
 ]

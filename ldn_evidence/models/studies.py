@@ -15,10 +15,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    or_,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from ldn_evidence.models.base import Base, UTCDateTime
+from ldn_evidence.models.retractions import RetractionNotice
 from ldn_evidence.vocab import StudyOrigin
 
 if TYPE_CHECKING:
@@ -86,6 +89,15 @@ class Study(Base):
         back_populates="study", cascade="all, delete-orphan", order_by="StudyLinkRow.position"
     )
     citations: Mapped[list[Citation]] = relationship(back_populates="study")
+    # Retraction Watch notices naming this study's PMID or DOI (read-only, matched on read)
+    retraction_notices: Mapped[list[RetractionNotice]] = relationship(
+        primaryjoin=lambda: or_(
+            Study.pmid == foreign(RetractionNotice.original_pmid),
+            func.lower(Study.doi) == foreign(RetractionNotice.original_doi),
+        ),
+        viewonly=True,
+        order_by=lambda: (RetractionNotice.notice_date, RetractionNotice.record_id),
+    )
 
 
 class AbstractSectionRow(Base):

@@ -28,10 +28,12 @@ from ..errors import InputError
 from ..vocab import normalize_pmid
 from .ratelimit import RateLimiter, default_rate, shared_rate_limiter
 from .replies import (
+    SearchResult,
     UnexpectedReply,
     check_pubmed_xml,
     parse_ecitmatch,
     parse_esearch,
+    parse_esearch_result,
     parse_idconv,
     returned_pmids,
     snippet,
@@ -43,6 +45,7 @@ __all__ = [
     "FetchBatch",
     "PubMedClient",
     "RateLimiter",
+    "SearchResult",
     "returned_pmids",
     "validate_pmids",
 ]
@@ -50,6 +53,7 @@ __all__ = [
 EFETCH_BATCH = 200  # NCBI: POST, at most 200 ids a request
 IDCONV_BATCH = 200  # the ID Converter's own limit
 ECITMATCH_BATCH = 100  # ECitMatch is a GET: keep URLs short
+ESEARCH_MAX = 10_000  # ESearch cannot page past 9,999 (a larger retmax is refused)
 
 _T = TypeVar("_T")
 
@@ -218,6 +222,32 @@ class PubMedClient:
                 yield FetchBatch(pmids_requested=batch, xml=xml)
 
         return batches()
+
+    def esearch(self, term: str, *, retmax: int = 20, sort: str = "relevance") -> SearchResult:
+        """PubMed records matching ``term`` (any PubMed query: fields, filters, booleans):
+        the count and the first ``retmax`` PMIDs in ``sort`` order (PubMed's Best Match by
+        default). ESearch returns at most 10,000 ids; ``retmax`` is capped there."""
+        clean = " ".join(str(term).split())
+        if not clean:
+            raise InputError("cannot search PubMed for an empty query")
+        retmax = max(0, min(int(retmax), ESEARCH_MAX))
+        params = {
+            "db": "pubmed",
+            "term": clean,
+            "retmax": str(retmax),
+            "sort": sort,
+            "retmode": "json",
+        }
+        short = clean if len(clean) <= 90 else clean[:80] + "…"
+        result: SearchResult = self.transport.call(
+            "esearch",
+            f"term {short}",
+            "POST",
+            self.base_url + "esearch.fcgi",
+            params,
+            check=lambda body, _ct: parse_esearch_result(body),
+        )
+        return SearchResult(result.count, result.pmids[:retmax], result.translation)
 
     def esearch_title(self, title: str, retmax: int = 5) -> list[str]:
         """PMIDs whose title matches ``title`` as a phrase (``"…"[Title]``), best first."""

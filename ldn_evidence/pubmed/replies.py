@@ -14,6 +14,7 @@ import email.utils
 import io
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -143,8 +144,23 @@ def _id_list(values: Any) -> list[str]:
     return ids
 
 
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """An ESearch reply: how many records match, the PMIDs returned (at most ``retmax``,
+    best first) and PubMed's translation of the term, when it gives one."""
+
+    count: int
+    pmids: list[str]
+    translation: str | None = None
+
+
 def parse_esearch(body: bytes) -> list[str]:
     """The ``IdList`` of an ESearch reply, JSON or XML."""
+    return parse_esearch_result(body).pmids
+
+
+def parse_esearch_result(body: bytes) -> SearchResult:
+    """An ESearch reply, JSON or XML: count, ``IdList`` and query translation."""
     text = body.lstrip()
     if text.startswith(b"{"):
         data = _load_json(body)
@@ -159,7 +175,13 @@ def parse_esearch(body: bytes) -> list[str]:
             raise UnexpectedReply(f"ERROR: {result['ERROR']}")
         if not isinstance(result.get("idlist"), list):
             raise UnexpectedReply(f"no idlist in the reply (errorlist: {result.get('errorlist')})")
-        return _id_list(result["idlist"])
+        ids = _id_list(result["idlist"])
+        translation = result.get("querytranslation")
+        return SearchResult(
+            _count(result.get("count"), len(ids)),
+            ids,
+            translation if isinstance(translation, str) else None,
+        )
     if not text.startswith(b"<"):
         raise UnexpectedReply(f"neither JSON nor XML: {snippet(body, 80)!r}")
     try:
@@ -174,7 +196,16 @@ def parse_esearch(body: bytes) -> list[str]:
         listed = root.find("ErrorList")
         detail = snippet(etree.tostring(listed)) if listed is not None else f"<{root.tag}>"
         raise UnexpectedReply(f"no IdList in the reply ({detail})")
-    return _id_list(i.text or "" for i in id_list.findall("Id"))
+    ids = _id_list(i.text or "" for i in id_list.findall("Id"))
+    return SearchResult(
+        _count(root.findtext("Count"), len(ids)), ids, root.findtext("QueryTranslation")
+    )
+
+
+def _count(value: object, at_least: int) -> int:
+    """ESearch's Count (a string); the number of ids returned when it is missing or odd."""
+    text = str(value if value is not None else "").strip()
+    return max(int(text), at_least) if text.isascii() and text.isdigit() else at_least
 
 
 def parse_idconv(body: bytes) -> list[dict[str, Any]]:

@@ -20,6 +20,9 @@ _CLAIM_LOAD = (
     .selectinload(Citation.study)
     .selectinload(Study.publication_types),
     selectinload(Claim.citations).selectinload(Citation.study).selectinload(Study.links),
+    selectinload(Claim.citations)
+    .selectinload(Citation.study)
+    .selectinload(Study.retraction_notices),
     selectinload(Claim.citations).selectinload(Citation.reference),
     selectinload(Claim.citations).selectinload(Citation.events),
 )

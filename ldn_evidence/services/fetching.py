@@ -101,7 +101,7 @@ def fetch(
     try:
         for batch in client.efetch(todo):
             summary.requests += 1
-            records = _parse_batch(batch.xml, batch.pmids_requested)
+            records = parse_batch(batch.xml, batch.pmids_requested)
             with units() as session:
                 for rec in records:
                     outcome = store_article(session=session, record=rec, origin="efetch")
@@ -121,7 +121,9 @@ def fetch(
     return summary
 
 
-def _parse_batch(xml: bytes, requested: list[str]) -> list[ArticleRecord]:
+def parse_batch(xml: bytes, requested: list[str]) -> list[ArticleRecord]:
+    """The article records of an efetch reply that were asked for (`PubMedError` when the
+    reply cannot be read)."""
     wanted = set(requested)
     try:
         records = [

@@ -16,6 +16,7 @@ from ldn_evidence.models import (
     KeywordRow,
     MeshTermRow,
     PublicationTypeRow,
+    RetractionNotice,
     Study,
     StudyAuthor,
     StudyLinkRow,
@@ -24,6 +25,9 @@ from ldn_evidence.models import (
 from ldn_evidence.pubmed.records import ArticleRecord
 from ldn_evidence.services.grading import check_level
 from ldn_evidence.services.text_search import contains_any
+from ldn_evidence.vocab import RetractionNature
+
+RETRACTION = RetractionNature.RETRACTION.value
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -34,6 +38,7 @@ STUDY_LOAD = (
     selectinload(Study.abstract_sections),
     selectinload(Study.keywords),
     selectinload(Study.mesh).selectinload(StudyMeshTerm.term),
+    selectinload(Study.retraction_notices),
 )
 
 
@@ -234,7 +239,11 @@ def list_studies(
         )
     if retracted:
         query = query.where(
-            or_(Study.retracted.is_(True), Study.links.any(StudyLinkRow.ref_type == "RetractionIn"))
+            or_(
+                Study.retracted.is_(True),
+                Study.links.any(StudyLinkRow.ref_type == "RetractionIn"),
+                Study.retraction_notices.any(RetractionNotice.nature == RETRACTION),
+            )
         )
     if level:
         query = query.where(Study.evidence_level == level)

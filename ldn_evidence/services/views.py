@@ -10,6 +10,7 @@ from typing import Any
 
 from ldn_evidence.models import Citation, CitationEvent, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.grading import level_rule
+from ldn_evidence.services.retractions import notice_views, study_notice_flags
 from ldn_evidence.viewmodel import (
     AbstractSectionView,
     AuthorDetail,
@@ -106,6 +107,13 @@ def study_flags(study: Study) -> list[str]:
         flags.append("expression of concern")
     if "ErratumIn" in links:
         flags.append("erratum")
+    for flag in study_notice_flags(study):  # Retraction Watch
+        if flag in flags:
+            continue
+        if flag == "retracted":
+            flags.insert(0, flag)
+        else:
+            flags.append(flag)
     if study.origin == StudyOrigin.CURATED:
         flags.append("curated (not fetched)")
     return flags
@@ -318,4 +326,5 @@ def study_detail(study: Study) -> StudyDetail:
             CitedBy(claim_id=c.claim_id, claim=c.claim.text, verdict=c.verdict, origin=c.origin)
             for c in study.citations
         ],
+        retraction_notices=notice_views(study),
     )

@@ -25,6 +25,12 @@ TABLES = {
     "study_mesh_terms",
     "keywords",
     "study_links",
+    "retraction_notices",
+    "watch_runs",
+    "study_checks",
+    "study_changes",
+    "evidence_runs",
+    "evidence_results",
 }
 
 

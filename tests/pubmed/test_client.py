@@ -13,9 +13,11 @@ from ldn_evidence.errors import InputError, PubMedError
 from ldn_evidence.pubmed.client import CitationQuery, PubMedClient, validate_pmids
 from ldn_evidence.pubmed.ratelimit import RateLimiter, shared_rate_limiter
 from ldn_evidence.pubmed.replies import (
+    SearchResult,
     UnexpectedReply,
     check_pubmed_xml,
     parse_esearch,
+    parse_esearch_result,
     parse_retry_after,
     returned_pmids,
 )
@@ -338,6 +340,38 @@ def test_esearch_title_searches_the_title_as_a_phrase(fake):
     request = fake.requests[0]
     assert request.params["term"] == '"Low-dose naltrexone for fibromyalgia"[Title]'
     assert request.params["db"] == "pubmed" and request.params["tool"] == "ldn-evidence"
+
+
+def test_esearch_sends_any_query_and_gives_the_count(fake):
+    for pmid, types in (("1", ["Randomized Controlled Trial"]), ("2", ["Review"]), ("3", [])):
+        fake.add_article(
+            pmid, make_article(pmid, f"Zinc for colds {pmid}", publication_types=types)
+        )
+    client = make_client(fake)
+    result = client.esearch("zinc AND colds", retmax=2)
+    assert (result.count, result.pmids) == (3, ["1", "2"])
+    assert result.translation == "zinc AND colds"
+    only_trials = client.esearch("zinc  AND\ncolds AND randomized controlled trial[pt]")
+    assert (only_trials.count, only_trials.pmids) == (1, ["1"])
+    request = fake.requests_for("esearch")[-1]
+    assert request.method == "POST"  # long queries: never in a URL
+    assert request.params["term"] == "zinc AND colds AND randomized controlled trial[pt]"
+    assert (request.params["retmax"], request.params["sort"]) == ("20", "relevance")
+    assert client.esearch("zinc", retmax=10**9).count == 3  # retmax capped for NCBI
+    assert fake.requests_for("esearch")[-1].params["retmax"] == "10000"
+    with pytest.raises(InputError):
+        client.esearch("  ")
+
+
+def test_esearch_count_from_xml_and_json():
+    xml = (
+        b"<eSearchResult><Count>250</Count><RetMax>1</RetMax><RetStart>0</RetStart>"
+        b"<IdList><Id>17284678</Id></IdList><QueryTranslation>zinc[All Fields]"
+        b"</QueryTranslation></eSearchResult>"
+    )
+    assert parse_esearch_result(xml) == SearchResult(250, ["17284678"], "zinc[All Fields]")
+    odd = b'{"esearchresult": {"count": "many", "idlist": ["5", "6"]}}'
+    assert parse_esearch_result(odd) == SearchResult(2, ["5", "6"], None)
 
 
 def test_esearch_error_replies_are_retried(fake):

@@ -36,14 +36,16 @@ def C(code: int, *args: str, says: str | None = None) -> Case:  # noqa: N802 - t
 
 
 # {tmp}: a scratch directory; {file}: an existing plain file; {page}: a small text page;
-# {xml}: a small PubMed XML file; {pairs}: a labelled JSONL pair. Cases run in order on one
-# seeded SQLite database.
+# {xml}: a small PubMed XML file; {pairs}: a labelled JSONL pair; {rw}: a one-row
+# Retraction Watch CSV. Cases run in order on one seeded SQLite database.
 OK: dict[str, tuple[str, ...]] = {
     "demo": ("--dir", "{tmp}/demo"),
     "evaluate": ("{pairs}",),
+    "evidence": ("4", "--since", "2015"),
     "export": ("-f", "csv", "-o", "{tmp}/out.csv"),
     "extract": ("{page}", "--no-fetch"),
     "fetch": ("424242",),
+    "import-retractions": ("{rw}",),
     "import-xml": ("{xml}",),
     "load": ("{seed}",),
     "verify": (),
@@ -58,6 +60,7 @@ OK: dict[str, tuple[str, ...]] = {
     "documents show": ("1",),
     "studies list": (),
     "studies show": ("23359310",),
+    "watch": ("--json",),
 }
 
 BAD: dict[str, list[Case]] = {
@@ -68,6 +71,15 @@ BAD: dict[str, list[Case]] = {
         C(1, "{pairs}", "--limit", "0", says="--limit"),
         C(2),
         C(2, "{pairs}", "--limit", "x"),
+    ],
+    "evidence": [
+        C(2),
+        C(2, "abc"),
+        C(1, "999", says="no claim with id 999"),
+        C(1, HUGE),
+        C(2, "4", "--limit", "0"),
+        C(2, "4", "--limit", "x"),
+        C(2, "4", "--since", "99"),
     ],
     "demo": [
         C(1, "--dir", "{file}", says="{file}"),
@@ -106,6 +118,14 @@ BAD: dict[str, list[Case]] = {
         C(1, "12 34", says="invalid PMID"),
         C(1, "123", "4x5", says="4x5"),
         C(2, "--refreshh", "123"),
+    ],
+    "import-retractions": [
+        C(2),
+        C(1, "{tmp}/missing.csv", says="missing.csv"),
+        C(1, "{file}/x.csv", says="x.csv"),
+        C(1, "{tmp}", says="directory"),
+        C(1, "{file}", says="not a Retraction Watch CSV"),
+        C(1, "{page}", says="not a Retraction Watch CSV"),
     ],
     "import-xml": [
         C(2),
@@ -190,6 +210,12 @@ BAD: dict[str, list[Case]] = {
         C(1, HUGE, says="invalid PMID"),
         C(2),
     ],
+    "watch": [
+        C(1, "--document", "999", says="no document with id 999"),
+        C(1, "--document", HUGE),
+        C(2, "--document", "x"),
+        C(2, "extra"),
+    ],
 }
 
 
@@ -228,6 +254,13 @@ def place(tmp_path: Path, seed_file: Path) -> dict[str, str]:
         '{"id": 1, "claim": "Zinc shortens colds.", "label": "SUPPORT", '
         '"study": {"title": "Zinc", "abstract": "RESULTS: Zinc shortened colds."}}\n'
     )
+    rw = tmp_path / "rw.csv"
+    rw.write_text(
+        "Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,"
+        "RetractionDate,RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,"
+        "OriginalPaperPubMedID,RetractionNature,Reason,Paywalled,Notes\n"
+        "9,A paper,,,J,P,,,,,1/2/2024 0:00,,0,,10.1/x,23359310,Retraction,+Error;,No,\n"
+    )
     xml = tmp_path / "one.xml"
     xml.write_bytes(
         b"<PubmedArticleSet>" + make_article("434343", "From a file") + b"</PubmedArticleSet>"
@@ -237,6 +270,7 @@ def place(tmp_path: Path, seed_file: Path) -> dict[str, str]:
         "file": str(file),
         "page": str(page),
         "xml": str(xml),
+        "rw": str(rw),
         "pairs": str(pairs),
         "seed": str(seed_file),
     }
