@@ -61,16 +61,21 @@ def evidence(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="The claim's id.", metavar="CLAIM_ID")],
     limit: Annotated[
-        int, typer.Option(min=1, max=1000, help="At most this many PubMed hits, best first.")
+        int,
+        typer.Option(
+            min=1, max=1000, metavar="N", help="At most this many PubMed hits, best first."
+        ),
     ] = 20,
     since: Annotated[
-        int | None, typer.Option(min=1800, max=3000, help="Only studies published since YEAR.")
+        int | None,
+        typer.Option(min=1800, max=3000, metavar="YEAR", help="Only studies published since YEAR."),
     ] = None,
     query: Annotated[
         str | None,
         typer.Option(
+            metavar="QUERY",
             help="Replace the topic built from the claim (the design filters and --since "
-            "still apply, unless the query names its own [sb], [pt] or [filter])."
+            "still apply, unless the query names its own [sb], [pt] or [filter]).",
         ),
     ] = None,
     as_json: JsonOption = False,

@@ -52,7 +52,9 @@ def import_retractions(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(help="The Retraction Watch CSV Crossref publishes (.csv or .csv.gz)."),
+        typer.Argument(
+            metavar="FILE", help="The Retraction Watch CSV Crossref publishes (.csv or .csv.gz)."
+        ),
     ],
     as_json: JsonOption = False,
 ) -> None:

@@ -59,7 +59,8 @@ def _render(report: WatchReport) -> None:
 def watch(
     ctx: typer.Context,
     document: Annotated[
-        int | None, typer.Option(help="Only the studies this document's claims cite.")
+        int | None,
+        typer.Option(metavar="ID", help="Only the studies this document's claims cite."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
