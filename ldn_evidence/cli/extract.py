@@ -74,7 +74,7 @@ def extract(
     from ldn_evidence.services.extraction import DRY_RUN, UNCHANGED, extract_page
 
     run = extract_page(
-        units=lambda: session_scope(state(ctx).engine()),
+        units=lambda: session_scope(state(ctx).engine(create=True)),
         client_factory=pubmed_client,
         data=_read(page),
         name=page,
