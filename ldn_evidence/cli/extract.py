@@ -58,7 +58,19 @@ def extract(
         str | None, typer.Option(help="The page's title (else from the page).")
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be stored; write nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show what would be stored; write nothing and ask PubMed nothing.",
+        ),
+    ] = False,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve",
+            help="With --dry-run: resolve the references through PubMed too (extracting "
+            "without --dry-run always does).",
+        ),
     ] = False,
     no_fetch: Annotated[
         bool, typer.Option("--no-fetch", help="Do not fetch resolved studies from PubMed.")
@@ -81,8 +93,12 @@ def extract(
         url=url,
         title=title,
         dry_run=dry_run,
+        resolve_on_dry_run=resolve,
         fetch=not no_fetch,
     )
+    failed = [r for r in run.data.get("references", []) if r["status"] == "failed"]
+    if failed:
+        status(f"warning: {len(failed)} references not resolved: {failed[0]['error']}")
     if run.fetch_error is not None:
         status(f"warning: studies not fetched: {run.fetch_error}")
     if as_json:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 UNCHANGED = "unchanged"
 DRY_RUN = "dry run: nothing stored"
+NOT_ASKED = "not resolved: a dry run asks PubMed nothing without --resolve"
 
 
 @dataclass
@@ -276,6 +277,18 @@ class PageRun:
     fetch_error: str | None = None
 
 
+def _preview_run(ex: Extracted) -> PageRun:
+    run = PageRun(
+        status=DRY_RUN,
+        title=ex.title,
+        claims=len(ex.claims),
+        references=len(ex.references),
+        data=preview(ex),
+    )
+    run.data["status"] = DRY_RUN
+    return run
+
+
 def extract_page(
     *,
     units: UnitOfWork,
@@ -285,13 +298,17 @@ def extract_page(
     url: str | None = None,
     title: str | None = None,
     dry_run: bool = False,
+    resolve_on_dry_run: bool = False,
     fetch: bool = True,
 ) -> PageRun:
     """The `extract` workflow: extract the page; unless it is stored already, resolve its
-    references through PubMed, store it (not on a dry run, which never opens the
-    database) and fetch the studies it resolved to. A fetch failure never undoes the
-    extraction: it is reported in `fetch_error`."""
+    references through PubMed, store it and fetch the studies it resolved to. A dry run
+    never opens the database, and asks PubMed nothing unless `resolve_on_dry_run`. A
+    fetch failure never undoes the extraction: it is reported in `fetch_error`."""
     ex = extract(data=data, name=name, url=url, title=title)
+    if dry_run and not resolve_on_dry_run:
+        ex.resolutions = resolve(ex.references, None, offline=NOT_ASKED).resolutions
+        return _preview_run(ex)
     if not dry_run:
         with units() as session:
             existing = find_existing(session=session, ex=ex)
@@ -310,15 +327,8 @@ def extract_page(
     try:
         resolved = resolve(ex.references, client)
         ex.resolutions = resolved.resolutions
-        run = PageRun(
-            status=DRY_RUN,
-            title=ex.title,
-            claims=len(ex.claims),
-            references=len(ex.references),
-            data=preview(ex),
-        )
+        run = _preview_run(ex)
         if dry_run:
-            run.data["status"] = DRY_RUN
             return run
         with units() as session:
             doc, run.status = store(session=session, ex=ex)

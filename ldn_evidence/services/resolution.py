@@ -60,8 +60,13 @@ def _attr(ref: Any, name: str) -> Any:
     return getattr(ref, name, None)
 
 
-def resolve(refs: Sequence[Any], client: PubMedClient | None) -> ResolutionRun:
-    """Resolve extracted references (objects with kind, pmid, pmcid, doi, title, citation)."""
+def resolve(
+    refs: Sequence[Any], client: PubMedClient | None, *, offline: str = "not resolved: offline"
+) -> ResolutionRun:
+    """Resolve extracted references (objects with kind, pmid, pmcid, doi, title, citation).
+
+    Without a client nothing is asked of PubMed: written PMIDs are taken as they are, web
+    links are web, and the rest stay unresolved with the error `offline`."""
     out: list[Resolution] = [Resolution(UNRESOLVED) for _ in refs]
     run = ResolutionRun(out)
     for i, ref in enumerate(refs):
@@ -70,7 +75,7 @@ def resolve(refs: Sequence[Any], client: PubMedClient | None) -> ResolutionRun:
         elif ref.kind == ReferenceKind.WEB:
             out[i] = Resolution(ResolutionStatus.WEB.value)
         elif client is None:
-            out[i] = Resolution(UNRESOLVED, error="not resolved: offline")
+            out[i] = Resolution(UNRESOLVED, error=offline)
     if client is None:
         return run
     for strategy in STRATEGIES:

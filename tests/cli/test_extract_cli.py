@@ -189,3 +189,56 @@ def test_stdin(cli: Cli, fake: FakeEutils) -> None:
     result = cli("extract", "-", "--json", input="Ginger eased nausea in 70% of women.\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["claims"][0]["figure"]["value"] == 70
+
+
+OWN_PAGES = Path(__file__).parents[1] / "pages"
+
+
+def test_a_dry_run_asks_pubmed_nothing_unless_told_to_resolve(
+    cli: Cli, fake: FakeEutils, db_url: str
+) -> None:
+    title = "Zinc acetate lozenges for the common cold: a randomized, double-blind trial"
+    fake.add_article("3333333", make_article("3333333", title + "."))
+    fake.add_title(title, ["3333333"])
+    page = str(OWN_PAGES / "zinc-colds.txt")
+    quiet = cli("extract", page, "--dry-run", "--json")
+    assert quiet.exit_code == 0, quiet.output
+    assert fake.requests == []
+    data = json.loads(quiet.stdout)
+    first = data["references"][0]
+    assert (first["status"], first["pmid"]) == ("unresolved", None)
+    assert "--resolve" in first["error"]
+    asked = cli("extract", page, "--dry-run", "--resolve", "--json")
+    assert asked.exit_code == 0, asked.output
+    resolved = json.loads(asked.stdout)
+    assert resolved["references"][0]["pmid"] == "3333333"
+    assert "esearch" in [r.utility for r in fake.requests]
+    assert resolved.keys() == data.keys()
+    assert [r.keys() for r in resolved["references"]] == [r.keys() for r in data["references"]]
+    for table in ("source_documents", "references", "studies"):
+        assert count_rows(db_url, table) == 0
+
+
+def test_no_network_is_said_in_one_line_within_seconds(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from tests.helpers.network import pubmed_unreachable
+
+    pubmed_unreachable(monkeypatch)  # the default policy: 5 retries, backoff from 1 s
+    start = time.monotonic()
+    result = cli("extract", str(OWN_PAGES / "zinc-colds.txt"), "--json")
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 0, result.output
+    refs = json.loads(result.stdout)["references"]
+    assert [r["status"] for r in refs] == ["failed", "failed"]
+    assert all("cannot be reached (connection refused" in r["error"] for r in refs)
+    warning = result.stderr.strip().splitlines()
+    assert len(warning) == 1 and warning[0].startswith("warning: 2 references not resolved")
+    start = time.monotonic()
+    fetched = cli("fetch", "23359310")
+    assert time.monotonic() - start < 5
+    assert fetched.exit_code == 3
+    assert len(fetched.stderr.strip().splitlines()) == 1
+    assert "cannot be reached (connection refused" in fetched.stderr
