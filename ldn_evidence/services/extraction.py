@@ -22,8 +22,8 @@ from ldn_evidence.extract.claims import SkippedSentence, extract_claims_and_skip
 from ldn_evidence.extract.model import ExtractedClaim, ExtractedReference, PageText
 from ldn_evidence.models import Claim, Reference, SourceDocument
 from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_fetch
-from ldn_evidence.services.linking import attach_studies, cite
-from ldn_evidence.services.resolution import Resolution, resolve
+from ldn_evidence.services.linking import attach_studies, cite, not_in_pubmed
+from ldn_evidence.services.resolution import NOT_FOUND, RESOLVED, Resolution, resolve
 
 if TYPE_CHECKING:
     from ldn_evidence.pubmed.client import PubMedClient
@@ -277,6 +277,14 @@ class PageRun:
     fetch_error: str | None = None
 
 
+def _not_in_pubmed(references: list[dict[str, Any]], pmids: list[str]) -> None:
+    """The previewed references whose PMID the fetch found no record for: not found (as
+    `fetching.fetch` has stored them)."""
+    for r in references:
+        if r["pmid"] in pmids and r["status"] == RESOLVED:
+            r["status"], r["error"] = NOT_FOUND, not_in_pubmed(r["pmid"])
+
+
 def _preview_run(ex: Extracted) -> PageRun:
     run = PageRun(
         status=DRY_RUN,
@@ -337,7 +345,7 @@ def extract_page(
         run.data["document"]["id"] = run.document_id
         run.data["document"]["version"] = run.version
         pmids = sorted(
-            {r.pmid for r in resolved.resolutions if r.status == "resolved" and r.pmid}, key=int
+            {r.pmid for r in resolved.resolutions if r.status == RESOLVED and r.pmid}, key=int
         )
         if pmids and fetch:
             try:
@@ -345,6 +353,7 @@ def extract_page(
                     units=units, client=client, pmids=pmids, records=resolved.records
                 )
                 run.data["fetch"] = run.fetched.as_dict()
+                _not_in_pubmed(run.data["references"], run.fetched.not_found)
             except PubMedError as exc:
                 run.fetch_error = str(exc)
                 run.data["fetch"] = {"error": run.fetch_error}

@@ -1,7 +1,8 @@
 """Resolve a page's references to PubMed records. Network only; never raises for a
 remote failure: the reference stays unresolved with the reason.
 
-- PubMed links / PMIDs: taken as they are.
+- PubMed links / PMIDs: taken as they are; fetching their studies (`fetching.fetch`)
+  makes a PMID PubMed has no record of `not_found`.
 - Then the strategies of `STRATEGIES`, in order, each on the references it wants:
 - DOIs and PMC IDs: NCBI's ID converter (it knows only articles in PMC).
 - Journal citations: ECitMatch, then the named record is fetched and checked (ECitMatch
