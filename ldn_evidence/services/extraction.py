@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError, PubMedError
-from ldn_evidence.extract import extract_references, link_claims, page_to_text
+from ldn_evidence.extract import extract_references, is_unsourced, link_claims, page_to_text
 from ldn_evidence.extract.claims import SkippedSentence, extract_claims_and_skipped
 from ldn_evidence.extract.model import ExtractedClaim, ExtractedReference, PageText
 from ldn_evidence.models import Claim, Reference, SourceDocument
@@ -219,7 +219,7 @@ def preview(ex: Extracted) -> dict[str, Any]:
                 "outcome": c.outcome,
                 "population": c.population,
                 "cites": cited.get(c.position, []),
-                "unsourced": c.figure is not None and not cited.get(c.position),
+                "unsourced": is_unsourced(c, ex.links),
             }
             for c in ex.claims
         ],

@@ -242,3 +242,30 @@ def test_no_network_is_said_in_one_line_within_seconds(
     assert fetched.exit_code == 3
     assert len(fetched.stderr.strip().splitlines()) == 1
     assert "cannot be reached (connection refused" in fetched.stderr
+
+
+def test_unmarked_claims_on_a_page_that_marks_claims_are_unsourced(
+    cli: Cli, fake: FakeEutils
+) -> None:
+    fake.add_article(
+        "1111111",
+        make_article(
+            "1111111",
+            "Magnesium supplementation and sleep quality in older adults: a randomized trial.",
+            "Sleep quality scores improved by 17% with magnesium. Fewer than 10% of "
+            "participants slept better with placebo.",
+        ),
+    )
+    result = cli("extract", str(OWN_PAGES / "magnesium-sleep.html"), "--json")
+    assert result.exit_code == 0, result.output
+    claims = {c["text"][:12]: c for c in json.loads(result.stdout)["claims"]}
+    for unmarked in ("Up to 90% of", "1 in 4 adult"):
+        assert claims[unmarked]["cites"] == [] and claims[unmarked]["unsourced"] is True
+    assert claims["In a randomi"]["cites"] == [{"reference": 1, "how": "marker"}]
+    listed = json.loads(cli("claims", "list", "--unsourced", "--json").stdout)
+    assert sorted(c["text"][:12] for c in listed) == ["1 in 4 adult", "Up to 90% of"]
+    assert all(c["citations"] == 0 for c in listed)
+    verified = json.loads(cli("verify", "--json").stdout)
+    rated = {r["claim_id"] for r in verified["citations"]}
+    assert not rated & {c["id"] for c in listed}  # never rated against another claim's study
+    assert {c["id"] for c in listed} <= set(verified["claims_without_study"])
