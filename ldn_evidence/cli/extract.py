@@ -79,9 +79,11 @@ def extract(
 ) -> None:
     """Turn a page into claims and references, resolve references to PubMed, link them.
 
-    Extracting the same page again changes nothing; a changed page at the same URL is
-    stored as a new version. Network failures leave references unresolved with the reason.
+    Extracting the same page again stores nothing new, but resolves again the references
+    that failed (a network failure leaves them failed, with the reason); a changed page at
+    the same URL is stored as a new version.
     """
+    from ldn_evidence.cli.resolve import retried_lines, still_failing
     from ldn_evidence.db import session_scope
     from ldn_evidence.services.extraction import DRY_RUN, UNCHANGED, extract_page
 
@@ -98,9 +100,14 @@ def extract(
     )
     failed = [r for r in run.data.get("references", []) if r["status"] == "failed"]
     if failed:
-        status(f"warning: {len(failed)} references not resolved: {failed[0]['error']}")
+        status(
+            f"warning: {len(failed)} references not resolved: {failed[0]['error']} "
+            "(extract the page again, or run `ldn-evidence resolve`, to try again)"
+        )
     if run.fetch_error is not None:
         status(f"warning: studies not fetched: {run.fetch_error}")
+    if run.retried is not None and (problem := still_failing(run.retried)):
+        status(f"warning: {problem}")
     if as_json:
         print_json(run.data)
         return
@@ -108,6 +115,11 @@ def extract(
     counts = f"{run.claims} claims, {run.references} references"
     if run.status == UNCHANGED:
         typer.echo(f"Page unchanged: document {run.document_id} (version {run.version}), {counts}")
+        if run.retried is not None:
+            r = run.retried
+            typer.echo(f"  resolved {len(r.resolved)} of {len(r.references)} references again")
+            for line in retried_lines(r):
+                typer.echo(line)
         return
     if run.status == DRY_RUN:
         _print_preview(run.data, f'Dry run, nothing stored: "{name}": {counts}')

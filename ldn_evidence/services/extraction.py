@@ -24,6 +24,7 @@ from ldn_evidence.models import Claim, Reference, SourceDocument
 from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_fetch
 from ldn_evidence.services.linking import attach_studies, cite, not_in_pubmed
 from ldn_evidence.services.resolution import NOT_FOUND, RESOLVED, Resolution, resolve
+from ldn_evidence.services.retrying import RetrySummary, retry_references
 
 if TYPE_CHECKING:
     from ldn_evidence.pubmed.client import PubMedClient
@@ -263,8 +264,9 @@ def document_counts(*, session: Session, document_id: int) -> dict[str, int]:
 
 @dataclass
 class PageRun:
-    """What `extract_page` did: `status` is "unchanged" (the page is stored already),
-    DRY_RUN, "new" or "new version". `data` is the command's JSON output."""
+    """What `extract_page` did: `status` is "unchanged" (the page is stored already; its
+    failed references were resolved again, `retried`), DRY_RUN, "new" or "new version".
+    `data` is the command's JSON output."""
 
     status: str
     title: str | None
@@ -275,6 +277,7 @@ class PageRun:
     version: int | None = None
     fetched: FetchSummary | None = None
     fetch_error: str | None = None
+    retried: RetrySummary | None = None  # an unchanged page's references resolved again
 
 
 def _not_in_pubmed(references: list[dict[str, Any]], pmids: list[str]) -> None:
@@ -310,10 +313,12 @@ def extract_page(
     fetch: bool = True,
 ) -> PageRun:
     """The `extract` workflow: extract the page; unless it is stored already, resolve its
-    references through PubMed, store it and fetch the studies it resolved to. A dry run
+    references through PubMed, store it and fetch the studies it resolved to. A page
+    stored already gets its failed references resolved again (`retrying`). A dry run
     never opens the database, and asks PubMed nothing unless `resolve_on_dry_run`. A
     fetch failure never undoes the extraction: it is reported in `fetch_error`."""
     ex = extract(data=data, name=name, url=url, title=title)
+    unchanged: PageRun | None = None
     if dry_run and not resolve_on_dry_run:
         ex.resolutions = resolve(ex.references, None, offline=NOT_ASKED).resolutions
         return _preview_run(ex)
@@ -322,7 +327,7 @@ def extract_page(
             existing = find_existing(session=session, ex=ex)
             if existing is not None and existing.content_sha256 == ex.sha256:
                 counts = document_counts(session=session, document_id=existing.id)
-                return PageRun(
+                unchanged = PageRun(
                     status=UNCHANGED,
                     title=ex.title,
                     claims=counts["claims"],
@@ -331,6 +336,17 @@ def extract_page(
                     document_id=existing.id,
                     version=existing.version,
                 )
+        if unchanged is not None:
+            retried = retry_references(
+                units=units,
+                client_factory=client_factory,
+                document_id=unchanged.document_id,
+                fetch=fetch,
+            )
+            if retried.did_anything:
+                unchanged.retried = retried
+                unchanged.data["retried"] = retried.as_dict()
+            return unchanged
     client = client_factory()
     try:
         resolved = resolve(ex.references, client)

@@ -57,6 +57,7 @@ READS = [
     ["documents", "list"],
     ["documents", "show", "1"],
     ["db", "current"],
+    ["resolve"],  # writes only to references that exist
 ]
 
 

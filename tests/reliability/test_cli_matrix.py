@@ -46,6 +46,7 @@ OK: dict[str, tuple[str, ...]] = {
     "fetch": ("424242",),
     "import-xml": ("{xml}",),
     "load": ("{seed}",),
+    "resolve": ("--document", "1"),
     "verify": (),
     "claims list": ("--json",),
     "claims show": ("1",),
@@ -123,6 +124,12 @@ BAD: dict[str, list[Case]] = {
         C(1, "{file}", says="{file}"),  # unknown file type
         C(1, "{tmp}/bad.yaml", says="bad.yaml"),
         C(1, "{tmp}/bad.csv", says="bad.csv"),
+    ],
+    "resolve": [
+        C(1, "--document", "999", says="no document with id 999"),
+        C(1, "--document", HUGE),
+        C(2, "--document", "x"),
+        C(2, "extra"),
     ],
     "verify": [
         C(1, "999", says="no claim with id 999"),
