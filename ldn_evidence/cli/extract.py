@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, state, status
 from ldn_evidence.errors import InputError
+
+if TYPE_CHECKING:
+    from ldn_evidence.webpage import FetchedPage
 
 
 def _read(page: str) -> bytes:
@@ -28,6 +31,23 @@ def _read(page: str) -> bytes:
         raise InputError(f"{page}: is a directory, not a page") from None
     except OSError as exc:
         raise InputError(f"{page}: cannot read: {exc.strerror}") from None
+
+
+def _fetch(address: str, url: str | None) -> FetchedPage:
+    from ldn_evidence.config import Settings
+    from ldn_evidence.services.extraction import MAX_PAGE_BYTES
+    from ldn_evidence.webpage import fetch_page
+
+    if url is not None:
+        raise InputError(
+            f"--url is for a page read from a file; {address} is stored under the address "
+            "it is fetched from (after redirects)"
+        )
+    timeout = Settings.from_env().http_policy().get("timeout", 30.0)
+    fetched = fetch_page(address, max_bytes=MAX_PAGE_BYTES, timeout=float(timeout))
+    if fetched.redirects:
+        status(f"{address} redirected to {fetched.url}")
+    return fetched
 
 
 def _print_preview(data: dict[str, Any], header: str) -> None:
@@ -52,8 +72,13 @@ def _print_preview(data: dict[str, Any], header: str) -> None:
 @app.command("extract")
 def extract(
     ctx: typer.Context,
-    page: Annotated[str, typer.Argument(help="A .txt or .html/.htm file, or - for stdin.")],
-    url: Annotated[str | None, typer.Option(help="The page's address.")] = None,
+    page: Annotated[
+        str,
+        typer.Argument(
+            help="A .txt or .html/.htm file, - for stdin, or the page's http(s) address."
+        ),
+    ],
+    url: Annotated[str | None, typer.Option(help="The address of a page read from a file.")] = None,
     title: Annotated[
         str | None, typer.Option(help="The page's title (else from the page).")
     ] = None,
@@ -77,7 +102,8 @@ def extract(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Turn a page into claims and references, resolve references to PubMed, link them.
+    """Turn a page (a file, or fetched from its address) into claims and references,
+    resolve references to PubMed, link them.
 
     Extracting the same page again stores nothing new, but resolves again the references
     that failed (a network failure leaves them failed, with the reason); a changed page at
@@ -86,18 +112,24 @@ def extract(
     from ldn_evidence.cli.resolve import retried_lines, still_failing
     from ldn_evidence.db import session_scope
     from ldn_evidence.services.extraction import DRY_RUN, UNCHANGED, extract_page
+    from ldn_evidence.webpage import is_address
 
+    fetched = _fetch(page, url) if is_address(page) else None
     run = extract_page(
         units=lambda: session_scope(state(ctx).engine(create=True)),
         client_factory=pubmed_client,
-        data=_read(page),
+        data=fetched.data if fetched else _read(page),
         name=page,
-        url=url,
+        url=fetched.url if fetched else url,
         title=title,
         dry_run=dry_run,
         resolve_on_dry_run=resolve,
         fetch=not no_fetch,
+        kind=fetched.kind if fetched else None,
+        charset=fetched.charset if fetched else None,
     )
+    if fetched is not None:
+        run.data["retrieved"] = fetched.as_dict()
     failed = [r for r in run.data.get("references", []) if r["status"] == "failed"]
     if failed:
         status(

@@ -63,9 +63,17 @@ def page_kind(name: str, data: bytes) -> str:
 
 
 def extract(
-    *, data: bytes, name: str, url: str | None = None, title: str | None = None
+    *,
+    data: bytes,
+    name: str,
+    url: str | None = None,
+    title: str | None = None,
+    kind: str | None = None,
+    charset: str | None = None,
 ) -> Extracted:
-    """Pure: the page's text, claims, references and claim↔reference links."""
+    """Pure: the page's text, claims, references and claim↔reference links. `kind`
+    ("html" | "text") and `charset` when the server said (a page fetched by address),
+    else the kind from the name or the content."""
     if len(data) > MAX_PAGE_BYTES:
         raise InputError(
             f"{name}: page too large ({len(data) / 1e6:.1f} MB; "
@@ -73,9 +81,9 @@ def extract(
         )
     if not data.strip():
         raise InputError(f"{name}: the page is empty")
-    kind = page_kind(name, data)
+    kind = kind or page_kind(name, data)
     try:
-        page = page_to_text(data, kind=kind)
+        page = page_to_text(data, kind=kind, charset=charset)
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
     claims, skipped = extract_claims_and_skipped(page)
@@ -311,13 +319,15 @@ def extract_page(
     dry_run: bool = False,
     resolve_on_dry_run: bool = False,
     fetch: bool = True,
+    kind: str | None = None,
+    charset: str | None = None,
 ) -> PageRun:
     """The `extract` workflow: extract the page; unless it is stored already, resolve its
     references through PubMed, store it and fetch the studies it resolved to. A page
     stored already gets its failed references resolved again (`retrying`). A dry run
     never opens the database, and asks PubMed nothing unless `resolve_on_dry_run`. A
     fetch failure never undoes the extraction: it is reported in `fetch_error`."""
-    ex = extract(data=data, name=name, url=url, title=title)
+    ex = extract(data=data, name=name, url=url, title=title, kind=kind, charset=charset)
     unchanged: PageRun | None = None
     if dry_run and not resolve_on_dry_run:
         ex.resolutions = resolve(ex.references, None, offline=NOT_ASKED).resolutions
