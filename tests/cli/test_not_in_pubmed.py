@@ -91,3 +91,29 @@ def test_a_curated_study_does_not_hide_that_pubmed_lacks_its_pmid(
     assert "nothing changed" in again.stdout
     shown = json.loads(cli("documents", "show", "1", "--json").stdout)
     assert ("not_found", flag) in [(r["status"], r["error"]) for r in shown["references"]]
+
+
+def test_a_doi_or_citation_that_resolves_to_nothing_is_not_found(
+    cli: Cli, fake: FakeEutils
+) -> None:
+    falls = "Vitamin D and falls in older adults: a randomized trial."
+    fake.add_article("5555555", make_article("5555555", falls, "Falls fell by 19%."))
+    fake.add_article_id("10.1000/vitd.1", "5555555")  # in PubMed, not in PMC
+    page = str(Path(__file__).parents[1] / "pages" / "vitamin-d.txt")
+    result = cli("extract", page, "--json")
+    assert result.exit_code == 0, result.output
+    refs = json.loads(result.stdout)["references"]
+    assert [(r["kind"], r["status"], r["pmid"], r["via"]) for r in refs] == [
+        ("doi", "resolved", "5555555", "DOI search"),
+        ("doi", "not_found", None, None),
+        ("citation", "not_found", None, None),
+    ]
+    doi_flag = "DOI 10.1000/nowhere.2 is not in PubMed; no PubMed title matches either"
+    citation_flag = "ECitMatch found no single match; no PubMed title matches either"
+    assert [refs[1]["error"], refs[2]["error"]] == [doi_flag, citation_flag]
+    verified = json.loads(cli("verify", "--json").stdout)
+    assert [(n["status"], n["reason"]) for n in verified["not_checked"]] == [
+        ("not_found", doi_flag),
+        ("not_found", citation_flag),
+    ]
+    assert [r["pmid"] for r in verified["citations"]] == ["5555555"]
