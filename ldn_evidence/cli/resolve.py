@@ -33,7 +33,9 @@ def still_failing(summary: RetrySummary) -> str | None:
     if summary.failed:
         first = summary.failed[0].error or "failed"
         return f"{len(summary.failed)} references still not resolved: {first}"
-    return summary.fetch_error and f"studies not fetched: {summary.fetch_error}"
+    if summary.fetch_error:
+        return f"studies not fetched: {summary.fetch_error}"
+    return None
 
 
 @app.command("resolve")

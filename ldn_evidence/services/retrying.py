@@ -77,17 +77,16 @@ class RetrySummary:
         return bool(self.references or self.fetched or self.fetch_error)
 
     def as_dict(self) -> dict[str, Any]:
+        fetch: dict[str, object] | None = None
+        if self.fetch_error:
+            fetch = {"error": self.fetch_error}
+        elif self.fetched:
+            fetch = self.fetched.as_dict()
         return {
             "references": [dict(r.__dict__) for r in self.references],
             "resolved": len(self.resolved),
             "failed": len(self.failed),
-            "fetch": (
-                {"error": self.fetch_error}
-                if self.fetch_error
-                else self.fetched.as_dict()
-                if self.fetched
-                else None
-            ),
+            "fetch": fetch,
         }
 
 
