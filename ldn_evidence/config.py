@@ -34,7 +34,7 @@ class Settings:
     idconv_url: str | None = _env("LDN_EVIDENCE_IDCONV_URL")  # NCBI's ID Converter
     ncbi_api_key: str | None = _env("NCBI_API_KEY", secret=True)  # never shown
     ncbi_email: str | None = _env("NCBI_EMAIL")
-    http_timeout: str | None = _env("LDN_EVIDENCE_HTTP_TIMEOUT")  # seconds a request
+    http_timeout: str | None = _env("LDN_EVIDENCE_HTTP_TIMEOUT")  # seconds a request, or a page
     http_retries: str | None = _env("LDN_EVIDENCE_HTTP_RETRIES")  # retries a request
     http_backoff: str | None = _env("LDN_EVIDENCE_HTTP_BACKOFF")  # seconds, first backoff
 

@@ -51,8 +51,11 @@ def _refuse_other_files(path: Path) -> None:
         raise DatabaseError(f"{path} is not an SQLite database")
 
 
-def make_engine(url: str, *, pragmas: bool = True) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
+def make_engine(url: str, *, pragmas: bool = True, create: bool = True) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout.
+
+    `create=False` (the commands that only read): an SQLite file that does not exist is
+    a `DatabaseError`, and neither it nor its directory is made."""
     url = _normalise_url(url)
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
@@ -61,8 +64,15 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
         # A URI filename (file:…?mode=ro&uri=true) is not a path: never mkdir it.
         uri = (db or "").startswith("file:") or parsed.query.get("uri") == "true"
         if db and db != ":memory:" and not uri:
-            _refuse_other_files(Path(db).expanduser())
-            parent = Path(db).expanduser().parent
+            path = Path(db).expanduser()
+            _refuse_other_files(path)
+            if not create and not path.exists():
+                raise DatabaseError(
+                    f"no database at {path}: commands that only read never create one; "
+                    "check --db or LDN_EVIDENCE_DB (a relative path is taken from the "
+                    "current directory), or create it with `ldn-evidence db upgrade`"
+                )
+            parent = path.parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except (OSError, ValueError) as exc:
@@ -163,8 +173,9 @@ def downgrade(engine: Engine, revision: str) -> None:
         conn.commit()
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Stop unless the database is at head. A new, empty SQLite file is created at head.
+def ensure_schema(engine: Engine, *, create: bool = True) -> None:
+    """Stop unless the database is at head. A new, empty SQLite file is created at head,
+    unless `create` is False (the commands that only read).
 
     A shared (non-SQLite) database is never migrated silently.
     """
@@ -172,7 +183,7 @@ def ensure_schema(engine: Engine) -> None:
     current = current_revision(engine)
     if current == head:
         return
-    if current is None and engine.dialect.name == "sqlite":
+    if current is None and create and engine.dialect.name == "sqlite":
         with _connect(engine) as conn:
             tables = inspect(conn).get_table_names()
         if not tables:

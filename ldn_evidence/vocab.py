@@ -59,7 +59,7 @@ VERDICT_ORIGINS: tuple[str, ...] = tuple(o.value for o in VerdictOrigin)
 
 
 class CitationOrigin(StrEnum):
-    PAGE = "page"  # every reference of the page, linked to every claim of the page
+    PAGE = "page"  # a page without per-claim markers: its studies, linked to each claim
     CLAIM = "claim"  # the claim carries its own marker (footnote, link) for the reference
     REVIEWER = "reviewer"  # added by a reviewer (`claims cite`)
 

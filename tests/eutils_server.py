@@ -17,7 +17,8 @@ Reusable by any test that needs PubMed over HTTP (client, fetch, extract CLI tes
 
 Endpoints (paths under ``base_url`` / ``idconv_url``): ``efetch.fcgi`` (GET or POST,
 answers only the requested PMIDs it knows, as NCBI does), ``esearch.fcgi`` (a
-``"…"[Title]`` term looked up in the titles added; JSON or XML by ``retmode``),
+``"…"[Title]`` term looked up in the titles added, a ``"…"[AID]`` term in the DOIs
+added; JSON or XML by ``retmode``),
 ``ecitmatch.cgi`` (plain text, one line per ``bdata`` record) and the ID Converter (JSON).
 An esearch term that is not a title is evaluated over the articles added (`parse_query`:
 booleans, [tiab], [pt], systematic[sb], the Clinical Queries therapy filter, [dp] ranges).
@@ -373,6 +374,7 @@ class FakeEutils:
         self.articles: dict[str, bytes] = {}
         self.titles: dict[str, list[str]] = {}
         self.idmap: dict[str, dict[str, str]] = {}  # lower-case DOI / PMCID → record
+        self.article_ids: dict[str, list[str]] = {}  # lower-case DOI → PMIDs, not in PMC
         self.citations: dict[tuple[str, str, str, str], str] = {}
         self.faults: list[Fault] = []
         self.requests: list[RecordedRequest] = []
@@ -420,6 +422,11 @@ class FakeEutils:
         self.idmap[doi.lower()] = record
         if pmcid:
             self.idmap[pmcid.lower()] = record
+
+    def add_article_id(self, doi: str, *pmids: str) -> None:
+        """A DOI PubMed's search knows (``"…"[AID]``) but the ID Converter does not: an
+        article outside PMC. Several PMIDs make the DOI ambiguous."""
+        self.article_ids[doi.lower()] = [str(p) for p in pmids]
 
     def add_pmcid(self, pmcid: str, pmid: str, *, doi: str | None = None) -> None:
         record = {"pmcid": pmcid, "pmid": str(pmid), **({"doi": doi} if doi else {})}
@@ -529,8 +536,14 @@ class FakeEutils:
     def _esearch(self, params: dict[str, str]) -> Response:
         term = params.get("term", "")
         match = re.fullmatch(r'"(.*)"\[Title\]', term.strip())
+        aid = re.fullmatch(r'"(.*)"\[AID\]', term.strip())
         if match:
             ids = self.titles.get(_norm(match.group(1)), [])
+        elif aid:
+            key = aid.group(1).strip().lower()
+            ids = self.article_ids.get(key) or (
+                [self.idmap[key]["pmid"]] if key in self.idmap else []
+            )
         else:
             try:
                 ids = self.search(term)

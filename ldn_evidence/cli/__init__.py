@@ -53,6 +53,7 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     fetch,
     import_xml,
     load,
+    resolve,
     retractions,
     review,
     studies,

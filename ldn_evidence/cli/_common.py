@@ -68,13 +68,16 @@ class State:
 
         return Settings.from_env().db_url(self.db)
 
-    def engine(self, *, check_schema: bool = True) -> Engine:
+    def engine(self, *, check_schema: bool = True, create: bool = False) -> Engine:
+        """The command's engine. Only commands that write pass `create=True`: a read
+        never makes a new SQLite database (a mistyped or relative path would otherwise
+        show an empty one)."""
         if self._engine is None:
             from ldn_evidence.db import ensure_schema, make_engine
 
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, create=create)
             if check_schema:
-                ensure_schema(self._engine)
+                ensure_schema(self._engine, create=create)
         return self._engine
 
 
@@ -86,11 +89,12 @@ def state(ctx: typer.Context) -> State:
 
 
 @contextmanager
-def session(ctx: typer.Context) -> Iterator[Session]:
-    """One unit of work for a command."""
+def session(ctx: typer.Context, *, create: bool = False) -> Iterator[Session]:
+    """One unit of work for a command; `create=True` for the commands that write, which
+    may create a new SQLite database (`State.engine`)."""
     from ldn_evidence.db import session_scope
 
-    with session_scope(state(ctx).engine()) as s:
+    with session_scope(state(ctx).engine(create=create)) as s:
         yield s
 
 

@@ -136,7 +136,8 @@ def _render_detail(d: ClaimDetail) -> None:
             )
         else:
             assert ref is not None
-            head = f"{ref.kind} reference: {ref.raw} [{ref.status}]"
+            problem = f": {ref.error}" if ref.error else ""
+            head = f"{ref.kind} reference: {ref.raw} [{ref.status}{problem}]"
         out.print(f"  - {head}", highlight=False)
         out.print(f"      {level}{how}; verdict {c.verdict} ({c.verdict_origin})")
         if c.evidence_sentence:

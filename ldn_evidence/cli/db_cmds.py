@@ -17,7 +17,7 @@ def upgrade(ctx: typer.Context) -> None:
     from ldn_evidence.db import current_revision, describe, head_revision
     from ldn_evidence.db import upgrade as do_upgrade
 
-    engine = state(ctx).engine(check_schema=False)
+    engine = state(ctx).engine(check_schema=False, create=True)
     before = current_revision(engine)
     do_upgrade(engine)
     head = head_revision()

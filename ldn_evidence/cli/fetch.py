@@ -62,7 +62,7 @@ def fetch(
     wanted = validate_pmids(pmids or [])  # refused before any request
     if not wanted and not missing:
         raise InputError("give PMIDs to fetch, or --missing")
-    engine = state(ctx).engine()
+    engine = state(ctx).engine(create=True)
     if missing:
         with session(ctx) as s:
             wanted = list(dict.fromkeys([*wanted, *missing_pmids(session=s)]))

@@ -52,7 +52,7 @@ def import_xml(
     """
     from ldn_evidence.services.importing import import_files
 
-    engine = state(ctx).engine()
+    engine = state(ctx).engine(create=True)
     results = []
 
     def done(summary: Any) -> None:

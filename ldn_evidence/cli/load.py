@@ -25,7 +25,7 @@ def load(
     from ldn_evidence.services.loading import load_dataset
 
     dataset = read_dataset(file)  # all checks before any write
-    with session(ctx) as s:
+    with session(ctx, create=True) as s:
         summary = load_dataset(session=s, dataset=dataset)
     if as_json:
         print_json(

@@ -61,7 +61,7 @@ def add(
     from ldn_evidence.services.reviewer import add_claim
     from ldn_evidence.services.views import claim_brief, figure_label
 
-    with session(ctx) as s:
+    with session(ctx, create=True) as s:
         claim = add_claim(
             session=s,
             text=text,
@@ -122,7 +122,7 @@ def cite_(
     from ldn_evidence.services.reviewer import cite_claim
     from ldn_evidence.services.views import citation_view
 
-    with session(ctx) as s:
+    with session(ctx, create=True) as s:
         citation = cite_claim(
             session=s, claim_id=claim_id, identifier=identifier, client_factory=pubmed_client
         )
@@ -160,7 +160,7 @@ def check(
     from ldn_evidence.services.reviewer import check_claim
     from ldn_evidence.services.views import citation_history
 
-    with session(ctx) as s:
+    with session(ctx, create=True) as s:
         citation = check_claim(
             session=s, claim_id=claim_id, study=pmid, verdict=verdict, note=note, by=by
         )

@@ -27,8 +27,16 @@ def _render(data: dict[str, Any]) -> None:
             typer.echo(f'      "{r["sentence"]}"')
         elif r["reason"] and not r["skipped"]:
             typer.echo(f"      {r['reason']}")
+    for n in data["not_checked"]:
+        text = n["claim"] if len(n["claim"]) <= 60 else n["claim"][:59] + "…"
+        source = f"PMID {n['pmid']}" if n["pmid"] else f'"{n["reference"] or ""}"'
+        typer.echo(f'  claim {n["claim_id"]} "{text}"  × {source}  not checked: {n["reason"]}')
+    explained = {n["claim_id"] for n in data["not_checked"]}
     for claim_id in data["claims_without_study"]:
-        typer.echo(f"  claim {claim_id}: no study on the page or added by a reviewer addresses it")
+        if claim_id not in explained:
+            typer.echo(
+                f"  claim {claim_id}: no study on the page or added by a reviewer addresses it"
+            )
     counts = ", ".join(f"{n} {k}" for k, n in sorted(data["counts"].items()))
     typer.echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
 
@@ -51,6 +59,7 @@ def verify(
         data = {
             "citations": [r.as_dict() for r in summary.rows],
             "claims_without_study": summary.no_source,
+            "not_checked": [n.as_dict() for n in summary.not_checked],
             "counts": summary.counts(),
         }
     if as_json:

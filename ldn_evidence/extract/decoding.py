@@ -1,4 +1,5 @@
-"""Bytes → str for pages: BOM, then a declared charset (HTML), else UTF-8 with replacement.
+"""Bytes → str for pages: BOM, then the server's charset (HTTP), then a declared charset
+(HTML), else UTF-8 with replacement.
 
 Binary input (NUL bytes, known binary signatures, or mostly control / undecodable
 characters) raises `InputError` rather than producing garbage text.
@@ -49,19 +50,26 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def charset_codec(label: str) -> str | None:
+    """The codec a charset label names, read as browsers do ("latin1" is windows-1252),
+    or None for a label Python does not know."""
+    label = label.strip().strip("\"'").lower()
+    if label in _AS_CP1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
 def _declared_charset(head: bytes) -> str | None:
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     if not match:
         return None
     label = match.group(1).decode("ascii", "replace").strip().lower()
-    if label in _AS_CP1252:
-        return "cp1252"
     if label in _UTF16_NAMES:
         return "utf-8"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
+    return charset_codec(label)
 
 
 def _reject_binary(data: bytes) -> None:
@@ -82,8 +90,9 @@ def _check_text(text: str) -> None:
         raise InputError("binary data (mostly non-text bytes), not a text or HTML page")
 
 
-def decode_page(data: bytes | str, *, html: bool) -> str:
-    """Decode page bytes. `html=True` honours `<meta charset>` / the XML declaration."""
+def decode_page(data: bytes | str, *, html: bool, charset: str | None = None) -> str:
+    """Decode page bytes: a BOM, else `charset` (what the server declared, HTTP's
+    Content-Type), else (`html=True`) `<meta charset>` / the XML declaration, else UTF-8."""
     if isinstance(data, str):
         # Lone surrogates (from a lossy decode elsewhere) become U+FFFD, as bytes would.
         text = _SURROGATE.sub("\ufffd", data)
@@ -98,7 +107,11 @@ def decode_page(data: bytes | str, *, html: bool) -> str:
                 break
         if encoding is None:
             _reject_binary(data)
-            encoding = (_declared_charset(data[:4096]) if html else None) or "utf-8"
+            encoding = (
+                (charset_codec(charset) if charset else None)
+                or (_declared_charset(data[:4096]) if html else None)
+                or "utf-8"
+            )
         text = data.decode(encoding, errors="replace")
     if "\x00" in text:
         raise InputError("binary data (NUL characters), not a text or HTML page")

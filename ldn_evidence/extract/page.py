@@ -45,15 +45,16 @@ def _normalise_text(text: str) -> str:
     return _BLANK_RUN.sub("\n\n", text).strip("\n")
 
 
-def page_to_text(data: bytes | str, *, kind: str) -> PageText:
+def page_to_text(data: bytes | str, *, kind: str, charset: str | None = None) -> PageText:
     """Readable text of a page. kind "html": lxml, furniture dropped; "text": as written.
 
-    Bytes are decoded from a BOM, a declared charset (HTML), else UTF-8 with replacement.
-    Binary data raises `InputError`; broken markup never does.
+    Bytes are decoded from a BOM, the `charset` the server declared, a declared charset
+    (HTML), else UTF-8 with replacement. Binary data raises `InputError`; broken markup
+    never does.
     """
     if kind not in PAGE_KINDS:
         raise InputError(f"unknown page kind {kind!r}; expected one of {', '.join(PAGE_KINDS)}")
-    decoded = decode_page(data, html=kind == "html")
+    decoded = decode_page(data, html=kind == "html", charset=charset)
     if kind == "html":
         page = html_to_page(decoded)
         return PageText(

@@ -254,7 +254,17 @@ class PubMedClient:
         clean = _clean_title(title)
         if not clean:
             raise InputError(f"cannot search PubMed for an empty title ({title!r})")
-        term = f'"{clean}"[Title]'
+        return self._esearch(f'"{clean}"[Title]', retmax)
+
+    def esearch_doi(self, doi: str, retmax: int = 5) -> list[str]:
+        """PMIDs whose record carries ``doi`` as an article identifier (``"…"[AID]``): the
+        DOIs of articles outside PMC too, which the ID Converter does not know."""
+        clean = " ".join(str(doi).replace('"', " ").split())
+        if not clean:
+            raise InputError(f"cannot search PubMed for an empty DOI ({doi!r})")
+        return self._esearch(f'"{clean}"[AID]', retmax)
+
+    def _esearch(self, term: str, retmax: int) -> list[str]:
         params = {"db": "pubmed", "term": term, "retmax": str(int(retmax)), "retmode": "json"}
         short = term if len(term) <= 90 else term[:80] + "…"
         ids = self.transport.call(

@@ -6,15 +6,21 @@
 - 429, 500, 502, 503, 504, timeouts, dropped connections and 200 replies that the
   ``check`` function rejects (`UnexpectedReply`) are retried by tenacity with exponential
   backoff, waiting at least ``Retry-After`` when the server sends it;
+- a server that cannot be reached at all (connection refused, host name not found, no
+  route) is tried at most `UNREACHABLE_ATTEMPTS` times, `UNREACHABLE_BACKOFF` apart;
+  after that every later request to that host fails at once, so a command without a
+  network says so within seconds instead of retrying each request for half a minute;
 - any other status fails at once; giving up raises `PubMedError` with one line naming
   the utility, what was asked and the last error — never the API key.
 """
 
 from __future__ import annotations
 
+import errno
 import http.client
 import logging
 import re
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -29,7 +35,6 @@ from tenacity import (
     RetryError,
     Retrying,
     retry_if_exception_type,
-    stop_after_attempt,
     wait_exponential,
 )
 
@@ -40,6 +45,8 @@ from .replies import UnexpectedReply, is_html, parse_retry_after, snippet
 log = logging.getLogger("ldn_evidence.pubmed.client")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+UNREACHABLE_ATTEMPTS = 2  # a refused connection or an unknown host: one retry, no more
+UNREACHABLE_BACKOFF = 0.5  # seconds, at most, before that retry
 MAX_BACKOFF = 30.0
 MAX_RETRY_AFTER = 60.0
 USER_AGENT = "ldn-evidence (+https://www.ncbi.nlm.nih.gov/books/NBK25497/)"
@@ -72,6 +79,35 @@ class Retryable(Exception):
         self.retry_after = retry_after
 
 
+class Unreachable(Retryable):
+    """No connection could be made: refused, host name not found, no route to the host."""
+
+
+_NO_ROUTE = {errno.ENETUNREACH, errno.EHOSTUNREACH}
+
+
+def unreachable_reason(exc: BaseException) -> str | None:
+    """Why no connection could be made, when that is what `exc` (or its cause) says:
+    "connection refused", "host name not found" or "no route to host"; else None (a
+    connection that was made and then failed is not "unreachable")."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        err = todo.pop()
+        if id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, socket.gaierror):
+            return "host name not found"
+        if isinstance(err, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(err, OSError) and err.errno in _NO_ROUTE:
+            return "no route to host"
+        nested = [err.__cause__, err.__context__, getattr(err, "reason", None), *err.args]
+        todo.extend(e for e in nested if isinstance(e, BaseException))
+    return None
+
+
 class Transport:
     """Sends requests for one client; ``max_retries`` retries after the first attempt."""
 
@@ -93,6 +129,7 @@ class Transport:
         self.max_retries = max_retries
         self.backoff = backoff
         self._sleep = sleep
+        self._unreachable: dict[str, str] = {}  # host → why it could not be reached
 
     def call(
         self,
@@ -111,8 +148,11 @@ class Transport:
         parameters in the body, so no URL carries the key. ``raw_query`` is appended to a
         GET's query string exactly as given (ECitMatch wants its pipes unencoded).
         """
+        host = urllib.parse.urlsplit(url).netloc
+        if host in self._unreachable:
+            raise PubMedError(f"{utility} not sent ({what}): {self._unreachable[host]}")
         retrying = Retrying(
-            stop=stop_after_attempt(self.max_retries + 1),
+            stop=self._stop,
             wait=self._wait,
             retry=retry_if_exception_type(Retryable),
             sleep=self._sleep,
@@ -123,6 +163,13 @@ class Transport:
             return retrying(self._attempt, utility, what, method, url, params, raw_query, check)
         except RetryError as exc:
             attempt = exc.last_attempt
+            last = attempt.exception()
+            if isinstance(last, Unreachable):
+                self._unreachable[host] = (
+                    f"{host} cannot be reached ({last}; tried {attempt.attempt_number} times): "
+                    "check the network connection"
+                )
+                raise PubMedError(f"{utility} failed ({what}): {self._unreachable[host]}") from None
             raise PubMedError(
                 self.redact(
                     f"{utility} failed after {attempt.attempt_number} attempts ({what}): "
@@ -156,6 +203,9 @@ class Transport:
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
         ) as exc:
+            why = unreachable_reason(exc)
+            if why is not None:
+                raise Unreachable(why) from None
             raise Retryable(f"connection failed ({type(exc).__name__})") from None
         except requests.RequestException as exc:
             raise PubMedError(self.redact(f"{utility} failed ({what}): {exc}")) from None
@@ -203,15 +253,24 @@ class Transport:
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
                 raise requests.Timeout() from None
-            raise requests.ConnectionError(type(exc.reason).__name__) from None
+            raise requests.ConnectionError(type(exc.reason).__name__) from exc
         except http.client.IncompleteRead:
             raise requests.exceptions.ChunkedEncodingError("IncompleteRead") from None
         except (http.client.HTTPException, OSError) as exc:
-            raise requests.ConnectionError(type(exc).__name__) from None
+            raise requests.ConnectionError(type(exc).__name__) from exc
+
+    def _stop(self, state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        attempts = self.max_retries + 1
+        if isinstance(exc, Unreachable):
+            attempts = min(attempts, UNREACHABLE_ATTEMPTS)
+        return state.attempt_number >= attempts
 
     def _wait(self, state: RetryCallState) -> float:
         exponential = wait_exponential(multiplier=self.backoff, max=MAX_BACKOFF)(state)
         exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Unreachable):
+            return min(exponential, UNREACHABLE_BACKOFF)
         if isinstance(exc, Retryable) and exc.retry_after is not None:
             return max(min(exc.retry_after, MAX_RETRY_AFTER), exponential)
         return exponential

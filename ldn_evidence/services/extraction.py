@@ -18,13 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError, PubMedError
-from ldn_evidence.extract import extract_references, link_claims, page_to_text
+from ldn_evidence.extract import extract_references, is_unsourced, link_claims, page_to_text
 from ldn_evidence.extract.claims import SkippedSentence, extract_claims_and_skipped
 from ldn_evidence.extract.model import ExtractedClaim, ExtractedReference, PageText
 from ldn_evidence.models import Claim, Reference, SourceDocument
 from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_fetch
-from ldn_evidence.services.linking import attach_studies, cite
-from ldn_evidence.services.resolution import Resolution, resolve
+from ldn_evidence.services.linking import attach_studies, cite, not_in_pubmed
+from ldn_evidence.services.resolution import NOT_FOUND, RESOLVED, Resolution, resolve
+from ldn_evidence.services.retrying import RetrySummary, retry_references
 
 if TYPE_CHECKING:
     from ldn_evidence.pubmed.client import PubMedClient
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 UNCHANGED = "unchanged"
 DRY_RUN = "dry run: nothing stored"
+NOT_ASKED = "not resolved: a dry run asks PubMed nothing without --resolve"
 
 
 @dataclass
@@ -79,9 +81,17 @@ def fallback_title(text: str, name: str) -> str:
 
 
 def extract(
-    *, data: bytes, name: str, url: str | None = None, title: str | None = None
+    *,
+    data: bytes,
+    name: str,
+    url: str | None = None,
+    title: str | None = None,
+    kind: str | None = None,
+    charset: str | None = None,
 ) -> Extracted:
-    """Pure: the page's text, claims, references and claim↔reference links."""
+    """Pure: the page's text, claims, references and claim↔reference links. `kind`
+    ("html" | "text") and `charset` when the server said (a page fetched by address),
+    else the kind from the name or the content."""
     if len(data) > MAX_PAGE_BYTES:
         raise InputError(
             f"{name}: page too large ({len(data) / 1e6:.1f} MB; "
@@ -89,9 +99,9 @@ def extract(
         )
     if not data.strip():
         raise InputError(f"{name}: the page is empty")
-    kind = page_kind(name, data)
+    kind = kind or page_kind(name, data)
     try:
-        page = page_to_text(data, kind=kind)
+        page = page_to_text(data, kind=kind, charset=charset)
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
     claims, skipped = extract_claims_and_skipped(page)
@@ -236,7 +246,7 @@ def preview(ex: Extracted) -> dict[str, Any]:
                 "outcome": c.outcome,
                 "population": c.population,
                 "cites": cited.get(c.position, []),
-                "unsourced": c.figure is not None and not cited.get(c.position),
+                "unsourced": is_unsourced(c, ex.links),
             }
             for c in ex.claims
         ],
@@ -280,8 +290,9 @@ def document_counts(*, session: Session, document_id: int) -> dict[str, int]:
 
 @dataclass
 class PageRun:
-    """What `extract_page` did: `status` is "unchanged" (the page is stored already),
-    DRY_RUN, "new" or "new version". `data` is the command's JSON output."""
+    """What `extract_page` did: `status` is "unchanged" (the page is stored already; its
+    failed references were resolved again, `retried`), DRY_RUN, "new" or "new version".
+    `data` is the command's JSON output."""
 
     status: str
     title: str | None
@@ -292,6 +303,27 @@ class PageRun:
     version: int | None = None
     fetched: FetchSummary | None = None
     fetch_error: str | None = None
+    retried: RetrySummary | None = None  # an unchanged page's references resolved again
+
+
+def _not_in_pubmed(references: list[dict[str, Any]], pmids: list[str]) -> None:
+    """The previewed references whose PMID the fetch found no record for: not found (as
+    `fetching.fetch` has stored them)."""
+    for r in references:
+        if r["pmid"] in pmids and r["status"] == RESOLVED:
+            r["status"], r["error"] = NOT_FOUND, not_in_pubmed(r["pmid"])
+
+
+def _preview_run(ex: Extracted) -> PageRun:
+    run = PageRun(
+        status=DRY_RUN,
+        title=ex.title,
+        claims=len(ex.claims),
+        references=len(ex.references),
+        data=preview(ex),
+    )
+    run.data["status"] = DRY_RUN
+    return run
 
 
 def extract_page(
@@ -303,19 +335,27 @@ def extract_page(
     url: str | None = None,
     title: str | None = None,
     dry_run: bool = False,
+    resolve_on_dry_run: bool = False,
     fetch: bool = True,
+    kind: str | None = None,
+    charset: str | None = None,
 ) -> PageRun:
     """The `extract` workflow: extract the page; unless it is stored already, resolve its
-    references through PubMed, store it (not on a dry run, which never opens the
-    database) and fetch the studies it resolved to. A fetch failure never undoes the
-    extraction: it is reported in `fetch_error`."""
-    ex = extract(data=data, name=name, url=url, title=title)
+    references through PubMed, store it and fetch the studies it resolved to. A page
+    stored already gets its failed references resolved again (`retrying`). A dry run
+    never opens the database, and asks PubMed nothing unless `resolve_on_dry_run`. A
+    fetch failure never undoes the extraction: it is reported in `fetch_error`."""
+    ex = extract(data=data, name=name, url=url, title=title, kind=kind, charset=charset)
+    unchanged: PageRun | None = None
+    if dry_run and not resolve_on_dry_run:
+        ex.resolutions = resolve(ex.references, None, offline=NOT_ASKED).resolutions
+        return _preview_run(ex)
     if not dry_run:
         with units() as session:
             existing = find_existing(session=session, ex=ex)
             if existing is not None and existing.content_sha256 == ex.sha256:
                 counts = document_counts(session=session, document_id=existing.id)
-                return PageRun(
+                unchanged = PageRun(
                     status=UNCHANGED,
                     title=ex.title,
                     claims=counts["claims"],
@@ -324,19 +364,23 @@ def extract_page(
                     document_id=existing.id,
                     version=existing.version,
                 )
+        if unchanged is not None:
+            retried = retry_references(
+                units=units,
+                client_factory=client_factory,
+                document_id=unchanged.document_id,
+                fetch=fetch,
+            )
+            if retried.did_anything:
+                unchanged.retried = retried
+                unchanged.data["retried"] = retried.as_dict()
+            return unchanged
     client = client_factory()
     try:
         resolved = resolve(ex.references, client)
         ex.resolutions = resolved.resolutions
-        run = PageRun(
-            status=DRY_RUN,
-            title=ex.title,
-            claims=len(ex.claims),
-            references=len(ex.references),
-            data=preview(ex),
-        )
+        run = _preview_run(ex)
         if dry_run:
-            run.data["status"] = DRY_RUN
             return run
         with units() as session:
             doc, run.status = store(session=session, ex=ex)
@@ -345,7 +389,7 @@ def extract_page(
         run.data["document"]["id"] = run.document_id
         run.data["document"]["version"] = run.version
         pmids = sorted(
-            {r.pmid for r in resolved.resolutions if r.status == "resolved" and r.pmid}, key=int
+            {r.pmid for r in resolved.resolutions if r.status == RESOLVED and r.pmid}, key=int
         )
         if pmids and fetch:
             try:
@@ -353,6 +397,7 @@ def extract_page(
                     units=units, client=client, pmids=pmids, records=resolved.records
                 )
                 run.data["fetch"] = run.fetched.as_dict()
+                _not_in_pubmed(run.data["references"], run.fetched.not_found)
             except PubMedError as exc:
                 run.fetch_error = str(exc)
                 run.data["fetch"] = {"error": run.fetch_error}

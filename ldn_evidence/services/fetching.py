@@ -1,7 +1,8 @@
 """`fetch`: PubMed records by PMID, one transaction per efetch batch.
 
 A failure mid-way keeps the batches already stored, writes nothing of the failing batch,
-and says which PMIDs are stored and which are not.
+and says which PMIDs are stored and which are not. A PMID PubMed answers with no record
+makes the references citing it `not_found`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ldn_evidence.models import Reference, Study
 from ldn_evidence.pubmed.client import PubMedClient
 from ldn_evidence.pubmed.parser import iter_articles
 from ldn_evidence.pubmed.records import ArticleRecord
-from ldn_evidence.services.linking import attach_studies
+from ldn_evidence.services.linking import attach_studies, mark_not_in_pubmed
 from ldn_evidence.services.studies import store_article
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
@@ -102,13 +103,15 @@ def fetch(
         for batch in client.efetch(todo):
             summary.requests += 1
             records = parse_batch(batch.xml, batch.pmids_requested)
+            returned = {r.pmid for r in records}
+            unknown = [p for p in batch.pmids_requested if p not in returned]
             with units() as session:
                 for rec in records:
                     outcome = store_article(session=session, record=rec, origin="efetch")
                     getattr(summary, outcome).append(rec.pmid)
                 attach_studies(session=session, pmids=[r.pmid for r in records])
-            returned = {r.pmid for r in records}
-            summary.not_found += [p for p in batch.pmids_requested if p not in returned]
+                mark_not_in_pubmed(session=session, pmids=unknown)
+            summary.not_found += unknown
             done.update(batch.pmids_requested)
             if on_batch:
                 on_batch(len(batch.pmids_requested))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.models import Citation, Claim, Reference, Study
+from ldn_evidence.vocab import ResolutionStatus, StudyOrigin
+
+RESOLVED = ResolutionStatus.RESOLVED.value
+NOT_FOUND = ResolutionStatus.NOT_FOUND.value
 
 
 def cite(
@@ -38,19 +44,47 @@ def cite(
     return citation, True
 
 
+def not_in_pubmed(pmid: str) -> str:
+    """The error of a reference whose PMID PubMed has no record of."""
+    return f"PMID {pmid} is not in PubMed"
+
+
+def mark_not_in_pubmed(*, session: Session, pmids: Sequence[str]) -> int:
+    """References citing `pmids`, which PubMed answered with no record, become
+    `not_found` ("PMID … is not in PubMed"), even when a curated study has that PMID.
+    Returns the references changed."""
+    if not pmids:
+        return 0
+    changed = 0
+    for reference in session.scalars(select(Reference).where(Reference.pmid.in_(pmids))):
+        error = not_in_pubmed(str(reference.pmid))
+        if (reference.status, reference.error) != (NOT_FOUND, error):
+            reference.status, reference.error = NOT_FOUND, error
+            changed += 1
+    session.flush()
+    return changed
+
+
 def attach_studies(*, session: Session, pmids: list[str] | None = None) -> int:
-    """Point references and citations at stored studies by PMID. Returns links made."""
+    """Point references and citations at stored studies by PMID; a reference pointed at
+    a study PubMed gave is resolved, its error cleared. Returns links made."""
     query = (
         select(Reference, Study)
         .join(Study, Study.pmid == Reference.pmid)
-        .where((Reference.study_id.is_(None)) | (Reference.study_id != Study.id))
+        .where(
+            (Reference.study_id.is_(None))
+            | (Reference.study_id != Study.id)
+            | (Reference.status != RESOLVED)
+        )
     )
     if pmids is not None:
         query = query.where(Reference.pmid.in_(pmids))
     made = 0
     for reference, study in session.execute(query).all():
         reference.study = study
-        reference.status = "resolved"
+        # a curated study does not show that PubMed knows its PMID
+        if study.origin != StudyOrigin.CURATED or reference.status != NOT_FOUND:
+            reference.status, reference.error = RESOLVED, None
         for citation in reference.citations:
             if citation.study_id != study.id:
                 clash = session.scalar(

@@ -161,8 +161,11 @@ def _reference(
         session.add(ref)
         summary.count("references", True)
     else:
-        if ref.status == "resolved" and values["status"] == "resolved":
-            values.pop("status")
+        if values["status"] == "resolved" and ref.pmid == data.pmid:
+            if ref.status in ("resolved", "not_found"):  # PubMed's answer on that PMID stays
+                values.pop("status")
+        if "status" in values and values["status"] != ref.status:
+            values["error"] = None
         if _set(ref, values):
             summary.count("references", False)
     return ref

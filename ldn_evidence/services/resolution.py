@@ -1,9 +1,11 @@
 """Resolve a page's references to PubMed records. Network only; never raises for a
 remote failure: the reference stays unresolved with the reason.
 
-- PubMed links / PMIDs: taken as they are.
+- PubMed links / PMIDs: taken as they are; fetching their studies (`fetching.fetch`)
+  makes a PMID PubMed has no record of `not_found`.
 - Then the strategies of `STRATEGIES`, in order, each on the references it wants:
-- DOIs and PMC IDs: NCBI's ID converter (it knows only articles in PMC).
+- DOIs and PMC IDs: NCBI's ID converter (it knows only articles in PMC); a DOI it does
+  not know is searched in PubMed (esearch `"…"[AID]`): none there is "not in PubMed".
 - Journal citations: ECitMatch, then the named record is fetched and checked (ECitMatch
   can answer a wrong PMID).
 - Titles: esearch `"…"[Title]`; a candidate is accepted only when its fetched record's
@@ -40,7 +42,7 @@ class Resolution:
     pmid: str | None = None
     candidates: list[str] = field(default_factory=list)
     error: str | None = None
-    via: str | None = None  # link, idconv, ecitmatch, title match
+    via: str | None = None  # link, idconv, DOI search, ecitmatch, title match
 
 
 @dataclass
@@ -60,8 +62,13 @@ def _attr(ref: Any, name: str) -> Any:
     return getattr(ref, name, None)
 
 
-def resolve(refs: Sequence[Any], client: PubMedClient | None) -> ResolutionRun:
-    """Resolve extracted references (objects with kind, pmid, pmcid, doi, title, citation)."""
+def resolve(
+    refs: Sequence[Any], client: PubMedClient | None, *, offline: str = "not resolved: offline"
+) -> ResolutionRun:
+    """Resolve extracted references (objects with kind, pmid, pmcid, doi, title, citation).
+
+    Without a client nothing is asked of PubMed: written PMIDs are taken as they are, web
+    links are web, and the rest stay unresolved with the error `offline`."""
     out: list[Resolution] = [Resolution(UNRESOLVED) for _ in refs]
     run = ResolutionRun(out)
     for i, ref in enumerate(refs):
@@ -70,7 +77,7 @@ def resolve(refs: Sequence[Any], client: PubMedClient | None) -> ResolutionRun:
         elif ref.kind == ReferenceKind.WEB:
             out[i] = Resolution(ResolutionStatus.WEB.value)
         elif client is None:
-            out[i] = Resolution(UNRESOLVED, error="not resolved: offline")
+            out[i] = Resolution(UNRESOLVED, error=offline)
     if client is None:
         return run
     for strategy in STRATEGIES:
@@ -110,7 +117,28 @@ def _by_idconv(
             out[i] = Resolution(
                 "not_found",
                 error=f"{ident}: unknown to NCBI's ID converter (it knows only articles in PMC)",
+                via="idconv",
             )
+
+
+def _by_doi_search(
+    client: PubMedClient, refs: dict[int, Any], out: list[Resolution], run: ResolutionRun
+) -> None:
+    for i, ref in refs.items():
+        doi = str(ref.doi)
+        try:
+            ids = client.esearch_doi(doi)
+        except EvidenceError as exc:
+            out[i] = Resolution("failed", error=f"esearch: {_fail(exc)}")
+            continue
+        if len(ids) == 1:
+            out[i] = Resolution("resolved", pmid=ids[0], via="DOI search")
+        elif ids:
+            out[i] = Resolution(
+                "ambiguous", candidates=ids, error=f"{len(ids)} PubMed records carry DOI {doi}"
+            )
+        else:
+            out[i] = Resolution("not_found", error=f"DOI {doi} is not in PubMed")
 
 
 def _fetch_records(client: PubMedClient, pmids: Sequence[str], run: ResolutionRun) -> None:
@@ -190,7 +218,13 @@ def _by_title(
         return
     for i, ids in found.items():
         if not ids:
-            out[i] = Resolution("not_found", error="no PubMed title matches")
+            before = out[i].error if out[i].status == NOT_FOUND else None
+            out[i] = Resolution(
+                "not_found",
+                error=f"{before}; no PubMed title matches either"
+                if before
+                else "no PubMed title matches",
+            )
             continue
         want = normalise_title(refs[i].title)
         exact = [
@@ -222,6 +256,13 @@ STRATEGIES: tuple[Strategy, ...] = (
             res.status == UNRESOLVED and bool(_attr(ref, "pmcid") or _attr(ref, "doi"))
         ),
         _by_idconv,
+    ),
+    Strategy(
+        "doi search",
+        lambda ref, res: (
+            res.status == NOT_FOUND and res.via == "idconv" and bool(_attr(ref, "doi"))
+        ),
+        _by_doi_search,
     ),
     Strategy(
         "ecitmatch",

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.figures import Figure
-from ldn_evidence.models import Citation, Claim, SourceDocument, Study
+from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.verdicts import set_verdict
 from ldn_evidence.verification import ClaimInput, StudyInput, verify_claim
+from ldn_evidence.vocab import ResolutionStatus
 
 
 @dataclass
@@ -38,9 +39,25 @@ class VerifyRow:
 
 
 @dataclass
+class NotChecked:
+    """A claim's source with no study to check it against, and why."""
+
+    claim_id: int
+    claim: str
+    reference: str | None  # the reference as the page writes it
+    pmid: str | None
+    status: str | None  # the reference's resolution status
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
 class VerifySummary:
     rows: list[VerifyRow] = field(default_factory=list)
     no_source: list[int] = field(default_factory=list)  # claims with no study to check
+    not_checked: list[NotChecked] = field(default_factory=list)  # sources without a study
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -87,7 +104,8 @@ def verify(
         .options(
             selectinload(Claim.citations)
             .selectinload(Citation.study)
-            .selectinload(Study.publication_types)
+            .selectinload(Study.publication_types),
+            selectinload(Claim.citations).selectinload(Citation.reference),
         )
         .order_by(Claim.document_id, Claim.position, Claim.id)
     )
@@ -105,6 +123,18 @@ def verify(
     summary = VerifySummary()
     for claim in claims:
         studied = [c for c in claim.citations if c.study is not None]
+        summary.not_checked += [
+            NotChecked(
+                claim_id=claim.id,
+                claim=claim.text,
+                reference=c.reference.raw if c.reference else None,
+                pmid=c.reference.pmid if c.reference else None,
+                status=c.reference.status if c.reference else None,
+                reason=no_study_reason(c.reference),
+            )
+            for c in claim.citations
+            if c.study is None
+        ]
         if not studied:
             summary.no_source.append(claim.id)
             continue
@@ -113,6 +143,18 @@ def verify(
             summary.rows.append(_verify_one(session, claim, ci, citation))
     session.flush()
     return summary
+
+
+def no_study_reason(reference: Reference | None) -> str:
+    """Why a cited reference gives no study to check: "PMID 99999991 is not in PubMed",
+    the resolution's error, a PMID not fetched yet, a web page."""
+    if reference is None:
+        return "no reference"
+    if reference.status == ResolutionStatus.WEB:
+        return "a web page, not a study"
+    if reference.status == ResolutionStatus.RESOLVED and reference.pmid:
+        return f"PMID {reference.pmid} is not stored: run `ldn-evidence fetch --missing`"
+    return reference.error or f"reference {reference.status}"
 
 
 def _verify_one(session: Session, claim: Claim, ci: ClaimInput, citation: Citation) -> VerifyRow:
@@ -130,6 +172,10 @@ def _verify_one(session: Session, claim: Claim, ci: ClaimInput, citation: Citati
     )
     if citation.verdict_origin == "reviewer":
         row.skipped = "decided by a reviewer"
+        return row
+    ref = citation.reference
+    if ref is not None and ref.status == ResolutionStatus.NOT_FOUND:  # a curated study
+        row.skipped = no_study_reason(ref)
         return row
     if study.origin == "curated" or not study.abstract:
         row.skipped = (

@@ -189,3 +189,83 @@ def test_stdin(cli: Cli, fake: FakeEutils) -> None:
     result = cli("extract", "-", "--json", input="Ginger eased nausea in 70% of women.\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["claims"][0]["figure"]["value"] == 70
+
+
+OWN_PAGES = Path(__file__).parents[1] / "pages"
+
+
+def test_a_dry_run_asks_pubmed_nothing_unless_told_to_resolve(
+    cli: Cli, fake: FakeEutils, db_url: str
+) -> None:
+    title = "Zinc acetate lozenges for the common cold: a randomized, double-blind trial"
+    fake.add_article("3333333", make_article("3333333", title + "."))
+    fake.add_title(title, ["3333333"])
+    page = str(OWN_PAGES / "zinc-colds.txt")
+    quiet = cli("extract", page, "--dry-run", "--json")
+    assert quiet.exit_code == 0, quiet.output
+    assert fake.requests == []
+    data = json.loads(quiet.stdout)
+    first = data["references"][0]
+    assert (first["status"], first["pmid"]) == ("unresolved", None)
+    assert "--resolve" in first["error"]
+    asked = cli("extract", page, "--dry-run", "--resolve", "--json")
+    assert asked.exit_code == 0, asked.output
+    resolved = json.loads(asked.stdout)
+    assert resolved["references"][0]["pmid"] == "3333333"
+    assert "esearch" in [r.utility for r in fake.requests]
+    assert resolved.keys() == data.keys()
+    assert [r.keys() for r in resolved["references"]] == [r.keys() for r in data["references"]]
+    for table in ("source_documents", "references", "studies"):
+        assert count_rows(db_url, table) == 0
+
+
+def test_no_network_is_said_in_one_line_within_seconds(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from tests.helpers.network import pubmed_unreachable
+
+    pubmed_unreachable(monkeypatch)  # the default policy: 5 retries, backoff from 1 s
+    start = time.monotonic()
+    result = cli("extract", str(OWN_PAGES / "zinc-colds.txt"), "--json")
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 0, result.output
+    refs = json.loads(result.stdout)["references"]
+    assert [r["status"] for r in refs] == ["failed", "failed"]
+    assert all("cannot be reached (connection refused" in r["error"] for r in refs)
+    warning = result.stderr.strip().splitlines()
+    assert len(warning) == 1 and warning[0].startswith("warning: 2 references not resolved")
+    start = time.monotonic()
+    fetched = cli("fetch", "23359310")
+    assert time.monotonic() - start < 5
+    assert fetched.exit_code == 3
+    assert len(fetched.stderr.strip().splitlines()) == 1
+    assert "cannot be reached (connection refused" in fetched.stderr
+
+
+def test_unmarked_claims_on_a_page_that_marks_claims_are_unsourced(
+    cli: Cli, fake: FakeEutils
+) -> None:
+    fake.add_article(
+        "1111111",
+        make_article(
+            "1111111",
+            "Magnesium supplementation and sleep quality in older adults: a randomized trial.",
+            "Sleep quality scores improved by 17% with magnesium. Fewer than 10% of "
+            "participants slept better with placebo.",
+        ),
+    )
+    result = cli("extract", str(OWN_PAGES / "magnesium-sleep.html"), "--json")
+    assert result.exit_code == 0, result.output
+    claims = {c["text"][:12]: c for c in json.loads(result.stdout)["claims"]}
+    for unmarked in ("Up to 90% of", "1 in 4 adult"):
+        assert claims[unmarked]["cites"] == [] and claims[unmarked]["unsourced"] is True
+    assert claims["In a randomi"]["cites"] == [{"reference": 1, "how": "marker"}]
+    listed = json.loads(cli("claims", "list", "--unsourced", "--json").stdout)
+    assert sorted(c["text"][:12] for c in listed) == ["1 in 4 adult", "Up to 90% of"]
+    assert all(c["citations"] == 0 for c in listed)
+    verified = json.loads(cli("verify", "--json").stdout)
+    rated = {r["claim_id"] for r in verified["citations"]}
+    assert not rated & {c["id"] for c in listed}  # never rated against another claim's study
+    assert {c["id"] for c in listed} <= set(verified["claims_without_study"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,18 @@ def test_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert resolve_db_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
 
 
-def test_default_database_is_created_at_head(tmp_path: Path) -> None:
+def test_default_database_is_created_at_head_by_a_write(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from ldn_evidence.cli import app
 
-    result = CliRunner().invoke(app, ["claims", "list", "--json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "[]"
+    runner = CliRunner()
+    added = runner.invoke(app, ["claims", "add", "Zinc shortened colds by 33%."])
+    assert added.exit_code == 0, added.output
     assert (tmp_path / "xdg" / "ldn-evidence" / "evidence.db").exists()
+    result = runner.invoke(app, ["claims", "list", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert [c["text"] for c in json.loads(result.stdout)] == ["Zinc shortened colds by 33%."]
 
 
 def test_env_variable_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -36,9 +40,53 @@ def test_env_variable_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     from ldn_evidence.cli import app
 
     monkeypatch.setenv("LDN_EVIDENCE_DB", str(tmp_path / "env.db"))
-    result = CliRunner().invoke(app, ["db", "current", "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(app, ["db", "upgrade"], catch_exceptions=False)
     assert result.exit_code == 0
     assert (tmp_path / "env.db").exists()
+    current = CliRunner().invoke(app, ["db", "current", "--json"], catch_exceptions=False)
+    assert json.loads(current.stdout)["up_to_date"] is True
+
+
+READS = [
+    ["claims", "list"],
+    ["claims", "show", "1"],
+    ["export", "--format", "json"],
+    ["verify"],
+    ["studies", "list"],
+    ["studies", "show", "23359310"],
+    ["documents", "list"],
+    ["documents", "show", "1"],
+    ["db", "current"],
+    ["resolve"],  # writes only to references that exist
+]
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: " ".join(c))
+def test_a_read_never_creates_the_database(command: list[str], tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-dir" / "evidence.db"
+    result = Cli(str(missing))(*command)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: no database at {missing}: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not missing.parent.exists()
+
+
+def test_a_relative_path_after_a_cd_is_named_in_full(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from ldn_evidence.cli import app
+
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    monkeypatch.setenv("LDN_EVIDENCE_DB", "evidence.db")
+    assert CliRunner().invoke(app, ["claims", "add", "Zinc cut colds by 33%."]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["documents", "list"])
+    assert result.exit_code == 1
+    assert f"no database at {tmp_path / 'evidence.db'}" in result.stderr
+    assert not (tmp_path / "evidence.db").exists()
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ldn_evidence.extract import (
     extract_claims,
     extract_references,
@@ -9,6 +11,7 @@ from ldn_evidence.extract import (
     link_claims,
     page_to_text,
 )
+from ldn_evidence.extract.linking import cites_per_claim
 
 
 def linked(page):
@@ -25,9 +28,8 @@ def test_per_claim_footnotes_superscripts_and_links(load_page):
     assert by_claim[1] == [("2", "marker")]  # [2]
     assert by_claim[2] == [("PMC3962576", "marker")]  # inline link
     assert by_claim[3] == [("3", "marker")]  # (3)
-    assert {how for _, how in by_claim[4]} == {"page"}  # no marker: every study
-    assert len(by_claim[4]) == 4
-    assert not any(is_unsourced(c, refs) for c in claims)
+    assert 4 not in by_claim  # no marker on a page that marks claim by claim: no source
+    assert claims[4].figure is None and not any(is_unsourced(c, links) for c in claims)
 
 
 def test_reference_list_only_links_every_study_but_not_web_pages(load_page):
@@ -71,9 +73,36 @@ def test_no_references_means_unsourced_figures(load_page):
     claims, refs, links = linked(load_page("no_references.html"))
     assert refs == [] and links == []
     assert [c.figure.value for c in claims] == [58, 70]
-    assert all(is_unsourced(c, refs) for c in claims)
+    assert all(is_unsourced(c, links) for c in claims)
 
 
 def test_claims_without_figure_are_never_unsourced():
-    claims, refs, _ = linked(page_to_text(b"LDN was well tolerated in the study.", kind="text"))
-    assert claims and refs == [] and not is_unsourced(claims[0], refs)
+    claims, refs, links = linked(page_to_text(b"LDN was well tolerated in the study.", kind="text"))
+    assert claims and refs == [] and not is_unsourced(claims[0], links)
+
+
+OWN_PAGES = Path(__file__).parents[1] / "pages"
+
+
+def test_a_claim_without_a_marker_on_a_page_that_marks_claims_is_cited_by_nothing():
+    page = page_to_text((OWN_PAGES / "magnesium-sleep.html").read_bytes(), kind="html")
+    claims, refs, links = linked(page)
+    assert cites_per_claim(claims, refs)
+    texts = [c.text for c in claims]
+    assert texts[2].startswith("Up to 90% of our customers") and texts[3].startswith("1 in 4")
+    assert links == [(0, 0, "marker"), (1, 1, "marker")]
+    assert [is_unsourced(c, links) for c in claims] == [False, False, True, True]
+
+
+def test_a_link_to_a_web_page_in_the_text_is_not_a_citation_marker():
+    page = page_to_text(
+        b"<p>Magnesium cut migraine days by 41% in adults.</p>"
+        b"<p>Our <a href='https://shop.example/mg'>magnesium tablets</a> cost 20% less "
+        b"this week than last week.</p>"
+        b"<h2>References</h2><ol><li>PMID: 1111111</li></ol>",
+        kind="html",
+    )
+    claims, refs, links = linked(page)
+    assert not cites_per_claim(claims, refs)
+    study = next(r.position for r in refs if r.pmid == "1111111")
+    assert (0, study, "page") in links  # the reference list backs the page's claims

@@ -121,4 +121,4 @@ def test_seed_links(seed_page):
     assert {how for _, _, how in links} == {"page"}
     for claim in claims:
         assert [r for c, r, _ in links if c == claim.position] == [0, 1]  # not the web page
-        assert not is_unsourced(claim, refs)
+        assert not is_unsourced(claim, links)

@@ -22,6 +22,7 @@ from ldn_evidence.pubmed.replies import (
     returned_pmids,
 )
 from tests.eutils_server import FakeEutils, Fault, make_article
+from tests.helpers.network import closed_port
 
 KEY = "SeCrEtKeY0123456789"
 
@@ -455,3 +456,57 @@ def test_from_env_reads_urls_key_and_email(monkeypatch, fake):
     client = PubMedClient.from_env()
     assert client.base_url == "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
     assert not client.has_api_key and client.rate_limiter is shared_rate_limiter(3)
+
+
+# ---- a server that cannot be reached: a fast, plain answer -------------------------------
+
+
+def unreachable_client(**kw) -> PubMedClient:
+    """A client with the default retry policy (5 retries, 1 s backoff, 30 s timeout)
+    pointed at a port where nothing listens."""
+    base = f"http://127.0.0.1:{closed_port()}/entrez/eutils/"
+    kw.setdefault("rate_limiter", RateLimiter(1000))
+    return PubMedClient(base_url=base, idconv_url=base + "idconv/", **kw)
+
+
+def test_connection_refused_is_tried_twice_then_every_request_fails_at_once():
+    client = unreachable_client()
+    assert client.max_retries == 5
+    start = time.monotonic()
+    with pytest.raises(PubMedError) as err:
+        list(client.efetch(["1", "2"]))
+    assert time.monotonic() - start < 2.0  # not 1 + 2 + 4 + 8 + 16 s of backoff
+    message = str(err.value)
+    assert "connection refused; tried 2 times" in message and "cannot be reached" in message
+    assert "efetch" in message and "PMIDs 1, 2" in message and "\n" not in message
+    start = time.monotonic()
+    with pytest.raises(PubMedError, match="esearch not sent .*cannot be reached"):
+        client.esearch_title("Low-dose naltrexone for fibromyalgia")
+    assert time.monotonic() - start < 0.1
+
+
+@pytest.mark.parametrize("utility", ["efetch", "ecitmatch"])  # requests, and urllib
+def test_unknown_host_is_said_plainly(monkeypatch, utility):
+    import socket
+
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    client = PubMedClient(base_url="http://eutils.example.invalid/", rate_limiter=RateLimiter(1000))
+    start = time.monotonic()
+    with pytest.raises(PubMedError) as err:
+        if utility == "efetch":
+            list(client.efetch(["1"]))
+        else:
+            client.ecitmatch([CitationQuery("Science", 1987, 235, 182, "x", "k")])
+    assert time.monotonic() - start < 2.0
+    assert "eutils.example.invalid cannot be reached (host name not found" in str(err.value)
+
+
+def test_a_dropped_connection_still_gets_every_retry(fake):
+    add_articles(fake, "1")
+    fake.inject("drop", "drop", "drop")
+    client = make_client(fake, max_retries=3)
+    assert [b.pmids_requested for b in client.efetch(["1"])] == [["1"]]
+    assert len(fake.requests) == 4

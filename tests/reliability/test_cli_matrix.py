@@ -48,6 +48,7 @@ OK: dict[str, tuple[str, ...]] = {
     "import-retractions": ("{rw}",),
     "import-xml": ("{xml}",),
     "load": ("{seed}",),
+    "resolve": ("--document", "1"),
     "verify": (),
     "claims list": ("--json",),
     "claims show": ("1",),
@@ -143,6 +144,12 @@ BAD: dict[str, list[Case]] = {
         C(1, "{file}", says="{file}"),  # unknown file type
         C(1, "{tmp}/bad.yaml", says="bad.yaml"),
         C(1, "{tmp}/bad.csv", says="bad.csv"),
+    ],
+    "resolve": [
+        C(1, "--document", "999", says="no document with id 999"),
+        C(1, "--document", HUGE),
+        C(2, "--document", "x"),
+        C(2, "extra"),
     ],
     "verify": [
         C(1, "999", says="no claim with id 999"),

@@ -39,3 +39,11 @@ def test_offline_nothing_is_asked() -> None:
         ("web", None, None),
     ]
     assert run.resolutions[1].error == "not resolved: offline"
+
+
+def test_a_doi_the_id_converter_does_not_know_is_searched_in_pubmed() -> None:
+    after_idconv = Resolution("not_found", via="idconv")
+    doi = _ref("doi", doi="10.1/x", title="T")
+    assert [s.name for s in STRATEGIES if s.wants(doi, after_idconv)] == ["doi search", "title"]
+    pmc = _ref("pmc", pmcid="PMC1")
+    assert [s.name for s in STRATEGIES if s.wants(pmc, after_idconv)] == []
