@@ -115,6 +115,44 @@ class StudyOrigin(StrEnum):
 STUDY_ORIGINS: tuple[str, ...] = tuple(o.value for o in StudyOrigin)
 
 
+# ---- full texts from PubMed Central (`full_texts`, `full_text_sections`, `…_passages`) ------
+
+
+class FullTextStatus(StrEnum):
+    OPEN = "open"  # the article's body is stored
+    NOT_OPEN = "not_open"  # PMC gave the front matter only (the publisher allows no XML)
+
+
+FULL_TEXT_STATUSES: tuple[str, ...] = tuple(s.value for s in FullTextStatus)
+
+
+class SectionKind(StrEnum):
+    """What a section of an article is, from its `sec-type` or its title."""
+
+    ABSTRACT = "abstract"
+    INTRODUCTION = "introduction"
+    METHODS = "methods"
+    RESULTS = "results"
+    DISCUSSION = "discussion"
+    CONCLUSIONS = "conclusions"
+    SUPPLEMENTARY = "supplementary"
+    DECLARATIONS = "declarations"  # funding, competing interests, contributions …
+    OTHER = "other"
+
+
+SECTION_KINDS: tuple[str, ...] = tuple(k.value for k in SectionKind)
+
+
+class PassageKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    TABLE = "table"  # caption, then one line of cells per row, then the table's notes
+    FIGURE = "figure"  # the label and caption
+    FOOTNOTE = "footnote"
+
+
+PASSAGE_KINDS: tuple[str, ...] = tuple(k.value for k in PassageKind)
+
+
 # ---- evidence levels (`studies.evidence_level`) ---------------------------------------------
 # Oxford Centre for Evidence-Based Medicine 2011, "does this intervention help?";
 # `verification.grading` says which publication types give which level.
