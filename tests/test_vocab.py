@@ -66,11 +66,14 @@ def test_migrated_check_constraints_equal_the_vocabulary(engine: sa.Engine) -> N
         ("citations", "ck_citations_verdict_origin"): vocab.VERDICT_ORIGINS,
         ("references", "ck_references_kind"): vocab.REFERENCE_KINDS,
         ("references", "ck_references_status"): vocab.RESOLUTION_STATUSES,
+        ("full_texts", "ck_full_texts_status"): vocab.FULL_TEXT_STATUSES,
+        ("full_text_sections", "ck_full_text_sections_kind"): vocab.SECTION_KINDS,
+        ("full_text_passages", "ck_full_text_passages_kind"): vocab.PASSAGE_KINDS,
     }
     found = {}
     with engine.connect() as conn:
         inspector = sa.inspect(conn)
-        for table in ("citations", "references"):
+        for table in {table for table, _name in expected}:
             for check in inspector.get_check_constraints(table):
                 if (table, check["name"]) in expected:
                     found[(table, check["name"])] = _quoted(check["sqltext"])

@@ -179,14 +179,14 @@ def _license(meta: etree._Element) -> tuple[License | None, str | None]:
             (e.get(XLINK_HREF) for e in lic.iter("ext-link", "uri") if e.get(XLINK_HREF)), None
         )
         url = link
-    text = inline_text(lic) or None
+    kind = (lic.get("license-type") or "")[:100] or None
     return License(
-        url=url[:500] if url else None, type=lic.get("license-type"), text=text
+        url=url[:500] if url else None, type=kind, text=inline_text(lic) or None
     ), statement
 
 
 def front(article: etree._Element, rec: FullTextRecord, walker: Walker) -> None:
-    rec.article_type = article.get("article-type") or None
+    rec.article_type = (article.get("article-type") or "")[:100] or None
     meta = article.find("front/article-meta")
     if meta is None:
         return
@@ -257,7 +257,7 @@ class Walker:
         else:
             self._ordinals[kind] += 1
             number = self._ordinals[kind]
-        label = (label or "").rstrip(".: ") or None
+        label = (label or "").rstrip(".: ")[:100] or None
         self.passages.append(Passage(kind, text, section, number, label, cells))
 
     def blocks(self, container: etree._Element, section: int | None,

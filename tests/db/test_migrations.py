@@ -25,6 +25,9 @@ TABLES = {
     "study_mesh_terms",
     "keywords",
     "study_links",
+    "full_texts",
+    "full_text_sections",
+    "full_text_passages",
 }
 
 
