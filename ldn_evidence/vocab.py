@@ -224,3 +224,17 @@ def normalize_pmid(value: object) -> str | None:
     if not (0 < len(text) <= PMID_MAX_DIGITS and text.isascii() and text.isdigit()):
         return None
     return text.lstrip("0") or None
+
+
+def normalize_pmcid(value: object) -> str | None:
+    """The PubMed Central id `value` names, written "PMC" + digits ("3166277", "PMC3166277",
+    "pmc03166277" → "PMC3166277"), or None when it names none."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if text[:3].upper() == "PMC":
+        text = text[3:]
+    if not (0 < len(text) <= 12 and text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0")
+    return f"PMC{digits}" if digits else None

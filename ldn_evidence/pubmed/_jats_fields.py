@@ -18,7 +18,7 @@ from collections import Counter
 from lxml import etree
 
 from ldn_evidence.pubmed.jats_records import FullTextRecord, License, Passage, Section
-from ldn_evidence.vocab import PassageKind, SectionKind, normalize_pmid
+from ldn_evidence.vocab import PassageKind, SectionKind, normalize_pmcid, normalize_pmid
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _ALI_LICENSE_REF = "{http://www.niso.org/schemas/ali/1.0/}license_ref"
@@ -42,7 +42,6 @@ _SPACED = frozenset(
 _EMPTY_BRACKETS = re.compile(r"[\[(][ ,;–-]*[\])]")
 _SPACE_BEFORE_PUNCT = re.compile(r" ([.,;:!?)\]])")
 _CITATION_NUMBER = re.compile(r"[\d\s,;–—-]*")
-_PMCID = re.compile(r"(?:PMC)?0*([1-9]\d{0,11})", re.IGNORECASE)
 
 _SEC_TYPES = {
     "intro": SectionKind.INTRODUCTION,
@@ -142,17 +141,11 @@ def plain(el: etree._Element | None) -> str:
 # ---- front matter ---------------------------------------------------------------------------
 
 
-def pmcid(value: str | None) -> str | None:
-    """ "PMC3166277" from "3166277", "PMC3166277" or "pmc3166277"."""
-    m = _PMCID.fullmatch((value or "").strip())
-    return f"PMC{m.group(1)}" if m else None
-
-
 def _ids(meta: etree._Element, rec: FullTextRecord) -> None:
     for el in meta.iterchildren("article-id"):
         kind, value = (el.get("pub-id-type") or "").lower(), plain(el)
         if kind in ("pmc", "pmcid") and rec.pmcid is None:
-            rec.pmcid = pmcid(value)
+            rec.pmcid = normalize_pmcid(value)
         elif kind == "pmid" and rec.pmid is None:
             rec.pmid = normalize_pmid(value)
         elif kind == "doi" and rec.doi is None and value:
