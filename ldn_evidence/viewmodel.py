@@ -7,7 +7,7 @@ so nothing that prints or renders touches the database.
 
 Field names and order are the keys and key order of the JSON outputs: `claims list|show`,
 `studies list|show`, `documents list|show`, `claims add|cite|check`, and the export's
-documented `ldn-evidence/1` format (`export/schema.json`), which allows no other keys.
+documented `ldn-evidence/2` format (`export/schema.json`), which allows no other keys.
 A view that shows more than another extends it (`extend`); where two outputs give a field
 a different shape (a claim's `citations`: a count in lists, the citations in `show`) the
 class is generic in that field.
@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from ldn_evidence.vocab import ReferenceKind, ResolutionStatus
 
-SCHEMA = "ldn-evidence/1"
+SCHEMA = "ldn-evidence/2"
 
 _V = TypeVar("_V")
 _A = TypeVar("_A")  # how a study view shows an author
@@ -200,6 +200,8 @@ class CitationView:
     verdict_origin: str
     study_figure: str | None
     evidence_sentence: str | None
+    evidence_source: str | None  # "abstract" or "full_text" (None: no sentence)
+    evidence_location: str | None  # in the full text: "full text, Results, ¶4", "Table 2"
     reason: str | None
     note: str | None
     checked_at: str | None
@@ -291,7 +293,7 @@ class DocumentDetail(DocumentBrief):
     unsourced_claims: int
 
 
-# ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------
+# ---- the report (`export`): the documented ldn-evidence/2 format ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,8 @@ class CitationEntry:
     verdict_origin: str
     study_figure: str | None
     evidence_sentence: str | None
+    evidence_source: str | None  # "abstract" or "full_text" (None: no sentence)
+    evidence_location: str | None  # in the full text: "full text, Results, ¶4", "Table 2"
     reason: str | None
     note: str | None
     checked_at: str | None

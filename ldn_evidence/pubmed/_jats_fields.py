@@ -300,19 +300,48 @@ def _headed(label: str, text: str) -> str:
 
 
 def table(wrap: etree._Element) -> tuple[str, str, int]:
-    """(text, label, cells) of a `table-wrap`: "Table 2. Caption", then one line per row
-    ("cell | cell | cell"), then the table's footnotes."""
+    """(text, label, cells) of a `table-wrap`: "Table 2. Caption", then one line per row,
+    then the table's footnotes. A row under column headings (`thead`, or rows of `th`
+    only) carries them: "Week: 8 | Responders: 6 (60%)", so each line says what its
+    figures are; the headings' own lines are left out then."""
     label = plain(wrap.find("label"))
     lines = [_headed(label, inline_text(wrap.find("caption")))]
     cells = 0
     for tbl in wrap.iter("table"):
+        headings: list[list[str]] = []  # per heading row, the text of each column
         for tr in tbl.iter("tr"):
-            row = [inline_text(c) for c in tr if c.tag in ("td", "th")]
+            row = [(inline_text(c), _span(c)) for c in tr if c.tag in ("td", "th")]
             cells += len(row)
-            if any(row):
-                lines.append(" | ".join(row))
+            if not any(text for text, _n in row):
+                continue
+            parent = tr.getparent()
+            in_head = parent is not None and parent.tag == "thead"
+            if in_head or all(c.tag == "th" for c in tr if c.tag in ("td", "th")):
+                headings.append([text for text, n in row for _ in range(n)])
+                continue
+            lines.append(_row_line(row, headings))
+        if headings and len(lines) == 1:  # headings and nothing under them
+            lines.extend(" | ".join(dict.fromkeys(h)) for h in headings)
     lines.append(inline_text(wrap.find("table-wrap-foot")))
     return "\n".join(line for line in lines if line), label, cells
+
+
+def _span(cell: etree._Element) -> int:
+    value = cell.get("colspan") or "1"
+    return min(int(value), 50) if value.isdigit() and value != "0" else 1
+
+
+def _row_line(row: list[tuple[str, int]], headings: list[list[str]]) -> str:
+    """The cells of a body row, each after its column's heading."""
+    parts = []
+    column = 0
+    for text, span in row:
+        heading = " ".join(
+            dict.fromkeys(h[column] for h in headings if column < len(h) and h[column])
+        )
+        column += span
+        parts.append(f"{heading}: {text}" if heading and text else text)
+    return " | ".join(parts)
 
 
 def article(elem: etree._Element, raw: bytes) -> FullTextRecord:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
 from ldn_evidence.pubmed.jats_records import FullTextRecord, location, section_path
+from ldn_evidence.verification.full_text import Passage as CheckPassage
 from ldn_evidence.vocab import FullTextStatus
 
 Outcome = Literal["new", "updated", "unchanged", "not_open"]
@@ -145,3 +146,29 @@ def passage_location(row: FullText, passage: FullTextPassage) -> str:
     sections = [(s.title, s.parent_position) for s in row.sections]
     at = passage.section.position if passage.section is not None else None
     return location(passage.kind, passage.number, passage.label, section_path(sections, at))
+
+
+def check_passages(row: FullText) -> list[CheckPassage]:
+    """The stored passages as the full-text check reads them (`verification.full_text`):
+    each with its location, its section's kind and its top-level section."""
+    by_position = {s.position: s for s in row.sections}
+
+    def top(section: FullTextSection) -> int:
+        seen = 0
+        while section.parent_position is not None and seen < len(by_position):
+            parent = by_position.get(section.parent_position)
+            if parent is None or parent.position >= section.position:
+                break
+            section, seen = parent, seen + 1
+        return section.position
+
+    return [
+        CheckPassage(
+            text=p.text,
+            location=passage_location(row, p),
+            kind=p.kind,
+            section_kind=p.section.kind if p.section is not None else None,
+            group=top(p.section) if p.section is not None else None,
+        )
+        for p in row.passages
+    ]

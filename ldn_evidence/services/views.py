@@ -148,6 +148,14 @@ def source_kind(citation: Citation) -> str:
     return "unknown"
 
 
+def evidence_source(citation: Citation) -> str | None:
+    """Where the evidence sentence comes from: "full_text" when it has a location there,
+    "abstract" otherwise; None without a sentence."""
+    if not citation.evidence_sentence:
+        return None
+    return "full_text" if citation.evidence_location else "abstract"
+
+
 def citation_fields(citation: Citation) -> dict[str, Any]:
     """What every view of a citation shows (`CitationView`, the report's `CitationEntry`):
     where it comes from and its verdict, with who reached it, when and on what."""
@@ -159,6 +167,8 @@ def citation_fields(citation: Citation) -> dict[str, Any]:
         "verdict_origin": citation.verdict_origin,
         "study_figure": citation.study_figure,
         "evidence_sentence": citation.evidence_sentence,
+        "evidence_source": evidence_source(citation),
+        "evidence_location": citation.evidence_location,
         "reason": citation.reason,
         "note": citation.note,
         "checked_at": iso(citation.checked_at),

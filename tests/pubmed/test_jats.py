@@ -115,13 +115,30 @@ def test_table_as_text_with_caption_rows_and_notes(rec: FullTextRecord) -> None:
     (table,) = [p for p in rec.passages if p.kind == "table"]
     assert table.text.splitlines() == [
         "Table 1. Response by week Women with a 30% fall in pain.",
-        "Week | Responders",
-        "4 | 3 (30%)",
-        "8 | 6 (60%)",
+        "Week: 4 | Responders: 3 (30%)",  # each cell under its column's heading
+        "Week: 8 | Responders: 6 (60%)",
         "Responders: at least 30% less pain.",
     ]
     assert (table.label, table.cells) == ("Table 1", 6)
     assert rec.location(table) == "Table 1"
+
+
+def test_table_headings_spanning_columns_and_headings_alone() -> None:
+    xml = (
+        b"<article><body><table-wrap><label>Table 3</label><table><thead>"
+        b"<tr><th/><th colspan='2'>Pain (mm)</th></tr><tr><th>Arm</th><th>Week 0</th>"
+        b"<th>Week 8</th></tr></thead><tbody><tr><td>LDN</td><td>62</td><td>41</td></tr>"
+        b"</tbody></table></table-wrap><table-wrap><table><tr><th>A</th><th>B</th></tr>"
+        b"</table></table-wrap></body></article>"
+    )
+    (rec,) = parse_full_texts(xml)
+    first, second = (p for p in rec.passages if p.kind == "table")
+    assert first.text.splitlines() == [
+        "Table 3",
+        "Arm: LDN | Pain (mm) Week 0: 62 | Pain (mm) Week 8: 41",
+    ]
+    assert (first.cells, second.cells) == (8, 2)
+    assert second.text == "A | B" and rec.location(second) == "table 2 of the full text"
 
 
 def test_figure_caption(rec: FullTextRecord) -> None:
