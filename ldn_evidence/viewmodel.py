@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
-from ldn_evidence.vocab import ReferenceKind, ResolutionStatus
+from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url
 
 SCHEMA = "ldn-evidence/2"
 
@@ -168,6 +168,46 @@ class CitedBy:
 
 
 @dataclass(frozen=True)
+class FullTextSectionView:
+    title: str
+    kind: str
+    depth: int
+    passages: int  # paragraphs, tables, figure legends and footnotes directly in it
+
+
+@dataclass(frozen=True)
+class FullTextBrief:
+    """A study's PubMed Central full text as `studies show` describes it."""
+
+    pmcid: str
+    status: str  # "open", or "not_open": PMC gave the front matter only
+    license: str | None
+    license_url: str | None
+    copyright: str | None
+    origin: str  # "efetch" or "file"
+    fetched_at: str | None
+    notice: str | None
+    url: str
+    counts: dict[str, int]  # passages by kind: paragraph, table, figure, footnote
+    sections: list[FullTextSectionView]
+
+
+@dataclass(frozen=True)
+class PassageView:
+    location: str  # "full text, Results › Pain, ¶4", "Table 2", "Figure 1 legend"
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FullTextView(FullTextBrief):
+    """`studies show PMID --full-text`: the text itself, passage by passage."""
+
+    title: str | None
+    passages: list[PassageView]
+
+
+@dataclass(frozen=True)
 class StudyDetail(StudyView[AuthorDetail]):
     """`studies show`: every parsed field, the links, and the claims that cite it."""
 
@@ -187,6 +227,7 @@ class StudyDetail(StudyView[AuthorDetail]):
     fetched_at: str | None
     curation_note: str | None
     cited_by: list[CitedBy]
+    full_text: FullTextBrief | None
 
 
 @dataclass(frozen=True)
@@ -358,6 +399,13 @@ class CitationEntry:
         if self.checked_by:
             return self.checked_by
         return "automatic" if self.checked_at else ""
+
+    @property
+    def full_text_url(self) -> str | None:
+        """The PMC article, when the deciding sentence comes from its full text."""
+        if self.evidence_source != "full_text" or self.study is None or not self.study.pmcid:
+            return None
+        return pmc_article_url(self.study.pmcid)
 
     @property
     def source_label(self) -> str:

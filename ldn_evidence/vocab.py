@@ -238,3 +238,11 @@ def normalize_pmcid(value: object) -> str | None:
         return None
     digits = text.lstrip("0")
     return f"PMC{digits}" if digits else None
+
+
+PMC_ARTICLE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+
+
+def pmc_article_url(pmcid: str) -> str:
+    """The PubMed Central page of an article ("PMC2891387")."""
+    return PMC_ARTICLE_URL.format(pmcid=pmcid)

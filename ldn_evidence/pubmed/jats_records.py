@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 
 from ldn_evidence.vocab import PassageKind, SectionKind
 
-PMC_ARTICLE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
-
 _CC = re.compile(
     r"creativecommons\.org/(?:licenses/(?P<terms>[a-z-]+)/(?P<v>[\d.]+)"
     r"|publicdomain/(?P<pd>zero|mark)/(?P<pdv>[\d.]+))",
@@ -157,7 +155,3 @@ def location(kind: str, number: int, label: str | None, path: Sequence[str]) -> 
     shown = [path[0], path[-1]] if len(path) > 2 else list(path)
     parts = ["full text", *([" › ".join(shown)] if shown else []), f"¶{number}"]
     return ", ".join(parts)
-
-
-def pmc_url(pmcid: str) -> str:
-    return PMC_ARTICLE_URL.format(pmcid=pmcid)

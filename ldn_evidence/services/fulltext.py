@@ -11,6 +11,7 @@ text already stored (from an open-access package, say).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -21,7 +22,14 @@ from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
 from ldn_evidence.pubmed.jats_records import FullTextRecord, location, section_path
 from ldn_evidence.verification.full_text import Passage as CheckPassage
-from ldn_evidence.vocab import FullTextStatus
+from ldn_evidence.viewmodel import (
+    FullTextBrief,
+    FullTextSectionView,
+    FullTextView,
+    PassageView,
+    extend,
+)
+from ldn_evidence.vocab import PASSAGE_KINDS, FullTextStatus, pmc_article_url
 
 Outcome = Literal["new", "updated", "unchanged", "not_open"]
 
@@ -172,3 +180,41 @@ def check_passages(row: FullText) -> list[CheckPassage]:
         )
         for p in row.passages
     ]
+
+
+# ---- views (`studies show`) ----------------------------------------------------------------
+
+
+def full_text_brief(row: FullText) -> FullTextBrief:
+    counts = Counter(p.kind for p in row.passages)
+    per_section = Counter(p.section.position for p in row.passages if p.section is not None)
+    return FullTextBrief(
+        pmcid=row.pmcid,
+        status=row.status,
+        license=row.license_name,
+        license_url=row.license_url,
+        copyright=row.copyright,
+        origin=row.origin,
+        fetched_at=row.fetched_at.isoformat() if row.fetched_at else None,
+        notice=row.notice,
+        url=pmc_article_url(row.pmcid),
+        counts={kind: counts[kind] for kind in PASSAGE_KINDS if counts[kind]},
+        sections=[
+            FullTextSectionView(
+                title=s.title, kind=s.kind, depth=s.depth, passages=per_section[s.position]
+            )
+            for s in row.sections
+        ],
+    )
+
+
+def full_text_view(row: FullText) -> FullTextView:
+    return extend(
+        full_text_brief(row),
+        FullTextView,
+        title=row.title,
+        passages=[
+            PassageView(location=passage_location(row, p), kind=p.kind, text=p.text)
+            for p in row.passages
+        ],
+    )

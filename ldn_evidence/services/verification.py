@@ -5,7 +5,10 @@ A citation whose abstract verdict is not_in_abstract, not_supported or unchecked
 whose study has no abstract) is checked again on the stored full text
 (`verification.full_text`): a verdict the full text settles replaces it, with the
 location of its deciding sentence ("full text, Results, ¶4", "Table 2"); so does a
-partial match where the abstract said nothing. `abstract_only` keeps to the abstract.
+partial match where the abstract said nothing. So is a claim with a figure that the
+abstract supports only in part for want of a figure ("60% of patients …" against an
+abstract without figures): the full text's verdict replaces it when a figure decided
+it. `abstract_only` keeps to the abstract.
 
 A reviewer's verdict is never touched; automatic verdicts are recomputed (and recorded
 in citation_events only when they change, e.g. after the abstract changed).
@@ -21,14 +24,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
-from ldn_evidence.figures import Figure
+from ldn_evidence.figures import Figure, parse_claim_figure
 from ldn_evidence.models import Citation, Claim, SourceDocument, Study
 from ldn_evidence.services.fulltext import check_passages, full_text_for
 from ldn_evidence.services.verdicts import set_verdict
 from ldn_evidence.verification import ClaimInput, StudyInput, VerificationResult, verify_claim
 from ldn_evidence.verification.full_text import DECISIVE, verify_full_text
 from ldn_evidence.verification.full_text import Passage as CheckPassage
-from ldn_evidence.vocab import NOT_IN_ABSTRACT, NOT_SUPPORTED, UNCHECKED, FullTextStatus
+from ldn_evidence.vocab import (
+    NOT_IN_ABSTRACT,
+    NOT_SUPPORTED,
+    PARTIALLY_SUPPORTED,
+    UNCHECKED,
+    FullTextStatus,
+)
 
 RECHECK = (NOT_IN_ABSTRACT, NOT_SUPPORTED, UNCHECKED)
 """Abstract verdicts the full text is checked for."""
@@ -208,16 +217,33 @@ def _verify_one(
     return row
 
 
+def _figure_wanting(ci: ClaimInput, abstract: VerificationResult) -> bool:
+    """A claim with a figure that the abstract supports in part, with no figure of its own."""
+    return (
+        abstract.verdict == PARTIALLY_SUPPORTED
+        and abstract.study_figure is None
+        and (ci.figure is not None or parse_claim_figure(ci.text) is not None)
+    )
+
+
 def _decide(
     ci: ClaimInput, study: Study, full_text: tuple[str, list[CheckPassage]] | None
 ) -> tuple[VerificationResult, str | None]:
     """The verdict and, when the full text gave it, where its deciding sentence is."""
     abstract = verify_claim(ci, study_input(study)) if study.abstract else None
-    if full_text is None or (abstract is not None and abstract.verdict not in RECHECK):
+    no_figure = abstract is not None and _figure_wanting(ci, abstract)
+    if full_text is None or (
+        abstract is not None and abstract.verdict not in RECHECK and not no_figure
+    ):
         assert abstract is not None  # a study with neither is skipped by the caller
         return abstract, None
     pmcid, passages = full_text
     found = verify_full_text(ci, study_input(study), passages, with_abstract=abstract is None)
+    if no_figure:  # the full text counts only where a figure decides
+        if found.result.verdict in DECISIVE and found.result.study_figure is not None:
+            return found.result, found.location
+        assert abstract is not None
+        return abstract, None
     if abstract is None or found.result.verdict in DECISIVE:
         return found.result, found.location
     if abstract.verdict == NOT_IN_ABSTRACT and found.result.verdict == NOT_SUPPORTED:

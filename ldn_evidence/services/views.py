@@ -21,6 +21,7 @@ from ldn_evidence.viewmodel import (
     DocumentBrief,
     EventView,
     Figure,
+    FullTextBrief,
     LinkView,
     MeshView,
     ReferenceEntry,
@@ -259,8 +260,9 @@ def study_modifiers(study: Study) -> dict[str, Any]:
     return read_modifiers(study.title or "", study.abstract or "")
 
 
-def study_detail(study: Study) -> StudyDetail:
-    """Every parsed field, the correction/retraction links, and the claims that cite it."""
+def study_detail(study: Study, full_text: FullTextBrief | None = None) -> StudyDetail:
+    """Every parsed field, the correction/retraction links, the claims that cite it, and
+    (`services.fulltext.full_text_brief`) its full text if one is stored."""
     return extend(
         study_brief(study),
         StudyDetail,
@@ -309,4 +311,5 @@ def study_detail(study: Study) -> StudyDetail:
             CitedBy(claim_id=c.claim_id, claim=c.claim.text, verdict=c.verdict, origin=c.origin)
             for c in study.citations
         ],
+        full_text=full_text,
     )
