@@ -39,7 +39,10 @@ _SPACED = frozenset(
     {"list-item", "p", "def-item", "term", "def", "title", "caption", "td", "th", "break",
      "label", "list", "fn"}
 )  # fmt: skip
-_EMPTY_BRACKETS = re.compile(r"[\[(][ ,;–-]*[\])]")
+CUT = "\ue000"  # where a citation number was (a private-use character no article uses)
+_EMPTY_BRACKETS = re.compile(r"[\[(][ ,;–-]*\ue000[\ue000 ,;–-]*[\])]")
+_DANGLING_BEFORE = re.compile(r"[,;][ ,;]*\ue000[\ue000 ,;–-]*([\])])")
+_DANGLING_AFTER = re.compile(r"([\[(]) *\ue000[\ue000 ,;–-]*[,;] *")
 _SPACE_BEFORE_PUNCT = re.compile(r" ([.,;:!?)\]])")
 _CITATION_NUMBER = re.compile(r"[\d\s,;–—-]*")
 
@@ -86,18 +89,54 @@ _ANYWHERE = ((re.compile(r"\bresults?\b", re.I), SectionKind.RESULTS),
 
 
 def clean(text: str) -> str:
-    """Whitespace collapsed; brackets emptied by dropped citation markers removed."""
+    """Whitespace collapsed; where citation numbers were taken out (`CUT`), the brackets
+    and separators they leave ("[, ]", "(Hites 2004; )") go too."""
     text = " ".join(text.split())
-    if "[" in text or "(" in text:
-        emptied = _EMPTY_BRACKETS.sub("", text)
-        if len(emptied) != len(text):
-            text = " ".join(emptied.split())
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if CUT in text:
+        text = _EMPTY_BRACKETS.sub("", text)
+        text = _DANGLING_AFTER.sub(r"\1", _DANGLING_BEFORE.sub(r"\1", text))
+        text = " ".join(text.replace(CUT, "").split())
+    if (
+        " ." in text or " ," in text or " ;" in text or " :" in text
+        or " )" in text or " ]" in text or " !" in text or " ?" in text
+    ):  # fmt: skip
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return text
 
 
 def _numbered(xref: etree._Element) -> bool:
     """A numbered citation marker ("12", "3–5"), not an author-year one ("Hites 2004")."""
     return _CITATION_NUMBER.fullmatch("".join(xref.itertext())) is not None
+
+
+def drop_citation_numbers(article: etree._Element) -> None:
+    """Take the numbered citation markers out of the (already serialised) article, `CUT`
+    in their place: "pain fell [<xref>12</xref>]." reads "pain fell [CUT]." and then,
+    cleaned, "pain fell."."""
+    for xref in list(article.iter("xref")):
+        if xref.get("ref-type") == "bibr" and _numbered(xref):
+            parent = xref.getparent()
+            if parent is None:
+                continue
+            _cut(xref, parent)
+            if (
+                parent.tag == "sup"
+                and not len(parent)
+                and _CITATION_NUMBER.fullmatch((parent.text or "").replace(CUT, ""))
+            ):  # "pain<sup>1,2</sup>": the superscript held citation numbers only
+                outer = parent.getparent()
+                if outer is not None:
+                    _cut(parent, outer)
+
+
+def _cut(el: etree._Element, parent: etree._Element) -> None:
+    """Take `el` out of `parent`: `CUT` and its tail stay in its place."""
+    before, tail = el.getprevious(), CUT + (el.tail or "")
+    if before is not None:
+        before.tail = (before.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 def _collect(el: etree._Element, out: list[str]) -> None:
@@ -106,9 +145,7 @@ def _collect(el: etree._Element, out: list[str]) -> None:
     for child in el:
         tag = child.tag
         if isinstance(tag, str) and tag not in _NOT_INLINE:
-            if tag == "xref" and child.get("ref-type") == "bibr" and _numbered(child):
-                pass  # a citation number ("[12]"): not the article's text
-            elif tag in _SPACED:
+            if tag in _SPACED:
                 out.append(" ")
                 _collect(child, out)
                 out.append(" ")
@@ -124,8 +161,7 @@ def inline_text(el: etree._Element | None) -> str:
     if el is None:
         return ""
     if not len(el):
-        text = el.text
-        return " ".join(text.split()) if text else ""
+        return clean(el.text) if el.text else ""
     out: list[str] = []
     _collect(el, out)
     return clean("".join(out))
@@ -309,17 +345,19 @@ def table(wrap: etree._Element) -> tuple[str, str, int]:
     cells = 0
     for tbl in wrap.iter("table"):
         headings: list[list[str]] = []  # per heading row, the text of each column
+        columns: list[str] = []  # each column's headings, joined
         for tr in tbl.iter("tr"):
-            row = [(inline_text(c), _span(c)) for c in tr if c.tag in ("td", "th")]
-            cells += len(row)
+            tds = [c for c in tr if c.tag in ("td", "th")]
+            cells += len(tds)
+            row = [(inline_text(c), _span(c)) for c in tds]
             if not any(text for text, _n in row):
                 continue
             parent = tr.getparent()
-            in_head = parent is not None and parent.tag == "thead"
-            if in_head or all(c.tag == "th" for c in tr if c.tag in ("td", "th")):
+            if (parent is not None and parent.tag == "thead") or all(c.tag == "th" for c in tds):
                 headings.append([text for text, n in row for _ in range(n)])
+                columns = _columns(headings)
                 continue
-            lines.append(_row_line(row, headings))
+            lines.append(_row_line(row, columns))
         if headings and len(lines) == 1:  # headings and nothing under them
             lines.extend(" | ".join(dict.fromkeys(h)) for h in headings)
     lines.append(inline_text(wrap.find("table-wrap-foot")))
@@ -327,18 +365,26 @@ def table(wrap: etree._Element) -> tuple[str, str, int]:
 
 
 def _span(cell: etree._Element) -> int:
-    value = cell.get("colspan") or "1"
+    value = cell.get("colspan")
+    if value is None:
+        return 1
     return min(int(value), 50) if value.isdigit() and value != "0" else 1
 
 
-def _row_line(row: list[tuple[str, int]], headings: list[list[str]]) -> str:
+def _columns(headings: list[list[str]]) -> list[str]:
+    """Each column's headings, top to bottom, repeats and blanks left out."""
+    width = max(len(h) for h in headings)
+    return [
+        " ".join(dict.fromkeys(h[i] for h in headings if i < len(h) and h[i])) for i in range(width)
+    ]
+
+
+def _row_line(row: list[tuple[str, int]], columns: list[str]) -> str:
     """The cells of a body row, each after its column's heading."""
     parts = []
     column = 0
     for text, span in row:
-        heading = " ".join(
-            dict.fromkeys(h[column] for h in headings if column < len(h) and h[column])
-        )
+        heading = columns[column] if column < len(columns) else ""
         column += span
         parts.append(f"{heading}: {text}" if heading and text else text)
     return " | ".join(parts)
@@ -347,6 +393,7 @@ def _row_line(row: list[tuple[str, int]], headings: list[list[str]]) -> str:
 def article(elem: etree._Element, raw: bytes) -> FullTextRecord:
     """The record of one `<article>`."""
     rec = FullTextRecord(raw_xml=raw)
+    drop_citation_numbers(elem)
     walker = Walker()
     front(elem, rec, walker)
     rec.notice = notice(elem)

@@ -104,6 +104,18 @@ def test_paragraphs_without_citation_markers_formulas_or_nested_tables(
     assert "A picture." not in body  # the graphical abstract
 
 
+def test_citation_numbers_go_author_year_citations_and_exponents_stay() -> None:
+    xml = (
+        b"<article><body><p>Pain fell<sup><xref ref-type='bibr'>1</xref>,<xref ref-type='bibr'>"
+        b"2</xref></sup>. Area 4 m<sup>2</sup> (<xref ref-type='bibr'>Hites 2004</xref>; "
+        b"<xref ref-type='bibr'>3</xref>). See <xref ref-type='table'>Table 1</xref> "
+        b"[<xref ref-type='bibr'>4</xref>&#x2013;<xref ref-type='bibr'>6</xref>].</p>"
+        b"</body></article>"
+    )
+    (rec,) = parse_full_texts(xml)
+    assert texts(rec) == ["Pain fell. Area 4 m2 (Hites 2004). See Table 1."]
+
+
 def test_back_matter_and_references_are_left_out(rec: FullTextRecord) -> None:
     everything = " ".join(p.text for p in rec.passages)
     assert "We thank the participants" not in everything
@@ -317,6 +329,12 @@ def test_billion_laughs_is_refused_fast() -> None:
     with pytest.raises(ParseError, match="amplification"):
         list(iter_full_texts(body))
     assert time.perf_counter() - started < 2
+
+
+def test_a_text_node_over_10_mb_is_refused() -> None:
+    body = b"<article><body><p>" + b"x" * 10_500_000 + b"</p></body></article>"
+    with pytest.raises(ParseError):
+        list(iter_full_texts(body))
 
 
 def test_xinclude_is_not_processed(tmp_path: Path) -> None:
