@@ -173,3 +173,52 @@ def test_article_files_raise_before_reading(tmp_path: Path) -> None:
 
     with pytest.raises(NotFoundError):
         list(article_files([tmp_path, tmp_path / "missing"]))
+
+
+# ---- verify on the full text --------------------------------------------------------------------
+
+
+def test_a_study_without_an_abstract_is_checked_on_its_full_text(session: Session) -> None:
+    from ldn_evidence.models import Citation, Claim
+    from ldn_evidence.services.verification import verify
+
+    study = add_study(session, "41", pmcid="PMC41")  # a PubMed record without an abstract
+    study.origin = "efetch"
+    text = "Six of the ten women (60%) reported less pain with low-dose naltrexone."
+    rec = record("PMC41", "41", sections={"Methods": ["Ten women."], "Results": [text]})
+    store_full_text(session=session, record=rec, origin="file")
+    claim = Claim(text="60% of women reported less pain with low-dose naltrexone.")
+    session.add_all([claim, Citation(claim=claim, study=study)])
+    session.flush()
+    (row,) = verify(session=session).rows
+    assert row.skipped is None and row.verdict in ("supported", "partially_supported")
+    assert (row.sentence, row.evidence_location) == (text, "full text, Results, ¶1")
+    (only,) = verify(session=session, abstract_only=True).rows
+    assert only.skipped == "the PubMed record has no abstract"
+
+
+def test_a_hostile_article_file_leaks_nothing(tmp_path: Path, sqlite_url: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    hostile = tmp_path / "hostile.nxml"
+    hostile.write_bytes(
+        f'<!DOCTYPE article [<!ENTITY xxe SYSTEM "file://{secret}">]>'.encode()
+        + make_pmc_article("PMC51", "51", sections={"Results": ["Pain &xxe; fell."]}).replace(
+            b"&amp;xxe;", b"&xxe;"
+        )
+    )
+    result = Cli(sqlite_url)("import-pmc", str(hostile))
+    assert result.exit_code == 0, result.output
+    import sqlalchemy as sa
+
+    from ldn_evidence.db import make_engine
+
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        stored = " ".join(
+            str(v) for row in conn.execute(sa.text("SELECT * FROM full_text_passages")) for v in row
+        )
+        raw = conn.execute(sa.text("SELECT raw_xml FROM full_texts")).scalar_one()
+    engine.dispose()
+    # the entity stays an unexpanded reference: no text of its own, nothing read
+    assert "Pain fell." in stored and "TOP-SECRET" not in stored + raw
