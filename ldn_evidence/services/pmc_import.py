@@ -111,12 +111,7 @@ def _sources(path: Path) -> Iterator[tuple[str, str | Path | IO[bytes]]]:
                         yield f"{path}:{member.name}", stream
 
 
-def import_pmc(
-    *,
-    units: UnitOfWork,
-    paths: Sequence[Path],
-    on_file: Callable[[str], None] | None = None,
-) -> PmcImportSummary:
+def import_pmc(*, units: UnitOfWork, paths: Sequence[Path]) -> PmcImportSummary:
     """Store the full texts of `paths` (files, packages, directories)."""
     summary = PmcImportSummary()
     files = list(article_files(paths))
@@ -127,9 +122,7 @@ def import_pmc(
             for label, source in _sources(path):
                 summary.files += 1
                 _import_one(units, label, source, summary)
-                if on_file is not None:
-                    on_file(label)
-        except ParseError as exc:  # a package that cannot be read (on)
+        except ParseError as exc:  # a package that cannot be read, or not to its end
             summary.files += 1
             summary.failed.append(str(exc))
     return summary

@@ -71,14 +71,18 @@ class FullTextResult:
     location: str | None
 
 
-def groups(passages: Sequence[Passage], *, with_abstract: bool = False) -> list[list[Passage]]:
+Group = tuple[str, list[Passage]]
+"""A label the engine reads ("RESULTS", "DISCUSSION", or none) and the passages under it."""
+
+
+def groups(passages: Sequence[Passage], *, with_abstract: bool = False) -> list[Group]:
     """The passages to check, grouped and ordered as the module docstring says; with
     `with_abstract` the article's own abstract comes first (for a study whose PubMed
     record has none)."""
-    out: list[list[Passage]] = []
+    out: list[Group] = []
     if with_abstract:
-        out.append([p for p in passages if p.section_kind == SectionKind.ABSTRACT])
-    for kinds, sections, _label in _TIERS:
+        out.append(("", [p for p in passages if p.section_kind == SectionKind.ABSTRACT]))
+    for kinds, sections, label in _TIERS:
         chosen = [
             p for p in passages if p.kind in kinds and (not sections or p.section_kind in sections)
         ]
@@ -86,27 +90,14 @@ def groups(passages: Sequence[Passage], *, with_abstract: bool = False) -> list[
             by_group: dict[int | None, list[Passage]] = {}
             for p in chosen:
                 by_group.setdefault(p.group, []).append(p)
-            out.extend(by_group.values())
+            out.extend((label, g) for g in by_group.values())
         else:
-            out.append(chosen)
-    return [g for g in out if g]
+            out.append((label, chosen))
+    return [(label, g) for label, g in out if g]
 
 
-def _label(group: list[Passage]) -> str:
-    first = group[0]
-    if first.section_kind == SectionKind.ABSTRACT:
-        return ""
-    if first.kind != PassageKind.PARAGRAPH:
-        return "RESULTS"
-    for kinds, sections, label in _TIERS:
-        if first.kind in kinds and first.section_kind in sections:
-            return label
-    return ""
-
-
-def _text(group: list[Passage]) -> tuple[str, list[tuple[int, int, Passage]]]:
+def _text(label: str, group: list[Passage]) -> tuple[str, list[tuple[int, int, Passage]]]:
     """The group as one text, a passage a line (after its label), and where each is."""
-    label = _label(group)
     parts = [f"{label}:"] if label else []
     spans = []
     at = len(parts[0]) + 1 if parts else 0
@@ -146,8 +137,8 @@ def verify_full_text(
     """The verdict on `claim` from the full text's `passages` (`study` gives the title and
     publication types; its abstract is not read here)."""
     fallback: FullTextResult | None = None
-    for group in groups(passages, with_abstract=with_abstract):
-        text, spans = _text(group)
+    for label, group in groups(passages, with_abstract=with_abstract):
+        text, spans = _text(label, group)
         result = verify_claim(claim, replace(study, abstract=text))
         if result.verdict == UNCHECKED:
             return FullTextResult(result, None)  # the claim asserts nothing checkable

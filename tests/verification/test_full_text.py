@@ -39,15 +39,16 @@ def claim(text: str) -> ClaimInput:
 
 
 def test_results_then_tables_then_figures_then_discussion_then_the_rest() -> None:
-    order = [[p.location for p in g] for g in groups(PASSAGES)]
+    order = [(label, [p.location for p in g]) for label, g in groups(PASSAGES)]
     assert order == [
-        ["full text, Results, ¶1", "full text, Results, ¶2"],
-        ["Table 2"],
-        ["Figure 1 legend"],
-        ["full text, Discussion, ¶1"],
-        ["full text, ¶1"],
+        ("RESULTS", ["full text, Results, ¶1", "full text, Results, ¶2"]),
+        ("RESULTS", ["Table 2"]),
+        ("RESULTS", ["Figure 1 legend"]),
+        ("DISCUSSION", ["full text, Discussion, ¶1"]),
+        ("", ["full text, ¶1"]),
     ]  # methods, declarations and the abstract are not findings
-    assert groups(PASSAGES, with_abstract=True)[0][0].location == "full text, Abstract, ¶1"
+    label, first = groups(PASSAGES, with_abstract=True)[0]
+    assert (label, first[0].location) == ("", "full text, Abstract, ¶1")
 
 
 def test_a_figure_in_the_results_decides_with_its_paragraph() -> None:
