@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +19,9 @@ from ldn_evidence.cli._common import (
     status,
 )
 from ldn_evidence.errors import InputError
+
+if TYPE_CHECKING:
+    from ldn_evidence.pubmed.client import PubMedClient
 
 
 @contextmanager
@@ -80,24 +83,33 @@ def fetch(
             wanted = list(dict.fromkeys([*wanted, *missing_pmids(session=s)]))
         if not wanted:
             status("nothing to fetch: every cited PMID is stored")
+    with _client() as client, progress(len(wanted), "fetching") as advance:
+        summary = do_fetch(
+            units=lambda: session_scope(engine),
+            client=client,
+            pmids=wanted,
+            refresh=refresh,
+            on_batch=advance,
+        )
+    _print(summary, as_json)
+    if summary.not_found and not as_json:
+        typer.echo("not found in PubMed: " + ", ".join(summary.not_found))
+
+
+@contextmanager
+def _client() -> Iterator[PubMedClient]:
     client = pubmed_client()
     try:
-        with progress(len(wanted), "fetching") as advance:
-            summary = do_fetch(
-                units=lambda: session_scope(engine),
-                client=client,
-                pmids=wanted,
-                refresh=refresh,
-                on_batch=advance,
-            )
+        yield client
     finally:
         client.close()
+
+
+def _print(summary: Any, as_json: bool) -> None:
     if as_json:
         print_json(summary.as_dict())
     else:
         typer.echo(summary.line())
-        if summary.not_found:
-            typer.echo("not found in PubMed: " + ", ".join(summary.not_found))
 
 
 def _fetch_full_texts(
@@ -108,8 +120,7 @@ def _fetch_full_texts(
     from ldn_evidence.services.fulltext_fetch import fetch_full_texts, full_text_targets
 
     engine = state(ctx).engine()
-    client = pubmed_client()
-    try:
+    with _client() as client:
         if pmids:  # the PubMed records first: they name the PMCIDs
             fetch_records(units=lambda: session_scope(engine), client=client, pmids=pmids)
         with session(ctx) as s:
@@ -126,9 +137,4 @@ def _fetch_full_texts(
                 summary=summary,
                 on_batch=advance,
             )
-    finally:
-        client.close()
-    if as_json:
-        print_json(summary.as_dict())
-    else:
-        typer.echo(summary.line())
+    _print(summary, as_json)

@@ -18,6 +18,7 @@ from ldn_evidence.errors import NotFoundError, ParseError
 from ldn_evidence.pubmed.jats import iter_full_texts, parse_full_texts
 from ldn_evidence.pubmed.jats_records import FullTextRecord, License, location, section_path
 from tests.helpers.jats import NOTICE, article_set, make_pmc_article
+from tests.helpers.streams import ChunkedStream
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fulltext.nxml"
 
@@ -365,25 +366,8 @@ def test_memory_stays_flat_on_a_long_reply(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(_jats_fields, "article", watching)
     one = make_pmc_article("PMC1", "1", sections={"Results": ["x" * 300]})
 
-    class Stream(io.RawIOBase):
-        def __init__(self) -> None:
-            self._parts = iter([b"<pmc-articleset>", *[one] * 3000, b"</pmc-articleset>"])
-            self._pending = b""
-
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
-            while len(self._pending) < len(b):
-                nxt = next(self._parts, None)
-                if nxt is None:
-                    break
-                self._pending += nxt
-            chunk, self._pending = self._pending[: len(b)], self._pending[len(b) :]
-            b[: len(chunk)] = chunk
-            return len(chunk)
-
-    assert sum(1 for _ in iter_full_texts(Stream())) == 3000 == len(widths)
+    stream = ChunkedStream([b"<pmc-articleset>", *[one] * 3000, b"</pmc-articleset>"])
+    assert sum(1 for _ in iter_full_texts(stream)) == 3000 == len(widths)
     assert max(widths) <= 1
 
 
