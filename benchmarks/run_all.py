@@ -6,11 +6,12 @@ python -m benchmarks.report           # the tables again, from benchmarks/result
 
 from __future__ import annotations
 
-from benchmarks import cli_bench, import_bench, memory_bench, parse_bench, report
+from benchmarks import cli_bench, fulltext_bench, import_bench, memory_bench, parse_bench, report
 
 
 def main() -> None:
     parse_bench.main([])
+    fulltext_bench.main([])  # writes its own section of RESULTS.md
     import_bench.main([])
     memory_bench.main([])
     cli_bench.main([])

@@ -7,7 +7,7 @@ so nothing that prints or renders touches the database.
 
 Field names and order are the keys and key order of the JSON outputs: `claims list|show`,
 `studies list|show`, `documents list|show`, `claims add|cite|check`, and the export's
-documented `ldn-evidence/1` format (`export/schema.json`), which allows no other keys.
+documented `ldn-evidence/2` format (`export/schema.json`), which allows no other keys.
 A view that shows more than another extends it (`extend`); where two outputs give a field
 a different shape (a claim's `citations`: a count in lists, the citations in `show`) the
 class is generic in that field.
@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
-from ldn_evidence.vocab import ReferenceKind, ResolutionStatus
+from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url
 
-SCHEMA = "ldn-evidence/1"
+SCHEMA = "ldn-evidence/2"
 
 _V = TypeVar("_V")
 _A = TypeVar("_A")  # how a study view shows an author
@@ -197,6 +197,46 @@ class RetractionNoticeView:
 
 
 @dataclass(frozen=True)
+class FullTextSectionView:
+    title: str
+    kind: str
+    depth: int
+    passages: int  # paragraphs, tables, figure legends and footnotes directly in it
+
+
+@dataclass(frozen=True)
+class FullTextBrief:
+    """A study's PubMed Central full text as `studies show` describes it."""
+
+    pmcid: str
+    status: str  # "open", or "not_open": PMC gave the front matter only
+    license: str | None
+    license_url: str | None
+    copyright: str | None
+    origin: str  # "efetch" or "file"
+    fetched_at: str | None
+    notice: str | None
+    url: str
+    counts: dict[str, int]  # passages by kind: paragraph, table, figure, footnote
+    sections: list[FullTextSectionView]
+
+
+@dataclass(frozen=True)
+class PassageView:
+    location: str  # "full text, Results › Pain, ¶4", "Table 2", "Figure 1 legend"
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FullTextView(FullTextBrief):
+    """`studies show PMID --full-text`: the text itself, passage by passage."""
+
+    title: str | None
+    passages: list[PassageView]
+
+
+@dataclass(frozen=True)
 class StudyDetail(StudyView[AuthorDetail]):
     """`studies show`: every parsed field, the links, and the claims that cite it."""
 
@@ -219,6 +259,7 @@ class StudyDetail(StudyView[AuthorDetail]):
     curation_note: str | None
     cited_by: list[CitedBy]
     retraction_notices: list[RetractionNoticeView]
+    full_text: FullTextBrief | None
 
 
 @dataclass(frozen=True)
@@ -232,6 +273,8 @@ class CitationView:
     verdict_origin: str
     study_figure: str | None
     evidence_sentence: str | None
+    evidence_source: str | None  # "abstract" or "full_text" (None: no sentence)
+    evidence_location: str | None  # in the full text: "full text, Results, ¶4", "Table 2"
     reason: str | None
     note: str | None
     checked_at: str | None
@@ -428,7 +471,7 @@ class EvidenceReport:
     summary: str
 
 
-# ---- the report (`export`): the documented ldn-evidence/1 format ---------------------------------
+# ---- the report (`export`): the documented ldn-evidence/2 format ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -481,6 +524,8 @@ class CitationEntry:
     verdict_origin: str
     study_figure: str | None
     evidence_sentence: str | None
+    evidence_source: str | None  # "abstract" or "full_text" (None: no sentence)
+    evidence_location: str | None  # in the full text: "full text, Results, ¶4", "Table 2"
     reason: str | None
     note: str | None
     checked_at: str | None
@@ -494,6 +539,13 @@ class CitationEntry:
         if self.checked_by:
             return self.checked_by
         return "automatic" if self.checked_at else ""
+
+    @property
+    def full_text_url(self) -> str | None:
+        """The PMC article, when the deciding sentence comes from its full text."""
+        if self.evidence_source != "full_text" or self.study is None or not self.study.pmcid:
+            return None
+        return pmc_article_url(self.study.pmcid)
 
     @property
     def source_label(self) -> str:

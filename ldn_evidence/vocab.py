@@ -225,6 +225,42 @@ class ChangeSource(StrEnum):
 
 
 CHANGE_SOURCES: tuple[str, ...] = tuple(s.value for s in ChangeSource)
+# ---- full texts from PubMed Central (`full_texts`, `full_text_sections`, `…_passages`) ------
+
+
+class FullTextStatus(StrEnum):
+    OPEN = "open"  # the article's body is stored
+    NOT_OPEN = "not_open"  # PMC gave the front matter only (the publisher allows no XML)
+
+
+FULL_TEXT_STATUSES: tuple[str, ...] = tuple(s.value for s in FullTextStatus)
+
+
+class SectionKind(StrEnum):
+    """What a section of an article is, from its `sec-type` or its title."""
+
+    ABSTRACT = "abstract"
+    INTRODUCTION = "introduction"
+    METHODS = "methods"
+    RESULTS = "results"
+    DISCUSSION = "discussion"
+    CONCLUSIONS = "conclusions"
+    SUPPLEMENTARY = "supplementary"
+    DECLARATIONS = "declarations"  # funding, competing interests, contributions …
+    OTHER = "other"
+
+
+SECTION_KINDS: tuple[str, ...] = tuple(k.value for k in SectionKind)
+
+
+class PassageKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    TABLE = "table"  # caption, then one line of cells per row, then the table's notes
+    FIGURE = "figure"  # the label and caption
+    FOOTNOTE = "footnote"
+
+
+PASSAGE_KINDS: tuple[str, ...] = tuple(k.value for k in PassageKind)
 
 
 # ---- evidence levels (`studies.evidence_level`) ---------------------------------------------
@@ -298,3 +334,25 @@ def normalize_pmid(value: object) -> str | None:
     if not (0 < len(text) <= PMID_MAX_DIGITS and text.isascii() and text.isdigit()):
         return None
     return text.lstrip("0") or None
+
+
+def normalize_pmcid(value: object) -> str | None:
+    """The PubMed Central id `value` names, written "PMC" + digits ("3166277", "PMC3166277",
+    "pmc03166277" → "PMC3166277"), or None when it names none."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if text[:3].upper() == "PMC":
+        text = text[3:]
+    if not (0 < len(text) <= 12 and text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0")
+    return f"PMC{digits}" if digits else None
+
+
+PMC_ARTICLE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+
+
+def pmc_article_url(pmcid: str) -> str:
+    """The PubMed Central page of an article ("PMC2891387")."""
+    return PMC_ARTICLE_URL.format(pmcid=pmcid)

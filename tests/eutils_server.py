@@ -16,9 +16,11 @@ Reusable by any test that needs PubMed over HTTP (client, fetch, extract CLI tes
         assert [r.utility for r in fake.requests] == ["efetch", "efetch"]
 
 Endpoints (paths under ``base_url`` / ``idconv_url``): ``efetch.fcgi`` (GET or POST,
-answers only the requested PMIDs it knows, as NCBI does), ``esearch.fcgi`` (a
-``"…"[Title]`` term looked up in the titles added, a ``"…"[AID]`` term in the DOIs
-added; JSON or XML by ``retmode``),
+answers only the requested PMIDs it knows, as NCBI does; with ``db=pmc`` a
+``pmc-articleset`` of the PMC articles added with `FakeEutils.add_pmc_article`, open
+ones or the front matter with PMC's not-open notice: see tests/helpers/jats.py),
+``esearch.fcgi`` (a ``"…"[Title]`` term looked up in the titles added, a ``"…"[AID]`` term
+in the DOIs added; JSON or XML by ``retmode``),
 ``ecitmatch.cgi`` (plain text, one line per ``bdata`` record) and the ID Converter (JSON).
 An esearch term that is not a title is evaluated over the articles added (`parse_query`:
 booleans, [tiab], [pt], systematic[sb], the Clinical Queries therapy filter, [dp] ranges).
@@ -178,6 +180,7 @@ def make_article(
     abstract: str | None = None,
     *,
     doi: str | None = None,
+    pmcid: str | None = None,
     year: str = "2020",
     journal: str = "Test Journal",
     publication_types: Iterable[str] = ("Journal Article",),
@@ -202,6 +205,8 @@ def make_article(
     comments_xml = (
         f"<CommentsCorrectionsList>{comments}</CommentsCorrectionsList>" if comments else ""
     )
+    if pmcid:
+        ids += f'<ArticleId IdType="pmc">{escape(pmcid)}</ArticleId>'
     return (
         f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}'
         f'</PMID><Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print">'
@@ -372,6 +377,7 @@ class FakeEutils:
     def __init__(self, httpserver: HTTPServer) -> None:
         self.server = httpserver
         self.articles: dict[str, bytes] = {}
+        self.pmc_articles: dict[str, bytes] = {}  # "PMC123" → one <article>
         self.titles: dict[str, list[str]] = {}
         self.idmap: dict[str, dict[str, str]] = {}  # lower-case DOI / PMCID → record
         self.article_ids: dict[str, list[str]] = {}  # lower-case DOI → PMIDs, not in PMC
@@ -401,6 +407,10 @@ class FakeEutils:
     def add_article(self, pmid: str, xml: bytes) -> None:
         """``xml`` is one ``<PubmedArticle>`` (or ``<PubmedBookArticle>``) element."""
         self.articles[str(pmid)] = xml.strip()
+
+    def add_pmc_article(self, pmcid: str, xml: bytes) -> None:
+        """``xml`` is one JATS ``<article>`` (`tests.helpers.jats.make_pmc_article`)."""
+        self.pmc_articles["PMC" + pmcid.removeprefix("PMC")] = xml.strip()
 
     def add_article_set(self, xml: bytes) -> list[str]:
         """Add every article of a ``PubmedArticleSet`` document; return their PMIDs."""
@@ -511,6 +521,16 @@ class FakeEutils:
         return "unknown"
 
     def _answer(self, utility: str, request: Request, params: dict[str, str]) -> Response:
+        if utility == "efetch" and params.get("db") == "pmc":
+            asked = ("PMC" + p.strip().removeprefix("PMC") for p in params.get("id", "").split(","))
+            body = (
+                b'<?xml version="1.0" ?>\n<!DOCTYPE pmc-articleset PUBLIC "-//NLM//DTD ARTICLE '
+                b'SET 2.0//EN" "https://dtd.nlm.nih.gov/ncbi/pmc/articleset/nlm-articleset-2.0.dtd">'
+                b"\n<pmc-articleset>"
+                + b"".join(self.pmc_articles[p] for p in asked if p in self.pmc_articles)
+                + b"</pmc-articleset>\n"
+            )
+            return Response(body, content_type="text/xml; charset=UTF-8")
         if utility == "efetch":
             found = [
                 self.articles[p]

@@ -71,6 +71,9 @@ def test_migrated_check_constraints_equal_the_vocabulary(engine: sa.Engine) -> N
         ("study_changes", "ck_study_changes_kind"): vocab.CHANGE_KINDS,
         ("study_changes", "ck_study_changes_source"): vocab.CHANGE_SOURCES,
         ("evidence_results", "ck_evidence_results_verdict"): vocab.VERDICTS,
+        ("full_texts", "ck_full_texts_status"): vocab.FULL_TEXT_STATUSES,
+        ("full_text_sections", "ck_full_text_sections_kind"): vocab.SECTION_KINDS,
+        ("full_text_passages", "ck_full_text_passages_kind"): vocab.PASSAGE_KINDS,
     }
     found = {}
     with engine.connect() as conn:

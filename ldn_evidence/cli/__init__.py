@@ -51,6 +51,7 @@ from ldn_evidence.cli import (  # noqa: E402, F401
     export,
     extract,
     fetch,
+    import_pmc,
     import_xml,
     load,
     resolve,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +19,9 @@ from ldn_evidence.cli._common import (
     status,
 )
 from ldn_evidence.errors import InputError
+
+if TYPE_CHECKING:
+    from ldn_evidence.pubmed.client import PubMedClient
 
 
 @contextmanager
@@ -47,10 +50,21 @@ def fetch(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Re-fetch PMIDs already stored; update changed ones.")
     ] = False,
+    full_text: Annotated[
+        bool,
+        typer.Option(
+            "--full-text",
+            help="Fetch the PubMed Central full texts of these studies instead (their PubMed "
+            "records first when missing); with --missing: of every stored study with a "
+            "PMCID and no full text.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Fetch PubMed records (E-utilities efetch, ≤200 PMIDs a request) and store them.
 
+    With --full-text, fetch PubMed Central full texts (efetch db=pmc) for `verify`:
+    open-access articles are stored, others recorded as not open with the date.
     Uses LDN_EVIDENCE_EUTILS_URL, NCBI_EMAIL and NCBI_API_KEY. Each batch is one
     transaction. Exit 3 when PubMed still fails after retries.
     """
@@ -63,26 +77,66 @@ def fetch(
     if not wanted and not missing:
         raise InputError("give PMIDs to fetch, or --missing")
     engine = state(ctx).engine(create=True)
+    if full_text:
+        _fetch_full_texts(ctx, wanted, missing=missing, refresh=refresh, as_json=as_json)
+        return
     if missing:
         with session(ctx) as s:
             wanted = list(dict.fromkeys([*wanted, *missing_pmids(session=s)]))
         if not wanted:
             status("nothing to fetch: every cited PMID is stored")
+    with _client() as client, progress(len(wanted), "fetching") as advance:
+        summary = do_fetch(
+            units=lambda: session_scope(engine),
+            client=client,
+            pmids=wanted,
+            refresh=refresh,
+            on_batch=advance,
+        )
+    _print(summary, as_json)
+    if summary.not_found and not as_json:
+        typer.echo("not found in PubMed: " + ", ".join(summary.not_found))
+
+
+@contextmanager
+def _client() -> Iterator[PubMedClient]:
     client = pubmed_client()
     try:
-        with progress(len(wanted), "fetching") as advance:
-            summary = do_fetch(
-                units=lambda: session_scope(engine),
-                client=client,
-                pmids=wanted,
-                refresh=refresh,
-                on_batch=advance,
-            )
+        yield client
     finally:
         client.close()
+
+
+def _print(summary: Any, as_json: bool) -> None:
     if as_json:
         print_json(summary.as_dict())
     else:
         typer.echo(summary.line())
-        if summary.not_found:
-            typer.echo("not found in PubMed: " + ", ".join(summary.not_found))
+
+
+def _fetch_full_texts(
+    ctx: typer.Context, pmids: list[str], *, missing: bool, refresh: bool, as_json: bool
+) -> None:
+    from ldn_evidence.db import session_scope
+    from ldn_evidence.services.fetching import fetch as fetch_records
+    from ldn_evidence.services.fulltext_fetch import fetch_full_texts, full_text_targets
+
+    engine = state(ctx).engine()
+    with _client() as client:
+        if pmids:  # the PubMed records first: they name the PMCIDs
+            fetch_records(units=lambda: session_scope(engine), client=client, pmids=pmids)
+        with session(ctx) as s:
+            targets, summary = full_text_targets(
+                session=s, pmids=pmids, missing=missing, refresh=refresh
+            )
+        if not targets and not pmids:
+            status("no full text to fetch: no stored study with a PMCID lacks one")
+        with progress(len(targets), "fetching full texts") as advance:
+            fetch_full_texts(
+                units=lambda: session_scope(engine),
+                client=client,
+                targets=targets,
+                summary=summary,
+                on_batch=advance,
+            )
+    _print(summary, as_json)

@@ -12,7 +12,7 @@ from ldn_evidence.cli.retractions import notice_line
 from ldn_evidence.vocab import LEVEL_KEYS
 
 if TYPE_CHECKING:
-    from ldn_evidence.viewmodel import StudyDetail, StudyView
+    from ldn_evidence.viewmodel import FullTextBrief, FullTextView, StudyDetail, StudyView
 
 studies_app = typer.Typer(help="Studies: the PubMed records stored.")
 app.add_typer(studies_app, name="studies")
@@ -113,22 +113,85 @@ def _render_detail(d: StudyDetail) -> None:
         p("Keywords: " + "; ".join(d.keywords), highlight=False)
     if d.curation_note:
         p(d.curation_note, highlight=False)
+    p(_full_text_line(d), highlight=False)
     for c in d.cited_by:
         p(f"cited by claim {c.claim_id} ({c.verdict}): {c.claim}", highlight=False)
+
+
+def _full_text_line(d: StudyDetail) -> str:
+    ft = d.full_text
+    if ft is None:
+        hint = f" (`ldn-evidence fetch --full-text {d.pmid}`)" if d.pmcid else " (no PMCID)"
+        return "Full text: none stored" + hint
+    asked = (ft.fetched_at or "")[:10]
+    if ft.status != "open":
+        return f"Full text: not open in PMC ({ft.pmcid}, asked {asked}): {ft.notice or ''}"
+    tops = [s.title or s.kind for s in ft.sections if s.depth == 0 and s.kind != "abstract"]
+    counts = ", ".join(f"{n} {kind}s" for kind, n in ft.counts.items())
+    return (
+        f"Full text: {ft.pmcid}, licence {ft.license or 'not stated'}, {ft.origin} "
+        f"{asked}; sections: {'; '.join(tops) or 'none'}; {counts} "
+        f"(`studies show {d.pmid} --full-text` prints it)"
+    )
+
+
+def _render_full_text(ft: FullTextView) -> None:
+    out = console()
+    p = out.print
+    p(f"{ft.pmcid}: {ft.title or ''}", highlight=False)
+    p(f"Licence: {ft.license or 'not stated'}{f' ({ft.license_url})' if ft.license_url else ''}")
+    p(ft.url)
+    heading = None
+    for passage in ft.passages:
+        where, _sep, number = passage.location.rpartition(", ¶")
+        if passage.kind == "paragraph" and number.isdigit():
+            if where != heading:
+                heading = where
+                p(f"\n{where.removeprefix('full text, ').removeprefix('full text') or 'Body'}")
+            p(f"¶{number} {passage.text}", highlight=False)
+        else:
+            heading = None
+            p(f"\n[{passage.location}]\n{passage.text}", highlight=False)
 
 
 @studies_app.command("show")
 def show(
     ctx: typer.Context,
     pmid: Annotated[str, typer.Argument(metavar="PMID", help="The study's PMID.")],
+    full_text: Annotated[
+        bool, typer.Option("--full-text", help="Print the stored PubMed Central full text.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show a study: all parsed fields, retraction/erratum links, the claims that cite it."""
+    """Show a study: all parsed fields, retraction/erratum links, the claims that cite it,
+    and whether its full text is stored (licence, sections); --full-text prints it."""
+    from ldn_evidence.errors import NotFoundError
     from ldn_evidence.pubmed.client import validate_pmids
+    from ldn_evidence.services.fulltext import full_text_brief, full_text_for, full_text_view
     from ldn_evidence.services.studies import get_study
     from ldn_evidence.services.views import study_detail
 
     (pmid,) = validate_pmids([pmid])
     with session(ctx) as s:
-        data = study_detail(get_study(session=s, pmid=pmid))
-    emit(data, as_json, _render_detail)
+        study = get_study(session=s, pmid=pmid)
+        row = full_text_for(session=s, study=study)
+        if full_text:
+            if row is None or row.status != "open":
+                brief: FullTextBrief | None = full_text_brief(row) if row else None
+                raise NotFoundError(_no_full_text(pmid, study.pmcid, brief))
+            text = full_text_view(row)
+        else:
+            data = study_detail(study, full_text_brief(row) if row is not None else None)
+    if full_text:
+        emit(text, as_json, _render_full_text)
+    else:
+        emit(data, as_json, _render_detail)
+
+
+def _no_full_text(pmid: str, pmcid: str | None, brief: FullTextBrief | None) -> str:
+    if brief is not None:
+        asked = (brief.fetched_at or "")[:10]
+        return f"PMID {pmid}: PMC does not give the full text of {brief.pmcid} (asked {asked})"
+    if pmcid:
+        return f"PMID {pmid}: no full text stored; run `ldn-evidence fetch --full-text {pmid}`"
+    return f"PMID {pmid}: no full text stored, and its PubMed record names no PMCID"

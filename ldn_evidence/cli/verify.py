@@ -10,10 +10,13 @@ from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, print_json, session
 from ldn_evidence.vocab import UNCHECKED, VERDICTS
 
-_HELP = f"""Check each claim against the abstracts of the studies it cites.
+_HELP = f"""Check each claim against the abstracts of the studies it cites, and against
+their PubMed Central full texts (`fetch --full-text`, `import-pmc`) where the abstract
+does not settle it.
 
 Verdicts: {", ".join(v for v in VERDICTS if v != UNCHECKED)},
-each with the deciding sentence. A reviewer's verdict is never overwritten.
+each with the deciding sentence (and where it is, when it is in the full text).
+A reviewer's verdict is never overwritten.
 """
 
 
@@ -24,7 +27,8 @@ def _render(data: dict[str, Any]) -> None:
         mark = " (changed)" if r["changed"] else ""
         typer.echo(f'  claim {r["claim_id"]} "{text}"  × PMID {r["pmid"]}  {verdict}{mark}')
         if r["sentence"] and not r["skipped"]:
-            typer.echo(f'      "{r["sentence"]}"')
+            where = f"{r['evidence_location']}: " if r["evidence_location"] else ""
+            typer.echo(f'      {where}"{r["sentence"]}"')
         elif r["reason"] and not r["skipped"]:
             typer.echo(f"      {r['reason']}")
     for n in data["not_checked"]:
@@ -50,12 +54,20 @@ def verify(
     document: Annotated[
         int | None, typer.Option(metavar="ID", help="Only claims of this document.")
     ] = None,
+    abstract_only: Annotated[
+        bool,
+        typer.Option(
+            "--abstract-only", help="Check the abstracts only, not the stored full texts."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     from ldn_evidence.services.verification import verify as do_verify
 
     with session(ctx) as s:
-        summary = do_verify(session=s, claim_ids=claims or [], document_id=document)
+        summary = do_verify(
+            session=s, claim_ids=claims or [], document_id=document, abstract_only=abstract_only
+        )
         data = {
             "citations": [r.as_dict() for r in summary.rows],
             "claims_without_study": summary.no_source,

@@ -46,6 +46,9 @@ class Citation(Base):
     verdict_origin: Mapped[str] = mapped_column(String(20), default=VerdictOrigin.AUTOMATIC.value)
     study_figure: Mapped[str | None] = mapped_column(String(200))
     evidence_sentence: Mapped[str | None] = mapped_column(Text)
+    # where the evidence sentence is when it is not the abstract's ("full text, Results, ¶4",
+    # "Table 2"); NULL: the abstract
+    evidence_location: Mapped[str | None] = mapped_column(String(300))
     reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

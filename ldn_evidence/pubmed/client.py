@@ -1,4 +1,5 @@
-"""HTTP client for NCBI E-utilities (efetch, esearch, ecitmatch) and the PMC ID Converter.
+"""HTTP client for NCBI E-utilities (efetch of PubMed records and PMC full texts, esearch,
+ecitmatch) and the PMC ID Converter.
 
 Politeness and robustness (carried out by `transport.Transport`):
 - every request carries ``tool``, ``email`` and ``api_key`` (when set);
@@ -9,7 +10,8 @@ Politeness and robustness (carried out by `transport.Transport`):
   exponential backoff and ``Retry-After``; other 4xx fail at once;
 - the API key never appears in an error message, a log line or a repr.
 
-The client returns raw efetch XML (`FetchBatch`); parsing is `parser.py`'s job.
+The client returns raw efetch XML (`FetchBatch`, `PmcBatch` for PMC full texts);
+parsing is `parser.py`'s and `jats.py`'s job.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import requests
 
 from ..config import DEFAULT_EUTILS_URL, DEFAULT_IDCONV_URL, Settings
 from ..errors import InputError
-from ..vocab import normalize_pmid
+from ..vocab import normalize_pmcid, normalize_pmid
 from .ratelimit import RateLimiter, default_rate, shared_rate_limiter
 from .replies import (
     SearchResult,
@@ -43,14 +45,17 @@ from .transport import Transport
 __all__ = [
     "CitationQuery",
     "FetchBatch",
+    "PmcBatch",
     "PubMedClient",
     "RateLimiter",
     "SearchResult",
     "returned_pmids",
+    "validate_pmcids",
     "validate_pmids",
 ]
 
 EFETCH_BATCH = 200  # NCBI: POST, at most 200 ids a request
+PMC_BATCH = 20  # full texts are large (0.1–1 MB each): fewer a request
 IDCONV_BATCH = 200  # the ID Converter's own limit
 ECITMATCH_BATCH = 100  # ECitMatch is a GET: keep URLs short
 ESEARCH_MAX = 10_000  # ESearch cannot page past 9,999 (a larger retmax is refused)
@@ -69,6 +74,15 @@ class FetchBatch:
         """PMIDs asked for with no record in the reply (unknown or deleted), in order."""
         found = returned_pmids(self.xml)
         return [p for p in self.pmids_requested if p not in found]
+
+
+@dataclass(frozen=True, slots=True)
+class PmcBatch:
+    """One efetch db=pmc reply: the PMCIDs asked for ("PMC…") and the raw
+    ``pmc-articleset`` bytes (full texts, or front matter and PMC's notice)."""
+
+    pmcids_requested: list[str]
+    xml: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +116,18 @@ def validate_pmids(values: Iterable[str]) -> list[str]:
         if pmid is None:
             raise InputError(f"invalid PMID {value!r}: a PMID is a positive whole number")
         seen.setdefault(pmid, None)
+    return list(seen)
+
+
+def validate_pmcids(values: Iterable[str]) -> list[str]:
+    """PMCIDs written "PMC" + digits, duplicates dropped, order kept; InputError names
+    the first value that is not one ("PMC", "12a")."""
+    seen: dict[str, None] = {}
+    for value in values:
+        pmcid = normalize_pmcid(value)
+        if pmcid is None:
+            raise InputError(f"invalid PMCID {value!r}: a PMCID is PMC and a number")
+        seen.setdefault(pmcid, None)
     return list(seen)
 
 
@@ -249,6 +275,26 @@ class PubMedClient:
         )
         return SearchResult(result.count, result.pmids[:retmax], result.translation)
 
+    def efetch_pmc(self, pmcids: Sequence[str]) -> Iterator[PmcBatch]:
+        """PMC full-text XML for ``pmcids`` ("PMC123" or "123"), one `PmcBatch` per POST
+        of at most `PMC_BATCH` articles. Checked before any request (InputError)."""
+        wanted = validate_pmcids(pmcids)
+
+        def batches() -> Iterator[PmcBatch]:
+            for batch in _chunks(wanted, PMC_BATCH):
+                ids = ",".join(p.removeprefix("PMC") for p in batch)
+                xml = self.transport.call(
+                    "efetch",
+                    _abbreviate(batch, "PMCIDs"),
+                    "POST",
+                    self.base_url + "efetch.fcgi",
+                    {"db": "pmc", "retmode": "xml", "id": ids},
+                    check=_check_efetch_pmc,
+                )
+                yield PmcBatch(pmcids_requested=batch, xml=xml)
+
+        return batches()
+
     def esearch_title(self, title: str, retmax: int = 5) -> list[str]:
         """PMIDs whose title matches ``title`` as a phrase (``"…"[Title]``), best first."""
         clean = _clean_title(title)
@@ -330,6 +376,11 @@ class PubMedClient:
 
 def _check_efetch(body: bytes, _content_type: str) -> bytes:
     check_pubmed_xml(body)
+    return body
+
+
+def _check_efetch_pmc(body: bytes, _content_type: str) -> bytes:
+    check_pubmed_xml(body, root="pmc-articleset")
     return body
 
 

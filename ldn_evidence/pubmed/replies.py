@@ -69,8 +69,9 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def check_pubmed_xml(body: bytes) -> None:
-    """Raise `UnexpectedReply` unless ``body`` is a whole, well-formed ``PubmedArticleSet``.
+def check_pubmed_xml(body: bytes, root: str = "PubmedArticleSet") -> None:
+    """Raise `UnexpectedReply` unless ``body`` is a whole, well-formed ``PubmedArticleSet``
+    (or the `root` given: ``pmc-articleset`` for PMC full texts).
 
     Streams through the document (clearing finished articles) so that only
     well-formedness is paid for, not a tree. An empty ``PubmedArticleSet`` is valid:
@@ -101,8 +102,8 @@ def check_pubmed_xml(body: bytes) -> None:
         raise UnexpectedReply(f"malformed or truncated XML ({exc.msg})") from None
     if errors:
         raise UnexpectedReply("ERROR: " + "; ".join(errors))
-    if root_tag != "PubmedArticleSet":
-        raise UnexpectedReply(f"expected <PubmedArticleSet>, got <{root_tag}>")
+    if root_tag != root:
+        raise UnexpectedReply(f"expected <{root}>, got <{root_tag}>")
 
 
 def returned_pmids(xml: bytes) -> set[str]:

@@ -54,8 +54,12 @@ def set_verdict(
     evidence_sentence: str | None = None,
     study_figure: str | None = None,
     reason: str | None = None,
+    evidence_location: str | None = None,
 ) -> bool:
     """Set the verdict of `citation` as `origin` ("automatic" or "reviewer").
+
+    `evidence_location` says where the evidence sentence is when it is not in the
+    abstract ("full text, Results, ¶4", "Table 2"); it goes with the sentence.
 
     An automatic verdict replaces the whole automatic result (evidence sentence, study
     figure, reason, note as given) and never a reviewer's verdict. A reviewer's verdict
@@ -70,11 +74,10 @@ def set_verdict(
             f"unknown verdict origin {origin!r}; choose one of: {', '.join(VERDICT_ORIGINS)}"
         )
     session.flush()  # a new citation needs its id; pending edits must not be lost
+    evidence = (evidence_sentence, evidence_location)
     if origin == "automatic":
-        return _automatic(
-            session, citation, verdict, by, note, evidence_sentence, study_figure, reason
-        )
-    return _reviewer(session, citation, verdict, by, note, evidence_sentence, study_figure, reason)
+        return _automatic(session, citation, verdict, by, note, evidence, study_figure, reason)
+    return _reviewer(session, citation, verdict, by, note, evidence, study_figure, reason)
 
 
 def _record_sha(citation: Citation) -> str | None:
@@ -87,7 +90,7 @@ def _automatic(
     verdict: str,
     by: str | None,
     note: str | None,
-    evidence_sentence: str | None,
+    evidence: tuple[str | None, str | None],
     study_figure: str | None,
     reason: str | None,
 ) -> bool:
@@ -96,7 +99,8 @@ def _automatic(
     sha = _record_sha(citation)
     values: dict[str, Any] = {
         "verdict": verdict,
-        "evidence_sentence": evidence_sentence,
+        "evidence_sentence": evidence[0],
+        "evidence_location": evidence[1],
         "study_figure": study_figure,
         "reason": reason,
         "note": note,
@@ -139,7 +143,7 @@ def _reviewer(
     verdict: str,
     by: str | None,
     note: str | None,
-    evidence_sentence: str | None,
+    evidence: tuple[str | None, str | None],
     study_figure: str | None,
     reason: str | None,
 ) -> bool:
@@ -156,8 +160,8 @@ def _reviewer(
     citation.checked_record_sha256 = sha
     citation.note = note
     citation.reason = reason
-    if evidence_sentence is not None:
-        citation.evidence_sentence = evidence_sentence
+    if evidence[0] is not None:
+        citation.evidence_sentence, citation.evidence_location = evidence
     if study_figure is not None:
         citation.study_figure = study_figure
     _event(

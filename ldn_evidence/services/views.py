@@ -23,6 +23,7 @@ from ldn_evidence.viewmodel import (
     DocumentBrief,
     EventView,
     Figure,
+    FullTextBrief,
     LinkView,
     MeshView,
     ReferenceEntry,
@@ -157,6 +158,14 @@ def source_kind(citation: Citation) -> str:
     return "unknown"
 
 
+def evidence_source(citation: Citation) -> str | None:
+    """Where the evidence sentence comes from: "full_text" when it has a location there,
+    "abstract" otherwise; None without a sentence."""
+    if not citation.evidence_sentence:
+        return None
+    return "full_text" if citation.evidence_location else "abstract"
+
+
 def citation_fields(citation: Citation) -> dict[str, Any]:
     """What every view of a citation shows (`CitationView`, the report's `CitationEntry`):
     where it comes from and its verdict, with who reached it, when and on what."""
@@ -168,6 +177,8 @@ def citation_fields(citation: Citation) -> dict[str, Any]:
         "verdict_origin": citation.verdict_origin,
         "study_figure": citation.study_figure,
         "evidence_sentence": citation.evidence_sentence,
+        "evidence_source": evidence_source(citation),
+        "evidence_location": citation.evidence_location,
         "reason": citation.reason,
         "note": citation.note,
         "checked_at": iso(citation.checked_at),
@@ -274,8 +285,9 @@ def study_design(study: Study, modifiers: dict[str, Any] | None = None) -> str:
     )
 
 
-def study_detail(study: Study) -> StudyDetail:
-    """Every parsed field, the correction/retraction links, and the claims that cite it."""
+def study_detail(study: Study, full_text: FullTextBrief | None = None) -> StudyDetail:
+    """Every parsed field, the correction/retraction links, the claims that cite it, and
+    (`services.fulltext.full_text_brief`) its full text if one is stored."""
     return extend(
         study_brief(study),
         StudyDetail,
@@ -327,4 +339,5 @@ def study_detail(study: Study) -> StudyDetail:
             for c in study.citations
         ],
         retraction_notices=notice_views(study),
+        full_text=full_text,
     )

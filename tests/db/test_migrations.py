@@ -31,6 +31,9 @@ TABLES = {
     "study_changes",
     "evidence_runs",
     "evidence_results",
+    "full_texts",
+    "full_text_sections",
+    "full_text_passages",
 }
 
 

@@ -29,7 +29,7 @@ def test_valid_against_schema(report: Report, validator) -> None:  # type: ignor
 
 def test_shape(report: Report, export_db: ExportDb) -> None:
     data = json.loads(render(report, "json"))
-    assert data["schema"] == "ldn-evidence/1"
+    assert data["schema"] == "ldn-evidence/2"
     assert data["generated_at"] == "2026-02-01T09:30:00+00:00"
     assert [c["text"] for c in data["claims_without_document"]] == [LOOSE_CLAIM]
     hostile = next(d for d in data["documents"] if d["id"] == export_db.document_id)
@@ -47,7 +47,7 @@ def test_shape(report: Report, export_db: ExportDb) -> None:
 def test_schema_rejects_drift(report: Report, validator) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(render(report, "json"))
     data["documents"][0]["claims"][0]["surprise"] = 1
-    data["schema"] = "ldn-evidence/2"
+    data["schema"] = "ldn-evidence/1"
     assert len(list(validator.iter_errors(data))) == 2
 
 

@@ -22,6 +22,7 @@ from lxml import etree
 from ldn_evidence.errors import NotFoundError, ParseError
 from ldn_evidence.pubmed.parser import iter_articles, parse_articles
 from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation
+from tests.helpers.streams import ChunkedStream
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FEATURES = FIXTURES / "features.xml"
@@ -653,25 +654,7 @@ def test_memory_stays_flat_on_a_long_stream(monkeypatch: pytest.MonkeyPatch) -> 
             ).encode()
         yield b"</PubmedArticleSet>"
 
-    class Stream(io.RawIOBase):
-        def __init__(self) -> None:
-            self._chunks = produce()
-            self._pending = b""
-
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
-            while len(self._pending) < len(b):
-                nxt = next(self._chunks, None)
-                if nxt is None:
-                    break
-                self._pending += nxt
-            chunk, self._pending = self._pending[: len(b)], self._pending[len(b) :]
-            b[: len(chunk)] = chunk
-            return len(chunk)
-
-    count = sum(1 for _ in iter_articles(Stream()))
+    count = sum(1 for _ in iter_articles(ChunkedStream(produce())))
     assert count == 20_000 == len(widths)
     assert max(widths) <= 1
 

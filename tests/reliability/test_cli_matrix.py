@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils, make_article
+from tests.helpers.jats import make_pmc_article
 from tests.reliability.conftest import assert_one_line_error, dump
 
 HUGE = "99999999999999999999999"  # beyond a 64-bit integer
@@ -36,8 +37,9 @@ def C(code: int, *args: str, says: str | None = None) -> Case:  # noqa: N802 - t
 
 
 # {tmp}: a scratch directory; {file}: an existing plain file; {page}: a small text page;
-# {xml}: a small PubMed XML file; {pairs}: a labelled JSONL pair; {rw}: a one-row
-# Retraction Watch CSV. Cases run in order on one seeded SQLite database.
+# {xml}: a small PubMed XML file; {nxml}: a small PMC full text; {pairs}: a labelled JSONL
+# pair; {rw}: a one-row Retraction Watch CSV. Cases run in order on one seeded SQLite
+# database.
 OK: dict[str, tuple[str, ...]] = {
     "demo": ("--dir", "{tmp}/demo"),
     "evaluate": ("{pairs}",),
@@ -47,6 +49,7 @@ OK: dict[str, tuple[str, ...]] = {
     "fetch": ("424242",),
     "import-retractions": ("{rw}",),
     "import-xml": ("{xml}",),
+    "import-pmc": ("{nxml}",),
     "load": ("{seed}",),
     "resolve": ("--document", "1"),
     "verify": (),
@@ -119,6 +122,16 @@ BAD: dict[str, list[Case]] = {
         C(1, "12 34", says="invalid PMID"),
         C(1, "123", "4x5", says="4x5"),
         C(2, "--refreshh", "123"),
+        C(1, "--full-text", says="give PMIDs to fetch, or --missing"),
+        C(1, "--full-text", "PMC12", says="invalid PMID"),
+    ],
+    "import-pmc": [
+        C(2),
+        C(1, "{tmp}/missing.nxml", says="missing.nxml"),
+        C(1, "{file}/x.nxml", says="x.nxml"),
+        C(1, "{file}", says="{file}"),  # not XML
+        C(1, "{xml}", says="not PMC full-text XML"),  # PubMed XML
+        C(1, "{tmp}", says="not PMC full-text XML"),  # a directory whose one .xml is PubMed's
     ],
     "import-retractions": [
         C(2),
@@ -272,12 +285,16 @@ def place(tmp_path: Path, seed_file: Path) -> dict[str, str]:
     xml.write_bytes(
         b"<PubmedArticleSet>" + make_article("434343", "From a file") + b"</PubmedArticleSet>"
     )
+    nxml = tmp_path.with_name(tmp_path.name + "-pmc") / "one.nxml"  # not in {tmp}: import-pmc
+    nxml.parent.mkdir()
+    nxml.write_bytes(make_pmc_article("PMC434343", "434343"))
     return {
         "tmp": str(tmp_path),
         "file": str(file),
         "page": str(page),
         "xml": str(xml),
         "rw": str(rw),
+        "nxml": str(nxml),
         "pairs": str(pairs),
         "seed": str(seed_file),
     }

@@ -2,10 +2,11 @@
 
 `migration_data/<revision>.json` is a database as it stood at that revision: the seed
 dataset, PubMed records imported from the parser fixtures (authors, MeSH, links, a
-book), a citation added by a reviewer with a verdict and its event, and automatic
-verdicts. Each test loads a snapshot into a fresh database at its revision (rows as
-stored then, inserted through the schema of then), upgrades to head and checks every
-stored value is still there and the commands work. When a new revision is released, add
+book), a citation added by a reviewer with a verdict and its event, automatic verdicts,
+and (from revision 0005) a PMC full text with its sections and passages. Each test
+loads a snapshot into a fresh database at its revision (rows as stored then, inserted
+through the schema of then), upgrades to head and checks every stored value is still
+there and the commands work. When a new revision is released, add
 its snapshot with::
 
     python -m tests.reliability.test_migrations_data   # writes migration_data/<head>.json
@@ -64,6 +65,7 @@ def build(url: str) -> dict[str, Any]:
     steps = [
         ("load", str(seed_path())),
         ("import-xml", str(FIXTURES / "features.xml"), str(FIXTURES / "book.xml")),
+        ("import-pmc", str(FIXTURES / "fulltext.nxml")),
         (
             "claims",
             "add",
