@@ -121,11 +121,11 @@ def _fetch_full_texts(
     from ldn_evidence.services.fetching import fetch as fetch_records
     from ldn_evidence.services.fulltext_fetch import fetch_full_texts, full_text_targets
 
-    engine = state(ctx).engine()
+    engine = state(ctx).engine(create=True)
     with _client() as client:
         if pmids:  # the PubMed records first: they name the PMCIDs
             fetch_records(units=lambda: session_scope(engine), client=client, pmids=pmids)
-        with session(ctx) as s:
+        with session(ctx, create=True) as s:
             targets, summary = full_text_targets(
                 session=s, pmids=pmids, missing=missing, refresh=refresh
             )

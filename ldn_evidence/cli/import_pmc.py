@@ -18,6 +18,7 @@ def import_pmc(
     paths: Annotated[
         list[Path],
         typer.Argument(
+            metavar="FILE|DIR",
             help="PubMed Central full-text files (.nxml, .xml, gzipped or not), open-access "
             "packages (.tar.gz) or directories of them."
         ),
@@ -33,7 +34,7 @@ def import_pmc(
     from ldn_evidence.db import session_scope
     from ldn_evidence.services.pmc_import import import_pmc as do_import
 
-    engine = state(ctx).engine()  # the schema is checked before any file is read
+    engine = state(ctx).engine(create=True)  # the schema is checked before any file is read
     summary = do_import(units=lambda: session_scope(engine), paths=paths)
     if as_json:
         print_json(summary.as_dict())
