@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ldn_evidence.config import redact_db_url
 from ldn_evidence.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -21,10 +22,16 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _normalise_url(url: str) -> str:
+    shown = redact_db_url(url)
     try:
         parsed = make_url(url)
+        port = parsed.port  # a port that is not a number fails here, not on connect
     except ArgumentError:
-        raise DatabaseError(f"not a database URL: {url!r}") from None
+        raise DatabaseError(f"not a database URL: {shown!r}") from None
+    except ValueError:
+        raise DatabaseError(f"not a database URL: {shown!r} (the port is not a number)") from None
+    if port is not None and not 0 < port < 65536:
+        raise DatabaseError(f"not a database URL: {shown!r} (port {port} is not 1-65535)")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -74,7 +81,8 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
     try:
         engine = create_engine(url, **kwargs)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseError(f"cannot use database URL {parsed!r}: {exc}") from None
+        shown = redact_db_url(parsed.render_as_string(hide_password=True))
+        raise DatabaseError(f"cannot use database URL {shown!r}: {exc}") from None
     except ModuleNotFoundError as exc:
         hint = (
             "install ldn-evidence[postgres]"
@@ -140,7 +148,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def describe(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
+    """The engine's URL as it may be shown: every credential masked (`redact_db_url`)."""
+    return redact_db_url(engine.url.render_as_string(hide_password=True))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

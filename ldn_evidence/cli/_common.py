@@ -51,8 +51,12 @@ class ErrorBoundaryGroup(TyperGroup):
 
 def _fail(message: str, code: int) -> None:
     # One line, whatever the message quotes (file names, server replies, parser input):
-    # line breaks and control characters (terminal escapes) become spaces.
+    # line breaks and control characters (terminal escapes) become spaces; a database
+    # URL's credentials, wherever a driver quotes them, become ***.
+    from ldn_evidence.config import redact_db_url
+
     message = " ".join("".join(c if c.isprintable() else " " for c in message).split())
+    message = redact_db_url(message)
     print(f"Error: {message}", file=sys.stderr)
     raise typer.Exit(code)
 
