@@ -47,9 +47,7 @@ def test_masking_keeps_the_rest_of_the_url() -> None:
     assert redact_db_url(
         f"postgresql://u:{SECRET}@h:5432/db?sslmode=require&sslpassword={SECRET}"
         f"&passfile=/home/u/.pgpass&password={SECRET}"
-    ) == (
-        "postgresql://u:***@h:5432/db?sslmode=require&sslpassword=***&passfile=***&password=***"
-    )
+    ) == ("postgresql://u:***@h:5432/db?sslmode=require&sslpassword=***&passfile=***&password=***")
     assert redact_db_url("sqlite:////tmp/my:file@x.db") == "sqlite:////tmp/my:file@x.db"
     assert redact_db_url("postgresql://u@h/db") == "postgresql://u@h/db"
 
