@@ -103,8 +103,8 @@ class Evaluation:
         by_verdict: dict[str, dict[str, int]] = {}
         for r in self.results:
             verdicts[r.verdict] = verdicts.get(r.verdict, 0) + 1
-            gold = by_verdict.setdefault(r.verdict, dict.fromkeys(LABELS, 0))
-            gold[r.label] += 1
+            labels = by_verdict.setdefault(r.verdict, dict.fromkeys(LABELS, 0))
+            labels[r.label] += 1
         return {
             "pairs": n,
             "confusion": table,
