@@ -10,24 +10,17 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, state, status
-from ldn_evidence.errors import InputError
 
 
 def _read(page: str) -> bytes:
+    """The page's bytes: standard input for "-", else a regular file (never a pipe or a
+    device, which could block or never end); more than the limit is refused."""
     from ldn_evidence.services.extraction import MAX_PAGE_BYTES
+    from ldn_evidence.services.inputs import read_regular
 
     if page == "-":
         return sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
-    path = Path(page)
-    try:
-        with path.open("rb") as fh:
-            return fh.read(MAX_PAGE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{page}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{page}: is a directory, not a page") from None
-    except OSError as exc:
-        raise InputError(f"{page}: cannot read: {exc.strerror}") from None
+    return read_regular(Path(page), what="a page", limit=MAX_PAGE_BYTES)
 
 
 def _print_preview(data: dict[str, Any], header: str) -> None:

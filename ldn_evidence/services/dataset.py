@@ -19,6 +19,8 @@ from ldn_evidence.figures import QUALIFIERS
 from ldn_evidence.vocab import REFERENCE_KINDS, normalize_pmid
 
 FORMAT = "ldn-evidence/1"
+MAX_DATASET_BYTES = 20 * 1024 * 1024
+"""A dataset file is read whole and checked before anything is stored: at most 20 MB."""
 CSV_COLUMNS = (
     "text",
     "position",
@@ -219,13 +221,11 @@ def _pmid(value: str | None, err: Any) -> str | None:
 
 
 def read_dataset(path: Path) -> Dataset:
-    """Read a `.yaml`/`.yml` or `.csv` dataset file; InputError on anything wrong."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    """Read a `.yaml`/`.yml` or `.csv` dataset file (a regular file of at most
+    `MAX_DATASET_BYTES`); InputError on anything wrong."""
+    from ldn_evidence.services.inputs import read_regular
+
+    raw = read_regular(path, what="a dataset file", limit=MAX_DATASET_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -65,10 +65,9 @@ def extract(
 ) -> Extracted:
     """Pure: the page's text, claims, references and claim↔reference links."""
     if len(data) > MAX_PAGE_BYTES:
-        raise InputError(
-            f"{name}: page too large ({len(data) / 1e6:.1f} MB; "
-            f"the limit is {MAX_PAGE_BYTES // (1024 * 1024)} MB)"
-        )
+        from ldn_evidence.services.inputs import too_large
+
+        raise too_large(name, len(data), MAX_PAGE_BYTES, "a page")
     if not data.strip():
         raise InputError(f"{name}: the page is empty")
     kind = page_kind(name, data)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 CHUNK = 500
+_WHAT = "a PubMed XML file"
 QUEUE_CHUNKS = 2  # chunks a worker may run ahead of the writer
 
 Lookup = Callable[[list[str]], dict[str, str | None]]
@@ -108,11 +109,9 @@ def produce(
 ) -> Iterator[Chunk]:
     """Parse and prepare `path` chunk by chunk (the CPU-bound half of an import)."""
     from ldn_evidence.pubmed.parser import iter_articles
+    from ldn_evidence.services.inputs import open_regular
 
-    try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw = open_regular(path, what=_WHAT)
     with raw:
         batch: list[ArticleRecord | DeletedCitation] = []
         count = 0
@@ -186,13 +185,10 @@ def import_files(
 ) -> list[ImportSummary]:
     """Import files in order. A parse fault keeps what came before it and raises
     ParseError; the files after it are not read."""
+    from ldn_evidence.services.inputs import check_regular
+
     for path in paths:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a PubMed XML file")
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
-        if not path.is_file():
-            raise InputError(f"{path}: not a regular file")
+        check_regular(path, what=_WHAT)
     if jobs > 1:
         streams: Any = _Parallel(engine, paths, jobs, chunk_size)
     else:
