@@ -25,7 +25,9 @@ _CONTROL_CHARS = "".join(
 _CONTROL = re.compile(f"[{re.escape(_CONTROL_CHARS)}]")
 # Line and paragraph separators end a line in some readers: no place in a URL either.
 _URL_BREAKS = re.compile(f"[{re.escape(_CONTROL_CHARS + _KEPT)}\u2028\u2029]")
-_DELETE = dict.fromkeys(map(ord, _CONTROL_CHARS), None)
+# Controls Python counts as whitespace (vertical tab, form feed, the separators, NEL)
+# become a space, so the words they separated stay apart; the others are dropped.
+_DELETE = {c: (" " if chr(c).isspace() else None) for c in map(ord, _CONTROL_CHARS)}
 REPLACEMENT = "\ufffd"
 _SHOWN = dict.fromkeys(map(ord, _CONTROL_CHARS), REPLACEMENT)
 
@@ -42,7 +44,8 @@ def control_in(text: str) -> str | None:
 
 
 def strip_controls(text: str) -> str:
-    """`text` without control characters; line breaks (CR LF, CR) become newlines first."""
+    """`text` without control characters: line breaks (CR LF, CR) become newlines, the
+    controls that separate words (vertical tab, form feed …) spaces, the rest go."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(_DELETE) if _CONTROL.search(text) else text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ldn_evidence.textsafe import url_problem
+
 # A URL with a scheme, a www. host, or one of the few hosts that matter here written bare.
 URL_RE = re.compile(
     r"(?:https?://|www\.|(?:pubmed\.|www\.)?ncbi\.nlm\.nih\.gov/|(?:dx\.)?doi\.org/)"
@@ -13,6 +15,18 @@ URL_RE = re.compile(
 )
 _TRAILING = ".,;:!?*"
 _PAIRS = {")": "(", "]": "["}
+
+
+_EDGES = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def clean_href(href: str | None) -> str:
+    """An `href` as a browser reads it (WHATWG URL: C0 controls and spaces around it
+    trimmed, tabs and line breaks inside removed); "" when another control character
+    is left in it: such a link is not followed, and never stored."""
+    url = (href or "").strip(_EDGES).translate(_TAB_OR_NEWLINE)
+    return "" if url_problem(url) else url
 
 
 def trim_url(url: str) -> str:

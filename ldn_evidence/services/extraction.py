@@ -24,6 +24,7 @@ from ldn_evidence.models import Claim, Reference, SourceDocument
 from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_fetch
 from ldn_evidence.services.linking import attach_studies, cite
 from ldn_evidence.services.resolution import Resolution, resolve
+from ldn_evidence.textsafe import codepoint, control_in, url_problem
 
 if TYPE_CHECKING:
     from ldn_evidence.pubmed.client import PubMedClient
@@ -64,6 +65,7 @@ def extract(
     *, data: bytes, name: str, url: str | None = None, title: str | None = None
 ) -> Extracted:
     """Pure: the page's text, claims, references and claim↔reference links."""
+    _check_given(url=url, title=title)
     if len(data) > MAX_PAGE_BYTES:
         from ldn_evidence.services.inputs import too_large
 
@@ -89,6 +91,15 @@ def extract(
         url=url,
         skipped=skipped,
     )
+
+
+def _check_given(*, url: str | None, title: str | None) -> None:
+    """The page's address and title as typed: a URL with a line break or a control
+    character, or a title with a control character, is refused (never stored)."""
+    if url is not None and (problem := url_problem(url)):
+        raise InputError(f"the page URL {url!r} {problem}")
+    if title is not None and (ch := control_in(title)):
+        raise InputError(f"the page title contains a control character ({codepoint(ch)})")
 
 
 def find_existing(*, session: Session, ex: Extracted) -> SourceDocument | None:
