@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, state, status
+from ldn_evidence.cli._common import JsonOption, echo, print_json, pubmed_client, state, status
 
 
 def _read(page: str) -> bytes:
@@ -24,22 +24,22 @@ def _read(page: str) -> bytes:
 
 
 def _print_preview(data: dict[str, Any], header: str) -> None:
-    typer.echo(header)
+    echo(header)
     refs = data["references"]
     for r in refs:
         target = f"PMID {r['pmid']}" if r["pmid"] else (r["url"] or r["raw"])
         extra = f" ({r['via']})" if r.get("via") else ""
         if r["status"] not in ("resolved", "web"):
             extra = f" [{r['status']}{': ' + r['error'] if r['error'] else ''}]"
-        typer.echo(f"  reference {r['position']} {r['kind']}: {target}{extra}")
+        echo(f"  reference {r['position']} {r['kind']}: {target}{extra}")
     for c in data["claims"]:
         fig = f" [{c['figure']['text'] or c['figure']['value']}]" if c["figure"] else ""
         flag = " UNSOURCED" if c["unsourced"] else ""
         text = c["text"] if len(c["text"]) <= 100 else c["text"][:99] + "…"
-        typer.echo(f"  claim {c['position']} ({c['kind']}){fig}{flag}: {text}")
+        echo(f"  claim {c['position']} ({c['kind']}){fig}{flag}: {text}")
     for k in data.get("skipped", []):
         text = k["text"] if len(k["text"]) <= 80 else k["text"][:79] + "…"
-        typer.echo(f"  skipped ({k['reason']}): {text}")
+        echo(f"  skipped ({k['reason']}): {text}")
 
 
 @app.command("extract")
@@ -84,7 +84,7 @@ def extract(
     name = run.title or page
     counts = f"{run.claims} claims, {run.references} references"
     if run.status == UNCHANGED:
-        typer.echo(f"Page unchanged: document {run.document_id} (version {run.version}), {counts}")
+        echo(f"Page unchanged: document {run.document_id} (version {run.version}), {counts}")
         return
     if run.status == DRY_RUN:
         _print_preview(run.data, f'Dry run, nothing stored: "{name}": {counts}')
@@ -95,6 +95,4 @@ def extract(
     )
     if run.fetched is not None:
         f = run.fetched
-        typer.echo(
-            f"  fetched {len(f.new) + len(f.updated)} studies from PubMed ({f.requests} requests)"
-        )
+        echo(f"  fetched {len(f.new) + len(f.updated)} studies from PubMed ({f.requests} requests)")

@@ -12,6 +12,7 @@ import typer
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import (
     JsonOption,
+    echo,
     print_json,
     pubmed_client,
     session,
@@ -81,6 +82,6 @@ def fetch(
     if as_json:
         print_json(summary.as_dict())
     else:
-        typer.echo(summary.line())
+        echo(summary.line())
         if summary.not_found:
-            typer.echo("not found in PubMed: " + ", ".join(summary.not_found))
+            echo("not found in PubMed: " + ", ".join(summary.not_found))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, session
+from ldn_evidence.cli._common import JsonOption, echo, print_json, session
 
 
 @app.command("load")
@@ -35,9 +35,9 @@ def load(
         )
         return
     if not summary.changed:
-        typer.echo(f"{file}: already loaded, nothing changed")
+        echo(f"{file}: already loaded, nothing changed")
         return
     parts = [f"{n} {what} new" for what, n in summary.created.items()]
     parts += [f"{n} {what} updated" for what, n in summary.updated.items()]
     doc = f" (document {summary.document_id})" if summary.document_id else ""
-    typer.echo(f"{file}{doc}: " + ", ".join(parts))
+    echo(f"{file}{doc}: " + ", ".join(parts))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, session
+from ldn_evidence.cli._common import JsonOption, echo, print_json, session
 from ldn_evidence.vocab import UNCHECKED, VERDICTS
 
 _HELP = f"""Check each claim against the abstracts of the studies it cites.
@@ -22,15 +22,15 @@ def _render(data: dict[str, Any]) -> None:
         text = r["claim"] if len(r["claim"]) <= 60 else r["claim"][:59] + "…"
         verdict = f"skipped ({r['skipped']})" if r["skipped"] else r["verdict"]
         mark = " (changed)" if r["changed"] else ""
-        typer.echo(f'  claim {r["claim_id"]} "{text}"  × PMID {r["pmid"]}  {verdict}{mark}')
+        echo(f'  claim {r["claim_id"]} "{text}"  × PMID {r["pmid"]}  {verdict}{mark}')
         if r["sentence"] and not r["skipped"]:
-            typer.echo(f'      "{r["sentence"]}"')
+            echo(f'      "{r["sentence"]}"')
         elif r["reason"] and not r["skipped"]:
-            typer.echo(f"      {r['reason']}")
+            echo(f"      {r['reason']}")
     for claim_id in data["claims_without_study"]:
-        typer.echo(f"  claim {claim_id}: no study on the page or added by a reviewer addresses it")
+        echo(f"  claim {claim_id}: no study on the page or added by a reviewer addresses it")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(data["counts"].items()))
-    typer.echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
+    echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
 
 
 @app.command("verify", help=_HELP)
