@@ -56,6 +56,11 @@ def terminal_safe(text: str) -> str:
     return text.translate(_SHOWN) if _CONTROL.search(text) else text
 
 
+def quoted(value: str, limit: int = 40) -> str:
+    """`value` quoted for a one-line message, cut short when long (a 5 000-digit "PMID")."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be stored as a link (a control character or a line break inside
     it, tab included), or None when it can. Whitespace around it is the caller's to trim."""

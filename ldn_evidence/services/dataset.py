@@ -16,7 +16,7 @@ from typing import Any
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.figures import QUALIFIERS
-from ldn_evidence.textsafe import codepoint, control_in, url_problem
+from ldn_evidence.textsafe import codepoint, control_in, quoted, url_problem
 from ldn_evidence.vocab import REFERENCE_KINDS, normalize_pmid
 
 FORMAT = "ldn-evidence/1"
@@ -153,6 +153,13 @@ def _yaml_load(text: str, source: str) -> Any:
         seq._line = node.start_mark.line + 1
         return seq
 
+    def integer(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:  # over Python's 4 300-digit limit: kept as written, checked later
+            return loader.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, sequence)
     try:
@@ -218,7 +225,7 @@ def _pmid(value: str | None, err: Any) -> str | None:
         return None
     pmid = normalize_pmid(value)
     if pmid is None:
-        raise err(f"not a PMID: {value.strip()!r}")
+        raise err(f"not a PMID: {quoted(value.strip())}")
     return pmid
 
 
