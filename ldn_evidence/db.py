@@ -197,10 +197,23 @@ def ensure_schema(engine: Engine) -> None:
     )
 
 
+def _refuse_over_long(session: Session, _context: Any, _instances: Any) -> None:
+    """Before each flush: a value longer than its column is refused on every engine
+    (SQLite would store it, PostgreSQL refuse it with the whole transaction)."""
+    from ldn_evidence.errors import InputError
+    from ldn_evidence.models.base import length_problem
+
+    for obj in (*session.new, *session.dirty):
+        problem = length_problem(obj)
+        if problem is not None:
+            raise InputError(problem)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, always close."""
     factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", _refuse_over_long)
     try:
         with factory.begin() as session:
             yield session

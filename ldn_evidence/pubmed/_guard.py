@@ -88,7 +88,7 @@ class Guarded(io.RawIOBase):
             return
         size = self._read - self._record_start
         if size > MAX_RECORD_BYTES:
-            reason = f"takes more than {MAX_RECORD_BYTES // (1024 * 1024)} MB of XML"
+            reason = f"takes more than {MAX_RECORD_BYTES / (1024 * 1024):g} MB of XML"
         elif sum(1 for _ in record.iter()) > MAX_RECORD_ELEMENTS:
             reason = f"has more than {MAX_RECORD_ELEMENTS:,} elements"
         else:

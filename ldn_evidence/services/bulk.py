@@ -39,6 +39,7 @@ from ldn_evidence.models import (
     StudyMeshTerm,
     study_publication_types,
 )
+from ldn_evidence.models.base import too_long as base_too_long
 from ldn_evidence.pubmed.records import ArticleRecord, Author
 
 # PostgreSQL: write child rows with COPY instead of executemany (benchmarks/RESULTS.md).
@@ -188,7 +189,7 @@ def too_long(p: Prepared) -> str | None:
     for name, value in p.row.items():
         limit = _ROW_LIMITS.get(name)
         if limit is not None and isinstance(value, str) and len(value) > limit:
-            return _too_long("studies", name, value, limit)
+            return base_too_long("studies", name, value, limit)
     parts = (
         (_PART_LIMITS[SECTIONS], p.sections),
         (_PART_LIMITS[AUTHORS], p.authors),
@@ -202,12 +203,8 @@ def too_long(p: Prepared) -> str | None:
             for i, name, limit in limits:
                 value = row[i]
                 if isinstance(value, str) and len(value) > limit:
-                    return _too_long(table, name, value, limit)
+                    return base_too_long(table, name, value, limit)
     return None
-
-
-def _too_long(table: str, column: str, value: str, limit: int) -> str:
-    return f"field {table}.{column} is {len(value):,} characters long; at most {limit} fit"
 
 
 def _author(i: int, a: Author) -> tuple[Any, ...]:

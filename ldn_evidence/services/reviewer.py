@@ -23,6 +23,7 @@ from ldn_evidence.pubmed.client import validate_pmids
 from ldn_evidence.services.linking import cite
 from ldn_evidence.services.verdicts import check_verdict, set_verdict
 from ldn_evidence.textsafe import codepoint, control_in
+from ldn_evidence.vocab import DOI_MAX
 
 if TYPE_CHECKING:
     from ldn_evidence.pubmed.client import PubMedClient
@@ -36,7 +37,6 @@ _DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+")  # no control char
 _PMID_PREFIX = re.compile(r"^pmid:?\s*", re.IGNORECASE)
 _DOI_EXAMPLE = "a DOI looks like 10.1002/art.37734"
 _PMID_MAX_DIGITS = 16  # the width of the pmid columns
-_DOI_MAX = 255
 
 
 # ---- identifiers and verdicts as typed by a reviewer ------------------------------------
@@ -49,7 +49,7 @@ def parse_identifier(value: str) -> tuple[str, str]:
     bare = _DOI_PREFIX.sub("", text)
     if bare != text or text.startswith("10."):
         doi = unquote(bare).strip().rstrip(".,;")
-        if not _DOI.fullmatch(doi) or len(doi) > _DOI_MAX:
+        if not _DOI.fullmatch(doi) or len(doi) > DOI_MAX:
             raise InputError(f"not a DOI: {value!r} ({_DOI_EXAMPLE})")
         return "doi", doi
     digits = _PMID_PREFIX.sub("", text)

@@ -81,6 +81,29 @@ def test_a_flood_of_elements_refuses_that_record_only() -> None:
     )
 
 
+def test_a_record_of_too_many_bytes_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few elements but long texts (each under libxml2's 10 MB text limit): the byte cap,
+    here lowered to 1 MB, refuses the record; the next is read."""
+    from ldn_evidence.pubmed import _guard
+
+    monkeypatch.setattr(_guard, "MAX_RECORD_BYTES", 1024 * 1024)
+    text = b"<AbstractText>" + b"word " * 100_000 + b"</AbstractText>"  # 0.5 MB each
+    body = (
+        b"<PubmedArticleSet>\n"
+        + make_article("8").replace(
+            b"<Language>", b"<Abstract>" + text * 4 + b"</Abstract><Language>"
+        )
+        + b"\n"
+        + make_article("9")
+        + b"</PubmedArticleSet>"
+    )
+    refused, after = list(iter_articles(body, name="long.xml"))
+    assert isinstance(refused, RejectedRecord) and isinstance(after, ArticleRecord)
+    assert refused.describe("long.xml").startswith(
+        "long.xml, line 2: PubmedArticle PMID 8 takes more than 1 MB of XML"
+    )
+
+
 def test_a_record_at_the_cap_is_kept() -> None:
     n = 20_000  # authors: 4 elements each, 80 000 in all
     body = b"<PubmedArticleSet>" + b"".join(_many_authors("7", n)) + b"</PubmedArticleSet>"
@@ -238,3 +261,45 @@ def test_over_long_fields_in_an_efetch_reply(
         result.stderr, "PMID 22: field studies.doi is 308 characters long", "stored 2 of 4"
     )
     assert _pmids(cli) == ["21", "24"]
+
+
+def test_over_long_dataset_values_refused_alike_on_each_engine(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    """The ORM write paths (load, extract, claims …) refuse what their column cannot keep
+    before PostgreSQL would, so SQLite does not store what PostgreSQL refuses."""
+    from tests.reliability.conftest import dump
+
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "format: ldn-evidence/1\ndocument:\n  url: https://a.example/" + "p" * 3000 + "\n"
+        "claims:\n  - text: Zinc cut colds by 33%.\n",
+        encoding="utf-8",
+    )
+    before = dump(db_url)
+    result = cli("load", str(path))
+    assert result.exit_code == 1, result.output
+    assert_one_line_error(
+        result.stderr,
+        f"{path}: field source_documents.url is 3,018 characters long; at most 2048 fit",
+    )
+    assert dump(db_url) == before
+
+
+def test_a_page_with_over_long_links_is_stored_alike_on_each_engine(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    """A 3 000-character link or a 300-character DOI on a page is no reference (not a
+    link anyone follows): the page is stored without it on both engines."""
+    page = tmp_path / "long.html"
+    page.write_text(
+        '<p>Zinc cut colds by 33% (<a href="https://a.example/' + "q" * 3000 + '">trial</a>, '
+        "doi:10.1000/" + "d" * 300 + ").</p>",
+        encoding="utf-8",
+    )
+    result = cli("extract", str(page), "--no-fetch", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["claims"] and all(
+        len(r["url"] or "") <= 2048 and len(r["doi"] or "") <= 255 for r in data["references"]
+    )
