@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -207,6 +207,18 @@ def _refuse_over_long(session: Session, _context: Any, _instances: Any) -> None:
         problem = length_problem(obj)
         if problem is not None:
             raise InputError(problem)
+
+
+@contextmanager
+def database_errors(engine: Engine) -> Iterator[None]:
+    """Database failures as one-line DatabaseErrors, like session_scope's: SQLAlchemy's
+    and the driver's own (PostgreSQL COPY goes through psycopg directly)."""
+    try:
+        yield
+    except Exception as exc:
+        if not (isinstance(exc, SQLAlchemyError) or type(exc).__module__.startswith("psycopg")):
+            raise
+        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
 
 
 @contextmanager

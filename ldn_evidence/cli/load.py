@@ -9,6 +9,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, echo, print_json, session
+from ldn_evidence.errors import DatabaseError
 
 
 @app.command("load")
@@ -22,8 +23,11 @@ def load(
     from ldn_evidence.services.loading import load_dataset
 
     dataset = read_dataset(file)  # all checks before any write
-    with session(ctx) as s:
-        summary = load_dataset(session=s, dataset=dataset)
+    try:
+        with session(ctx) as s:  # one transaction: all of the file or nothing
+            summary = load_dataset(session=s, dataset=dataset)
+    except DatabaseError as exc:  # a full disk …
+        raise DatabaseError(f"{exc}; nothing of {file} was stored") from None
     if as_json:
         print_json(
             {

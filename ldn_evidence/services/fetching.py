@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ldn_evidence.errors import ParseError, PubMedError
+from ldn_evidence.errors import DatabaseError, ParseError, PubMedError
 from ldn_evidence.models import Reference, Study
 from ldn_evidence.pubmed.client import PubMedClient
 from ldn_evidence.pubmed.parser import iter_articles
@@ -119,9 +119,9 @@ def fetch(
             done.update(batch.pmids_requested)
             if on_batch:
                 on_batch(len(batch.pmids_requested))
-    except PubMedError as exc:
+    except (PubMedError, DatabaseError) as exc:  # a failing server, a full disk …
         summary.failed = [p for p in todo if p not in done]
-        raise PubMedError(
+        raise type(exc)(
             f"{exc}; stored {len(summary.stored)} of {summary.requested} PMIDs "
             f"({summary.line()}); not stored: {_abbreviate(summary.failed)}"
         ) from None

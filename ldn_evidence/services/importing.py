@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ldn_evidence.errors import EvidenceError, InputError, ParseError
+from ldn_evidence.errors import DatabaseError, EvidenceError, InputError, ParseError
 from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation, RejectedRecord
 from ldn_evidence.services.bulk import Item, Known, Vocabulary, prepare, too_long
 
@@ -267,12 +267,31 @@ def store_chunks(
 def _store_chunk(
     engine: Engine, items: list[Item | DeletedCitation], summary: ImportSummary, vocab: Vocabulary
 ) -> None:
-    from ldn_evidence.db import session_scope
+    """One chunk in one transaction; `summary` counts it once it is committed. A database
+    failure (a full disk …) says how many records of the file are kept."""
+    done = ImportSummary(file=summary.file)
+    try:
+        _write_chunk(engine, items, done, vocab)
+    except DatabaseError as exc:
+        raise DatabaseError(
+            f"{summary.file}: {exc}; kept the {summary.records} records stored before it"
+        ) from None
+    summary.new += done.new
+    summary.updated += done.updated
+    summary.unchanged += done.unchanged
+    summary.deleted += done.deleted
+    summary.kept_cited += done.kept_cited
+
+
+def _write_chunk(
+    engine: Engine, items: list[Item | DeletedCitation], summary: ImportSummary, vocab: Vocabulary
+) -> None:
+    from ldn_evidence.db import database_errors, session_scope
     from ldn_evidence.services.bulk import delete_pmids, store_prepared
     from ldn_evidence.services.linking import attach_studies
 
     try:
-        with session_scope(engine) as session:
+        with database_errors(engine), session_scope(engine) as session:
             run: list[Item] = []
 
             def flush() -> None:
