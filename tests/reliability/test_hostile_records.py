@@ -25,7 +25,7 @@ from ldn_evidence.pubmed.parser import MAX_RECORD_ELEMENTS, iter_articles
 from ldn_evidence.pubmed.records import ArticleRecord, RejectedRecord
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils, Fault, make_article
-from tests.reliability.conftest import assert_one_line_error, console_script, count
+from tests.reliability.conftest import assert_one_line_error, count, run_console_measured
 
 AUTHOR = b"<Author><LastName>Doe</LastName><ForeName>J</ForeName><Initials>J</Initials></Author>"
 
@@ -141,26 +141,16 @@ def _records_with_a_million_authors() -> Iterator[bytes]:
 def test_import_xml_a_million_authors(tmp_path: Path) -> None:
     path = _write_gz(tmp_path / "authors.xml.gz", _records_with_a_million_authors())
     db = tmp_path / "a.db"
-    code = (
-        "import resource, subprocess, sys\n"
-        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr)\n"
-        "print('RC', p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    rc, _out, err, peak_kb = run_console_measured(
+        "--db", str(db), "import-xml", str(path), timeout=300
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, console_script(), "--db", str(db), "import-xml", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    rc, peak_kb = proc.stdout.split("RC ")[-1].split()
-    assert rc == "1", proc.stderr
+    assert rc == 1, err
     # a progress line every 10 s on a busy machine, then the error
-    *progress, error = proc.stderr.splitlines()
-    assert all(line.endswith("records/s") for line in progress), proc.stderr
+    *progress, error = err.splitlines()
+    assert all(line.endswith("records/s") for line in progress), err
     assert_one_line_error(error, f"{path}, line 3: PubmedArticle PMID 2 has more than")
     assert "kept the 2 other records" in error
-    assert int(peak_kb) < 250 * 1024, f"peak memory {int(peak_kb) // 1024} MB"
+    assert peak_kb < 250 * 1024, f"peak memory {peak_kb // 1024} MB"
     assert count(f"sqlite:///{db}", "studies") == 2
     assert count(f"sqlite:///{db}", "study_authors") == 0
 
