@@ -13,6 +13,7 @@ to PubMed, not the ones that only read the database.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -102,6 +103,19 @@ def env_var(setting: str) -> str:
 
 def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+# Credentials a database URL can carry: the userinfo password, and libpq's `password`,
+# `sslpassword` and `passfile` parameters in the query (any letter case).
+_USERINFO_PASSWORD = re.compile(r"(://[^/?#@:]*:)[^/?#@]*@")
+_SECRET_PARAMS = re.compile(r"(?i)([?&](?:ssl)?pass(?:word|file)=)[^&#]*")
+
+
+def redact_db_url(text: str) -> str:
+    """`text` (a database URL, or a message quoting one) with every credential shown as
+    `***`; works on URLs too malformed to parse."""
+    text = _SECRET_PARAMS.sub(r"\1***", text)
+    return _USERINFO_PASSWORD.sub(r"\1***@", text)
 
 
 def resolve_db_url(cli_value: str | None = None) -> str:

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ldn_evidence.config import redact_db_url
 from ldn_evidence.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -21,10 +22,16 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _normalise_url(url: str) -> str:
+    shown = redact_db_url(url)
     try:
         parsed = make_url(url)
+        port = parsed.port  # a port that is not a number fails here, not on connect
     except ArgumentError:
-        raise DatabaseError(f"not a database URL: {url!r}") from None
+        raise DatabaseError(f"not a database URL: {shown!r}") from None
+    except ValueError:
+        raise DatabaseError(f"not a database URL: {shown!r} (the port is not a number)") from None
+    if port is not None and not 0 < port < 65536:
+        raise DatabaseError(f"not a database URL: {shown!r} (port {port} is not 1-65535)")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -84,7 +91,8 @@ def make_engine(url: str, *, pragmas: bool = True, create: bool = True) -> Engin
     try:
         engine = create_engine(url, **kwargs)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseError(f"cannot use database URL {parsed!r}: {exc}") from None
+        shown = redact_db_url(parsed.render_as_string(hide_password=True))
+        raise DatabaseError(f"cannot use database URL {shown!r}: {exc}") from None
     except ModuleNotFoundError as exc:
         hint = (
             "install ldn-evidence[postgres]"
@@ -150,7 +158,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def describe(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
+    """The engine's URL as it may be shown: every credential masked (`redact_db_url`)."""
+    return redact_db_url(engine.url.render_as_string(hide_password=True))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -199,10 +208,35 @@ def ensure_schema(engine: Engine, *, create: bool = True) -> None:
     )
 
 
+def _refuse_over_long(session: Session, _context: Any, _instances: Any) -> None:
+    """Before each flush: a value longer than its column is refused on every engine
+    (SQLite would store it, PostgreSQL refuse it with the whole transaction)."""
+    from ldn_evidence.errors import InputError
+    from ldn_evidence.models.base import length_problem
+
+    for obj in (*session.new, *session.dirty):
+        problem = length_problem(obj)
+        if problem is not None:
+            raise InputError(problem)
+
+
+@contextmanager
+def database_errors(engine: Engine) -> Iterator[None]:
+    """Database failures as one-line DatabaseErrors, like session_scope's: SQLAlchemy's
+    and the driver's own (PostgreSQL COPY goes through psycopg directly)."""
+    try:
+        yield
+    except Exception as exc:
+        if not (isinstance(exc, SQLAlchemyError) or type(exc).__module__.startswith("psycopg")):
+            raise
+        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, always close."""
     factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", _refuse_over_long)
     try:
         with factory.begin() as session:
             yield session

@@ -314,6 +314,14 @@ def levels_at_least(level: str) -> list[str]:
     return [lv.key for lv in LEVELS if lv.key != RETRACTED_LEVEL and lv.rank <= rank]
 
 
+# ---- identifier widths ----------------------------------------------------------------------
+
+URL_MAX = 2048
+"""The longest URL kept (a page's address, a reference's link): longer ones are not links."""
+DOI_MAX = 255
+"""The longest DOI kept."""
+
+
 # ---- the PMID rule --------------------------------------------------------------------------
 
 PMID_MAX_DIGITS = 19

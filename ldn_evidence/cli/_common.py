@@ -7,16 +7,18 @@ services are imported inside the helpers that need them.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from ldn_evidence.errors import EvidenceError
+from ldn_evidence.textsafe import terminal_safe
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -51,8 +53,12 @@ class ErrorBoundaryGroup(TyperGroup):
 
 def _fail(message: str, code: int) -> None:
     # One line, whatever the message quotes (file names, server replies, parser input):
-    # line breaks and control characters (terminal escapes) become spaces.
+    # line breaks and control characters (terminal escapes) become spaces; a database
+    # URL's credentials, wherever a driver quotes them, become ***.
+    from ldn_evidence.config import redact_db_url
+
     message = " ".join("".join(c if c.isprintable() else " " for c in message).split())
+    message = redact_db_url(message)
     print(f"Error: {message}", file=sys.stderr)
     raise typer.Exit(code)
 
@@ -113,9 +119,31 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+# json.dumps escapes C0 controls; DEL and C1 (U+009B is an 8-bit CSI) it leaves raw.
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
 def print_json(data: Any) -> None:
-    """`data` (views, lists of views, dicts, plain values) as indented JSON on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n")
+    """`data` (views, lists of views, dicts, plain values) as indented JSON on stdout;
+    no control character is written raw (each is a \\u escape: the same JSON data)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_plain)
+    text = _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
+
+
+def terminal_view(value: Any) -> Any:
+    """A view (dataclass, list, dict …) with every string made `terminal_safe`: stored
+    text from pages, datasets and PubMed is printed, never run as an escape sequence."""
+    if isinstance(value, str):
+        return terminal_safe(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: terminal_view(getattr(value, f.name)) for f in fields(value) if f.init}
+        return replace(value, **changes)
+    if isinstance(value, list | tuple):
+        return type(value)(terminal_view(v) for v in value)
+    if isinstance(value, dict):
+        return {k: terminal_view(v) for k, v in value.items()}
+    return value
 
 
 def emit(
@@ -128,7 +156,13 @@ def emit(
     elif empty is not None and not data:
         print(empty)
     else:
-        render(data)
+        render(terminal_view(data))
+
+
+def echo(message: object = "", *, nl: bool = True) -> None:
+    """A line on stdout, every control character but tab and newline shown as U+FFFD
+    (`typer.echo` is not used directly: what it prints may quote stored values)."""
+    typer.echo(terminal_safe(str(message)), nl=nl)
 
 
 def one_of(values: Sequence[str]) -> str:
@@ -157,4 +191,4 @@ def console() -> Any:
 
 def status(message: str) -> None:
     """Progress and status go to stderr so stdout stays clean for pipes."""
-    print(message, file=sys.stderr)
+    print(terminal_safe(message), file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, state
+from ldn_evidence.cli._common import JsonOption, echo, print_json, state
 
 db_app = typer.Typer(help="The database schema: upgrade it, or show its revision.")
 app.add_typer(db_app, name="db")
@@ -22,9 +22,9 @@ def upgrade(ctx: typer.Context) -> None:
     do_upgrade(engine)
     head = head_revision()
     if before == head:
-        typer.echo(f"{describe(engine)} is already at {head}")
+        echo(f"{describe(engine)} is already at {head}")
     else:
-        typer.echo(f"{describe(engine)} upgraded from {before or 'empty'} to {head}")
+        echo(f"{describe(engine)} upgraded from {before or 'empty'} to {head}")
 
 
 @db_app.command("current")
@@ -43,6 +43,4 @@ def current(ctx: typer.Context, as_json: JsonOption = False) -> None:
         print_json(data)
     else:
         flag = "up to date" if data["up_to_date"] else "run `ldn-evidence db upgrade`"
-        typer.echo(
-            f"{data['database']}: {data['current'] or 'empty'} (head {data['head']}, {flag})"
-        )
+        echo(f"{data['database']}: {data['current'] or 'empty'} (head {data['head']}, {flag})")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import console, status
+from ldn_evidence.cli._common import console, echo, status
 from ldn_evidence.errors import InputError
 
 
@@ -83,7 +83,7 @@ def demo(
     csv_path, html_path = directory / "claims.csv", directory / "report.html"
     write_atomic(csv_path, render(report, "csv"))
     write_atomic(html_path, render(report, "html"))
-    typer.echo(f"CSV export:  {csv_path}")
-    typer.echo(f"HTML report: {html_path}")
-    typer.echo(f"Explore:     ldn-evidence --db {db_file} claims show 4")
+    echo(f"CSV export:  {csv_path}")
+    echo(f"HTML report: {html_path}")
+    echo(f"Explore:     ldn-evidence --db {db_file} claims show 4")
     engine.dispose()

@@ -8,32 +8,32 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json
+from ldn_evidence.cli._common import JsonOption, echo, print_json
 
 
 def _render(summary: dict[str, Any]) -> None:
     labels = list(summary["confusion"])
-    typer.echo(f"{summary['pairs']} pairs")
-    typer.echo("")
-    typer.echo("confusion (rows: gold label, columns: verdict counted as)")
+    echo(f"{summary['pairs']} pairs")
+    echo("")
+    echo("confusion (rows: gold label, columns: verdict counted as)")
     width = max(len(label) for label in labels) + 2
-    typer.echo(" " * width + "".join(f"{label:>12}" for label in labels))
+    echo(" " * width + "".join(f"{label:>12}" for label in labels))
     for gold in labels:
         row = summary["confusion"][gold]
-        typer.echo(f"{gold:<{width}}" + "".join(f"{row[p]:>12}" for p in labels))
-    typer.echo("")
-    typer.echo(f"{'':<{width}}{'precision':>12}{'recall':>12}{'F1':>12}")
+        echo(f"{gold:<{width}}" + "".join(f"{row[p]:>12}" for p in labels))
+    echo("")
+    echo(f"{'':<{width}}{'precision':>12}{'recall':>12}{'F1':>12}")
     for label in labels:
         m = summary["per_class"][label]
-        typer.echo(f"{label:<{width}}{m['precision']:>12.3f}{m['recall']:>12.3f}{m['f1']:>12.3f}")
-    typer.echo("")
+        echo(f"{label:<{width}}{m['precision']:>12.3f}{m['recall']:>12.3f}{m['f1']:>12.3f}")
+    echo("")
     over = "/".join(summary["macro_f1_over"])
-    typer.echo(f"macro-F1     {summary['macro_f1']:.3f}  (over {over})")
-    typer.echo(f"accuracy     {summary['accuracy']:.3f}")
-    typer.echo(f"abstention   {summary['abstention']:.1%}  (verdict unchecked)")
-    typer.echo(f"speed        {summary['ms_per_pair']:.2f} ms per pair")
+    echo(f"macro-F1     {summary['macro_f1']:.3f}  (over {over})")
+    echo(f"accuracy     {summary['accuracy']:.3f}")
+    echo(f"abstention   {summary['abstention']:.1%}  (verdict unchecked)")
+    echo(f"speed        {summary['ms_per_pair']:.2f} ms per pair")
     verdicts = ", ".join(f"{k} {n}" for k, n in summary["verdicts"].items())
-    typer.echo(f"verdicts     {verdicts}")
+    echo(f"verdicts     {verdicts}")
 
 
 @app.command("evaluate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import one_of, session, status
+from ldn_evidence.cli._common import echo, one_of, session, status
 from ldn_evidence.export.formats import FORMATS, export_format, formats_help, option_formats
 from ldn_evidence.vocab import VERDICTS, Verdict
 
@@ -90,7 +91,10 @@ def export(
     elif not report.summary.claims:
         status("No claims match: the export has no claims.")
     if output is None:
-        typer.echo(data, nl=False)
+        if sys.stdout.isatty():  # for reading, not for a pipe: no escape sequence runs
+            echo(data.decode("utf-8", "replace"), nl=False)
+        else:
+            typer.echo(data, nl=False)
         return
     write_atomic(output, data)
     what = (

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, state, status
+from ldn_evidence.cli._common import JsonOption, echo, print_json, pubmed_client, state, status
 from ldn_evidence.errors import InputError
 
 if TYPE_CHECKING:
@@ -17,20 +17,14 @@ if TYPE_CHECKING:
 
 
 def _read(page: str) -> bytes:
+    """The page's bytes: standard input for "-", else a regular file (never a pipe or a
+    device, which could block or never end); more than the limit is refused."""
     from ldn_evidence.services.extraction import MAX_PAGE_BYTES
+    from ldn_evidence.services.inputs import read_regular
 
     if page == "-":
         return sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
-    path = Path(page)
-    try:
-        with path.open("rb") as fh:
-            return fh.read(MAX_PAGE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{page}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{page}: is a directory, not a page") from None
-    except OSError as exc:
-        raise InputError(f"{page}: cannot read: {exc.strerror}") from None
+    return read_regular(Path(page), what="a page", limit=MAX_PAGE_BYTES)
 
 
 def _fetch(address: str, url: str | None) -> FetchedPage:
@@ -51,22 +45,22 @@ def _fetch(address: str, url: str | None) -> FetchedPage:
 
 
 def _print_preview(data: dict[str, Any], header: str) -> None:
-    typer.echo(header)
+    echo(header)
     refs = data["references"]
     for r in refs:
         target = f"PMID {r['pmid']}" if r["pmid"] else (r["url"] or r["raw"])
         extra = f" ({r['via']})" if r.get("via") else ""
         if r["status"] not in ("resolved", "web"):
             extra = f" [{r['status']}{': ' + r['error'] if r['error'] else ''}]"
-        typer.echo(f"  reference {r['position']} {r['kind']}: {target}{extra}")
+        echo(f"  reference {r['position']} {r['kind']}: {target}{extra}")
     for c in data["claims"]:
         fig = f" [{c['figure']['text'] or c['figure']['value']}]" if c["figure"] else ""
         flag = " UNSOURCED" if c["unsourced"] else ""
         text = c["text"] if len(c["text"]) <= 100 else c["text"][:99] + "…"
-        typer.echo(f"  claim {c['position']} ({c['kind']}){fig}{flag}: {text}")
+        echo(f"  claim {c['position']} ({c['kind']}){fig}{flag}: {text}")
     for k in data.get("skipped", []):
         text = k["text"] if len(k["text"]) <= 80 else k["text"][:79] + "…"
-        typer.echo(f"  skipped ({k['reason']}): {text}")
+        echo(f"  skipped ({k['reason']}): {text}")
 
 
 @app.command("extract")
@@ -153,12 +147,12 @@ def extract(
     name = run.title or page
     counts = f"{run.claims} claims, {run.references} references"
     if run.status == UNCHANGED:
-        typer.echo(f"Page unchanged: document {run.document_id} (version {run.version}), {counts}")
+        echo(f"Page unchanged: document {run.document_id} (version {run.version}), {counts}")
         if run.retried is not None:
             r = run.retried
-            typer.echo(f"  resolved {len(r.resolved)} of {len(r.references)} references again")
+            echo(f"  resolved {len(r.resolved)} of {len(r.references)} references again")
             for line in retried_lines(r):
-                typer.echo(line)
+                echo(line)
         return
     if run.status == DRY_RUN:
         _print_preview(run.data, f'Dry run, nothing stored: "{name}": {counts}')
@@ -169,6 +163,4 @@ def extract(
     )
     if run.fetched is not None:
         f = run.fetched
-        typer.echo(
-            f"  fetched {len(f.new) + len(f.updated)} studies from PubMed ({f.requests} requests)"
-        )
+        echo(f"  fetched {len(f.new) + len(f.updated)} studies from PubMed ({f.requests} requests)")

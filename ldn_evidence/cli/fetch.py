@@ -12,6 +12,7 @@ import typer
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import (
     JsonOption,
+    echo,
     print_json,
     pubmed_client,
     session,
@@ -111,7 +112,9 @@ def _print(summary: Any, as_json: bool) -> None:
     if as_json:
         print_json(summary.as_dict())
     else:
-        typer.echo(summary.line())
+        echo(summary.line())
+        if summary.not_found:
+            echo("not found in PubMed: " + ", ".join(summary.not_found))
 
 
 def _fetch_full_texts(

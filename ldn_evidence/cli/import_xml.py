@@ -13,6 +13,7 @@ import typer
 
 from ldn_evidence.cli import app
 from ldn_evidence.cli._common import JsonOption, print_json, state, status
+from ldn_evidence.textsafe import terminal_safe
 
 if TYPE_CHECKING:
     from ldn_evidence.services.importing import Progress
@@ -104,7 +105,8 @@ def _progress() -> Iterator[Callable[[Progress], None]]:
 
     def advance(p: Any) -> None:
         if p.file not in tasks:
-            tasks[p.file] = bar.add_task(p.file, total=p.size, records=0, rate=0.0)
+            name = terminal_safe(p.file)  # a file name may hold escape sequences
+            tasks[p.file] = bar.add_task(name, total=p.size, records=0, rate=0.0)
         rate = p.records / max(p.seconds, 1e-6)
         bar.update(tasks[p.file], completed=p.offset, records=p.records, rate=rate)
 

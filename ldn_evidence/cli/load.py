@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, session
+from ldn_evidence.cli._common import JsonOption, echo, print_json, session
+from ldn_evidence.errors import DatabaseError
 
 
 @app.command("load")
@@ -25,8 +26,11 @@ def load(
     from ldn_evidence.services.loading import load_dataset
 
     dataset = read_dataset(file)  # all checks before any write
-    with session(ctx, create=True) as s:
-        summary = load_dataset(session=s, dataset=dataset)
+    try:
+        with session(ctx, create=True) as s:  # one transaction: all of the file or nothing
+            summary = load_dataset(session=s, dataset=dataset)
+    except DatabaseError as exc:  # a full disk …
+        raise DatabaseError(f"{exc}; nothing of {file} was stored") from None
     if as_json:
         print_json(
             {
@@ -38,9 +42,9 @@ def load(
         )
         return
     if not summary.changed:
-        typer.echo(f"{file}: already loaded, nothing changed")
+        echo(f"{file}: already loaded, nothing changed")
         return
     parts = [f"{n} {what} new" for what, n in summary.created.items()]
     parts += [f"{n} {what} updated" for what, n in summary.updated.items()]
     doc = f" (document {summary.document_id})" if summary.document_id else ""
-    typer.echo(f"{file}{doc}: " + ", ".join(parts))
+    echo(f"{file}{doc}: " + ", ".join(parts))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, session, status
+from ldn_evidence.cli._common import JsonOption, echo, print_json, pubmed_client, session, status
 from ldn_evidence.cli.claims import claims_app
 from ldn_evidence.vocab import UNCHECKED, VERDICTS, ResolutionStatus, citation_origin_label
 
@@ -83,7 +83,7 @@ def add(
         if data.document_id is not None
         else ""
     )
-    typer.echo(f"Claim {data.id}{where}: {_short(data.text)}" + (f" [figure {fig}]" if fig else ""))
+    echo(f"Claim {data.id}{where}: {_short(data.text)}" + (f" [figure {fig}]" if fig else ""))
 
 
 def _cite_line(claim_id: int, c: CitationView) -> str:
@@ -133,7 +133,7 @@ def cite_(
     if as_json:
         print_json({"claim_id": claim_id, **asdict(view)})
     else:
-        typer.echo(_cite_line(claim_id, view))
+        echo(_cite_line(claim_id, view))
 
 
 @claims_app.command("check")
@@ -171,7 +171,7 @@ def check(
     last = view.events[-1]
     source = view.study or view.reference
     who = f" by {last.by}" if last.by else ""
-    typer.echo(
+    echo(
         f"Claim {claim_id} × PMID {source.pmid if source else None}: "
         f"{last.old_verdict} → {last.new_verdict}{who}" + (f" — {last.note}" if last.note else "")
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, session
+from ldn_evidence.cli._common import JsonOption, echo, print_json, session
 from ldn_evidence.vocab import UNCHECKED, VERDICTS
 
 _HELP = f"""Check each claim against the abstracts of the studies it cites, and against
@@ -25,24 +25,24 @@ def _render(data: dict[str, Any]) -> None:
         text = r["claim"] if len(r["claim"]) <= 60 else r["claim"][:59] + "…"
         verdict = f"skipped ({r['skipped']})" if r["skipped"] else r["verdict"]
         mark = " (changed)" if r["changed"] else ""
-        typer.echo(f'  claim {r["claim_id"]} "{text}"  × PMID {r["pmid"]}  {verdict}{mark}')
+        echo(f'  claim {r["claim_id"]} "{text}"  × PMID {r["pmid"]}  {verdict}{mark}')
         if r["sentence"] and not r["skipped"]:
             where = f"{r['evidence_location']}: " if r["evidence_location"] else ""
-            typer.echo(f'      {where}"{r["sentence"]}"')
+            echo(f'      {where}"{r["sentence"]}"')
         elif r["reason"] and not r["skipped"]:
-            typer.echo(f"      {r['reason']}")
+            echo(f"      {r['reason']}")
     for n in data["not_checked"]:
         text = n["claim"] if len(n["claim"]) <= 60 else n["claim"][:59] + "…"
         source = f"PMID {n['pmid']}" if n["pmid"] else f'"{n["reference"] or ""}"'
-        typer.echo(f'  claim {n["claim_id"]} "{text}"  × {source}  not checked: {n["reason"]}')
+        echo(f'  claim {n["claim_id"]} "{text}"  × {source}  not checked: {n["reason"]}')
     explained = {n["claim_id"] for n in data["not_checked"]}
     for claim_id in data["claims_without_study"]:
         if claim_id not in explained:
-            typer.echo(
+            echo(
                 f"  claim {claim_id}: no study on the page or added by a reviewer addresses it"
             )
     counts = ", ".join(f"{n} {k}" for k, n in sorted(data["counts"].items()))
-    typer.echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
+    echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
 
 
 @app.command("verify", help=_HELP)

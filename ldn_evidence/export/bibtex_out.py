@@ -1,9 +1,12 @@
-"""BibTeX: the cited studies (deduplicated) as @article entries, written by bibtexparser 2.
+r"""BibTeX: the cited studies (deduplicated) as @article entries, written by bibtexparser 2.
 
 Values are kept in UTF-8 (biber, Zotero and JabRef read it) with the characters special
 to (La)TeX escaped, so a title with `{`, `%` or `&` neither breaks the file nor the
-document that cites it. `url` and `doi` are verbatim fields in biblatex: they are not
-backslash-escaped, and the few characters that could break the file are percent-encoded.
+document that cites it. Braces become `\textbraceleft{}` / `\textbraceright{}`, not
+`\{`: classic BibTeX and biber count braces whatever backslash precedes them, so every
+field's braces stay balanced and a `}` in a title cannot close the field early. `url`
+and `doi` are verbatim fields in biblatex: they are not backslash-escaped, and the few
+characters that could break the file are percent-encoded. Control characters are dropped.
 `title` has no closing period (styles add one); `annote` (kept as a note by reference
 managers, printed by no ordinary style) lists the claims that cite the study and their
 verdicts; `note` keeps the retraction and correction flags, which a bibliography prints.
@@ -23,12 +26,13 @@ from ldn_evidence.export.bibdata import (
     date_parts,
     page_range,
 )
+from ldn_evidence.textsafe import strip_controls
 from ldn_evidence.viewmodel import Author, Report, StudyRecord
 
 _LATEX = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
@@ -43,7 +47,7 @@ _VERBATIM_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", "\n": "", "
 
 def latex_escape(text: str) -> str:
     """One pass, so the braces of `\\textbackslash{}` are not escaped again."""
-    text = " ".join(text.split())
+    text = strip_controls(" ".join(text.split()))
     return _SPECIAL.sub(lambda m: _LATEX[m.group(0)], text)
 
 

@@ -1,9 +1,10 @@
 """CSV: one row per claim–source pair, safe to open in a spreadsheet.
 
 A claim with no source gets one row with empty source columns. Columns added later come
-after the first ones, so a spreadsheet built on the old columns still reads them. Every cell that a
-spreadsheet would read as a formula (starts with = + - @, a tab or a carriage return) is
-prefixed with a single quote (OWASP "CSV injection"). `excel=True` adds a UTF-8 BOM so
+after the first ones, so a spreadsheet built on the old columns still reads them. Every cell
+that a spreadsheet would read as a formula (starts with = + - @ |, their full-width forms, a
+tab or a carriage return) is prefixed with a single quote (OWASP "CSV injection"); control
+characters other than tab and newline are dropped. `excel=True` adds a UTF-8 BOM so
 Excel reads non-ASCII names correctly.
 """
 
@@ -13,6 +14,7 @@ import csv
 import io
 
 from ldn_evidence.export.present import level_label, verdict_reason
+from ldn_evidence.textsafe import strip_controls
 from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, Report
 
 COLUMNS = (
@@ -48,12 +50,18 @@ COLUMNS = (
     "participants",
     "level_rule",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ASCII and full-width: spreadsheets in East Asian locales take U+FF1D (＝) for "=", and
+# "|" (either width) starts a DDE command in some of them.
+_FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "＝", "＋", "－", "＠", "｜")
 
 
 def neutralise(value: object) -> str:
-    """The cell as text, with a leading quote when a spreadsheet would run it."""
+    """The cell as text without control characters (terminal escapes), with a leading
+    quote when a spreadsheet would run it."""
     text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):  # before stripping: "\r=…" keeps its quote
+        return "'" + strip_controls(text)
+    text = strip_controls(text)  # after: "\x1b=…" would start with "=" once stripped
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

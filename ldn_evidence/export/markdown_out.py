@@ -13,11 +13,19 @@ from functools import cache
 import jinja2
 
 from ldn_evidence.export.present import TEMPLATE_GLOBALS, safe_href
+from ldn_evidence.textsafe import strip_controls
 from ldn_evidence.viewmodel import Report
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that start
 # markup inline (emphasis, code, links, raw HTML, entities, tables, strikethrough).
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|&~$])")
+# What else starts a block when it opens a line (values are printed at the start of a
+# line after "> " or "- "): a list item or thematic break (- +), a setext underline (=),
+# a definition (: in extended dialects); an ordered list marker ("1." "1)").
+_BLOCK_START = re.compile(r"^([-+=:])")
+_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
+# In a link destination or autolink these would end the link or start an escape.
+_HREF_UNSAFE = re.compile(r"[\s<>\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class MdSafe(str):
@@ -30,12 +38,18 @@ def md_escape(value: object) -> str:
         return ""
     if isinstance(value, MdSafe):
         return value
-    text = " ".join(str(value).split())
+    text = strip_controls(" ".join(str(value).split()))
     text = _SPECIAL.sub(r"\\\1", text)
-    # Values are one line, but one printed at the start of a line (or after "> ") must not
-    # become a list item: escape a leading "- ", "+ " or "1. ".
-    text = re.sub(r"^([-+])(?=\s|$)", r"\\\1", text)
-    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)
+    # Values are one line, but one printed at the start of a line (after "> " or "- ")
+    # must not open a block: a list item, a thematic break ("---"), a setext underline.
+    text = _BLOCK_START.sub(r"\\\1", text)
+    return _ORDERED.sub(r"\1\\\2", text)
+
+
+def _href(url: str) -> str:
+    """`url` percent-encoded where it could end a Markdown link: whitespace and line
+    breaks, control characters, angle brackets and backslashes."""
+    return _HREF_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
 
 
 def md_link(text: object, url: str | None) -> MdSafe:
@@ -43,8 +57,8 @@ def md_link(text: object, url: str | None) -> MdSafe:
     label = md_escape(text)
     if href is None:
         return MdSafe(label)
-    target = href.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
-    if str(text).strip() == href:
+    target = _href(href)
+    if str(text).strip() == href == target:
         return MdSafe(f"<{target}>")  # an autolink: shown as written, nothing escaped
     return MdSafe(f"[{label}](<{target}>)")
 

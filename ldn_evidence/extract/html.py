@@ -17,13 +17,14 @@ from lxml import etree
 from ldn_evidence.extract.cleaning import drop_by_tag, is_furniture_by_attrs, is_hidden
 from ldn_evidence.extract.model import PageText
 from ldn_evidence.extract.textbuild import TextBuilder
+from ldn_evidence.textsafe import strip_controls
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _MAX_TITLE = 500
 
 
 def _collapse(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return " ".join(strip_controls(text or "").split())
 
 
 def choose_title(title: str | None, first_h1: str | None) -> str | None:

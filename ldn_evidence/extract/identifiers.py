@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ldn_evidence.extract.urls import trim_url
-from ldn_evidence.vocab import normalize_pmid
+from ldn_evidence.textsafe import url_problem
+from ldn_evidence.vocab import DOI_MAX, normalize_pmid
 
 PMID_RE = re.compile(
     r"(?:(?:www\.)?ncbi\.nlm\.nih\.gov/(?:m/)?pubmed|pubmed\.ncbi\.nlm\.nih\.gov)"
@@ -60,7 +61,9 @@ def clean_doi(raw: str) -> str | None:
             break
         doi = stripped
     _, _, suffix = doi.partition("/")
-    return doi if suffix else None
+    if not suffix or len(doi) > DOI_MAX or url_problem(doi):  # %0A, %1B … decoded
+        return None
+    return doi
 
 
 _DOI_LABEL = re.compile(r"\b(?:doi|DOI)\s*:?\s*$")

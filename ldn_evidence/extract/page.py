@@ -10,6 +10,7 @@ from ldn_evidence.extract.furniture import is_navigation
 from ldn_evidence.extract.html import html_to_page
 from ldn_evidence.extract.model import Link, PageText
 from ldn_evidence.extract.urls import find_urls
+from ldn_evidence.textsafe import strip_controls
 
 PAGE_KINDS = ("html", "text")
 _MAX_TEXT_TITLE = 120
@@ -40,7 +41,7 @@ def _text_title(text: str) -> str | None:
 
 
 def _normalise_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text)  # line breaks as "\n"; no terminal escapes, no other controls
     text = "\n".join(line.rstrip(" \t\f\v") for line in text.split("\n"))
     return _BLANK_RUN.sub("\n\n", text).strip("\n")
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 
 from ldn_evidence.extract.model import Link
+from ldn_evidence.extract.urls import clean_href
+from ldn_evidence.textsafe import strip_controls
 
 BLOCK_TAGS = frozenset(
     {
@@ -94,8 +96,7 @@ class TextBuilder:
         elif tag in _CELL_TAGS:
             self._break(_SPACE)
         if tag == "a":
-            href = (attrs.get("href") or "").strip()
-            self._open_links.append([href, None])
+            self._open_links.append([clean_href(attrs.get("href")), None])
         elif tag == "pre":
             self._pre += 1
         elif tag == "sup":
@@ -133,7 +134,7 @@ class TextBuilder:
     def data(self, text: str | None) -> None:
         if not text:
             return
-        text = text.translate(_INVISIBLE)
+        text = strip_controls(text.translate(_INVISIBLE))
         if self._pre:
             self._data_pre(text)
             return

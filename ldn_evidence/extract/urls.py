@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ldn_evidence.textsafe import url_problem
+from ldn_evidence.vocab import URL_MAX
+
 # A URL with a scheme, a www. host, or one of the few hosts that matter here written bare.
 URL_RE = re.compile(
     r"(?:https?://|www\.|(?:pubmed\.|www\.)?ncbi\.nlm\.nih\.gov/|(?:dx\.)?doi\.org/)"
@@ -13,6 +16,19 @@ URL_RE = re.compile(
 )
 _TRAILING = ".,;:!?*"
 _PAIRS = {")": "(", "]": "["}
+
+
+_EDGES = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def clean_href(href: str | None) -> str:
+    """An `href` as a browser reads it (WHATWG URL: C0 controls and spaces around it
+    trimmed, tabs and line breaks inside removed); "" when another control character
+    is left in it, or it is longer than URL_MAX: such a link is not followed, and never
+    stored."""
+    url = (href or "").strip(_EDGES).translate(_TAB_OR_NEWLINE)
+    return "" if url_problem(url) or len(url) > URL_MAX else url
 
 
 def trim_url(url: str) -> str:
@@ -33,7 +49,7 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
     found = []
     for match in URL_RE.finditer(text):
         url = trim_url(match.group(0))
-        if "." not in url or len(url) < 8:
+        if "." not in url or not 8 <= len(url) <= URL_MAX:
             continue
         found.append((match.start(), match.start() + len(url), url))
     return found

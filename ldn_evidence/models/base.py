@@ -26,6 +26,29 @@ def one_of(column: str, values: tuple[str, ...], *, name: str) -> CheckConstrain
     return CheckConstraint(f"{column} IN ('" + "', '".join(values) + "')", name=name)
 
 
+def too_long(table: str, column: str, value: str, limit: int) -> str:
+    """How every write path words a value longer than its column: PostgreSQL would refuse
+    it and SQLite store it, so both refuse it first."""
+    return f"field {table}.{column} is {len(value):,} characters long; at most {limit} fit"
+
+
+def length_problem(obj: object) -> str | None:
+    """The first string attribute of mapped `obj` longer than its column, worded by
+    `too_long`; None when all fit."""
+    from sqlalchemy import inspect
+
+    mapper = inspect(type(obj))
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        limit = getattr(column.type, "length", None)
+        if limit is None:
+            continue
+        value = getattr(obj, attr.key, None)
+        if isinstance(value, str) and len(value) > limit:
+            return too_long(column.table.name, column.name, value, limit)
+    return None
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

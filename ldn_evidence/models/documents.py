@@ -17,7 +17,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ldn_evidence.models.base import Base, UTCDateTime, one_of, utcnow
-from ldn_evidence.vocab import REFERENCE_KINDS, RESOLUTION_STATUSES, ResolutionStatus
+from ldn_evidence.vocab import (
+    DOI_MAX,
+    REFERENCE_KINDS,
+    RESOLUTION_STATUSES,
+    URL_MAX,
+    ResolutionStatus,
+)
 
 if TYPE_CHECKING:
     from ldn_evidence.models.citations import Citation
@@ -31,7 +37,7 @@ class SourceDocument(Base):
     __table_args__ = (UniqueConstraint("url", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str | None] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(URL_MAX))
     version: Mapped[int] = mapped_column(Integer, default=1)
     title: Mapped[str | None] = mapped_column(String(1000))
     publisher: Mapped[str | None] = mapped_column(String(500))
@@ -92,11 +98,11 @@ class Reference(Base):
     position: Mapped[int | None] = mapped_column(Integer)
     marker: Mapped[str | None] = mapped_column(String(20))
     raw: Mapped[str] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(URL_MAX))
     title: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     pmid: Mapped[str | None] = mapped_column(String(16), index=True)
-    doi: Mapped[str | None] = mapped_column(String(255))
+    doi: Mapped[str | None] = mapped_column(String(DOI_MAX))
     pmcid: Mapped[str | None] = mapped_column(String(20))
     study_id: Mapped[int | None] = mapped_column(
         ForeignKey("studies.id", ondelete="SET NULL"), index=True

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from ldn_evidence.models.base import Base, UTCDateTime
 from ldn_evidence.models.retractions import RetractionNotice
-from ldn_evidence.vocab import StudyOrigin
+from ldn_evidence.vocab import DOI_MAX, StudyOrigin
 
 if TYPE_CHECKING:
     from ldn_evidence.models.citations import Citation
@@ -47,7 +47,7 @@ class Study(Base):
     pmid: Mapped[str] = mapped_column(String(16), unique=True)
     pmid_version: Mapped[int] = mapped_column(Integer, default=1)
     kind: Mapped[str] = mapped_column(String(10), default="article")
-    doi: Mapped[str | None] = mapped_column(String(255), index=True)
+    doi: Mapped[str | None] = mapped_column(String(DOI_MAX), index=True)
     pmcid: Mapped[str | None] = mapped_column(String(20), index=True)
     title: Mapped[str] = mapped_column(Text, default="")
     abstract: Mapped[str | None] = mapped_column(Text)

@@ -27,6 +27,7 @@ from ldn_evidence.pubmed.records import (
     PublicationType,
     StudyLink,
 )
+from ldn_evidence.textsafe import quoted
 from ldn_evidence.vocab import normalize_pmid
 
 _YEAR = re.compile(r"\d{4}")
@@ -296,7 +297,7 @@ def _pmid(el: etree._Element | None, record: str) -> tuple[str, int]:
         raise MissingPMIDError(f"{record} without a PMID")
     pmid = normalize_pmid(written)
     if pmid is None:
-        raise MissingPMIDError(f"{record} with an invalid PMID {written!r}")
+        raise MissingPMIDError(f"{record} with an invalid PMID {quoted(written)}")
     version = el.get("Version")  # type: ignore[union-attr]
     return pmid, _small_int(version) or 1
 
@@ -469,6 +470,6 @@ def deleted(elem: etree._Element) -> DeletedCitation:
             continue
         pmid = normalize_pmid(written)
         if pmid is None:
-            raise MissingPMIDError(f"DeleteCitation with an invalid PMID {written!r}")
+            raise MissingPMIDError(f"DeleteCitation with an invalid PMID {quoted(written)}")
         pmids.append(pmid)
     return DeletedCitation(pmids=tuple(pmids))

@@ -10,6 +10,9 @@ unexpanded reference) and never processes XInclude.
 Every fault (malformed or truncated XML, bad gzip data, a root that is not PubMed: an
 HTML page, an `<eFetchResult><ERROR>` reply, JSON …) raises one `ParseError` naming the
 source and, when known, the line and column. Records before the fault are yielded first.
+A record that is wrong on its own (no valid PMID; more elements or bytes than any real
+record, freed as it is read once past the cap: `_guard`) is yielded as a
+`RejectedRecord` and the records after it are read.
 """
 
 from __future__ import annotations
@@ -26,20 +29,24 @@ from typing import IO, cast
 from lxml import etree
 
 from ldn_evidence.errors import NotFoundError, ParseError
-from ldn_evidence.pubmed import _fields
-from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation
+from ldn_evidence.pubmed import _fields, _guard
+from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation, RejectedRecord
+from ldn_evidence.textsafe import quoted
 
 __all__ = ["iter_articles", "parse_articles"]
 
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
-Record = ArticleRecord | DeletedCitation
+Record = ArticleRecord | DeletedCitation | RejectedRecord
 
 _ARTICLE = "PubmedArticle"
 _BOOK = "PubmedBookArticle"
 _DELETE = "DeleteCitation"
 _RECORD_TAGS = (_ARTICLE, _BOOK, _DELETE)
+_RECORD_TAG_SET = frozenset(_RECORD_TAGS)
 _SETS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet"})
 _ROOT_TAGS = _SETS | {_ARTICLE, _BOOK}
+_WATCHED_TAGS = (*_RECORD_TAGS, *sorted(_SETS))  # start events give the guard the root
+MAX_RECORD_ELEMENTS = _guard.MAX_RECORD_ELEMENTS
 _GZIP_MAGIC = b"\x1f\x8b"
 # An entity reference left unexpanded (we never resolve entities) is serialised as
 # `&name;`, which no longer parses without the DOCTYPE that declared it: kept as text.
@@ -57,7 +64,10 @@ _SAFE = {
 
 def iter_articles(source: Source, *, name: str | None = None) -> Iterator[Record]:
     """Yield an ArticleRecord per `PubmedArticle` / `PubmedBookArticle` and a
-    DeletedCitation per `DeleteCitation`, in document order.
+    DeletedCitation per `DeleteCitation`, in document order; a RejectedRecord for a
+    record refused on its own (no valid PMID, more than `MAX_RECORD_ELEMENTS`
+    elements or `_guard.MAX_RECORD_BYTES` bytes), after which the rest of the source
+    is read as usual.
 
     `source` is a path (str or PathLike; plain or gzip-compressed XML), a binary file
     object, or bytes. `name` is how errors refer to the source (default: the path,
@@ -75,9 +85,16 @@ def parse_articles(data: bytes, *, name: str | None = None) -> list[ArticleRecor
     """All articles and books of an in-memory reply (e.g. an efetch body).
 
     DeleteCitation blocks (update files only) are not articles and are left out; use
-    `iter_articles` to see them.
+    `iter_articles` to see them. A refused record raises ParseError here.
     """
-    return [r for r in iter_articles(data, name=name) if isinstance(r, ArticleRecord)]
+    label = name or "<bytes>"
+    out = []
+    for r in iter_articles(data, name=name):
+        if isinstance(r, RejectedRecord):
+            raise ParseError(r.reason, source=label, line=r.line)
+        if isinstance(r, ArticleRecord):
+            out.append(r)
+    return out
 
 
 class _Prefixed(io.RawIOBase):
@@ -152,11 +169,19 @@ def _stream_name(stream: object) -> str:
 
 
 def _stream_records(stream: IO[bytes], label: str) -> Iterator[Record]:
-    events = etree.iterparse(stream, events=("end",), tag=_RECORD_TAGS, **_SAFE)
+    guard = _guard.Guarded(stream, _RECORD_TAG_SET)
+    events = etree.iterparse(guard, events=("start", "end"), tag=_WATCHED_TAGS, **_SAFE)
     root_checked = False
     article, book = _fields.article, _fields.book
     try:
-        for _event, elem in events:
+        for event, elem in events:
+            tag = elem.tag
+            if event == "start":
+                if guard.root is None:
+                    guard.root = elem  # the root: the guard watches the record in it
+                continue
+            if tag in _SETS:
+                continue
             parent = elem.getparent()
             if parent is not None and (parent.getparent() is not None or parent.tag not in _SETS):
                 # A record tag inside a record (damaged or hostile input) is part of that
@@ -165,16 +190,24 @@ def _stream_records(stream: IO[bytes], label: str) -> Iterator[Record]:
             if not root_checked:
                 _check_root(_root_of(elem), label)
                 root_checked = True
-            tag = elem.tag
+            rec: Record
+            line = elem.sourceline
+            guard.check_finished(elem)
             try:
-                if tag == _ARTICLE:
-                    rec: Record = article(elem, _raw(elem))
+                if guard.refused is not None:  # this record: the guard refused it
+                    shown = f" PMID {quoted(guard.pmid)[1:-1]}" if guard.pmid else ""
+                    rec = RejectedRecord(tag, guard.pmid, line, f"{tag}{shown} {guard.reason}")
+                elif tag == _ARTICLE:
+                    rec = article(elem, _raw(elem))
+                    rec.line = line
                 elif tag == _BOOK:
                     rec = book(elem, _raw(elem))
+                    rec.line = line
                 else:
                     rec = _fields.deleted(elem)
             except _fields.MissingPMIDError as exc:
-                raise ParseError(str(exc), source=label, line=elem.sourceline) from None
+                rec = RejectedRecord(tag, _guard.pmid_as_written(elem), line, str(exc))
+            guard.record_done()
             # Free what has been read: this record and everything before it.
             elem.clear(keep_tail=False)
             parent = elem.getparent()

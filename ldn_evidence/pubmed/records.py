@@ -98,6 +98,7 @@ class ArticleRecord:
     links: list[StudyLink] = field(default_factory=list)
     publisher: str | None = None  # books
     raw_xml: bytes = b""
+    line: int | None = field(default=None, compare=False)  # where the record starts
 
     @property
     def abstract(self) -> str:
@@ -128,6 +129,23 @@ class ArticleRecord:
         return any(t.name == "Retracted Publication" for t in self.publication_types) or any(
             link.ref_type == "RetractionIn" for link in self.links
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """A record refused on its own, the rest of the file still read: a PMID that is not
+    a PMID, more elements than any real record has, a field longer than the database
+    keeps. `pmid` is as written (None when there is none)."""
+
+    kind: str  # "PubmedArticle", "PubmedBookArticle", "DeleteCitation"
+    pmid: str | None
+    line: int | None
+    reason: str  # names the record: "PubmedArticle PMID 31 has more than 200,000 elements"
+
+    def describe(self, source: str) -> str:
+        """ "FILE, line 12: PubmedArticle PMID 31 has more than 200,000 elements"."""
+        at = f", line {self.line}" if self.line else ""
+        return f"{source}{at}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)

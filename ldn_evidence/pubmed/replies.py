@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 
+from ldn_evidence.textsafe import strip_controls
 from ldn_evidence.vocab import normalize_pmid
 
 SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False}
@@ -47,8 +48,9 @@ def is_html(body: bytes, content_type: str = "") -> bool:
 
 
 def snippet(body: bytes, limit: int = 160) -> str:
-    """A short one-line excerpt of a reply body, tags removed, for error messages."""
-    text = _TAGS.sub(b" ", body[:4000]).decode("utf-8", "replace")
+    """A short one-line excerpt of a reply body, tags and control characters removed, for
+    error messages (shown on a terminal, stored with unresolved references)."""
+    text = strip_controls(_TAGS.sub(b" ", body[:4000]).decode("utf-8", "replace"))
     text = _SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -39,6 +39,7 @@ from ldn_evidence.models import (
     StudyMeshTerm,
     study_publication_types,
 )
+from ldn_evidence.models.base import too_long as base_too_long
 from ldn_evidence.pubmed.records import ArticleRecord, Author
 
 # PostgreSQL: write child rows with COPY instead of executemany (benchmarks/RESULTS.md).
@@ -160,6 +161,50 @@ def prepare(record: ArticleRecord, *, origin: str = "file") -> Prepared:
         keywords=[(i, k.text, k.major_topic, k.owner) for i, k in enumerate(record.keywords)],
         links=[(i, x.ref_type, x.pmid, x.ref_source) for i, x in enumerate(record.links)],
     )
+
+
+def _limits(table: Table, columns: Sequence[str]) -> tuple[tuple[int, str, int], ...]:
+    """(index, column, length) of the columns among `columns` with a length limit."""
+    out = []
+    for i, name in enumerate(columns):
+        length = getattr(table.c[name].type, "length", None)
+        if length is not None:
+            out.append((i, name, length))
+    return tuple(out)
+
+
+# What each part of a Prepared record is written to (its tuples without study_id).
+_ROW_LIMITS = {name: length for _i, name, length in _limits(STUDIES, list(STUDIES.c.keys()))}
+_PART_LIMITS = {
+    table: (table.name, _limits(table, columns[1:])) for table, columns in _CHILDREN.items()
+}
+_TYPE_LIMITS = ("publication_types", _limits(TYPES, ("name", "ui")))
+_MESH_LIMITS = ("mesh_terms", _limits(MESH, ("ui", "name")))
+
+
+def too_long(p: Prepared) -> str | None:
+    """The first value of `p` longer than its column keeps, as "the field … is N
+    characters long; at most M fit", or None. SQLite would store it and PostgreSQL refuse
+    it: the record is refused on both, so both hold the same."""
+    for name, value in p.row.items():
+        limit = _ROW_LIMITS.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            return base_too_long("studies", name, value, limit)
+    parts = (
+        (_PART_LIMITS[SECTIONS], p.sections),
+        (_PART_LIMITS[AUTHORS], p.authors),
+        (_PART_LIMITS[KEYWORDS], p.keywords),
+        (_PART_LIMITS[LINKS], p.links),
+        (_TYPE_LIMITS, p.types),
+        (_MESH_LIMITS, [m[:2] for m in p.mesh]),
+    )
+    for (table, limits), rows in parts:
+        for row in rows:
+            for i, name, limit in limits:
+                value = row[i]
+                if isinstance(value, str) and len(value) > limit:
+                    return base_too_long(table, name, value, limit)
+    return None
 
 
 def _author(i: int, a: Author) -> tuple[Any, ...]:

@@ -16,9 +16,13 @@ from typing import Any
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.figures import QUALIFIERS
+from ldn_evidence.textsafe import codepoint, control_in, quoted, url_problem
 from ldn_evidence.vocab import REFERENCE_KINDS, normalize_pmid
 
 FORMAT = "ldn-evidence/1"
+_URL_KEYS = frozenset({"url", "document_url"})
+MAX_DATASET_BYTES = 20 * 1024 * 1024
+"""A dataset file is read whole and checked before anything is stored: at most 20 MB."""
 CSV_COLUMNS = (
     "text",
     "position",
@@ -149,6 +153,13 @@ def _yaml_load(text: str, source: str) -> Any:
         seq._line = node.start_mark.line + 1
         return seq
 
+    def integer(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:  # over Python's 4 300-digit limit: kept as written, checked later
+            return loader.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, sequence)
     try:
@@ -214,18 +225,16 @@ def _pmid(value: str | None, err: Any) -> str | None:
         return None
     pmid = normalize_pmid(value)
     if pmid is None:
-        raise err(f"not a PMID: {value.strip()!r}")
+        raise err(f"not a PMID: {quoted(value.strip())}")
     return pmid
 
 
 def read_dataset(path: Path) -> Dataset:
-    """Read a `.yaml`/`.yml` or `.csv` dataset file; InputError on anything wrong."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    """Read a `.yaml`/`.yml` or `.csv` dataset file (a regular file of at most
+    `MAX_DATASET_BYTES`); InputError on anything wrong."""
+    from ldn_evidence.services.inputs import read_regular
+
+    raw = read_regular(path, what="a dataset file", limit=MAX_DATASET_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -246,6 +255,7 @@ def _read_yaml(text: str, source: str) -> Dataset:
     top = _yaml_load(text, source)
     if top is None:
         raise InputError(f"{source}: the file is empty")
+    _check_values(top, "", source, None)
     r.mapping(top, "(top)", {"format", "document", "references", "claims", "studies"}, {"format"})
     if top["format"] != FORMAT:
         raise r._at(top, "format", "(top)", f"expected {FORMAT!r}, got {top['format']!r}")
@@ -281,6 +291,45 @@ def _read_yaml(text: str, source: str) -> Dataset:
         _yaml_study(r, node, f"studies[{i}]") for i, node in enumerate(_list(r, top, "studies"))
     ]
     return ds
+
+
+def _value_problem(value: str, key: object) -> str | None:
+    """Why a dataset value cannot be stored: a control character (a terminal escape …)
+    anywhere, or a line break or control character in a URL."""
+    if key in _URL_KEYS and (problem := url_problem(value)):
+        return problem
+    if ch := control_in(value.replace("\r\n", "\n")):
+        return f"contains a control character ({codepoint(ch)})"
+    return None
+
+
+def _check_values(node: Any, path: str, source: str, line: int | None) -> None:
+    """Refuse the file when any value (or key) holds a control character, naming the
+    line and the key: nothing of it is stored."""
+
+    def refuse(at: int | None, where: str, problem: str) -> InputError:
+        return InputError(f"{source}{f', line {at}' if at else ''}: {where}: {problem}")
+
+    if isinstance(node, dict):
+        key_lines = getattr(node, "_key_lines", {})
+        for key, value in node.items():
+            at = key_lines.get(key) or getattr(node, "_line", None) or line
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and (ch := control_in(key)):
+                raise refuse(at, where, f"a key with a control character ({codepoint(ch)})")
+            if isinstance(value, str):
+                if problem := _value_problem(value, key):
+                    raise refuse(at, where, problem)
+            else:
+                _check_values(value, where, source, at)
+    elif isinstance(node, list):
+        at = getattr(node, "_line", None) or line
+        for i, value in enumerate(node):
+            if isinstance(value, str):
+                if problem := _value_problem(value, None):
+                    raise refuse(at, f"{path}[{i}]", problem)
+            else:
+                _check_values(value, f"{path}[{i}]", source, at)
 
 
 def _list(r: _Reader, top: dict, key: str) -> list:
@@ -405,15 +454,19 @@ def _read_csv(text: str, source: str) -> Dataset:
         )
     ds = Dataset(source=source)
     refs: dict[str, ReferenceData] = {}
+    end = reader.line_num  # the header's last line
     for row in reader:
-        line = reader.line_num
+        line, end = end + 1, reader.line_num  # a row's first line (a cell may hold breaks)
         if None in row:
             raise InputError(f"{source}, line {line}: more cells than columns")
 
         def err(msg: str, col: str, line: int = line) -> InputError:
             return InputError(f"{source}, line {line}: {col}: {msg}")
 
-        cell = {k: (v or "").strip() for k, v in row.items()}
+        cell = {k: (v or "").strip().replace("\r\n", "\n") for k, v in row.items()}
+        for column, value in cell.items():
+            if problem := _value_problem(value, column):
+                raise err(problem, column)
         if not cell["text"]:
             raise err("is required", "text")
         if ds.document is None and (cell.get("document_url") or cell.get("document_title")):

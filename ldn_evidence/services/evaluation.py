@@ -221,13 +221,13 @@ def evaluate_file(path: Path | str, limit: int | None = None) -> Evaluation:
         raise InputError("--limit must be at least 1")
     if str(path) == "-":
         return evaluate(list(read_pairs(sys.stdin, "<stdin>", limit)))
+    import io
+
+    from ldn_evidence.services.inputs import open_regular
+
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if not p.is_file():
-        raise InputError(f"{p}: not a regular file")
     try:
-        with p.open(encoding="utf-8") as stream:
+        with io.TextIOWrapper(open_regular(p, what="a JSONL file"), encoding="utf-8") as stream:
             pairs = list(read_pairs(stream, str(p), limit))
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None

@@ -26,6 +26,7 @@ from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_f
 from ldn_evidence.services.linking import attach_studies, cite, not_in_pubmed
 from ldn_evidence.services.resolution import NOT_FOUND, RESOLVED, Resolution, resolve
 from ldn_evidence.services.retrying import RetrySummary, retry_references
+from ldn_evidence.textsafe import codepoint, control_in, url_problem
 
 if TYPE_CHECKING:
     from ldn_evidence.pubmed.client import PubMedClient
@@ -92,11 +93,11 @@ def extract(
     """Pure: the page's text, claims, references and claim↔reference links. `kind`
     ("html" | "text") and `charset` when the server said (a page fetched by address),
     else the kind from the name or the content."""
+    _check_given(url=url, title=title)
     if len(data) > MAX_PAGE_BYTES:
-        raise InputError(
-            f"{name}: page too large ({len(data) / 1e6:.1f} MB; "
-            f"the limit is {MAX_PAGE_BYTES // (1024 * 1024)} MB)"
-        )
+        from ldn_evidence.services.inputs import too_large
+
+        raise too_large(name, len(data), MAX_PAGE_BYTES, "a page")
     if not data.strip():
         raise InputError(f"{name}: the page is empty")
     kind = kind or page_kind(name, data)
@@ -118,6 +119,15 @@ def extract(
         url=url,
         skipped=skipped,
     )
+
+
+def _check_given(*, url: str | None, title: str | None) -> None:
+    """The page's address and title as typed: a URL with a line break or a control
+    character, or a title with a control character, is refused (never stored)."""
+    if url is not None and (problem := url_problem(url)):
+        raise InputError(f"the page URL {url!r} {problem}")
+    if title is not None and (ch := control_in(title)):
+        raise InputError(f"the page title contains a control character ({codepoint(ch)})")
 
 
 def find_existing(*, session: Session, ex: Extracted) -> SourceDocument | None:

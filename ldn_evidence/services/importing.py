@@ -25,17 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ldn_evidence.errors import EvidenceError, InputError, ParseError
-from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation
-from ldn_evidence.services.bulk import Item, Known, Vocabulary, prepare
+from ldn_evidence.errors import DatabaseError, EvidenceError, InputError, ParseError
+from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation, RejectedRecord
+from ldn_evidence.services.bulk import Item, Known, Vocabulary, prepare, too_long
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 CHUNK = 500
+_WHAT = "a PubMed XML file"
 QUEUE_CHUNKS = 2  # chunks a worker may run ahead of the writer
 
 Lookup = Callable[[list[str]], dict[str, str | None]]
+Record = ArticleRecord | DeletedCitation | RejectedRecord
 
 
 @dataclass
@@ -46,6 +48,7 @@ class ImportSummary:
     unchanged: int = 0
     deleted: int = 0
     kept_cited: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # why each refused record was
     error: str | None = None
     seconds: float = 0.0
 
@@ -74,6 +77,7 @@ class ImportSummary:
             "unchanged": self.unchanged,
             "deleted": self.deleted,
             "kept_cited": self.kept_cited,
+            "refused": self.refused,
             "error": self.error,
             "seconds": round(self.seconds, 3),
             "records_per_second": round(self.rate, 1),
@@ -89,6 +93,7 @@ class Chunk:
     records: int  # records of the file up to and including this chunk
     offset: int  # bytes of the file read so far (compressed bytes for .gz)
     error: tuple[str, str, int | None, int | None] | None = None  # a ParseError, see _fault
+    refused: list[str] = field(default_factory=list)  # records refused on their own
 
 
 @dataclass
@@ -108,28 +113,27 @@ def produce(
 ) -> Iterator[Chunk]:
     """Parse and prepare `path` chunk by chunk (the CPU-bound half of an import)."""
     from ldn_evidence.pubmed.parser import iter_articles
+    from ldn_evidence.services.inputs import open_regular
 
-    try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw = open_regular(path, what=_WHAT)
     with raw:
-        batch: list[ArticleRecord | DeletedCitation] = []
+        batch: list[Record] = []
         count = 0
+        source = str(path)
         try:
-            for record in iter_articles(raw, name=str(path)):
+            for record in iter_articles(raw, name=source):
                 batch.append(record)
                 count += 1
                 if len(batch) >= chunk_size:
-                    yield _prepared(batch, lookup, origin, count, raw.tell())
+                    yield _prepared(batch, lookup, origin, count, raw.tell(), source)
                     batch = []
         except ParseError as exc:
-            yield _prepared(batch, lookup, origin, count, raw.tell(), _fault(exc))
+            yield _prepared(batch, lookup, origin, count, raw.tell(), source, _fault(exc))
             return
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
         if batch:
-            yield _prepared(batch, lookup, origin, count, raw.tell())
+            yield _prepared(batch, lookup, origin, count, raw.tell(), source)
 
 
 def _fault(exc: ParseError) -> tuple[str, str, int | None, int | None]:
@@ -141,24 +145,38 @@ def _fault(exc: ParseError) -> tuple[str, str, int | None, int | None]:
 
 
 def _prepared(
-    batch: list[ArticleRecord | DeletedCitation],
+    batch: list[Record],
     lookup: Lookup | None,
     origin: str,
     count: int,
     offset: int,
+    source: str,
     error: tuple[str, str, int | None, int | None] | None = None,
 ) -> Chunk:
     pmids = [r.pmid for r in batch if isinstance(r, ArticleRecord)]
     stored = lookup(pmids) if lookup and pmids else {}
     items: list[Item | DeletedCitation] = []
+    refused: list[str] = []
     for r in batch:
         if isinstance(r, DeletedCitation):
             items.append(r)
+        elif isinstance(r, RejectedRecord):
+            refused.append(r.describe(source))
         elif stored.get(r.pmid) == (sha := r.sha256):
             items.append(Known(r.pmid, sha, r.raw_xml))
         else:
-            items.append(prepare(r, origin=origin))
-    return Chunk(items, count, offset, error)
+            prepared = prepare(r, origin=origin)
+            problem = too_long(prepared)
+            if problem is None:
+                items.append(prepared)
+            else:
+                refused.append(_refusal(r, problem).describe(source))
+    return Chunk(items, count, offset, error, refused)
+
+
+def _refusal(record: ArticleRecord, problem: str) -> RejectedRecord:
+    kind = "PubmedBookArticle" if record.kind == "book" else "PubmedArticle"
+    return RejectedRecord(kind, record.pmid, record.line, f"{kind} PMID {record.pmid}: {problem}")
 
 
 def stored_shas(engine: Engine) -> Lookup:
@@ -186,13 +204,10 @@ def import_files(
 ) -> list[ImportSummary]:
     """Import files in order. A parse fault keeps what came before it and raises
     ParseError; the files after it are not read."""
+    from ldn_evidence.services.inputs import check_regular
+
     for path in paths:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a PubMed XML file")
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
-        if not path.is_file():
-            raise InputError(f"{path}: not a regular file")
+        check_regular(path, what=_WHAT)
     if jobs > 1:
         streams: Any = _Parallel(engine, paths, jobs, chunk_size)
     else:
@@ -229,6 +244,7 @@ def store_chunks(
     started = time.monotonic()
     for chunk in chunks:
         _store_chunk(engine, chunk.items, summary, vocab)
+        summary.refused += chunk.refused
         summary.seconds = time.monotonic() - started
         if on_progress:
             on_progress(Progress(str(path), chunk.records, chunk.offset, size, summary.seconds))
@@ -239,18 +255,43 @@ def store_chunks(
             summary.error = str(error)
             raise error
     summary.seconds = time.monotonic() - started
+    if summary.refused:  # the rest of the file is stored; the command still fails
+        first, more = summary.refused[0], len(summary.refused) - 1
+        others = f" and {more} more" if more else ""
+        refused = InputError(f"{first} (refused{others}; kept the {summary.records} other records)")
+        summary.error = str(refused)
+        raise refused
     return summary
 
 
 def _store_chunk(
     engine: Engine, items: list[Item | DeletedCitation], summary: ImportSummary, vocab: Vocabulary
 ) -> None:
-    from ldn_evidence.db import session_scope
+    """One chunk in one transaction; `summary` counts it once it is committed. A database
+    failure (a full disk …) says how many records of the file are kept."""
+    done = ImportSummary(file=summary.file)
+    try:
+        _write_chunk(engine, items, done, vocab)
+    except DatabaseError as exc:
+        raise DatabaseError(
+            f"{summary.file}: {exc}; kept the {summary.records} records stored before it"
+        ) from None
+    summary.new += done.new
+    summary.updated += done.updated
+    summary.unchanged += done.unchanged
+    summary.deleted += done.deleted
+    summary.kept_cited += done.kept_cited
+
+
+def _write_chunk(
+    engine: Engine, items: list[Item | DeletedCitation], summary: ImportSummary, vocab: Vocabulary
+) -> None:
+    from ldn_evidence.db import database_errors, session_scope
     from ldn_evidence.services.bulk import delete_pmids, store_prepared
     from ldn_evidence.services.linking import attach_studies
 
     try:
-        with session_scope(engine) as session:
+        with database_errors(engine), session_scope(engine) as session:
             run: list[Item] = []
 
             def flush() -> None:

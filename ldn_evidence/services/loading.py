@@ -59,6 +59,17 @@ def load_file(*, session: Session, path: Path) -> LoadSummary:
 
 
 def load_dataset(*, session: Session, dataset: Dataset) -> LoadSummary:
+    """Store a checked dataset; an error names its file (a value longer than its column
+    is refused by the flush: `db.session_scope`)."""
+    try:
+        return _load(session, dataset)
+    except InputError as exc:
+        if str(exc).startswith(dataset.source):
+            raise
+        raise InputError(f"{dataset.source}: {exc}") from None
+
+
+def _load(session: Session, dataset: Dataset) -> LoadSummary:
     summary = LoadSummary(source=dataset.source)
     for study_data in dataset.studies:
         store_curated_study(session=session, data=study_data, summary=summary)

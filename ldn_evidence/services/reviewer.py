@@ -22,6 +22,8 @@ from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Stud
 from ldn_evidence.pubmed.client import validate_pmids
 from ldn_evidence.services.linking import cite
 from ldn_evidence.services.verdicts import check_verdict, set_verdict
+from ldn_evidence.textsafe import codepoint, control_in
+from ldn_evidence.vocab import DOI_MAX
 
 if TYPE_CHECKING:
     from ldn_evidence.pubmed.client import PubMedClient
@@ -31,11 +33,10 @@ __all__ = ["add_claim", "check_claim", "cite_claim", "normalise_verdict", "parse
 ClientFactory = Callable[[], "PubMedClient"]
 
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
-_DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
+_DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+")  # no control characters
 _PMID_PREFIX = re.compile(r"^pmid:?\s*", re.IGNORECASE)
 _DOI_EXAMPLE = "a DOI looks like 10.1002/art.37734"
 _PMID_MAX_DIGITS = 16  # the width of the pmid columns
-_DOI_MAX = 255
 
 
 # ---- identifiers and verdicts as typed by a reviewer ------------------------------------
@@ -48,7 +49,7 @@ def parse_identifier(value: str) -> tuple[str, str]:
     bare = _DOI_PREFIX.sub("", text)
     if bare != text or text.startswith("10."):
         doi = unquote(bare).strip().rstrip(".,;")
-        if not _DOI.fullmatch(doi) or len(doi) > _DOI_MAX:
+        if not _DOI.fullmatch(doi) or len(doi) > DOI_MAX:
             raise InputError(f"not a DOI: {value!r} ({_DOI_EXAMPLE})")
         return "doi", doi
     digits = _PMID_PREFIX.sub("", text)
@@ -74,11 +75,19 @@ def normalise_verdict(value: str) -> str:
 # ---- claims add ----------------------------------------------------------------------------
 
 
+def _typed(what: str, value: str) -> str:
+    """A value typed by the reviewer, refused when it holds a control character (a
+    terminal escape would be stored and shown to everyone who lists the claim)."""
+    if ch := control_in(value):
+        raise InputError(f"{what} contains a control character ({codepoint(ch)})")
+    return value
+
+
 def _limited(field: str, value: str | None) -> str | None:
     """`value` trimmed (None when empty), refused when longer than its column."""
     if value is None:
         return None
-    value = value.strip()
+    value = _typed(field, value.strip())
     if not value:
         return None
     limit = getattr(Claim.__table__.c[field].type, "length", None)
@@ -102,7 +111,7 @@ def add_claim(
     """Store a claim (next position in its document), or update the claim with the same text
     in the same document with the fields given. `figure` is the figure as written
     ("nearly 30%"); InputError when it states no figure."""
-    text = (text or "").strip()
+    text = _typed("the claim text", (text or "").strip())
     if not text:
         raise InputError("the claim text is empty")
     document = None
@@ -122,7 +131,7 @@ def add_claim(
         if raw is not None
     }
     if figure is not None:
-        parsed = parse_claim_figure(figure.strip())
+        parsed = parse_claim_figure(_typed("the figure", figure.strip()))
         if parsed is None:
             raise InputError(
                 f"cannot read figure {figure!r}: write it as the page does, e.g. "
@@ -335,13 +344,13 @@ def check_claim(
             f"claim {claim_id} does not cite PMID {pmid}; add it first with "
             f"`ldn-evidence claims cite {claim_id} {pmid}`"
         )
-    who = (by or "").strip() or _os_user()
+    who = _typed("--by", (by or "").strip()) or _os_user()
     set_verdict(
         session=session,
         citation=citation,
         verdict=verdict,
         origin="reviewer",
         by=who,
-        note=(note or "").strip() or None,
+        note=_typed("the note", (note or "").strip()) or None,
     )
     return citation

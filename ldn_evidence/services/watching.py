@@ -88,7 +88,8 @@ def watch(
     try:
         for batch in client.efetch(targets):
             requests += 1
-            records = {r.pmid: r for r in parse_batch(batch.xml, batch.pmids_requested)}
+            parsed, _refused = parse_batch(batch.xml, batch.pmids_requested)
+            records = {r.pmid: r for r in parsed}
             with units() as session:
                 for pmid in batch.pmids_requested:
                     checked.append(_check(session, run_id, pmid, records.get(pmid)))

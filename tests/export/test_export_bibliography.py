@@ -10,7 +10,6 @@ import bibtexparser
 import citeproc
 import pytest
 import rispy
-from bibtexparser.middlewares import LatexDecodingMiddleware
 from citeproc import (
     Citation,
     CitationItem,
@@ -25,6 +24,7 @@ from ldn_evidence.export.bibdata import citation_keys, date_parts, split_pages
 from ldn_evidence.export.bibtex_out import latex_escape
 from ldn_evidence.export.model import Report
 from tests.export.hostile import HOSTILE_ABSTRACT, HOSTILE_TITLE
+from tests.helpers.bibtex import decoded, parse_decoded
 
 PMIDS = ["23359310", "19453963", "90000001", "90000003", "90000002"]
 
@@ -55,7 +55,7 @@ def test_ris_reads_back(report: Report) -> None:
     assert [e["accession_number"] for e in entries] == PMIDS
     trial = next(e for e in entries if e["accession_number"] == "90000001")
     assert trial["type_of_reference"] == "JOUR"
-    assert _decoded(trial["title"]) == HOSTILE_TITLE
+    assert decoded(trial["title"]) == HOSTILE_TITLE
     assert trial["authors"][:3] == ["Müller, Hans", "Ñúñez, Ana María", "Wójcik, Łukasz"]
     assert trial["authors"][-1] == "LDN Study Group & Friends"
     assert trial["abstract"] == " ".join(HOSTILE_ABSTRACT.split())  # one line
@@ -71,24 +71,15 @@ def test_ris_reads_back(report: Report) -> None:
     assert "\n1.\n" not in "\n" + text  # no rispy counter lines
 
 
-def _parse_bibtex(text: str):  # type: ignore[no-untyped-def]
-    return bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
-
-
-def _decoded(value: str) -> str:
-    # pylatexenc decodes LaTeX's \textasciicircum to U+02C6 (modifier circumflex), not "^"
-    return value.replace("\u02c6", "^")
-
-
 def test_bibtex_reads_back(report: Report) -> None:
     text = render(report, "bibtex").decode("utf-8")
     raw = bibtexparser.parse_string(text)
     assert raw.failed_blocks == []
     assert [e.key for e in raw.entries] == list(citation_keys(report.studies()).values())
-    decoded = {e.key: e for e in _parse_bibtex(text).entries}
-    trial = decoded["muller2020effects-90000001"]
+    entries = {e.key: e for e in parse_decoded(text).entries}
+    trial = entries["muller2020effects-90000001"]
     # the escaped title decodes back to the stored one
-    assert _decoded(trial["title"]) == HOSTILE_TITLE
+    assert decoded(trial["title"]) == HOSTILE_TITLE
     assert trial["abstract"] == " ".join(HOSTILE_ABSTRACT.split())
     assert trial["journal"] == "Journal of Pain & Research"
     assert trial["pages"].replace("–", "--") in ("100--109",)
@@ -98,8 +89,8 @@ def test_bibtex_reads_back(report: Report) -> None:
     assert raw_trial["doi"] == "10.1000/xyz_%7B1%7D%"  # verbatim field, braces encoded
     assert raw_trial["url"] == "https://pubmed.ncbi.nlm.nih.gov/90000001/"
     assert "{LDN Study Group \\& Friends}" in raw_trial["author"]
-    assert decoded["fraud2015fabricated"]["note"] == "Retracted publication"
-    assert decoded["fraud2015fabricated"]["title"] == "A fabricated trial of LDN"
+    assert entries["fraud2015fabricated"]["note"] == "Retracted publication"
+    assert entries["fraud2015fabricated"]["title"] == "A fabricated trial of LDN"
 
 
 @pytest.mark.parametrize(
@@ -111,9 +102,9 @@ def test_latex_escape_round_trip(value: str) -> None:
 
     library = bibtexparser.Library()
     library.add(m.Entry("article", "k", [m.Field("title", latex_escape(value))]))
-    parsed = _parse_bibtex(bibtexparser.write_string(library))
+    parsed = parse_decoded(bibtexparser.write_string(library))
     assert parsed.failed_blocks == []
-    assert _decoded(parsed.entries[0]["title"]) == value
+    assert decoded(parsed.entries[0]["title"]) == value
 
 
 def _style_path() -> str:
@@ -185,7 +176,7 @@ def test_bibtex_annote_carries_claims_and_verdicts(review: Report) -> None:
     from tests.export.review_db import NOTE
 
     text = render(review, "bibtex").decode("utf-8")
-    entries = {e["pmid"]: e for e in _parse_bibtex(text).entries}
+    entries = {e["pmid"]: e for e in parse_decoded(text).entries}
     assert (
         entries["91000002"]["title"]
         == "Vitamin D and sleep: a Mendelian randomization meta-analysis"

@@ -49,7 +49,7 @@ def test_formula_cells_are_neutralised(report: Report) -> None:
 
 def test_neutralise() -> None:
     assert neutralise("=1+1") == "'=1+1"
-    assert neutralise("\r=x") == "'\r=x"
+    assert neutralise("\r=x") == "'\n=x"  # carriage returns become newlines
     assert neutralise("a=b") == "a=b"
     assert neutralise(None) == ""
     assert neutralise(12) == "12"

@@ -21,7 +21,8 @@ from lxml import etree
 
 from ldn_evidence.errors import NotFoundError, ParseError
 from ldn_evidence.pubmed.parser import iter_articles, parse_articles
-from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation
+from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation, RejectedRecord
+from tests.eutils_server import make_article
 from tests.helpers.streams import ChunkedStream
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -511,13 +512,6 @@ def test_damaged_gzip_is_a_parse_error() -> None:
         (b"   \n", ""),
         (b"Too Many Requests", ""),
         (b"<html><body><PubmedArticle/></body></html>", "html"),
-        (b"<PubmedArticleSet><PubmedArticle><x/></PubmedArticle></PubmedArticleSet>", "Medline"),
-        (
-            b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID> </PMID></MedlineCitation>"
-            b"</PubmedArticle></PubmedArticleSet>",
-            "PubmedArticle without a PMID",
-        ),
-        (b"<PubmedArticleSet><PubmedBookArticle/></PubmedArticleSet>", "BookDocument"),
         (b"<PubmedArticleSet></PubmedArticleSet><extra/>", ""),
         (b"<PubmedArticleSet><PubmedArticle>&nbsp;</PubmedArticle></PubmedArticleSet>", "nbsp"),
     ],
@@ -529,9 +523,6 @@ def test_damaged_gzip_is_a_parse_error() -> None:
         "blank",
         "text",
         "html-with-record-inside",
-        "record-without-citation",
-        "record-without-pmid",
-        "book-without-document",
         "content-after-root",
         "undeclared-entity",
     ],
@@ -542,6 +533,30 @@ def test_non_pubmed_replies_raise_parse_error(body: bytes, expect: str) -> None:
         list(iter_articles(body, name="reply"))
     assert str(info.value).startswith("reply")
     assert expect in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("record", "expect"),
+    [
+        (b"<PubmedArticle><x/></PubmedArticle>", "PubmedArticle without MedlineCitation"),
+        (
+            b"<PubmedArticle><MedlineCitation><PMID> </PMID></MedlineCitation></PubmedArticle>",
+            "PubmedArticle without a PMID",
+        ),
+        (b"<PubmedBookArticle/>", "PubmedBookArticle without BookDocument"),
+    ],
+    ids=["record-without-citation", "record-without-pmid", "book-without-document"],
+)
+def test_a_broken_record_is_refused_alone(record: bytes, expect: str) -> None:
+    """The broken record is a RejectedRecord naming the source and its line; the record
+    after it is read; `parse_articles` (one reply, all or nothing) raises ParseError."""
+    body = b"<PubmedArticleSet>\n" + record + b"\n" + make_article("5") + b"</PubmedArticleSet>"
+    rejected, after = list(iter_articles(body, name="reply"))
+    assert isinstance(rejected, RejectedRecord) and isinstance(after, ArticleRecord)
+    assert rejected.describe("reply") == f"reply, line 2: {expect}"
+    assert after.pmid == "5"
+    with pytest.raises(ParseError, match=f"^reply, line 2: {expect}"):
+        parse_articles(body, name="reply")
 
 
 def test_error_names_the_path(tmp_path: Path) -> None:
@@ -740,6 +755,9 @@ def test_any_field_values_give_a_record_or_parse_error(
     except ParseError:
         return
     for rec in records:
+        if isinstance(rec, RejectedRecord):  # a PMID that is no PMID: that record alone
+            assert "PMID" in rec.reason
+            continue
         assert isinstance(rec, ArticleRecord)
         assert rec.pub_year is None or 0 <= rec.pub_year <= 9999
         assert rec.article_date is None or len(rec.article_date) == 10

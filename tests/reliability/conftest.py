@@ -4,6 +4,7 @@ into the environment, whole-database dumps, and checks on what a failing command
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,28 @@ def console_script() -> str:
     if script is None:
         pytest.skip("console script not installed in this environment")
     return script
+
+
+_MEASURED = (
+    "import resource, subprocess, sys\n"
+    "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr)\n"
+    "print('RC', p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def run_console_measured(*args: str, timeout: float) -> tuple[int, str, str, int]:
+    """The console script with `args` in a child process: (exit code, stdout, stderr,
+    the child's peak RSS in kB)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURED, console_script(), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    stdout, _, tail = proc.stdout.rpartition("RC ")
+    rc, peak_kb = tail.split()
+    return int(rc), stdout, proc.stderr, int(peak_kb)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ OK: dict[str, tuple[str, ...]] = {
 BAD: dict[str, list[Case]] = {
     "evaluate": [
         C(1, "{tmp}/none.jsonl", says="no such file"),
-        C(1, "{tmp}", says="not a regular file"),
+        C(1, "{tmp}", says="is a directory"),
         C(1, "{file}", says="line 1: not a JSON object"),
         C(1, "{pairs}", "--limit", "0", says="--limit"),
         C(2),

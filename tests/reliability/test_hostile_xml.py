@@ -24,9 +24,9 @@ from tests.reliability.conftest import (
     all_text,
     assert_one_line_error,
     canary_requests,
-    console_script,
     count,
     dump,
+    run_console_measured,
 )
 from tests.reliability.hostile import (
     HOSTILE,
@@ -186,22 +186,12 @@ def test_import_xml_huge_text_node_console_script(tmp_path: Path) -> None:
     """The real command on a 100 MB text node: refused, one line, bounded memory."""
     path = write_huge(tmp_path / "huge.xml")
     db = tmp_path / "huge.db"
-    code = (
-        "import resource, subprocess, sys\n"
-        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr)\n"
-        "print('RC', p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    rc, _out, err, peak_kb = run_console_measured(
+        "--db", str(db), "import-xml", str(path), timeout=120
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, console_script(), "--db", str(db), "import-xml", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    rc, peak_kb = proc.stdout.split("RC ")[-1].split()
-    assert rc == "1", proc.stderr
-    assert_one_line_error(proc.stderr, str(path))
-    assert int(peak_kb) < 250 * 1024, f"peak memory {int(peak_kb) // 1024} MB"
+    assert rc == 1, err
+    assert_one_line_error(err, str(path))
+    assert peak_kb < 250 * 1024, f"peak memory {peak_kb // 1024} MB"
     assert count(f"sqlite:///{db}", "studies") == 0
 
 

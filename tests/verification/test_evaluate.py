@@ -111,7 +111,7 @@ def test_bad_line_is_one_line_error_naming_the_line(
 
 def test_missing_file_directory_and_bad_limit(tmp_path: Path) -> None:
     assert "no such file" in _run("evaluate", str(tmp_path / "nope.jsonl")).stderr
-    assert "not a regular file" in _run("evaluate", str(tmp_path)).stderr
+    assert "is a directory" in _run("evaluate", str(tmp_path)).stderr
     assert _run("evaluate", str(_write(tmp_path, PAIRS)), "--limit", "0").exit_code == 1
     binary = tmp_path / "bin.jsonl"
     binary.write_bytes(b"\xff\xfe\x00bad")
