@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, emit, pubmed_client, state
+from ldn_evidence.cli._common import JsonOption, echo, emit, pubmed_client, state
 
 if TYPE_CHECKING:
     from ldn_evidence.viewmodel import EvidenceReport, EvidenceStudy
@@ -25,7 +25,6 @@ def _design(s: EvidenceStudy) -> str:
 
 
 def _render(r: EvidenceReport) -> None:
-    echo = typer.echo
     echo(f"Claim {r.claim_id}: {r.claim}")
     echo(f"Query ({r.query_source}): {r.query}")
     echo(

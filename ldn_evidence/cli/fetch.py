@@ -95,8 +95,6 @@ def fetch(
             on_batch=advance,
         )
     _print(summary, as_json)
-    if summary.not_found and not as_json:
-        typer.echo("not found in PubMed: " + ", ".join(summary.not_found))
 
 
 @contextmanager
@@ -113,8 +111,9 @@ def _print(summary: Any, as_json: bool) -> None:
         print_json(summary.as_dict())
     else:
         echo(summary.line())
-        if summary.not_found:
-            echo("not found in PubMed: " + ", ".join(summary.not_found))
+        not_found = getattr(summary, "not_found", [])  # PubMed records; full texts have none
+        if not_found:
+            echo("not found in PubMed: " + ", ".join(not_found))
 
 
 def _fetch_full_texts(

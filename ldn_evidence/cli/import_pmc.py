@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, state
+from ldn_evidence.cli._common import JsonOption, echo, print_json, state
 from ldn_evidence.errors import InputError
 
 
@@ -20,7 +20,7 @@ def import_pmc(
         typer.Argument(
             metavar="FILE|DIR",
             help="PubMed Central full-text files (.nxml, .xml, gzipped or not), open-access "
-            "packages (.tar.gz) or directories of them."
+            "packages (.tar.gz) or directories of them.",
         ),
     ],
     as_json: JsonOption = False,
@@ -39,7 +39,7 @@ def import_pmc(
     if as_json:
         print_json(summary.as_dict())
     else:
-        typer.echo(summary.line())
+        echo(summary.line())
     if summary.failed:
         more = f" (and {len(summary.failed) - 1} more)" if len(summary.failed) > 1 else ""
         raise InputError(f"{summary.failed[0]}{more}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, print_json, pubmed_client, state
+from ldn_evidence.cli._common import JsonOption, echo, print_json, pubmed_client, state
 from ldn_evidence.errors import PubMedError
 
 if TYPE_CHECKING:
@@ -68,13 +68,11 @@ def resolve(
     if as_json:
         print_json(summary.as_dict())
     elif not summary.did_anything:
-        typer.echo("Nothing to resolve: no reference failed or is unresolved")
+        echo("Nothing to resolve: no reference failed or is unresolved")
     else:
-        typer.echo(
-            f"Resolved {len(summary.resolved)} of {len(summary.references)} references again"
-        )
+        echo(f"Resolved {len(summary.resolved)} of {len(summary.references)} references again")
         for line in retried_lines(summary):
-            typer.echo(line)
+            echo(line)
     problem = still_failing(summary)
     if problem is not None:
         raise PubMedError(problem)

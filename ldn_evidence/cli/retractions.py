@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, emit, state, status
+from ldn_evidence.cli._common import JsonOption, echo, emit, state, status
 from ldn_evidence.vocab import RETRACTION_NATURE_LABELS
 
 if TYPE_CHECKING:
@@ -29,12 +29,12 @@ def notice_line(n: RetractionNoticeView) -> str:
 
 
 def _render(summary: RetractionImport) -> None:
-    typer.echo(
+    echo(
         f"{summary.rows} rows: {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged; {summary.bad_rows} bad rows skipped"
     )
     flagged = summary.flagged_studies
-    typer.echo(f"{len(flagged)} stored stud{'y' if len(flagged) == 1 else 'ies'} flagged")
+    echo(f"{len(flagged)} stored stud{'y' if len(flagged) == 1 else 'ies'} flagged")
     for st in flagged:
         cited = (
             f"; cited by claim{'s' if len(st.cited_by_claims) > 1 else ''} "
@@ -42,9 +42,9 @@ def _render(summary: RetractionImport) -> None:
             if st.cited_by_claims
             else ""
         )
-        typer.echo(f"PMID {st.pmid} [{', '.join(st.flags).upper()}{cited}]: {st.title}")
+        echo(f"PMID {st.pmid} [{', '.join(st.flags).upper()}{cited}]: {st.title}")
         for n in st.notices:
-            typer.echo(f"    {notice_line(n)}")
+            echo(f"    {notice_line(n)}")
 
 
 @app.command("import-retractions")

@@ -38,9 +38,7 @@ def _render(data: dict[str, Any]) -> None:
     explained = {n["claim_id"] for n in data["not_checked"]}
     for claim_id in data["claims_without_study"]:
         if claim_id not in explained:
-            echo(
-                f"  claim {claim_id}: no study on the page or added by a reviewer addresses it"
-            )
+            echo(f"  claim {claim_id}: no study on the page or added by a reviewer addresses it")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(data["counts"].items()))
     echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, emit, pubmed_client, state
+from ldn_evidence.cli._common import JsonOption, echo, emit, pubmed_client, state
 from ldn_evidence.vocab import ALERT_CHANGES
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def _render(report: WatchReport) -> None:
     counts: dict[str, int] = {}
     for st in report.studies:
         counts[st.outcome] = counts.get(st.outcome, 0) + 1
-    typer.echo(
+    echo(
         f"Checked {_plural(len(report.studies), 'cited study', 'cited studies')} "
         f"({_plural(report.requests, 'request')}): {counts.get('changed', 0)} changed, "
         f"{counts.get('unchanged', 0)} unchanged, {counts.get('not_found', 0)} not found in PubMed"
@@ -32,27 +32,27 @@ def _render(report: WatchReport) -> None:
     for st in report.studies:
         for c in st.changes:
             source = "Retraction Watch" if c.source == "retraction_watch" else "PubMed"
-            typer.echo(
+            echo(
                 f"PMID {st.pmid}: {c.label.upper() if c.kind in ALERT_CHANGES else c.label} "
                 f"({source}){': ' + c.detail if c.detail else ''}"
             )
     missing = [st.pmid for st in report.studies if st.outcome == "not_found"]
     if missing:
-        typer.echo("Not found in PubMed (deleted or merged?): " + ", ".join(missing))
+        echo("Not found in PubMed (deleted or merged?): " + ", ".join(missing))
     for st in report.studies:
         shown = [f for f in st.flags if f != "curated (not fetched)"]
         if shown:
             claims = ", ".join(map(str, st.cited_by_claims))
             flags = ", ".join(shown).upper()
-            typer.echo(f"Flagged: PMID {st.pmid} [{flags}], cited by claims {claims}")
+            echo(f"Flagged: PMID {st.pmid} [{flags}], cited by claims {claims}")
     if report.curated:
-        typer.echo(
+        echo(
             "Not checked (curated, no PubMed record): "
             + ", ".join(report.curated)
             + "; `ldn-evidence fetch --missing` fetches them"
         )
     if report.alert:
-        typer.echo("ALERT: a cited study was newly retracted or got an expression of concern")
+        echo("ALERT: a cited study was newly retracted or got an expression of concern")
 
 
 @app.command("watch")

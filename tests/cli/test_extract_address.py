@@ -90,7 +90,7 @@ def _slow(request: Request) -> Response:
         (lambda s: s.url_for("/missing"), "HTTP 404"),
         (lambda s: _page(s, "/leaflet.pdf", b"%PDF-1.7\n", "application/pdf"), "application/pdf"),
         (lambda s: _page(s, "/data", b'{"a": 1}', "application/json"), "not an HTML or text page"),
-        (lambda s: _page(s, "/big", b"Zinc helps. " * 500_000, "text/plain"), "page too large"),
+        (lambda s: _page(s, "/big", b"Zinc helps. " * 500_000, "text/plain"), "too large"),
         (lambda s: _page(s, "/empty", b"  \n", HTML), "the page is empty"),
         (lambda s: _page(s, "/nul", b"<html>\x00\x00</html>", HTML), "binary data"),
         (lambda s: _redirect(s, "/loop", "/loop"), "more than 10 redirects"),
