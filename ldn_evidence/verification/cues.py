@@ -185,6 +185,7 @@ def no_effect_spans(sentence: str) -> list[tuple[int, int]]:
     return [clause_of(sentence, m.start(), m.end()) for m in NO_EFFECT.finditer(sentence)]
 
 
+@lru_cache(maxsize=20_000)
 def hedge(sentence: str) -> str | None:
     """ "strong" (not established), "weak" (suggested) or None."""
     if STRONG_HEDGE.search(sentence):

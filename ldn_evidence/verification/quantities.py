@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ldn_evidence.figures import QUALIFIER_PHRASES
 
@@ -222,6 +223,17 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def find_quantities(text: str) -> list[Quantity]:
     """The figures of `text`, in order, each typed (see the module docstring)."""
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=20_000)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    """`find_quantities`, kept per text: a sentence is read once for every claim that
+    cites its study (the quantities are frozen)."""
+    return tuple(_find_quantities(text))
+
+
+def _find_quantities(text: str) -> list[Quantity]:
     taken: list[tuple[int, int]] = []
     out: list[Quantity] = []
 
