@@ -29,21 +29,16 @@ from lxml import etree
 from ldn_evidence.errors import ParseError
 from ldn_evidence.pubmed import _jats_fields
 from ldn_evidence.pubmed.jats_records import FullTextRecord
+from ldn_evidence.pubmed.parser import _SAFE as _PUBMED_SAFE
 from ldn_evidence.pubmed.parser import Source, _open, _raw, _root_of, _syntax_error
 
 __all__ = ["iter_full_texts", "parse_full_texts"]
 
 _ARTICLE = "article"
 _SET = "pmc-articleset"
-_SAFE = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": False,
-    "remove_comments": False,  # PMC's "does not allow downloading" notice is a comment
-    "remove_pis": True,
-}
+# The PubMed parser's safe options (no entities, network, DTD), comments kept: PMC's
+# "does not allow downloading" notice is a comment.
+_SAFE = {**_PUBMED_SAFE, "remove_comments": False}
 
 
 def iter_full_texts(source: Source, *, name: str | None = None) -> Iterator[FullTextRecord]:

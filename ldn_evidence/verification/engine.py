@@ -106,6 +106,7 @@ class ClaimAnalysis:
     quantities: list[Quantity]
     comparison: cues.Comparison | None
     asserts: bool = True  # False: it only says something was studied
+    anchors: frozenset[str] = frozenset()  # `anchor_terms`, worked out once per claim
 
 
 _STUDIED_ONLY = re.compile(
@@ -133,7 +134,7 @@ def asserts(sentence: str) -> bool:
 def analyze_claim(text: str) -> ClaimAnalysis:
     """What the claim asserts, read from its text alone (see the module docstring)."""
     quantities = [q for q in find_quantities(text) if q.kind != OTHER]
-    return ClaimAnalysis(
+    analysis = ClaimAnalysis(
         text=text,
         terms=_predicate_light(content_terms(text), text),
         negated=bool(cues.negations(text, claim=True)),
@@ -143,6 +144,7 @@ def analyze_claim(text: str) -> ClaimAnalysis:
         comparison=cues.comparison(text),
         asserts=not _STUDIED_ONLY.match(text.strip()),
     )
+    return replace(analysis, anchors=anchor_terms(analysis))
 
 
 @dataclass(slots=True)
@@ -294,7 +296,7 @@ def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
     if any: the negated clause must carry one of the claim's anchor terms (what the claim
     says something about), or any of its terms when it has none."""
     spans = cues.negations(sentence) + cues.no_effect_spans(sentence)
-    anchors = anchor_terms(claim)
+    anchors = claim.anchors
     for lo, hi in spans:
         clause = sentence[lo:hi]
         found = _claim_stems_in(clause, claim)
@@ -339,7 +341,7 @@ def direction_conflict(sentence: str, claim: ClaimAnalysis) -> str | None:
     counts, and any agreement on another term outweighs the clash."""
     if not claim.directions:
         return None
-    anchors = anchor_terms(claim)
+    anchors = claim.anchors
     claimed = {
         t: d for t, d in _direction_terms(claim.text, claim).items() if not anchors or t in anchors
     }
@@ -459,7 +461,9 @@ def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResul
         return VerificationResult(NOT_IN_ABSTRACT, [], None, "the study has no abstract")
     title_terms = content_terms(title, expansions)
     anchors = anchor_terms(claim)
-    claim = replace(claim, terms=topic_weighted(claim.terms, sentences, title_terms))
+    claim = replace(
+        claim, terms=topic_weighted(claim.terms, sentences, title_terms), anchors=anchors
+    )
     topic = title_credit(claim.terms, title_terms, sentences)
     ranked = rank_sentences(claim, sentences, anchors)
     best = ranked[0]
