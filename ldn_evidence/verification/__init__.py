@@ -8,6 +8,8 @@
   the deciding sentence(s).
 - `grade_study(publication_types, title, abstract, link_types) -> Grade` — evidence level
   (`grading.LEVELS`, Oxford CEBM 2011), modifiers and flags.
+- `ENGINE_VERSION` — bumped when a verdict could change (`version.py`); `verify`
+  re-checks every citation after a bump.
 """
 
 from ldn_evidence.verification.abstract_figures import AbstractFigure, find_abstract_figures
@@ -32,8 +34,10 @@ from ldn_evidence.verification.results import (
 from ldn_evidence.verification.roles import ROLES
 from ldn_evidence.verification.sentences import split_sentences
 from ldn_evidence.verification.verdict import verify_claim
+from ldn_evidence.verification.version import ENGINE_VERSION
 
 __all__ = [
+    "ENGINE_VERSION",
     "LEVELS",
     "OUTCOMES",
     "PUBLICATION_TYPE_LEVELS",
