@@ -73,6 +73,17 @@ def verify(
             "--force", help="Check every citation again, even those where nothing changed."
         ),
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Worker processes that run the checks while this one reads and writes. "
+            "Needs free cores.",
+        ),
+    ] = 1,
     as_json: JsonOption = False,
 ) -> None:
     from ldn_evidence.services.verification import verify as do_verify
@@ -84,6 +95,7 @@ def verify(
             document_id=document,
             abstract_only=abstract_only,
             force=force,
+            jobs=jobs,
         )
         data = {
             "citations": [r.as_dict() for r in summary.rows],

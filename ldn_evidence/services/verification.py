@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -50,7 +51,7 @@ from ldn_evidence.models.studies import study_publication_types
 from ldn_evidence.services.fulltext import check_passages
 from ldn_evidence.services.verdicts import AutomaticVerdict, set_automatic_verdicts
 from ldn_evidence.verification import ENGINE_VERSION, ClaimInput, StudyInput
-from ldn_evidence.verification.decision import FullTextInput, decide
+from ldn_evidence.verification.decision import Decision, FullTextInput, decide, decide_given
 from ldn_evidence.vocab import FullTextStatus, ResolutionStatus
 
 
@@ -156,13 +157,15 @@ def verify(
     document_id: int | None = None,
     abstract_only: bool = False,
     force: bool = False,
+    jobs: int = 1,
 ) -> VerifySummary:
     """Check the claims' citations (all, `claim_ids`, or `document_id`'s).
 
     A citation whose automatic verdict was computed from what it would be computed from
     now (the claim as checked, the study record, the full text when it was read, the
     engine's `ENGINE_VERSION`) is not checked again but counted in `unchanged`, unless
-    `force`."""
+    `force`. With `jobs` > 1 the engine runs in that many worker processes (the reading
+    and writing stay here)."""
     claims_t = Claim.__table__
     query = select(claims_t.c.id).order_by(
         claims_t.c.document_id, claims_t.c.position, claims_t.c.id
@@ -182,9 +185,40 @@ def verify(
             raise NotFoundError(f"no claim with id {', '.join(map(str, missing))}")
     summary = VerifySummary()
     texts = _FullTexts(session, enabled=not abstract_only)
-    for start in range(0, len(ids), CLAIM_BATCH):
-        _Batch(session, ids[start : start + CLAIM_BATCH], texts, force, summary).run()
+    with _Engine(jobs) as engine:
+        for start in range(0, len(ids), CLAIM_BATCH):
+            batch = ids[start : start + CLAIM_BATCH]
+            _Batch(session, batch, texts, force, summary, engine).run()
     return summary
+
+
+class _Engine:
+    """`decide` on a list of pairs: here, or in `jobs` worker processes (started when
+    first needed)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: Any = None
+
+    def __enter__(self) -> _Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+    def run(
+        self, pairs: list[tuple[ClaimInput, StudyInput, int]], texts: _FullTexts
+    ) -> list[Decision]:
+        """The decision on each (claim, study, study id)."""
+        if self.jobs <= 1 or len(pairs) < 2 * self.jobs:
+            return [decide(ci, si, partial(texts.load, study_id)) for ci, si, study_id in pairs]
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("spawn").Pool(self.jobs)
+        items = [(ci, si, texts.load(study_id)) for ci, si, study_id in pairs]
+        chunk = max(1, min(50, len(items) // (self.jobs * 4)))
+        return list(self._pool.map(decide_given, items, chunksize=chunk))
 
 
 def no_study_reason(reference: _ReferenceLike | None) -> str:
@@ -240,7 +274,9 @@ class _Batch:
         texts: _FullTexts,
         force: bool,
         summary: VerifySummary,
+        engine: _Engine,
     ) -> None:
+        self.engine = engine
         self.session, self.conn = session, session.connection()
         self.claim_ids, self.texts, self.force, self.summary = claim_ids, texts, force, summary
         self._study_inputs: dict[int, StudyInput] = {}
@@ -357,14 +393,19 @@ class _Batch:
     def _check(self, claims: dict[int, Any], pending: list[_Pending]) -> None:
         self._load_inputs([p.cite for p in pending])
         inputs: dict[int, ClaimInput] = {}
-        items: list[AutomaticVerdict] = []
         for p in pending:
+            if p.cite.claim_id not in inputs:
+                inputs[p.cite.claim_id] = _claim_input(claims[p.cite.claim_id])
+        decisions = self.engine.run(
+            [
+                (inputs[p.cite.claim_id], self._study_inputs[p.cite.study_id], p.cite.study_id)
+                for p in pending
+            ],
+            self.texts,
+        )
+        items: list[AutomaticVerdict] = []
+        for p, decision in zip(pending, decisions, strict=True):
             c = p.cite
-            ci = inputs.get(c.claim_id)
-            if ci is None:
-                ci = inputs[c.claim_id] = _claim_input(claims[c.claim_id])
-            study_id = c.study_id
-            decision = decide(ci, self._study_inputs[study_id], partial(self.texts.load, study_id))
             result = decision.result
             items.append(
                 AutomaticVerdict(

@@ -83,3 +83,9 @@ def decide(
         reason = f"{abstract.reason}; nor does the full text ({pmcid})"
         return Decision(replace(abstract, reason=reason), None, read_full_text=True)
     return Decision(abstract, None, read_full_text=True)
+
+
+def decide_given(item: tuple[ClaimInput, StudyInput, FullTextInput | None]) -> Decision:
+    """`decide` with the study's full text (or None) at hand: a worker process's call."""
+    claim, study, text = item
+    return decide(claim, study, lambda: text)

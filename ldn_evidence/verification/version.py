@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "b3da57ec9d5bb89a2fc9d9a1453b83d58a2254c6b239bf31dc488735447d7134"
+ENGINE_SOURCE_SHA256 = "ee18d8cb383b4e8a1b5cc6ab8d8bebb141911c95afa9e4d4d45e27adcd915e19"
 
 _PACKAGE = Path(__file__).parent
 

@@ -276,3 +276,16 @@ def test_bulk_writes_refuse_an_unknown_verdict(session: Session, two) -> None:  
     assert citation is not None
     with pytest.raises(InputError):
         set_automatic_verdicts(session=session, items=[_item(citation, "maybe")])
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_same_verdicts(session: Session, two) -> None:  # type: ignore[no-untyped-def]
+    pain, _bone, _a, _b = two
+    extra = [_study(session, str(10 + i), CROSSOVER if i % 2 else UNRELATED) for i in range(6)]
+    _cite(session, "Low-dose naltrexone reduced pain by nearly 30% in fibromyalgia.", *extra)
+    alone = verify(session=session)
+    pooled = verify(session=session, force=True, jobs=2)
+    assert [(r.claim_id, r.pmid, r.verdict, r.sentence, r.reason) for r in pooled.rows] == [
+        (r.claim_id, r.pmid, r.verdict, r.sentence, r.reason) for r in alone.rows
+    ]
+    assert len(alone.rows) == 9 and not any(r.changed for r in pooled.rows)
