@@ -24,35 +24,28 @@ and full texts read in a few queries, the verdicts written in a few statements
 
 from __future__ import annotations
 
-import hashlib
-import json
-import multiprocessing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.figures import Figure
-from ldn_evidence.models import (
-    Citation,
-    Claim,
-    FullText,
-    FullTextPassage,
-    PublicationTypeRow,
-    Reference,
-    SourceDocument,
-    Study,
-)
-from ldn_evidence.models.studies import study_publication_types
-from ldn_evidence.services.fulltext import check_passages
+from ldn_evidence.models import Citation, Claim, SourceDocument, Study
 from ldn_evidence.services.verdicts import AutomaticVerdict, set_automatic_verdicts
+from ldn_evidence.services.verify_batch import (
+    CLAIM_FIELDS,
+    Checker,
+    FullTexts,
+    citations_query,
+    claim_row_input,
+    digest,
+    load_study_inputs,
+)
 from ldn_evidence.verification import ENGINE_VERSION, ClaimInput, StudyInput
-from ldn_evidence.verification.decision import Decision, FullTextInput, decide, decide_given
-from ldn_evidence.vocab import FullTextStatus, ResolutionStatus
+from ldn_evidence.vocab import ResolutionStatus
 
 
 @dataclass
@@ -136,19 +129,6 @@ CLAIM_BATCH = 1000
 """Claims read, checked and written together: one query each for their claims,
 citations, studies and full texts, one statement for their verdicts."""
 
-_CLAIM_FIELDS = (
-    "text",
-    "figure_value",
-    "figure_unit",
-    "figure_qualifier",
-    "figure_text",
-    "outcome",
-    "population",
-    "condition",
-    "intervention",
-)
-"""What `claim_input` reads of a claim: a verdict is computed from these."""
-
 
 def verify(
     *,
@@ -184,41 +164,12 @@ def verify(
         if missing:
             raise NotFoundError(f"no claim with id {', '.join(map(str, missing))}")
     summary = VerifySummary()
-    texts = _FullTexts(session, enabled=not abstract_only)
-    with _Engine(jobs) as engine:
+    texts = FullTexts(session, enabled=not abstract_only)
+    with Checker(jobs) as engine:
         for start in range(0, len(ids), CLAIM_BATCH):
             batch = ids[start : start + CLAIM_BATCH]
             _Batch(session, batch, texts, force, summary, engine).run()
     return summary
-
-
-class _Engine:
-    """`decide` on a list of pairs: here, or in `jobs` worker processes (started when
-    first needed)."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self._pool: Any = None
-
-    def __enter__(self) -> _Engine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-
-    def run(
-        self, pairs: list[tuple[ClaimInput, StudyInput, int]], texts: _FullTexts
-    ) -> list[Decision]:
-        """The decision on each (claim, study, study id)."""
-        if self.jobs <= 1 or len(pairs) < 2 * self.jobs:
-            return [decide(ci, si, partial(texts.load, study_id)) for ci, si, study_id in pairs]
-        if self._pool is None:
-            self._pool = multiprocessing.get_context("spawn").Pool(self.jobs)
-        items = [(ci, si, texts.load(study_id)) for ci, si, study_id in pairs]
-        chunk = max(1, min(50, len(items) // (self.jobs * 4)))
-        return list(self._pool.map(decide_given, items, chunksize=chunk))
 
 
 def no_study_reason(reference: _ReferenceLike | None) -> str:
@@ -250,10 +201,6 @@ class _Ref:
     error: str | None
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-
-
 @dataclass(slots=True)
 class _Pending:
     """A citation to check: its row in the summary, what it held, its inputs."""
@@ -271,10 +218,10 @@ class _Batch:
         self,
         session: Session,
         claim_ids: list[int],
-        texts: _FullTexts,
+        texts: FullTexts,
         force: bool,
         summary: VerifySummary,
-        engine: _Engine,
+        engine: Checker,
     ) -> None:
         self.engine = engine
         self.session, self.conn = session, session.connection()
@@ -286,23 +233,25 @@ class _Batch:
         claims = {
             r.id: r
             for r in self.conn.execute(
-                select(claims_t.c.id, *(claims_t.c[f] for f in _CLAIM_FIELDS)).where(
+                select(claims_t.c.id, *(claims_t.c[f] for f in CLAIM_FIELDS)).where(
                     claims_t.c.id.in_(self.claim_ids)
                 )
             )
         }
         cites: dict[int, list[Any]] = {}
-        for c in self.conn.execute(_citations_query(self.claim_ids)):
+        for c in self.conn.execute(citations_query(self.claim_ids)):
             cites.setdefault(c.claim_id, []).append(c)
         studies = {c.study_id: c for rows in cites.values() for c in rows if c.s_id is not None}
         self.texts.prime(self.conn, studies.values())
-        self._load_inputs(
-            [s for s in studies.values() if s.s_raw_sha256 is None and s.s_origin != "curated"]
+        load_study_inputs(
+            self.conn,
+            [i for i, s in studies.items() if s.s_raw_sha256 is None and s.s_origin != "curated"],
+            self._study_inputs,
         )
         pending: list[_Pending] = []
         for claim_id in self.claim_ids:
             claim = claims[claim_id]
-            digest = _digest(ENGINE_VERSION, *(getattr(claim, f) for f in _CLAIM_FIELDS))
+            claim_digest = digest(ENGINE_VERSION, *(getattr(claim, f) for f in CLAIM_FIELDS))
             rows = cites.get(claim_id, [])
             self.summary.not_checked += [
                 NotChecked(
@@ -321,13 +270,13 @@ class _Batch:
                 self.summary.no_source.append(claim_id)
                 continue
             for c in studied:
-                todo = self._classify(claim, digest, c)
+                todo = self._classify(claim, claim_digest, c)
                 if todo is not None:
                     pending.append(todo)
         if pending:
             self._check(claims, pending)
 
-    def _classify(self, claim: Any, digest: str, c: Any) -> _Pending | None:
+    def _classify(self, claim: Any, claim_digest: str, c: Any) -> _Pending | None:
         """The citation's row in the summary (skipped, or to be checked: returned), or
         None when its inputs are unchanged."""
         row = VerifyRow(
@@ -358,44 +307,21 @@ class _Batch:
             record = f"{c.s_raw_sha256} {c.s_fetched_at}"
         else:  # a study stored without its record: what verification reads of it
             si = self._study_inputs[c.study_id]
-            record = _digest(si.title, si.abstract, si.publication_types)
-        base = _digest(digest, c.study_id, record)
-        with_full_text = _digest(base, full_text)
+            record = digest(si.title, si.abstract, si.publication_types)
+        base = digest(claim_digest, c.study_id, record)
+        with_full_text = digest(base, full_text)
         if not self.force and c.checked_inputs_sha256 in (base, with_full_text):
             self.summary.unchanged += 1
             return None
         self.summary.rows.append(row)
         return _Pending(row, c, base, with_full_text)
 
-    def _load_inputs(self, studies: Sequence[Any]) -> None:
-        """`study_input` of each study (title, abstract, publication types), in two queries."""
-        wanted = [s.study_id for s in studies if s.study_id not in self._study_inputs]
-        if not wanted:
-            return
-        st, pt = Study.__table__, PublicationTypeRow.__table__
-        types: dict[int, list[str]] = {}
-        for study_id, name in self.conn.execute(
-            select(study_publication_types.c.study_id, pt.c.name)
-            .join(pt, pt.c.id == study_publication_types.c.publication_type_id)
-            .where(study_publication_types.c.study_id.in_(wanted))
-            .order_by(study_publication_types.c.study_id, pt.c.name)
-        ):
-            types.setdefault(study_id, []).append(name)
-        for r in self.conn.execute(
-            select(st.c.id, st.c.title, st.c.abstract).where(st.c.id.in_(wanted))
-        ):
-            self._study_inputs[r.id] = StudyInput(
-                title=r.title or "",
-                abstract=r.abstract or "",
-                publication_types=types.get(r.id, []),
-            )
-
     def _check(self, claims: dict[int, Any], pending: list[_Pending]) -> None:
-        self._load_inputs([p.cite for p in pending])
+        load_study_inputs(self.conn, [p.cite.study_id for p in pending], self._study_inputs)
         inputs: dict[int, ClaimInput] = {}
         for p in pending:
             if p.cite.claim_id not in inputs:
-                inputs[p.cite.claim_id] = _claim_input(claims[p.cite.claim_id])
+                inputs[p.cite.claim_id] = claim_row_input(claims[p.cite.claim_id])
         decisions = self.engine.run(
             [
                 (inputs[p.cite.claim_id], self._study_inputs[p.cite.study_id], p.cite.study_id)
@@ -462,130 +388,3 @@ def _reference(c: Any) -> _Ref | None:
     if c.r_id is None:
         return None
     return _Ref(raw=c.r_raw, pmid=c.r_pmid, status=c.r_status, error=c.r_error)
-
-
-def _citations_query(claim_ids: Sequence[int]) -> Select[Any]:
-    """The claims' citations (in id order), each with its reference and study."""
-    c, r, s = Citation.__table__, Reference.__table__, Study.__table__
-    return (
-        select(
-            c.c.id,
-            c.c.claim_id,
-            c.c.study_id,
-            c.c.verdict,
-            c.c.verdict_origin,
-            c.c.evidence_sentence,
-            c.c.evidence_location,
-            c.c.study_figure,
-            c.c.reason,
-            c.c.note,
-            c.c.checked_record_sha256,
-            c.c.checked_inputs_sha256,
-            r.c.id.label("r_id"),
-            r.c.raw.label("r_raw"),
-            r.c.pmid.label("r_pmid"),
-            r.c.status.label("r_status"),
-            r.c.error.label("r_error"),
-            s.c.id.label("s_id"),
-            s.c.pmid.label("s_pmid"),
-            s.c.pmcid.label("s_pmcid"),
-            s.c.origin.label("s_origin"),
-            s.c.raw_sha256.label("s_raw_sha256"),
-            s.c.fetched_at.label("s_fetched_at"),
-            func.length(s.c.abstract).label("s_abstract_length"),
-        )
-        .select_from(
-            c.outerjoin(r, r.c.id == c.c.reference_id).outerjoin(s, s.c.id == c.c.study_id)
-        )
-        .where(c.c.claim_id.in_(claim_ids))
-        .order_by(c.c.claim_id, c.c.id)
-    )
-
-
-def _claim_input(row: Any) -> ClaimInput:
-    """`claim_input` of a claim's row as read."""
-    figure = None
-    if row.figure_value is not None:
-        figure = Figure(
-            value=row.figure_value,
-            unit=row.figure_unit or "%",
-            qualifier=row.figure_qualifier or "exact",
-            text=row.figure_text or "",
-        )
-    return ClaimInput(
-        text=row.text,
-        figure=figure,
-        outcome=row.outcome,
-        population=row.population,
-        condition=row.condition,
-        intervention=row.intervention,
-    )
-
-
-class _FullTexts:
-    """Which full text each study has (read a batch at a time) and, when a check needs
-    it, its passages (read once a run). None: none, not open, or `enabled` False for
-    `--abstract-only`; a curated study's is never read."""
-
-    def __init__(self, session: Session, *, enabled: bool) -> None:
-        self.session, self.enabled = session, enabled
-        self._state: dict[int, tuple[int, str | None, str] | None] = {}
-        self._loaded: dict[int, FullTextInput | None] = {}
-
-    def prime(self, conn: Connection, studies: Iterable[Any]) -> None:
-        """Find the full text of each study (`c.study_id`, `s_pmid`, `s_pmcid`,
-        `s_origin`) as `fulltext.full_text_for` would: linked to it, else stored before
-        it with its PMID or PMCID (the newest)."""
-        todo = [s for s in studies if s.study_id not in self._state]
-        for s in todo:
-            self._state[s.study_id] = None
-        todo = [s for s in todo if s.s_origin != "curated"]
-        if not self.enabled or not todo:
-            return
-        ft = FullText.__table__
-        ids = [s.study_id for s in todo]
-        pmids = [s.s_pmid for s in todo]
-        pmcids = [s.s_pmcid for s in todo if s.s_pmcid]
-        unlinked = [ft.c.pmid.in_(pmids)] + ([ft.c.pmcid.in_(pmcids)] if pmcids else [])
-        rows = conn.execute(
-            select(
-                ft.c.id, ft.c.study_id, ft.c.pmid, ft.c.pmcid, ft.c.status, ft.c.raw_sha256,
-                ft.c.fetched_at,
-            ).where(or_(ft.c.study_id.in_(ids), and_(ft.c.study_id.is_(None), or_(*unlinked))))
-        ).all()  # fmt: skip
-        for s in todo:
-            mine = [
-                r
-                for r in rows
-                if r.study_id == s.study_id
-                or (
-                    r.study_id is None
-                    and (r.pmid == s.s_pmid or (s.s_pmcid and r.pmcid == s.s_pmcid))
-                )
-            ]
-            if not mine:
-                continue
-            best = min(mine, key=lambda r: (r.study_id is None, -r.id))
-            if best.status == FullTextStatus.OPEN:
-                self._state[s.study_id] = (best.id, best.raw_sha256, str(best.fetched_at))
-
-    def state(self, study_id: int) -> tuple[int, str | None, str] | None:
-        """(id, sha256, fetched at) of the study's open full text: part of a verdict's
-        inputs when the verdict read it."""
-        return self._state.get(study_id)
-
-    def load(self, study_id: int) -> FullTextInput | None:
-        """(PMCID, passages) of the study's open full text."""
-        state = self._state.get(study_id)
-        if state is None:
-            return None
-        if study_id not in self._loaded:
-            row = self.session.get(FullText, state[0], options=_LOAD)
-            self._loaded[study_id] = (row.pmcid, check_passages(row)) if row is not None else None
-        return self._loaded[study_id]
-
-
-_LOAD = (
-    selectinload(FullText.sections),
-    selectinload(FullText.passages).selectinload(FullTextPassage.section),
-)
