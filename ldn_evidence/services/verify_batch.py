@@ -28,7 +28,7 @@ from ldn_evidence.models import (
 from ldn_evidence.models.studies import study_publication_types
 from ldn_evidence.services.fulltext import check_passages
 from ldn_evidence.verification import ClaimInput, StudyInput
-from ldn_evidence.verification.decision import Decision, FullTextInput, decide, decide_given
+from ldn_evidence.verification.combined import Decision, FullTextInput, decide, decide_given
 from ldn_evidence.vocab import FullTextStatus
 
 CLAIM_FIELDS = (

@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "ee18d8cb383b4e8a1b5cc6ab8d8bebb141911c95afa9e4d4d45e27adcd915e19"
+ENGINE_SOURCE_SHA256 = "ce8ed25233e7acb07c52cff1429aa2d06b5fd7799cfc860f42a0349e94af25af"
 
 _PACKAGE = Path(__file__).parent
 

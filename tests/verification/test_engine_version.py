@@ -22,7 +22,7 @@ def test_the_hash_covers_the_engine_and_the_claim_figures() -> None:
     assert {
         "verification/engine.py",
         "verification/verdict.py",
-        "verification/decision.py",
+        "verification/combined.py",
         "verification/full_text.py",
         "ldn_evidence/figures.py",
     } <= names
