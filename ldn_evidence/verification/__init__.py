@@ -3,13 +3,14 @@
 - `figure_interval(Figure) -> Interval` — a claim's figure as the values that support it
   (tolerances in `intervals.TOLERANCES`).
 - `find_abstract_figures(abstract) -> list[AbstractFigure]` — the abstract's figures with
-  sentence, value(s), unit, outcome (`outcomes.OUTCOMES`) and role (`roles.ROLES`).
+  sentence, value(s), unit, outcome (`outcomes.FIGURE_OUTCOMES`) and role (`roles.ROLES`).
 - `verify_claim(ClaimInput, StudyInput) -> VerificationResult` — one of `VERDICTS` with
   the deciding sentence(s).
 - `grade_study(publication_types, title, abstract, link_types) -> Grade` — evidence level
   (`grading.LEVELS`, Oxford CEBM 2011), modifiers and flags.
 """
 
+from ldn_evidence.outcomes import FIGURE_OUTCOMES, normalize_outcome
 from ldn_evidence.verification.abstract_figures import AbstractFigure, find_abstract_figures
 from ldn_evidence.verification.grading import (
     LEVELS,
@@ -22,7 +23,6 @@ from ldn_evidence.verification.grading import (
     levels_at_least,
 )
 from ldn_evidence.verification.intervals import TOLERANCES, Interval, close_margin, figure_interval
-from ldn_evidence.verification.outcomes import OUTCOMES, normalize_outcome
 from ldn_evidence.verification.results import (
     VERDICTS,
     ClaimInput,
@@ -35,7 +35,7 @@ from ldn_evidence.verification.verdict import verify_claim
 
 __all__ = [
     "LEVELS",
-    "OUTCOMES",
+    "FIGURE_OUTCOMES",
     "PUBLICATION_TYPE_LEVELS",
     "ROLES",
     "TOLERANCES",

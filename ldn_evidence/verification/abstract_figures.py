@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ldn_evidence.outcomes import OutcomeMention, find_outcomes
 from ldn_evidence.verification import roles
 from ldn_evidence.verification.directions import DECREASE, direction_near, directions_in
 from ldn_evidence.verification.intervals import Interval, normalize_qualifier
@@ -25,7 +26,6 @@ from ldn_evidence.verification.numbers import (
     parse_fraction,
     parse_number,
 )
-from ldn_evidence.verification.outcomes import OutcomeMention, find_outcomes
 from ldn_evidence.verification.sentences import sentence_spans
 
 
@@ -35,7 +35,7 @@ class AbstractFigure:
 
     `value` is the magnitude (a written minus sign becomes `direction="decrease"`); for
     a range `value` is its low end and `high` its high end. `unit` is "%" or "fold".
-    `outcome` comes from `outcomes.OUTCOMES`; `role` from `roles.ROLES`; `arm` is "drug",
+    `outcome` comes from `outcomes.FIGURE_OUTCOMES`; `role` from `roles.ROLES`; `arm` is "drug",
     "placebo" or None. `start` / `end` are offsets of `text` in the abstract.
     """
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ldn_evidence.outcomes import find_outcomes
 from ldn_evidence.verification.cues import clause_of
 from ldn_evidence.verification.directions import direction_near, no_effect_spans, valence
-from ldn_evidence.verification.outcomes import find_outcomes
 from ldn_evidence.verification.roles import PLACEBO_WORDS
 from ldn_evidence.verification.sentences import split_sentences
 
