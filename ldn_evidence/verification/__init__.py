@@ -30,7 +30,6 @@ from ldn_evidence.verification.results import (
     VerificationResult,
 )
 from ldn_evidence.verification.roles import ROLES
-from ldn_evidence.verification.sentences import split_sentences
 from ldn_evidence.verification.verdict import verify_claim
 
 __all__ = [
@@ -55,6 +54,5 @@ __all__ = [
     "level_rank",
     "levels_at_least",
     "normalize_outcome",
-    "split_sentences",
     "verify_claim",
 ]

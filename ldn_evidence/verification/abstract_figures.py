@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ldn_evidence.outcomes import OutcomeMention, find_outcomes
+from ldn_evidence.sentences import ABSTRACT, sentence_spans
 from ldn_evidence.verification import roles
 from ldn_evidence.verification.directions import DECREASE, direction_near, directions_in
 from ldn_evidence.verification.intervals import Interval, normalize_qualifier
@@ -26,7 +27,6 @@ from ldn_evidence.verification.numbers import (
     parse_fraction,
     parse_number,
 )
-from ldn_evidence.verification.sentences import sentence_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +294,6 @@ def find_abstract_figures(abstract: str, intervention: str | None = None) -> lis
     """
     text = abstract or ""
     out: list[AbstractFigure] = []
-    for s, e in sentence_spans(text):
+    for s, e in sentence_spans(text, ABSTRACT):
         out.extend(figures_in_sentence(text[s:e], s, intervention))
     return out

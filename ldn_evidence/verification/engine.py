@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ldn_evidence.sentences import ABSTRACT, sentence_texts
 from ldn_evidence.verification import cues
 from ldn_evidence.verification.quantities import (
     OTHER,
@@ -46,7 +47,6 @@ from ldn_evidence.verification.results import (
     UNCHECKED,
     VerificationResult,
 )
-from ldn_evidence.verification.sentences import split_sentences
 from ldn_evidence.verification.text import (
     BACKGROUND_LABELS,
     STOPWORDS,
@@ -189,7 +189,7 @@ def abstract_sentences(
         expansions = defined_abbreviations(f"{title}\n{abstract}")
     out: list[Sentence] = []
     section: str | None = None
-    texts = split_sentences(abstract)
+    texts = sentence_texts(abstract, ABSTRACT)
     for i, text in enumerate(texts):
         label = section_label(text)
         if label:

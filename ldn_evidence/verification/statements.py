@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 
 from ldn_evidence.outcomes import find_outcomes
+from ldn_evidence.sentences import ABSTRACT, sentence_texts
 from ldn_evidence.verification.cues import clause_of
 from ldn_evidence.verification.directions import direction_near, no_effect_spans, valence
 from ldn_evidence.verification.roles import PLACEBO_WORDS
-from ldn_evidence.verification.sentences import split_sentences
 
 BETTER, WORSE, NO_EFFECT = "better", "worse", "no_effect"
 
@@ -64,7 +64,7 @@ def finding_sentences(abstract: str) -> list[str]:
     (…) section, and not worded as an aim or hypothesis."""
     out: list[str] = []
     section = ""
-    for sentence in split_sentences(abstract):
+    for sentence in sentence_texts(abstract, ABSTRACT):
         label = _LABEL.match(sentence)
         if label:
             section = label.group(1).strip().upper()
