@@ -18,8 +18,8 @@ from __future__ import annotations
 from ldn_evidence.figures import parse_claim_figure
 from ldn_evidence.verification.assertions import check_safety
 from ldn_evidence.verification.claim_terms import claim_outcome, claim_population
+from ldn_evidence.verification.decision import verify_text
 from ldn_evidence.verification.directions import is_safety_claim
-from ldn_evidence.verification.engine import verify_text
 from ldn_evidence.verification.figure_check import check_figure
 from ldn_evidence.verification.population import population_mismatch, study_population
 from ldn_evidence.verification.results import (
