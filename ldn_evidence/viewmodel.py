@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
-from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url
+from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url, pubmed_url
 
 SCHEMA = "ldn-evidence/2"
 
@@ -449,6 +449,10 @@ class EvidenceStudy:
     evidence_sentence: str | None
     reason: str | None
 
+    @property
+    def url(self) -> str:
+        return pubmed_url(self.pmid)
+
 
 @dataclass(frozen=True)
 class EvidenceReport:
@@ -469,6 +473,25 @@ class EvidenceReport:
     stronger: list[EvidenceStudy]
     ranking: list[EvidenceStudy]
     summary: str
+
+
+@dataclass(frozen=True)
+class StrongerEvidence:
+    """A claim's last `evidence` run as the report shows it under the claim, "Stronger
+    evidence on the same question": the cited studies' place in the ranking and the
+    studies ranked above them, each with the claim verified against it. Nothing of it is
+    cited by the page or linked to the claim (a reviewer cites a study with `claims cite`)."""
+
+    run_id: int
+    ran_at: str | None
+    query: str
+    query_source: str
+    since: int | None
+    found: int  # PubMed's count for the query
+    ranked: int  # the ranking's length: the hits fetched and the cited studies
+    summary: str  # "2 stronger studies: 1 supports, 1 contradicts"
+    cited: list[EvidenceStudy]
+    stronger: list[EvidenceStudy]
 
 
 # ---- the report (`export`): the documented ldn-evidence/2 format ---------------------------------
@@ -572,6 +595,7 @@ class ClaimEntry:
     population: str | None
     unsourced: bool
     citations: list[CitationEntry]
+    stronger_evidence: StrongerEvidence | None = None  # the last `evidence` run, if any
 
 
 _SETTLED = (ResolutionStatus.RESOLVED, ResolutionStatus.WEB)  # nothing left to resolve
