@@ -7,7 +7,7 @@ so nothing that prints or renders touches the database.
 
 Field names and order are the keys and key order of the JSON outputs: `claims list|show`,
 `studies list|show`, `documents list|show`, `claims add|cite|check`, and the export's
-documented `ldn-evidence/2` format (`export/schema.json`), which allows no other keys.
+documented `ldn-evidence/3` format (`export/schema.json`), which allows no other keys.
 A view that shows more than another extends it (`extend`); where two outputs give a field
 a different shape (a claim's `citations`: a count in lists, the citations in `show`) the
 class is generic in that field.
@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url, pubmed_url
 
-SCHEMA = "ldn-evidence/2"
+SCHEMA = "ldn-evidence/3"
 
 _V = TypeVar("_V")
 _A = TypeVar("_A")  # how a study view shows an author
@@ -494,7 +494,7 @@ class StrongerEvidence:
     stronger: list[EvidenceStudy]
 
 
-# ---- the report (`export`): the documented ldn-evidence/2 format ---------------------------------
+# ---- the report (`export`): the documented ldn-evidence/3 format ---------------------------------
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def _latest_runs(session: Session, claim_ids: list[int]) -> dict[int, StrongerEv
             select(EvidenceRun, ranked)
             .join(newest, newest.c.id == EvidenceRun.id)
             .where(newest.c.n == 1)
-        ).tuples()
+        )
     }
     if not runs:
         return {}
