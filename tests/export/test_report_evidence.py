@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -24,6 +26,7 @@ from ldn_evidence.viewmodel import ClaimEntry, Report
 from tests.eutils_server import FakeEutils, make_article
 from tests.export.hostile import SCRIPT
 from tests.export.htmltext import Page, squash
+from tests.export.test_export_chromium import CHROMIUM, _chromium, _print
 from tests.helpers.workflows import fast_client, units
 from tests.services.test_evidence import ARTICLES, REVIEW
 
@@ -242,3 +245,31 @@ def test_no_section_without_a_run(engine: sa.Engine, claims: tuple[int, int]) ->
     assert all(c.stronger_evidence is None for c in report.all_claims())
     for fmt in ("html", "markdown"):
         assert HEADING not in render(report, fmt).decode("utf-8"), fmt
+
+
+@pytest.fixture
+def chromium() -> str:
+    """As in test_export_chromium: skipped without /usr/bin/chromium, unless $CI is set."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI")
+        pytest.skip(f"{CHROMIUM} not installed")
+    return CHROMIUM
+
+
+@pytest.mark.slow
+def test_chromium_keeps_the_section_inert_and_prints_it(
+    chromium: str, engine: sa.Engine, claims: tuple[int, int], tmp_path: Path
+) -> None:
+    """In headless Chromium, without the Content-Security-Policy: the hostile title's
+    script stays text; the section prints (A4) with its heading, summary and studies."""
+    html = render(_report(engine), "html").decode("utf-8")
+    start = html.index('<meta http-equiv="Content-Security-Policy"')
+    page = tmp_path / "no-csp.html"
+    page.write_text(html[:start] + html[html.index(">", start) + 1 :], encoding="utf-8")
+    dom = Page(_chromium(chromium, tmp_path, page, "--dump-dom").decode("utf-8"))
+    assert dom.title == "Citation report" and "pwned" not in dom.ids
+    assert "script" not in dom.tags and squash(HOSTILE_TITLE) in dom.text
+    printed = " ".join(" ".join(lines) for lines in _print(chromium, tmp_path, html, "A4"))
+    for text in (HEADING, "4 stronger studies", "PMID 203", "Cited: PMID 100 ranks 5th of 7"):
+        assert text in printed, text
