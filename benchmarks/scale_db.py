@@ -37,14 +37,16 @@ CLAIMS_PER_PAGE = 100
 CHUNK = 2_000
 
 
-def _templates(limit: int | None) -> list[tuple[object, tuple[str, str, str]]]:
+def _templates(
+    limit: int | None, sources: list[Path] | None = None
+) -> list[tuple[object, tuple[str, str, str]]]:
     """(Prepared, raw XML split around its own PMID) for each baseline record."""
     from benchmarks.generate import default_sources, templates
     from ldn_evidence.pubmed.parser import parse_articles
     from ldn_evidence.services.bulk import prepare
 
     out = []
-    for before, between, after in templates(default_sources(), limit=limit):
+    for before, between, after in templates(sources or default_sources(), limit=limit):
         raw = before + b"1" + (between + b"1" if between else b"") + after
         try:
             (record,) = parse_articles(raw, name="template")
@@ -91,9 +93,9 @@ def store_studies(engine, n: int, templates: list) -> None:
 
 
 def _sentences(text: str) -> list[str]:
-    from ldn_evidence.verification.sentences import split_sentences
+    from ldn_evidence.sentences import ABSTRACT, sentence_texts
 
-    return [s for s in split_sentences(text) if 40 <= len(s) <= 400]
+    return [s for s in sentence_texts(text, ABSTRACT) if 40 <= len(s) <= 400]
 
 
 def _claim_text(kind: int, study: tuple, other: tuple, rng: random.Random) -> tuple[str, dict]:
@@ -192,13 +194,19 @@ def store_claims(engine, n_claims: int, n_studies: int, seed: int = 15) -> int:
     return citations
 
 
-def build(url: str, studies: int, claims: int, templates: int | None = None) -> None:
+def build(
+    url: str,
+    studies: int,
+    claims: int,
+    templates: int | None = None,
+    sources: list[Path] | None = None,
+) -> None:
     from ldn_evidence.db import ensure_schema, make_engine
 
     engine = make_engine(url)
     ensure_schema(engine)
     started = time.perf_counter()
-    tpl = _templates(templates)
+    tpl = _templates(templates, sources)
     print(f"{len(tpl):,} templates parsed and graded in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)  # fmt: skip
     store_studies(engine, studies, tpl)

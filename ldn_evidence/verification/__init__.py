@@ -3,7 +3,7 @@
 - `figure_interval(Figure) -> Interval` — a claim's figure as the values that support it
   (tolerances in `intervals.TOLERANCES`).
 - `find_abstract_figures(abstract) -> list[AbstractFigure]` — the abstract's figures with
-  sentence, value(s), unit, outcome (`outcomes.OUTCOMES`) and role (`roles.ROLES`).
+  sentence, value(s), unit, outcome (`outcomes.FIGURE_OUTCOMES`) and role (`roles.ROLES`).
 - `verify_claim(ClaimInput, StudyInput) -> VerificationResult` — one of `VERDICTS` with
   the deciding sentence(s).
 - `grade_study(publication_types, title, abstract, link_types) -> Grade` — evidence level
@@ -12,6 +12,7 @@
   re-checks every citation after a bump.
 """
 
+from ldn_evidence.outcomes import FIGURE_OUTCOMES, normalize_outcome
 from ldn_evidence.verification.abstract_figures import AbstractFigure, find_abstract_figures
 from ldn_evidence.verification.grading import (
     LEVELS,
@@ -24,7 +25,6 @@ from ldn_evidence.verification.grading import (
     levels_at_least,
 )
 from ldn_evidence.verification.intervals import TOLERANCES, Interval, close_margin, figure_interval
-from ldn_evidence.verification.outcomes import OUTCOMES, normalize_outcome
 from ldn_evidence.verification.results import (
     VERDICTS,
     ClaimInput,
@@ -32,14 +32,13 @@ from ldn_evidence.verification.results import (
     VerificationResult,
 )
 from ldn_evidence.verification.roles import ROLES
-from ldn_evidence.verification.sentences import split_sentences
 from ldn_evidence.verification.verdict import verify_claim
 from ldn_evidence.verification.version import ENGINE_VERSION
 
 __all__ = [
     "ENGINE_VERSION",
     "LEVELS",
-    "OUTCOMES",
+    "FIGURE_OUTCOMES",
     "PUBLICATION_TYPE_LEVELS",
     "ROLES",
     "TOLERANCES",
@@ -59,6 +58,5 @@ __all__ = [
     "level_rank",
     "levels_at_least",
     "normalize_outcome",
-    "split_sentences",
     "verify_claim",
 ]
