@@ -232,7 +232,8 @@ def _attach(conn: Connection, mine: dict[int, _Ref]) -> None:
     the study is curated and PubMed said the PMID does not exist, resolved; its citations
     follow (unless the claim cites that study already). `mine`: this load's references,
     kept up to date."""
-    pmids = list(dict.fromkeys(r.values["pmid"] for r in mine.values() if r.values["pmid"]))
+    # in the order SQLite walks `pmid IN (…)` on its index, as the ORM path met them
+    pmids = sorted({r.values["pmid"] for r in mine.values() if r.values["pmid"]})
     R, S = REFERENCES.c, STUDIES.c
     for part in _chunks(pmids, CHUNK):
         query = (
@@ -242,7 +243,7 @@ def _attach(conn: Connection, mine: dict[int, _Ref]) -> None:
                 R.pmid.in_(part),
                 or_(R.study_id.is_(None), R.study_id != S.id, R.status != RESOLVED),
             )
-            .order_by(R.id)
+            .order_by(R.pmid, R.id)
         )
         found = conn.execute(query).all()
         if not found:
@@ -264,23 +265,24 @@ def _attach(conn: Connection, mine: dict[int, _Ref]) -> None:
             ),
             updates,
         )
-        study_of = {row.id: row.sid for row in found}
-        _follow(conn, study_of)
+        _follow(conn, [(row.id, row.sid) for row in found])
 
 
-def _follow(conn: Connection, study_of: dict[int, int]) -> None:
-    """Point the citations of the references in `study_of` ({reference id: study id}) at
-    their study, unless their claim has a citation of that study already."""
+def _follow(conn: Connection, moved: list[tuple[int, int]]) -> None:
+    """Point the citations of the references `moved` ([(reference id, study id)], in
+    order) at their study, unless their claim has a citation of that study already."""
     C = CITATIONS.c
-    cites = conn.execute(
+    by_ref: dict[int, list[Any]] = {ref_id: [] for ref_id, _sid in moved}
+    for row in conn.execute(
         select(C.id, C.claim_id, C.reference_id, C.study_id)
-        .where(C.reference_id.in_(list(study_of)))
-        .order_by(C.reference_id, C.id)
-    ).all()
-    todo = [c for c in cites if c.study_id != study_of[c.reference_id]]
+        .where(C.reference_id.in_(list(by_ref)))
+        .order_by(C.id)
+    ):
+        by_ref[row.reference_id].append(row)
+    todo = [(c, sid) for ref_id, sid in moved for c in by_ref[ref_id] if c.study_id != sid]
     if not todo:
         return
-    claims = list({c.claim_id for c in todo})
+    claims = list({c.claim_id for c, _sid in todo})
     taken: dict[tuple[int, int], int] = {}  # (claim, study): the citation holding it
     for part in _chunks(claims, CHUNK):
         for cid, claim_id, sid in conn.execute(
@@ -290,8 +292,7 @@ def _follow(conn: Connection, study_of: dict[int, int]) -> None:
         ):
             taken[(claim_id, sid)] = cid
     moves = []
-    for c in todo:
-        sid = study_of[c.reference_id]
+    for c, sid in todo:
         if taken.get((c.claim_id, sid), c.id) != c.id:
             continue  # the claim cites that study through another citation
         moves.append({"b_id": c.id, "b_sid": sid})
@@ -321,6 +322,7 @@ def store_claims(
     for part in _chunks(claims, CHUNK):
         stored = _stored_claims(conn, document_id, list(dict.fromkeys(c.text for c in part)))
         chunk: dict[str, _Claim] = {}
+        created: list[tuple[_Claim, _Citation]] = []  # new citations, in the order made
         for data in part:
             pos += 1
             if data.cites is None:
@@ -331,8 +333,9 @@ def store_claims(
             claim = _claim(claim, data, pos, summary)
             chunk[data.text] = claim
             for ref in targets:
-                _cite(claim, ref, origin, summary)
-        _write_claims(conn, document_id, list(chunk.values()))
+                if (citation := _cite(claim, ref, origin, summary)) is not None:
+                    created.append((claim, citation))
+        _write_claims(conn, document_id, list(chunk.values()), created)
 
 
 def _stored_claims(
@@ -391,8 +394,9 @@ def _claim(claim: _Claim | None, data: ClaimData, pos: int, summary: LoadSummary
     return claim
 
 
-def _cite(claim: _Claim, ref: _Ref, origin: str, summary: LoadSummary) -> None:
-    """`linking.cite` of `claim` to `ref` (and its study) on the in-memory claim."""
+def _cite(claim: _Claim, ref: _Ref, origin: str, summary: LoadSummary) -> _Citation | None:
+    """`linking.cite` of `claim` to `ref` (and its study) on the in-memory claim; the new
+    citation, or None when the claim had one of that reference or study."""
     study_id = ref.study_id
     for existing in claim.citations:
         same_ref = existing.reference_id == ref.id
@@ -404,12 +408,19 @@ def _cite(claim: _Claim, ref: _Ref, origin: str, summary: LoadSummary) -> None:
                 existing.study_id, existing.dirty = study_id, True
             if origin == CitationOrigin.CLAIM and existing.origin == CitationOrigin.PAGE:
                 existing.origin, existing.dirty = origin, True  # a per-claim marker is stronger
-            return
-    claim.citations.append(_Citation(None, ref.id, study_id, origin))
+            return None
+    citation = _Citation(None, ref.id, study_id, origin)
+    claim.citations.append(citation)
     summary.count("citations", True)
+    return citation
 
 
-def _write_claims(conn: Connection, document_id: int | None, claims: list[_Claim]) -> None:
+def _write_claims(
+    conn: Connection,
+    document_id: int | None,
+    claims: list[_Claim],
+    created: list[tuple[_Claim, _Citation]],
+) -> None:
     now = datetime.now(UTC)
     new = [c for c in claims if c.new]
     if new:
@@ -440,31 +451,24 @@ def _write_claims(conn: Connection, document_id: int | None, claims: list[_Claim
                 for c in dirty
             ],
         )
-    new_cites = []
-    moved = []
-    for c in claims:
-        for cit in c.citations:
-            if cit.id is None:
-                new_cites.append(
-                    {
-                        "claim_id": c.id,
-                        "reference_id": cit.reference_id,
-                        "study_id": cit.study_id,
-                        "origin": cit.origin,
-                        "verdict": Verdict.UNCHECKED.value,
-                        "verdict_origin": VerdictOrigin.AUTOMATIC.value,
-                        "created_at": now,
-                    }
-                )
-            elif cit.dirty:
-                moved.append(
-                    {
-                        "b_id": cit.id,
-                        "b_ref": cit.reference_id,
-                        "b_sid": cit.study_id,
-                        "b_origin": cit.origin,
-                    }
-                )
+    new_cites = [
+        {
+            "claim_id": claim.id,
+            "reference_id": cit.reference_id,
+            "study_id": cit.study_id,
+            "origin": cit.origin,
+            "verdict": Verdict.UNCHECKED.value,
+            "verdict_origin": VerdictOrigin.AUTOMATIC.value,
+            "created_at": now,
+        }
+        for claim, cit in created
+    ]
+    moved = [
+        {"b_id": cit.id, "b_ref": cit.reference_id, "b_sid": cit.study_id, "b_origin": cit.origin}
+        for claim in claims
+        for cit in claim.citations
+        if cit.dirty and cit.id is not None
+    ]
     if new_cites:
         conn.execute(insert(CITATIONS), new_cites)
     if moved:
