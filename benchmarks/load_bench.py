@@ -59,7 +59,8 @@ def write_dataset(path: Path, n: int, *, seed: int = 15) -> Path:
         out.writerow(columns)
         for i in range(n):
             cond, inter = rng.choice(CONDITIONS), rng.choice(INTERVENTIONS)
-            outcome, pop, qual = rng.choice(OUTCOMES), rng.choice(POPULATIONS), rng.choice(QUALIFIERS)
+            outcome, pop = rng.choice(OUTCOMES), rng.choice(POPULATIONS)
+            qual = rng.choice(QUALIFIERS)
             value = rng.randint(5, 95)
             figure = f"{qual} {value}%" if qual != "exact" else f"{value}%"
             pmids = rng.sample(range(FIRST_PMID, FIRST_PMID + pool), k=min(pool, rng.randint(1, 3)))
