@@ -209,9 +209,12 @@ def _write_references(conn: Connection, document_id: int | None, refs: list[_Ref
     new = [r for r in refs if r.new]
     if new:
         rows = [{"document_id": document_id, "raw": r.raw, **r.values} for r in new]
-        ins = insert(REFERENCES).returning(REFERENCES.c.id, sort_by_parameter_order=True)
-        for r, id_ in zip(new, conn.execute(ins, rows).scalars(), strict=True):
-            r.id = id_
+        # one multi-row INSERT … RETURNING a batch (rows keep their order, so their ids
+        # come in file order); matched back by raw text, unique among a chunk's new ones
+        ins = insert(REFERENCES).returning(REFERENCES.c.raw, REFERENCES.c.id)
+        ids: dict[str, int] = dict(conn.execute(ins, rows).tuples().all())
+        for r in new:
+            r.id = ids[r.raw]
     dirty = [r for r in refs if r.dirty and not r.new]
     if dirty:
         stmt = (
@@ -434,9 +437,10 @@ def _write_claims(
             }
             for c in new
         ]
-        ins = insert(CLAIMS).returning(CLAIMS.c.id, sort_by_parameter_order=True)
-        for c, id_ in zip(new, conn.execute(ins, rows).scalars(), strict=True):
-            c.id = id_
+        ins = insert(CLAIMS).returning(CLAIMS.c.text, CLAIMS.c.id)  # texts: unique here
+        ids: dict[str, int] = dict(conn.execute(ins, rows).tuples().all())
+        for c in new:
+            c.id = ids[c.text]
     dirty = [c for c in claims if c.dirty and not c.new]
     if dirty:
         stmt = (
