@@ -61,6 +61,9 @@ CLAIM_COLUMNS = (
 )
 RESOLVED = ResolutionStatus.RESOLVED.value
 NOT_FOUND = ResolutionStatus.NOT_FOUND.value
+CURATED = StudyOrigin.CURATED.value
+PAGE, CLAIM = CitationOrigin.PAGE.value, CitationOrigin.CLAIM.value
+UNCHECKED, AUTOMATIC = Verdict.UNCHECKED.value, VerdictOrigin.AUTOMATIC.value
 
 T = TypeVar("T")
 
@@ -88,7 +91,7 @@ _CLAIM_LIMITS = _limits(CLAIMS)
 def _refuse_over_long(table: Table, limits: Sequence[tuple[str, int]], row: dict[str, Any]) -> None:
     for name, limit in limits:
         value = row.get(name)
-        if isinstance(value, str) and len(value) > limit:
+        if value is not None and len(value) > limit:  # the limited columns hold text
             raise InputError(too_long(table.name, name, value, limit))
 
 
@@ -212,7 +215,7 @@ def _write_references(conn: Connection, document_id: int | None, refs: list[_Ref
         # one multi-row INSERT … RETURNING a batch (rows keep their order, so their ids
         # come in file order); matched back by raw text, unique among a chunk's new ones
         ins = insert(REFERENCES).returning(REFERENCES.c.raw, REFERENCES.c.id)
-        ids: dict[str, int] = dict(conn.execute(ins, rows).tuples().all())
+        ids: dict[str, int] = {key: id_ for key, id_ in conn.execute(ins, rows)}
         for r in new:
             r.id = ids[r.raw]
     dirty = [r for r in refs if r.dirty and not r.new]
@@ -254,7 +257,7 @@ def _attach(conn: Connection, mine: dict[int, _Ref]) -> None:
         updates = []
         for row in found:
             status, error = row.status, row.error
-            if row.origin != StudyOrigin.CURATED.value or status != NOT_FOUND:
+            if row.origin != CURATED or status != NOT_FOUND:
                 status, error = RESOLVED, None
             updates.append({"b_id": row.id, "b_sid": row.sid, "b_st": status, "b_err": error})
             if (ref := mine.get(row.id)) is not None:
@@ -329,9 +332,9 @@ def store_claims(
         for data in part:
             pos += 1
             if data.cites is None:
-                targets, origin = every, CitationOrigin.PAGE.value
+                targets, origin = every, PAGE
             else:
-                targets, origin = [references[k] for k in data.cites], CitationOrigin.CLAIM.value
+                targets, origin = [references[k] for k in data.cites], CLAIM
             claim = chunk.get(data.text) or stored.get(data.text)
             claim = _claim(claim, data, pos, summary)
             chunk[data.text] = claim
@@ -409,7 +412,7 @@ def _cite(claim: _Claim, ref: _Ref, origin: str, summary: LoadSummary) -> _Citat
                 existing.reference_id, existing.dirty = ref.id, True
             if existing.study_id is None and study_id is not None:
                 existing.study_id, existing.dirty = study_id, True
-            if origin == CitationOrigin.CLAIM and existing.origin == CitationOrigin.PAGE:
+            if origin == CLAIM and existing.origin == PAGE:
                 existing.origin, existing.dirty = origin, True  # a per-claim marker is stronger
             return None
     citation = _Citation(None, ref.id, study_id, origin)
@@ -438,7 +441,7 @@ def _write_claims(
             for c in new
         ]
         ins = insert(CLAIMS).returning(CLAIMS.c.text, CLAIMS.c.id)  # texts: unique here
-        ids: dict[str, int] = dict(conn.execute(ins, rows).tuples().all())
+        ids: dict[str, int] = {key: id_ for key, id_ in conn.execute(ins, rows)}
         for c in new:
             c.id = ids[c.text]
     dirty = [c for c in claims if c.dirty and not c.new]
@@ -461,8 +464,8 @@ def _write_claims(
             "reference_id": cit.reference_id,
             "study_id": cit.study_id,
             "origin": cit.origin,
-            "verdict": Verdict.UNCHECKED.value,
-            "verdict_origin": VerdictOrigin.AUTOMATIC.value,
+            "verdict": UNCHECKED,
+            "verdict_origin": AUTOMATIC,
             "created_at": now,
         }
         for claim, cit in created

@@ -595,9 +595,13 @@ def _csv_claim(
     def err(msg: str, col: str) -> InputError:
         return InputError(f"{source}, line {line}: {col}: {msg}")
 
-    cell = {k: (v or "").strip().replace("\r\n", "\n") for k, v in row.items()}
+    cell = {k: (v or "").strip() for k, v in row.items()}
+    joined = "".join(cell.values())
+    if "\r" in joined:
+        cell = {k: v.replace("\r\n", "\n") for k, v in cell.items()}
+        joined = "".join(cell.values())
     # cells are stripped, so no CR LF spans two of them: one search finds any control
-    if cell.get("document_url") or control_in("".join(cell.values())):
+    if cell.get("document_url") or control_in(joined):
         for column, value in cell.items():
             if problem := _value_problem(value, column):
                 raise err(problem, column)
