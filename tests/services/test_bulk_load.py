@@ -363,6 +363,7 @@ def random_dataset(rng: random.Random, source: str) -> Dataset:
     return Dataset(source, document, refs, claims, studies if rng.random() < 0.5 else [])
 
 
+@pytest.mark.slow  # over 1 s
 @pytest.mark.parametrize("seed", range(12))
 def test_random_sequences_of_loads(twins: Twins, small_chunks: int, seed: int) -> None:
     rng = random.Random(seed)
