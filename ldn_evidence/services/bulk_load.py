@@ -7,8 +7,8 @@ get the same ids and the summary the same counts:
 
 1. references, `CHUNK` at a time: one query finds the stored ones of the page by their
    raw text, new ones are inserted (RETURNING their ids), changed ones updated;
-2. references whose PMID names a stored study are pointed at it (`_attach`, as
-   `linking.attach_studies`), a chunk of PMIDs a query;
+2. references whose PMID names a stored study are pointed at it, their citations with
+   them (`bulk_links.attach_studies`, as `linking.attach_studies`);
 3. claims, `CHUNK` at a time: one query finds the stored ones of the page by their text
    and one their citations; each claim is compared, cited and counted in memory as the
    ORM path did one by one; then the new claims are inserted (RETURNING ids), the changed
@@ -21,19 +21,19 @@ longer than its column is refused in the order the ORM's flushes would have met 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError
-from ldn_evidence.models import Citation, Claim, Reference, Study
+from ldn_evidence.models import Citation, Claim, Reference
 from ldn_evidence.models.base import too_long
-from ldn_evidence.vocab import CitationOrigin, ResolutionStatus, StudyOrigin, Verdict, VerdictOrigin
+from ldn_evidence.services.bulk_links import attach_studies, chunks
+from ldn_evidence.vocab import CitationOrigin, ResolutionStatus, Verdict, VerdictOrigin
 
 if TYPE_CHECKING:
     from ldn_evidence.services.dataset import ClaimData, ReferenceData
@@ -43,7 +43,6 @@ CHUNK = 1000
 REFERENCES: Table = Reference.__table__  # type: ignore[assignment]
 CLAIMS: Table = Claim.__table__  # type: ignore[assignment]
 CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
-STUDIES: Table = Study.__table__  # type: ignore[assignment]
 
 REF_COLUMNS = ("kind", "url", "title", "pmid", "doi", "marker", "position", "status", "error")
 CLAIM_COLUMNS = (
@@ -61,17 +60,8 @@ CLAIM_COLUMNS = (
 )
 RESOLVED = ResolutionStatus.RESOLVED.value
 NOT_FOUND = ResolutionStatus.NOT_FOUND.value
-CURATED = StudyOrigin.CURATED.value
 PAGE, CLAIM = CitationOrigin.PAGE.value, CitationOrigin.CLAIM.value
 UNCHECKED, AUTOMATIC = Verdict.UNCHECKED.value, VerdictOrigin.AUTOMATIC.value
-
-T = TypeVar("T")
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(items)
-    while part := list(islice(it, size)):
-        yield part
 
 
 def _limits(table: Table) -> tuple[tuple[str, int], ...]:
@@ -144,11 +134,11 @@ def store_references(
     by_key: dict[str, _Ref] = {}
     by_id: dict[int, _Ref] = {}  # this load's references once stored
     pos = 0
-    for part in _chunks(references, CHUNK):
+    for part in chunks(references, CHUNK):
         raws = list(dict.fromkeys(r.raw for r in part))
         stored: dict[str, _Ref] = {}
         cols = [REFERENCES.c[c] for c in REF_COLUMNS]
-        for raws_part in _chunks(raws, CHUNK):
+        for raws_part in chunks(raws, CHUNK):
             query = (
                 select(REFERENCES.c.id, REFERENCES.c.raw, REFERENCES.c.study_id, *cols)
                 .where(_same_page(REFERENCES, document_id), REFERENCES.c.raw.in_(raws_part))
@@ -233,83 +223,13 @@ def _write_references(conn: Connection, document_id: int | None, refs: list[_Ref
 
 
 def _attach(conn: Connection, mine: dict[int, _Ref]) -> None:
-    """`linking.attach_studies` for the PMIDs of `refs`, in Core: every reference (of any
-    page) with one of those PMIDs is pointed at the stored study of that PMID and, unless
-    the study is curated and PubMed said the PMID does not exist, resolved; its citations
-    follow (unless the claim cites that study already). `mine`: this load's references,
-    kept up to date."""
-    # in the order SQLite walks `pmid IN (…)` on its index, as the ORM path met them
-    pmids = sorted({r.values["pmid"] for r in mine.values() if r.values["pmid"]})
-    R, S = REFERENCES.c, STUDIES.c
-    for part in _chunks(pmids, CHUNK):
-        query = (
-            select(R.id, R.status, R.error, S.id.label("sid"), S.origin)
-            .join_from(REFERENCES, STUDIES, S.pmid == R.pmid)
-            .where(
-                R.pmid.in_(part),
-                or_(R.study_id.is_(None), R.study_id != S.id, R.status != RESOLVED),
-            )
-            .order_by(R.pmid, R.id)
-        )
-        found = conn.execute(query).all()
-        if not found:
-            continue
-        updates = []
-        for row in found:
-            status, error = row.status, row.error
-            if row.origin != CURATED or status != NOT_FOUND:
-                status, error = RESOLVED, None
-            updates.append({"b_id": row.id, "b_sid": row.sid, "b_st": status, "b_err": error})
-            if (ref := mine.get(row.id)) is not None:
-                ref.study_id = row.sid
-                ref.values["status"], ref.values["error"] = status, error
-        conn.execute(
-            update(REFERENCES)
-            .where(R.id == bindparam("b_id"))
-            .values(
-                study_id=bindparam("b_sid"), status=bindparam("b_st"), error=bindparam("b_err")
-            ),
-            updates,
-        )
-        _follow(conn, [(row.id, row.sid) for row in found])
-
-
-def _follow(conn: Connection, moved: list[tuple[int, int]]) -> None:
-    """Point the citations of the references `moved` ([(reference id, study id)], in
-    order) at their study, unless their claim has a citation of that study already."""
-    C = CITATIONS.c
-    by_ref: dict[int, list[Any]] = {ref_id: [] for ref_id, _sid in moved}
-    for row in conn.execute(
-        select(C.id, C.claim_id, C.reference_id, C.study_id)
-        .where(C.reference_id.in_(list(by_ref)))
-        .order_by(C.id)
-    ):
-        by_ref[row.reference_id].append(row)
-    todo = [(c, sid) for ref_id, sid in moved for c in by_ref[ref_id] if c.study_id != sid]
-    if not todo:
-        return
-    claims = list({c.claim_id for c, _sid in todo})
-    taken: dict[tuple[int, int], int] = {}  # (claim, study): the citation holding it
-    for part in _chunks(claims, CHUNK):
-        for cid, claim_id, sid in conn.execute(
-            select(C.id, C.claim_id, C.study_id).where(
-                C.claim_id.in_(part), C.study_id.is_not(None)
-            )
-        ):
-            taken[(claim_id, sid)] = cid
-    moves = []
-    for c, sid in todo:
-        if taken.get((c.claim_id, sid), c.id) != c.id:
-            continue  # the claim cites that study through another citation
-        moves.append({"b_id": c.id, "b_sid": sid})
-        if c.study_id is not None:
-            taken.pop((c.claim_id, c.study_id), None)
-        taken[(c.claim_id, sid)] = c.id
-    if moves:
-        conn.execute(
-            update(CITATIONS).where(C.id == bindparam("b_id")).values(study_id=bindparam("b_sid")),
-            moves,
-        )
+    """`linking.attach_studies` for the PMIDs of `mine` (this load's references), which
+    are kept up to date."""
+    pmids = {r.values["pmid"] for r in mine.values() if r.values["pmid"]}
+    for ref_id, study_id, status, error in attach_studies(conn, pmids):
+        if (ref := mine.get(ref_id)) is not None:
+            ref.study_id = study_id
+            ref.values["status"], ref.values["error"] = status, error
 
 
 def store_claims(
@@ -325,7 +245,7 @@ def store_claims(
     conn = session.connection()
     every = list(references.values())
     pos = 0
-    for part in _chunks(claims, CHUNK):
+    for part in chunks(claims, CHUNK):
         stored = _stored_claims(conn, document_id, list(dict.fromkeys(c.text for c in part)))
         chunk: dict[str, _Claim] = {}
         created: list[tuple[_Claim, _Citation]] = []  # new citations, in the order made
