@@ -9,9 +9,15 @@ from typing import Annotated
 
 import typer
 
-from ldn_evidence.cli._common import ErrorBoundaryGroup, State, plain_argument_help
+from ldn_evidence.cli._common import (
+    ErrorBoundaryGroup,
+    State,
+    plain_argument_help,
+    plain_values_without_pydantic,
+)
 
 plain_argument_help()
+plain_values_without_pydantic()
 
 app = typer.Typer(
     cls=ErrorBoundaryGroup,

@@ -166,7 +166,7 @@ def show(
     """Show a study: all parsed fields, retraction/erratum links, the claims that cite it,
     and whether its full text is stored (licence, sections); --full-text prints it."""
     from ldn_evidence.errors import NotFoundError
-    from ldn_evidence.pubmed.client import validate_pmids
+    from ldn_evidence.pubmed.ids import validate_pmids
     from ldn_evidence.services.fulltext import full_text_brief, full_text_for, full_text_view
     from ldn_evidence.services.studies import get_study
     from ldn_evidence.services.views import study_detail

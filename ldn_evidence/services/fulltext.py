@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, selectinload
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
 from ldn_evidence.pubmed.jats_records import FullTextRecord, location, section_path
-from ldn_evidence.verification.full_text import Passage as CheckPassage
 from ldn_evidence.viewmodel import (
     FullTextBrief,
     FullTextSectionView,
@@ -30,6 +29,9 @@ from ldn_evidence.viewmodel import (
     extend,
 )
 from ldn_evidence.vocab import PASSAGE_KINDS, FullTextStatus, pmc_article_url
+
+if TYPE_CHECKING:  # the check's passages are only built for `verify` (imported there)
+    from ldn_evidence.verification.full_text import Passage as CheckPassage
 
 Outcome = Literal["new", "updated", "unchanged", "not_open"]
 
@@ -159,6 +161,8 @@ def passage_location(row: FullText, passage: FullTextPassage) -> str:
 def check_passages(row: FullText) -> list[CheckPassage]:
     """The stored passages as the full-text check reads them (`verification.full_text`):
     each with its location, its section's kind and its top-level section."""
+    from ldn_evidence.verification.full_text import Passage as CheckPassage
+
     by_position = {s.position: s for s in row.sections}
 
     def top(section: FullTextSection) -> int:
