@@ -12,6 +12,7 @@ import typer
 from ldn_evidence.cli._common import (
     ErrorBoundaryGroup,
     State,
+    collect_rarely_at_startup,
     plain_argument_help,
     plain_values_without_pydantic,
 )
@@ -70,4 +71,5 @@ from ldn_evidence.cli import (  # noqa: E402, F401
 
 
 def main() -> None:
+    collect_rarely_at_startup()
     app(prog_name="ldn-evidence")

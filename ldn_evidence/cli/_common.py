@@ -6,6 +6,7 @@ services are imported inside the helpers that need them.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -63,6 +64,32 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+# Start-up (the imports, the ORM's mappers) makes a few hundred thousand objects that live
+# as long as the process, and next to no garbage: the collector's passes over them cost
+# about a tenth of a short command's CPU. Until the command's database is open the
+# collector runs rarely; then those objects are frozen out of every later pass.
+_STARTUP_GC_THRESHOLD = (100_000, 20, 100)
+_gc_threshold: tuple[int, int, int] | None = None
+
+
+def collect_rarely_at_startup() -> None:
+    """For the console script's start (`cli.main`): see `startup_done`."""
+    global _gc_threshold
+    if _gc_threshold is None:
+        _gc_threshold = gc.get_threshold()
+        gc.set_threshold(*_STARTUP_GC_THRESHOLD)
+
+
+def startup_done() -> None:
+    """The command's own work begins: the objects made so far are left out of later
+    collections (`gc.freeze`), which run as often as before the start."""
+    global _gc_threshold
+    if _gc_threshold is not None:
+        gc.freeze()
+        gc.set_threshold(*_gc_threshold)
+        _gc_threshold = None
+
+
 @dataclass
 class State:
     db: str | None = None
@@ -84,6 +111,7 @@ class State:
             self._engine = make_engine(self.url, create=create)
             if check_schema:
                 ensure_schema(self._engine, create=create)
+            startup_done()
         return self._engine
 
 

@@ -211,3 +211,21 @@ def test_values_typer_checks_keep_typer_answers(cli: Cli, seed_file: Path) -> No
     assert "Invalid value for 'ID': Input should be a valid integer" in bad.stderr
     assert cli("studies", "list", "--year", "2013", "--json").exit_code == 0
     assert cli("studies", "list", "--year", "next", "--json").exit_code == 2
+
+
+def test_the_collector_runs_rarely_only_until_the_database_is_open(tmp_path: Path) -> None:
+    import gc
+
+    from ldn_evidence.cli._common import State, collect_rarely_at_startup
+
+    usual = gc.get_threshold()
+    try:
+        collect_rarely_at_startup()  # what `ldn-evidence` (cli.main) does first
+        assert gc.get_threshold()[0] > usual[0]
+        engine = State(db=f"sqlite:///{tmp_path / 'gc.db'}").engine(create=True)
+        assert gc.get_threshold() == usual and gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the start-up's objects left out of collections
+        engine.dispose()
+    finally:
+        gc.set_threshold(*usual)
+        gc.unfreeze()
