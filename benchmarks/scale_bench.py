@@ -65,6 +65,9 @@ def _reset_verdicts(path: Path) -> int:
 
 def _row(label: str, runs: list[Run], rows: int | None) -> dict:
     failed = [r for r in runs if r.returncode != 0]
+    for r in failed:
+        if r.returncode == 124 and not r.stderr.strip():
+            r.stderr = f"timed out after {r.wall:.0f} s"
     cpu = [r.cpu for r in runs]
     wall = [r.wall for r in runs]
     row = {
@@ -90,7 +93,11 @@ def _row(label: str, runs: list[Run], rows: int | None) -> dict:
     return row
 
 
-def _repeat(argv: list[str], repeat: int, slow_after: float) -> list[Run]:
+def _repeat(argv: list[str], repeat: int, slow_after: float, limit: int = 0) -> list[Run]:
+    """`argv` `repeat` times (once when the first run is slow); `limit` > 0 stops a run
+    after that many seconds (coreutils `timeout`: exit status 124, shown as failed)."""
+    if limit:
+        argv = ["timeout", str(limit), *argv]
     first = measure(argv)
     runs = [first]
     if first.wall <= slow_after:
@@ -98,7 +105,9 @@ def _repeat(argv: list[str], repeat: int, slow_after: float) -> list[Run]:
     return runs
 
 
-def run(label: str, exe: list[str], repeat: int, slow_after: float, only: list[str]) -> Path:
+def run(
+    label: str, exe: list[str], repeat: int, slow_after: float, only: list[str], limit: int
+) -> Path:
     source = default_path(STUDIES, CLAIMS)
     if not source.exists():
         raise SystemExit(f"no scale database at {source}: python -m benchmarks.scale_db")
@@ -114,7 +123,7 @@ def run(label: str, exe: list[str], repeat: int, slow_after: float, only: list[s
     for name, argv, n in _commands(db, out):
         if only and not any(o in name for o in only):
             continue
-        rows.append(_row(name, _repeat([*exe, *argv], repeat, slow_after), n))
+        rows.append(_row(name, _repeat([*exe, *argv], repeat, slow_after, limit), n))
     if not only or any("verify" in o for o in only):
         pairs = _reset_verdicts(copy)
         first = measure([*exe, "--db", db, "verify"])
@@ -172,12 +181,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--slow-after", type=float, default=120.0)
     ap.add_argument("--only", nargs="*", default=[], help="commands whose label contains …")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds a run may take (0: no limit)")
     ap.add_argument("--table", action="store_true")
     args = ap.parse_args(argv)
     if args.table:
         print(table())
         return
-    run(args.label, [args.cli] if args.cli else cli(), args.repeat, args.slow_after, args.only)
+    exe = [args.cli] if args.cli else cli()
+    run(args.label, exe, args.repeat, args.slow_after, args.only, args.timeout)
 
 
 if __name__ == "__main__":

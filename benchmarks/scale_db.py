@@ -93,9 +93,9 @@ def store_studies(engine, n: int, templates: list) -> None:
 
 
 def _sentences(text: str) -> list[str]:
-    from ldn_evidence.verification.sentences import split_sentences
+    from ldn_evidence.sentences import ABSTRACT, sentence_texts
 
-    return [s for s in split_sentences(text) if 40 <= len(s) <= 400]
+    return [s for s in sentence_texts(text, ABSTRACT) if 40 <= len(s) <= 400]
 
 
 def _claim_text(kind: int, study: tuple, other: tuple, rng: random.Random) -> tuple[str, dict]:

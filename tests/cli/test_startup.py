@@ -229,3 +229,11 @@ def test_the_collector_runs_rarely_only_until_the_database_is_open(tmp_path: Pat
     finally:
         gc.set_threshold(*usual)
         gc.unfreeze()
+
+
+def test_the_verification_package_gives_every_name_it_lists() -> None:
+    # its modules are imported when a name is first asked for (`__getattr__`)
+    import ldn_evidence.verification as verification
+
+    for name in verification.__all__:
+        assert getattr(verification, name) is not None, name
