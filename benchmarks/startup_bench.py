@@ -12,8 +12,14 @@ checked its revision. The hook imports SQLAlchemy first, which every measured co
 imports anyway. Whole-command CPU and wall come from wait4, as `/usr/bin/time` reports
 them.
 
-Without --db the demo database is made (`ldn-evidence demo`) in $LDN_BENCH_DIR; on the
-scale database (`benchmarks.scale_db`, 1M studies) pass its copy, a claim id and a PMID.
+Without --db the demo database is made (`ldn-evidence demo`) in $LDN_BENCH_DIR. The scale
+database (`benchmarks.scale_db`, 1M studies) can be read in place, read-only:
+
+    python -m benchmarks.startup_bench --claim 54321 --pmid 40654321 \
+        --db 'sqlite:///file:/tmp/ldn-scale/scale_1000000_100000.db?mode=ro&uri=true'
+
+`--code DIR` measures another checkout's `ldn_evidence` (the code before a change) with the
+same interpreter and packages; `--label` names the results file.
 """
 
 from __future__ import annotations
