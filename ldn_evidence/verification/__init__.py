@@ -8,6 +8,8 @@
   the deciding sentence(s).
 - `grade_study(publication_types, title, abstract, link_types) -> Grade` — evidence level
   (`grading.LEVELS`, Oxford CEBM 2011), modifiers and flags.
+- `ENGINE_VERSION` — bumped when a verdict could change (`version.py`); `verify`
+  re-checks every citation after a bump.
 
 Importing the package loads none of its modules (a name is imported when first used), so
 a command that needs one small part (`modifiers` for a study's design) does not pay for
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     )
     from ldn_evidence.verification.roles import ROLES
     from ldn_evidence.verification.verdict import verify_claim
+    from ldn_evidence.verification.version import ENGINE_VERSION
 
 # Where each name of the package lives: imported from there when first asked for.
 _HOMES = {
@@ -71,6 +74,7 @@ _HOMES = {
     "VerificationResult": "ldn_evidence.verification.results",
     "ROLES": "ldn_evidence.verification.roles",
     "verify_claim": "ldn_evidence.verification.verdict",
+    "ENGINE_VERSION": "ldn_evidence.verification.version",
 }
 
 
@@ -88,6 +92,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ENGINE_VERSION",
     "LEVELS",
     "FIGURE_OUTCOMES",
     "PUBLICATION_TYPE_LEVELS",
