@@ -166,22 +166,27 @@ def show(
     """Show a study: all parsed fields, retraction/erratum links, the claims that cite it,
     and whether its full text is stored (licence, sections); --full-text prints it."""
     from ldn_evidence.errors import NotFoundError
-    from ldn_evidence.pubmed.client import validate_pmids
-    from ldn_evidence.services.fulltext import full_text_brief, full_text_for, full_text_view
+    from ldn_evidence.pubmed.ids import validate_pmids
+    from ldn_evidence.services.fulltext import (
+        full_text_brief,
+        full_text_for,
+        full_text_summary,
+        full_text_view,
+    )
     from ldn_evidence.services.studies import get_study
     from ldn_evidence.services.views import study_detail
 
     (pmid,) = validate_pmids([pmid])
     with session(ctx) as s:
         study = get_study(session=s, pmid=pmid)
-        row = full_text_for(session=s, study=study)
         if full_text:
+            row = full_text_for(session=s, study=study)
             if row is None or row.status != "open":
                 brief: FullTextBrief | None = full_text_brief(row) if row else None
                 raise NotFoundError(_no_full_text(pmid, study.pmcid, brief))
             text = full_text_view(row)
         else:
-            data = study_detail(study, full_text_brief(row) if row is not None else None)
+            data = study_detail(study, full_text_summary(session=s, study=study))
     if full_text:
         emit(text, as_json, _render_full_text)
     else:

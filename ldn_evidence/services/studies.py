@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import (
@@ -203,8 +203,16 @@ def delete_studies(*, session: Session, pmids: Iterable[str]) -> tuple[list[str]
 
 
 def get_study(*, session: Session, pmid: str) -> Study:
+    """The study with its parts and the claims citing it, in one statement each (by the
+    PMID's unique index, then by study id); its raw XML is not loaded."""
     study = session.scalars(
-        select(Study).options(*STUDY_LOAD).where(Study.pmid == pmid.strip())
+        select(Study)
+        .options(
+            *STUDY_LOAD,
+            defer(Study.raw_xml),
+            selectinload(Study.citations).selectinload(Citation.claim),
+        )
+        .where(Study.pmid == pmid.strip())
     ).first()
     if study is None:
         raise NotFoundError(f"no study with PMID {pmid}")

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "1e9f63e0430cf7ee380cb306dd825ef3be51f744baca73a660427680def1e42b"
+ENGINE_SOURCE_SHA256 = "14cfeb14b722c23d5911ab167e279041ab5731bc72a079a29023cd7a8bf73d55"
 
 _PACKAGE = Path(__file__).parent
 
