@@ -37,3 +37,13 @@ def test_the_views_stand_on_the_vocabulary_only() -> None:
         "ldn_evidence.viewmodel",
         "ldn_evidence.vocab",
     }
+
+
+def test_the_sentence_splitter_and_outcome_vocabulary_stand_alone() -> None:
+    """Extraction and verification both read them: they import nothing of the package."""
+    loaded = _loaded_after_importing(["ldn_evidence.sentences", "ldn_evidence.outcomes"])
+    assert {m for m in loaded if m.startswith("ldn_evidence")} == {
+        "ldn_evidence",
+        "ldn_evidence.sentences",
+        "ldn_evidence.outcomes",
+    }

@@ -17,6 +17,10 @@ does not settle it.
 Verdicts: {", ".join(v for v in VERDICTS if v != UNCHECKED)},
 each with the deciding sentence (and where it is, when it is in the full text).
 A reviewer's verdict is never overwritten.
+
+A re-run checks only the citations where something its verdict was computed from changed:
+the claim, the study's record or full text, or the verification engine (--force checks
+them all).
 """
 
 
@@ -41,6 +45,11 @@ def _render(data: dict[str, Any]) -> None:
             echo(f"  claim {claim_id}: no study on the page or added by a reviewer addresses it")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(data["counts"].items()))
     echo(f"{len(data['citations'])} citations checked: {counts or 'none'}")
+    if data["unchanged"]:
+        echo(
+            f"{data['unchanged']:,} citations unchanged since their last check "
+            "(--force checks them again)"
+        )
 
 
 @app.command("verify", help=_HELP)
@@ -58,19 +67,42 @@ def verify(
             "--abstract-only", help="Check the abstracts only, not the stored full texts."
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Check every citation again, even those where nothing changed."
+        ),
+    ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Worker processes that run the checks while this one reads and writes. "
+            "Needs free cores.",
+        ),
+    ] = 1,
     as_json: JsonOption = False,
 ) -> None:
     from ldn_evidence.services.verification import verify as do_verify
 
     with session(ctx) as s:
         summary = do_verify(
-            session=s, claim_ids=claims or [], document_id=document, abstract_only=abstract_only
+            session=s,
+            claim_ids=claims or [],
+            document_id=document,
+            abstract_only=abstract_only,
+            force=force,
+            jobs=jobs,
         )
         data = {
             "citations": [r.as_dict() for r in summary.rows],
             "claims_without_study": summary.no_source,
             "not_checked": [n.as_dict() for n in summary.not_checked],
             "counts": summary.counts(),
+            "unchanged": summary.unchanged,
         }
     if as_json:
         print_json(data)

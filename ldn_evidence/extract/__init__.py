@@ -16,11 +16,10 @@ from ldn_evidence.extract.model import (
     Link,
     Marker,
     PageText,
-    Sentence,
 )
 from ldn_evidence.extract.page import PAGE_KINDS, page_to_text
 from ldn_evidence.extract.references import extract_references
-from ldn_evidence.extract.sentences import split_sentences
+from ldn_evidence.sentences import Sentence
 from ldn_evidence.vocab import REFERENCE_KINDS
 
 __all__ = [
@@ -39,5 +38,4 @@ __all__ = [
     "is_unsourced",
     "link_claims",
     "page_to_text",
-    "split_sentences",
 ]

@@ -25,9 +25,8 @@ from typing import Any
 
 from ldn_evidence.extract.claim_rules import classify_why
 from ldn_evidence.extract.markers import find_markers
-from ldn_evidence.extract.model import ExtractedClaim, PageText, Sentence
+from ldn_evidence.extract.model import ExtractedClaim, PageText
 from ldn_evidence.extract.sections import BODY, SectionMap
-from ldn_evidence.extract.sentences import split_sentences
 from ldn_evidence.extract.vocabulary import (
     LDN,
     LDN_MAX_DOSE_MG,
@@ -41,9 +40,9 @@ from ldn_evidence.extract.vocabulary import (
     population_in,
 )
 from ldn_evidence.figures import parse_claim_figure
+from ldn_evidence.sentences import MAX_SENTENCE, PAGE, Sentence, split_sentences
 
 _TITLE_WEIGHT = 3
-_MAX_SENTENCE = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +165,7 @@ def extract_claims_and_skipped(
     """The page's claims (as `extract_claims`) and the sentences with a citation marker or
     a figure that were not taken, with why."""
     text = page.text
-    sentences = split_sentences(text)
+    sentences = split_sentences(text, PAGE)
     sections = SectionMap(text)
     subject = page_subject(page, sentences, sections)
     paragraphs = _Paragraphs(sentences)
@@ -178,9 +177,9 @@ def extract_claims_and_skipped(
         if sections.kind_at(sentence.start) != BODY:
             continue
         markers = find_markers(text, sentence.start, sentence.end, page.links)
-        if len(sentence.text) > _MAX_SENTENCE:
+        if len(sentence.text) > MAX_SENTENCE:
             if markers or parse_claim_figure(sentence.text):
-                reason = f"longer than {_MAX_SENTENCE} characters"
+                reason = f"longer than {MAX_SENTENCE} characters"
                 skipped.append(SkippedSentence(sentence.text[:200], sentence.start, reason))
             continue
         kind, figure, why = classify_why(

@@ -33,16 +33,6 @@ class PageText:
 
 
 @dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence. `text` is `page.text[start:end]` with whitespace runs made one space."""
-
-    text: str
-    start: int
-    end: int
-    paragraph_index: int
-
-
-@dataclass(frozen=True, slots=True)
 class Marker:
     """A reference marker inside a claim: a footnote number, a link or a written-out ID.
 

@@ -24,8 +24,8 @@ from ldn_evidence.extract.furniture import heading_kind, is_call_to_action, is_n
 from ldn_evidence.extract.identifiers import id_spans
 from ldn_evidence.extract.model import ExtractedReference, Link, PageText
 from ldn_evidence.extract.sections import BODY, REFERENCES, Line, SectionMap, enumerator
-from ldn_evidence.extract.sentences import split_sentences
 from ldn_evidence.extract.urls import URL_RE, host_of, normalize_url
+from ldn_evidence.sentences import PAGE, split_sentences
 
 SOCIAL_HOSTS = (
     "facebook.com",
@@ -140,7 +140,7 @@ def _inline_references(
     page: PageText, sections: SectionMap, base_url: str | None
 ) -> list[ExtractedReference]:
     base_host = host_of(base_url).removeprefix("www.") if base_url else ""
-    sentences = split_sentences(page.text)
+    sentences = split_sentences(page.text, PAGE)
     sentence_starts = [s.start for s in sentences]
 
     def in_call_to_action(offset: int) -> bool:

@@ -1,7 +1,8 @@
-"""The small vocabulary claims are described with: interventions, conditions, outcomes,
-populations, dose units. One table each: (canonical name, regular expressions that mean it).
+"""The small vocabulary claims are described with: interventions, conditions, populations,
+dose units. One table each: (canonical name, regular expressions that mean it). Outcomes
+are named from the one outcome vocabulary, `ldn_evidence.outcomes` (its page names).
 
-OUTCOMES and POPULATIONS come in tiers: when a sentence names several, the most specific
+Outcomes and POPULATIONS come in tiers: when a sentence names several, the most specific
 tier wins (a biomarker before "pain" before "symptoms"; "women" before "patients"), and
 inside a tier the first mentioned. For INTERVENTIONS and CONDITIONS the first one
 mentioned in the sentence wins; where patterns overlap ("low dose naltrexone" contains
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ldn_evidence.outcomes import page_name_tiers
 
 LDN = "low-dose naltrexone"
 # "naltrexone" alone is low-dose naltrexone on a page about LDN, or at a dose ≤ this (mg).
@@ -73,51 +76,6 @@ CONDITIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("opioid use disorder", (r"\bopioid\s+(?:use\s+disorder|dependence|addiction)\b",)),
 )
 
-# Tiers: a specific measure beats a general one; inside a tier the first mentioned wins.
-OUTCOMES: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
-    (  # biomarkers
-        ("beta-endorphin levels", (r"\b(?:beta|β)[\s-]?endorphins?(?:\s+(?:blood\s+)?levels?)?",)),
-        ("endorphins and enkephalins", (r"\bendorphins?\s+and\s+enkephalins?\b",)),
-        ("endorphins", (r"\bendorphins?\b",)),
-        ("enkephalins", (r"\benkephalins?\b",)),
-        (
-            "inflammatory markers",
-            (
-                r"\bcytokines?\b",
-                r"\binflammatory\s+markers?\b",
-                r"(?-i:\bCRP\b)",
-                r"\bC[\s-]reactive\s+protein\b",
-            ),
-        ),
-    ),
-    (  # clinical outcomes
-        ("pain", (r"\bpain\b",)),
-        ("fatigue", (r"\bfatigue\b", r"\benergy\s+levels?\b")),
-        ("sleep quality", (r"\bsleep\b",)),
-        ("mood", (r"\bmood\b",)),
-        ("quality of life", (r"\bquality\s+of\s+life\b", r"(?-i:\bQoL\b)")),
-        ("disease activity", (r"\bdisease\s+activity\b", r"\bremission\b", r"\brelapses?\b")),
-        ("migraine days", (r"\bmigraine\s+days\b",)),
-        ("migraine frequency", (r"\bmigraine\s+(?:frequency|attacks)\b",)),
-        ("stiffness", (r"\bstiffness\b",)),
-        ("physical function", (r"\bphysical\s+function(?:ing)?\b", r"\bmobility\b")),
-        ("inflammation", (r"\binflammation\b",)),
-    ),
-    (  # general
-        ("symptoms", (r"\bsymptoms?\b",)),
-        ("immune function", (r"\bimmune\s+(?:function|system|response|cells?)\b",)),
-        (
-            "side effects",
-            (
-                r"\bside[\s-]+effects?\b",
-                r"\badverse\s+(?:events?|effects?|reactions?)\b",
-                r"\bwell[\s-]+tolerated\b",
-                r"\btolerability\b",
-            ),
-        ),
-    ),
-)
-
 POPULATIONS: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
     (  # who was studied
         ("normal volunteers", (r"\bnormal\s+volunteers?\b",)),
@@ -163,7 +121,7 @@ def _compile(table):
 
 _INTERVENTIONS = _compile(INTERVENTIONS)
 _CONDITIONS = _compile(CONDITIONS)
-_OUTCOMES = tuple(_compile(tier) for tier in OUTCOMES)
+_OUTCOMES = tuple(_compile((n.label, n.patterns) for n in tier) for tier in page_name_tiers())
 _POPULATIONS = tuple(_compile(tier) for tier in POPULATIONS)
 
 

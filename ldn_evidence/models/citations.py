@@ -55,6 +55,10 @@ class Citation(Base):
     checked_by: Mapped[str | None] = mapped_column(String(200))
     # sha256 of the study record the verdict was reached against
     checked_record_sha256: Mapped[str | None] = mapped_column(String(64))
+    # sha256 of what the automatic verdict was computed from (the claim as checked, the
+    # study record, the full text when it was read, the engine's version): `verify` skips
+    # a citation whose inputs are unchanged. NULL: never checked, or a reviewer's verdict
+    checked_inputs_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     claim: Mapped[Claim] = relationship(back_populates="citations")

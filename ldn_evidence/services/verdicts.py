@@ -9,6 +9,12 @@ Rules:
 - a reviewer who sets ``unchecked`` withdraws their verdict: the citation goes back to
   automatic verification.
 
+`verify` writes its verdicts a batch at a time through `set_automatic_verdicts`, under the
+same rules; it also records what each verdict was computed from
+(`citations.checked_inputs_sha256`), so that a re-run skips what has not changed. Any other
+write (a reviewer's, or `set_verdict`'s automatic one) clears it: the next `verify`
+checks that citation again.
+
 Concurrency: `verify` (automatic) and `claims check` (reviewer) may run at the same time
 on a shared PostgreSQL database. The automatic update is therefore a conditional
 ``UPDATE citations SET … WHERE id = :id AND verdict_origin = 'automatic'`` whose row count
@@ -23,17 +29,23 @@ overwriting.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import Citation, CitationEvent, utcnow
 from ldn_evidence.vocab import VERDICT_ORIGINS, VERDICTS, unknown_verdict_message
 
-__all__ = ["check_verdict", "set_verdict"]
+__all__ = ["AutomaticVerdict", "check_verdict", "set_automatic_verdicts", "set_verdict"]
+
+CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
+EVENTS: Table = CitationEvent.__table__  # type: ignore[assignment]
 
 
 def check_verdict(verdict: str) -> str:
@@ -109,7 +121,9 @@ def _automatic(
     if all(getattr(citation, key) == value for key, value in values.items()):
         return False
     now = utcnow()
-    values.update(verdict_origin="automatic", checked_at=now, checked_by=by)
+    values.update(
+        verdict_origin="automatic", checked_at=now, checked_by=by, checked_inputs_sha256=None
+    )
     result = session.execute(
         update(Citation)
         .where(Citation.id == citation.id, Citation.verdict_origin == "automatic")
@@ -158,6 +172,7 @@ def _reviewer(
     citation.checked_at = now
     citation.checked_by = by
     citation.checked_record_sha256 = sha
+    citation.checked_inputs_sha256 = None  # withdrawn ("unchecked"): verify checks it again
     citation.note = note
     citation.reason = reason
     if evidence[0] is not None:
@@ -176,6 +191,125 @@ def _reviewer(
         sha=sha,
     )
     return True
+
+
+_RESULT = (
+    "verdict",
+    "evidence_sentence",
+    "evidence_location",
+    "study_figure",
+    "reason",
+    "note",
+    "checked_record_sha256",
+)
+"""The columns an automatic verdict sets; the same values again change nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class AutomaticVerdict:
+    """`verify`'s verdict on one citation, and what the citation held when it was read
+    (`read`: the `_RESULT` columns)."""
+
+    citation_id: int
+    read: dict[str, Any]
+    verdict: str
+    evidence_sentence: str | None
+    evidence_location: str | None
+    study_figure: str | None
+    reason: str | None
+    record_sha256: str | None  # the study record's sha256, as `set_verdict` records it
+    inputs_sha256: str | None  # what the verdict was computed from
+    read_inputs_sha256: str | None = None  # what the citation held
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "evidence_sentence": self.evidence_sentence,
+            "evidence_location": self.evidence_location,
+            "study_figure": self.study_figure,
+            "reason": self.reason,
+            "note": None,
+            "checked_record_sha256": self.record_sha256,
+        }
+
+
+def set_automatic_verdicts(
+    *, session: Session, items: Sequence[AutomaticVerdict], by: str | None = None
+) -> dict[int, bool | None]:
+    """`set_verdict(origin="automatic")` for many citations in a few statements.
+
+    Per citation id: True when the verdict or its evidence changed (the row updated, an
+    event recorded), False when they are what the citation held (only its inputs
+    recorded, no event), None when a reviewer's verdict is there (nothing written: it
+    arrived after the citation was read, as in `set_verdict`'s conditional update).
+    """
+    for item in items:
+        check_verdict(item.verdict)
+    if not items:
+        return {}
+    session.flush()
+    conn = session.connection()
+    table = CITATIONS
+    now = utcnow()
+    changed = [i for i in items if any(i.read[k] != v for k, v in i.values().items())]
+    moved = {i.citation_id for i in changed}
+    refreshed = [
+        i for i in items if i.citation_id not in moved and i.inputs_sha256 != i.read_inputs_sha256
+    ]
+    automatic = (table.c.id == bindparam("b_id"), table.c.verdict_origin == "automatic")
+    if changed:
+        conn.execute(
+            update(table).where(*automatic),
+            [
+                {
+                    "b_id": i.citation_id,
+                    **i.values(),
+                    "verdict_origin": "automatic",
+                    "checked_at": now,
+                    "checked_by": by,
+                    "checked_inputs_sha256": i.inputs_sha256,
+                }
+                for i in changed
+            ],
+        )
+    if refreshed:
+        conn.execute(
+            update(table).where(*automatic),
+            [{"b_id": i.citation_id, "checked_inputs_sha256": i.inputs_sha256} for i in refreshed],
+        )
+    ids = [i.citation_id for i in items]
+    # A row this transaction updated is locked (PostgreSQL) or the database is (SQLite):
+    # a reviewer's verdict seen now arrived before the update, which left it alone.
+    lost: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        lost.update(
+            conn.execute(
+                select(table.c.id).where(
+                    table.c.id.in_(ids[start : start + 5000]), table.c.verdict_origin == "reviewer"
+                )
+            ).scalars()
+        )
+    events = [
+        {
+            "citation_id": i.citation_id,
+            "at": now,
+            "by": by,
+            "origin": "automatic",
+            "old_verdict": i.read["verdict"],
+            "new_verdict": i.verdict,
+            "note": None,
+            "record_sha256": i.record_sha256,
+        }
+        for i in changed
+        if i.citation_id not in lost
+    ]
+    if events:
+        conn.execute(insert(EVENTS), events)
+    for citation_id in ids:  # objects this session holds read the rows again
+        held = session.identity_map.get(identity_key(Citation, citation_id))
+        if held is not None:
+            session.expire(held)
+    return {i.citation_id: None if i.citation_id in lost else i.citation_id in moved for i in items}
 
 
 def _event(

@@ -3,11 +3,13 @@
 - `figure_interval(Figure) -> Interval` — a claim's figure as the values that support it
   (tolerances in `intervals.TOLERANCES`).
 - `find_abstract_figures(abstract) -> list[AbstractFigure]` — the abstract's figures with
-  sentence, value(s), unit, outcome (`outcomes.OUTCOMES`) and role (`roles.ROLES`).
+  sentence, value(s), unit, outcome (`outcomes.FIGURE_OUTCOMES`) and role (`roles.ROLES`).
 - `verify_claim(ClaimInput, StudyInput) -> VerificationResult` — one of `VERDICTS` with
   the deciding sentence(s).
 - `grade_study(publication_types, title, abstract, link_types) -> Grade` — evidence level
   (`grading.LEVELS`, Oxford CEBM 2011), modifiers and flags.
+- `ENGINE_VERSION` — bumped when a verdict could change (`version.py`); `verify`
+  re-checks every citation after a bump.
 
 Each name is imported on first use (PEP 562), so importing one module of the package
 (`verification.grading` for `import-xml`) does not load the whole engine and its word
@@ -20,6 +22,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ldn_evidence.outcomes import FIGURE_OUTCOMES, normalize_outcome
     from ldn_evidence.verification.abstract_figures import AbstractFigure, find_abstract_figures
     from ldn_evidence.verification.grading import (
         LEVELS,
@@ -37,7 +40,6 @@ if TYPE_CHECKING:
         close_margin,
         figure_interval,
     )
-    from ldn_evidence.verification.outcomes import OUTCOMES, normalize_outcome
     from ldn_evidence.verification.results import (
         VERDICTS,
         ClaimInput,
@@ -45,33 +47,33 @@ if TYPE_CHECKING:
         VerificationResult,
     )
     from ldn_evidence.verification.roles import ROLES
-    from ldn_evidence.verification.sentences import split_sentences
     from ldn_evidence.verification.verdict import verify_claim
+    from ldn_evidence.verification.version import ENGINE_VERSION
 
-_HOMES = {
-    "AbstractFigure": "abstract_figures",
-    "find_abstract_figures": "abstract_figures",
-    "LEVELS": "grading",
-    "PUBLICATION_TYPE_LEVELS": "grading",
-    "Grade": "grading",
-    "Level": "grading",
-    "grade_study": "grading",
-    "level_label": "grading",
-    "level_rank": "grading",
-    "levels_at_least": "grading",
-    "TOLERANCES": "intervals",
-    "Interval": "intervals",
-    "close_margin": "intervals",
-    "figure_interval": "intervals",
-    "OUTCOMES": "outcomes",
-    "normalize_outcome": "outcomes",
-    "VERDICTS": "results",
-    "ClaimInput": "results",
-    "StudyInput": "results",
-    "VerificationResult": "results",
-    "ROLES": "roles",
-    "split_sentences": "sentences",
-    "verify_claim": "verdict",
+_HOMES = {  # name: the module it comes from
+    "AbstractFigure": "ldn_evidence.verification.abstract_figures",
+    "find_abstract_figures": "ldn_evidence.verification.abstract_figures",
+    "LEVELS": "ldn_evidence.verification.grading",
+    "PUBLICATION_TYPE_LEVELS": "ldn_evidence.verification.grading",
+    "Grade": "ldn_evidence.verification.grading",
+    "Level": "ldn_evidence.verification.grading",
+    "grade_study": "ldn_evidence.verification.grading",
+    "level_label": "ldn_evidence.verification.grading",
+    "level_rank": "ldn_evidence.verification.grading",
+    "levels_at_least": "ldn_evidence.verification.grading",
+    "TOLERANCES": "ldn_evidence.verification.intervals",
+    "Interval": "ldn_evidence.verification.intervals",
+    "close_margin": "ldn_evidence.verification.intervals",
+    "figure_interval": "ldn_evidence.verification.intervals",
+    "FIGURE_OUTCOMES": "ldn_evidence.outcomes",
+    "normalize_outcome": "ldn_evidence.outcomes",
+    "VERDICTS": "ldn_evidence.verification.results",
+    "ClaimInput": "ldn_evidence.verification.results",
+    "StudyInput": "ldn_evidence.verification.results",
+    "VerificationResult": "ldn_evidence.verification.results",
+    "ROLES": "ldn_evidence.verification.roles",
+    "verify_claim": "ldn_evidence.verification.verdict",
+    "ENGINE_VERSION": "ldn_evidence.verification.version",
 }
 
 
@@ -79,14 +81,15 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    value = getattr(importlib.import_module(home), name)
     globals()[name] = value
     return value
 
 
 __all__ = [
+    "ENGINE_VERSION",
     "LEVELS",
-    "OUTCOMES",
+    "FIGURE_OUTCOMES",
     "PUBLICATION_TYPE_LEVELS",
     "ROLES",
     "TOLERANCES",
@@ -106,6 +109,5 @@ __all__ = [
     "level_rank",
     "levels_at_least",
     "normalize_outcome",
-    "split_sentences",
     "verify_claim",
 ]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ldn_evidence.outcomes import OutcomeMention, find_outcomes
+from ldn_evidence.sentences import ABSTRACT, sentence_spans
 from ldn_evidence.verification import roles
 from ldn_evidence.verification.directions import DECREASE, direction_near, directions_in
 from ldn_evidence.verification.intervals import Interval, normalize_qualifier
@@ -25,8 +27,6 @@ from ldn_evidence.verification.numbers import (
     parse_fraction,
     parse_number,
 )
-from ldn_evidence.verification.outcomes import OutcomeMention, find_outcomes
-from ldn_evidence.verification.sentences import sentence_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class AbstractFigure:
 
     `value` is the magnitude (a written minus sign becomes `direction="decrease"`); for
     a range `value` is its low end and `high` its high end. `unit` is "%" or "fold".
-    `outcome` comes from `outcomes.OUTCOMES`; `role` from `roles.ROLES`; `arm` is "drug",
+    `outcome` comes from `outcomes.FIGURE_OUTCOMES`; `role` from `roles.ROLES`; `arm` is "drug",
     "placebo" or None. `start` / `end` are offsets of `text` in the abstract.
     """
 
@@ -294,6 +294,6 @@ def find_abstract_figures(abstract: str, intervention: str | None = None) -> lis
     """
     text = abstract or ""
     out: list[AbstractFigure] = []
-    for s, e in sentence_spans(text):
+    for s, e in sentence_spans(text, ABSTRACT):
         out.extend(figures_in_sentence(text[s:e], s, intervention))
     return out

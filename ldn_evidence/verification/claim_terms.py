@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from ldn_evidence.figures import Figure
+from ldn_evidence.outcomes import find_outcomes, normalize_outcome
 from ldn_evidence.verification.directions import directions_in, valence
-from ldn_evidence.verification.outcomes import find_outcomes, normalize_outcome
 from ldn_evidence.verification.roles import PEOPLE, PLACEBO_WORDS
 
 _VERSUS_PLACEBO = re.compile(

@@ -96,11 +96,14 @@ WEAK_HEDGE = re.compile(
     r"|hypothesi[sz]e[ds]?|speculate[ds]?|promising)\b",
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(
+CLAUSE_END = re.compile(
     r"[;:]|,\s|\s[-–—]\s|\((?!\s*\d)|\b(?:but|whereas|while|although|though|however|yet"
     r"|except|unlike)\b",
     re.IGNORECASE,
 )
+"""Where a cue's clause ends: a semicolon, colon, comma, dash, an opening bracket (not one
+before a number: "(95% CI …"), or a contrasting conjunction ("but", "whereas" …); not
+"and", so "fatigue and sleep did not differ" stays one clause."""
 
 _UP_WORDS = (
     r"increas\w*|higher|elevat\w*|rais(?:e|ed|es|ing)|ris(?:e|es|ing)|rose|more|greater"
@@ -150,10 +153,14 @@ def tokens(sentence: str) -> list[Token]:
     return [Token(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
 
 
-def clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end): between clause ends (see `_CLAUSE_END`)."""
+def clause_of(
+    sentence: str, start: int, end: int, ends: re.Pattern[str] = CLAUSE_END
+) -> tuple[int, int]:
+    """The clause around [start, end): between the nearest matches of `ends` before and
+    after it (`CLAUSE_END` unless told; `statements.OUTCOME_CLAUSE_END` cuts at every
+    comma and bracket)."""
     lo, hi = 0, len(sentence)
-    for m in _CLAUSE_END.finditer(sentence):
+    for m in ends.finditer(sentence):
         if m.end() <= start:
             lo = m.end()
         elif m.start() >= end:

@@ -8,7 +8,7 @@ DIRECTION_WORDS — raw direction of a change
   worsen:   worsened, worsening, worse, deteriorated, exacerbated, aggravated, flare(d)
 
 Valence ("better" / "worse") combines a direction with the outcome's polarity
-(`outcomes.OUTCOMES`): a decrease in pain is better, an increase in pain is worse,
+(`outcomes.FIGURE_OUTCOMES`): a decrease in pain is better, an increase in pain is worse,
 an increase in beta-endorphin is better.
 
 NO_EFFECT_PATTERNS — the abstract reports no effect (a claim of benefit is contradicted):
@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ldn_evidence.verification.outcomes import HIGHER_IS_BETTER, LOWER_IS_BETTER, polarity
+from ldn_evidence.outcomes import HIGHER_IS_BETTER, LOWER_IS_BETTER, polarity
 
 DECREASE, INCREASE, IMPROVE, WORSEN = "decrease", "increase", "improve", "worsen"
 

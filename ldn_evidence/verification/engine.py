@@ -9,7 +9,7 @@ sentence and a reason. No outcome list decides what can be checked.
    weighted share of the claim's terms it carries (abbreviations the abstract defines
    expanded), findings (RESULTS / CONCLUSIONS, or unlabelled sentences that are not aims,
    background or methods) preferred.
-3. Decision (`verify_text`), on the best sentences:
+3. Decision (`decision.verify_text`, one function per signal), on the best sentences:
    - a figure of the claim's own kind on the claim's own quantity (the words around both
      figures agree): inside the claim's interval supports, far outside contradicts, close
      is not_supported;
@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ldn_evidence.sentences import ABSTRACT, sentence_texts
 from ldn_evidence.verification import cues
 from ldn_evidence.verification.quantities import (
     OTHER,
@@ -37,16 +38,6 @@ from ldn_evidence.verification.quantities import (
     distance,
     find_quantities,
 )
-from ldn_evidence.verification.results import (
-    CONTRADICTED,
-    NOT_IN_ABSTRACT,
-    NOT_SUPPORTED,
-    PARTIALLY_SUPPORTED,
-    SUPPORTED,
-    UNCHECKED,
-    VerificationResult,
-)
-from ldn_evidence.verification.sentences import split_sentences
 from ldn_evidence.verification.text import (
     BACKGROUND_LABELS,
     STOPWORDS,
@@ -136,7 +127,7 @@ def analyze_claim(text: str) -> ClaimAnalysis:
     quantities = [q for q in find_quantities(text) if q.kind != OTHER]
     analysis = ClaimAnalysis(
         text=text,
-        terms=_predicate_light(content_terms(text), text),
+        terms=predicate_light(content_terms(text), text),
         negated=bool(cues.negations(text, claim=True)),
         hedge=cues.hedge(text),
         directions=[(d, at) for d, at in cues.directions(text) if text[:at].strip()],
@@ -189,7 +180,7 @@ def abstract_sentences(
         expansions = defined_abbreviations(f"{title}\n{abstract}")
     out: list[Sentence] = []
     section: str | None = None
-    texts = split_sentences(abstract)
+    texts = sentence_texts(abstract, ABSTRACT)
     for i, text in enumerate(texts):
         label = section_label(text)
         if label:
@@ -215,7 +206,7 @@ def topic_weighted(claim: Terms, sentences: list[Sentence], title: Terms) -> Ter
     return Terms(weights)
 
 
-def _predicate_light(terms: Terms, text: str) -> Terms:
+def predicate_light(terms: Terms, text: str) -> Terms:
     """Direction words ("reduced", "higher") weigh DIRECTION_WEIGHT of their weight: they
     say which way, which the direction check compares; the coverage is about *what*."""
     directional = {stem(w) for w in words(text) if cues.word_direction(w)}
@@ -417,179 +408,3 @@ def figure_matches(claim: ClaimAnalysis, ranked: list[Sentence]) -> list[FigureM
                 out.append(FigureMatch(cq, q, s, distance(cq, q), overlap, frozenset(shared)))
     out.sort(key=lambda m: (m.distance, -m.overlap, -m.sentence.coverage))
     return out
-
-
-# --- the decision --------------------------------------------------------------------------
-
-
-def _result(verdict: str, sentences: list[Sentence], reason: str, figure: str | None = None):
-    return VerificationResult(verdict, [s.text for s in sentences], figure, reason)
-
-
-def _surface(text: str, stems: list[str]) -> str:
-    """The claim's own words for `stems` (heaviest first, at most five)."""
-    out: list[str] = []
-    for w in words(text):
-        if stem(w) in stems and w not in out and stem(w) not in {stem(o) for o in out}:
-            out.append(w)
-    return ", ".join(out[:5]) or "none"
-
-
-def _pct(x: float) -> str:
-    return f"{round(100 * x)}%"
-
-
-def verify_text(claim_text: str, title: str, abstract: str) -> VerificationResult:
-    """The verdict for a claim (text) against a study (title and abstract)."""
-    claim = analyze_claim(claim_text)
-    if claim.terms.total <= 0:
-        return VerificationResult(
-            UNCHECKED, [], None, "the claim states nothing that could be checked"
-        )
-    if not claim.asserts:
-        return VerificationResult(
-            UNCHECKED, [], None, "the claim reports that something was studied, not a finding "
-            "that could be checked",
-        )  # fmt: skip
-    expansions = expansions_for(claim_text, title, abstract)
-    if expansions:
-        claim = replace(
-            claim, terms=_predicate_light(content_terms(claim_text, expansions), claim_text)
-        )
-    sentences = abstract_sentences(title, abstract, expansions)
-    if not sentences:
-        return VerificationResult(NOT_IN_ABSTRACT, [], None, "the study has no abstract")
-    title_terms = content_terms(title, expansions)
-    anchors = anchor_terms(claim)
-    claim = replace(
-        claim, terms=topic_weighted(claim.terms, sentences, title_terms), anchors=anchors
-    )
-    topic = title_credit(claim.terms, title_terms, sentences)
-    ranked = rank_sentences(claim, sentences, anchors)
-    best = ranked[0]
-    if best.coverage < ADDRESSES:
-        missing = _surface(claim.text, [t for t in claim.terms.weights if t not in best.matched])
-        return _result(
-            NOT_IN_ABSTRACT, [], f"no sentence of the abstract addresses the claim (at most "
-            f"{_pct(best.coverage)} of its terms in one sentence; not found: {missing})",
-        )  # fmt: skip
-    candidates = [s for s in ranked if s.coverage >= ADDRESSES and s.finding][:3]
-    if not candidates:
-        return _result(
-            NOT_IN_ABSTRACT, [], "only the background, aims or methods address the claim: "
-            "the abstract reports no finding on it",
-        )  # fmt: skip
-    lead = candidates[0]
-
-    # Figures of the claim's own quantity decide first.
-    if claim.quantities:
-        matches = figure_matches(claim, ranked)
-        if matches:
-            m = matches[0]
-            written = m.study_figure.text
-            if m.distance == 0:
-                verdict = SUPPORTED
-                reason = f"the abstract's {written!r} matches the claim's {m.claim_figure.text!r}"
-                if not (m.shared - topic):
-                    verdict = PARTIALLY_SUPPORTED
-                    reason += ", but the claim does not say what its figure measures"
-                neg = negated_in(m.sentence.text, claim)
-                if neg and not claim.negated:
-                    verdict = PARTIALLY_SUPPORTED
-                    reason += f", but the sentence also reports no effect ({neg!r})"
-                return _result(verdict, [m.sentence], reason, written)
-            if m.distance <= CLOSE:
-                return _result(
-                    NOT_SUPPORTED, [m.sentence], f"the abstract's {written!r} is close to but "
-                    f"outside the claim's {m.claim_figure.text!r}", written,
-                )  # fmt: skip
-            return _result(
-                CONTRADICTED, [m.sentence], f"the abstract gives {written!r} for the same "
-                f"quantity, not the claim's {m.claim_figure.text!r}", written,
-            )  # fmt: skip
-        figure_missing = claim.quantities[0].text
-    else:
-        figure_missing = None
-
-    # Polarity, direction and comparison on the best finding sentences.
-    for s in candidates:
-        if s.coverage < max(CONTRADICTS, lead.coverage * CLOSE_TO_LEAD):
-            continue
-        neg = negated_in(s.text, claim)
-        strength = cues.hedge(s.text)
-        if strength == "strong" and not claim.negated:
-            return _result(
-                NOT_SUPPORTED, [s], "the abstract says this is not established "
-                "(it is unclear, unknown or without evidence)",
-            )  # fmt: skip
-        if neg and not claim.negated:
-            return _result(
-                CONTRADICTED, [s], f"the claim asserts an effect; the abstract reports none "
-                f"({neg!r})",
-            )  # fmt: skip
-        if (
-            claim.negated
-            and not neg
-            and strength != "strong"
-            and s is lead
-            and asserts(s.text)
-            and s.coverage >= SUPPORTS
-        ):
-            return _result(
-                CONTRADICTED, [s], "the claim denies what the abstract reports as a finding"
-            )
-        if claim.negated and neg:
-            return _result(
-                SUPPORTED, [s], f"the abstract, like the claim, reports no effect ({neg!r})"
-            )
-        clash = None if neg or s.coverage < DIRECTION_MIN else direction_conflict(s.text, claim)
-        if clash:
-            return _result(
-                CONTRADICTED, [s], f"the abstract reports a change in the opposite direction "
-                f"({clash!r})",
-            )  # fmt: skip
-        opposite = (
-            None if neg or s.coverage < DIRECTION_MIN else cues.antonym_conflict(claim.text, s.text)
-        )
-        if opposite:
-            return _result(
-                CONTRADICTED, [s], f"the abstract says {opposite[1]!r} where the claim says "
-                f"{opposite[0]!r}",
-            )  # fmt: skip
-        if comparison_conflict(s.text, claim):
-            return _result(
-                CONTRADICTED, [s], "the abstract favours the other side of the comparison"
-            )
-    if figure_missing is not None and lead.coverage >= SUPPORTS:
-        others = [
-            q.text for q in find_quantities(lead.text)
-            if any(comparable(cq, q) for cq in claim.quantities)
-        ]  # fmt: skip
-        if others:
-            return _result(
-                NOT_SUPPORTED, [lead], f"the abstract's figures ({', '.join(others[:3])}) are "
-                f"on other quantities than the claim's {figure_missing!r}",
-            )  # fmt: skip
-        return _result(
-            PARTIALLY_SUPPORTED, [lead], f"a finding of the abstract states it, without a "
-            f"figure for the claim's {figure_missing!r}",
-        )  # fmt: skip
-    if lead.coverage >= SUPPORTS:
-        if cues.hedge(lead.text) == "weak" and not claim.hedge:
-            return _result(
-                PARTIALLY_SUPPORTED, [lead], f"the abstract only suggests it (hedged finding; "
-                f"{_pct(lead.coverage)} of the claim's terms)",
-            )  # fmt: skip
-        if lead.coverage >= STATES:
-            return _result(
-                SUPPORTED, [lead], f"a finding of the abstract states it "
-                f"({_pct(lead.coverage)} of the claim's terms)",
-            )  # fmt: skip
-        return _result(
-            PARTIALLY_SUPPORTED, [lead], f"a finding of the abstract states part of it "
-            f"({_pct(lead.coverage)} of the claim's terms)",
-        )  # fmt: skip
-    return _result(
-        NOT_SUPPORTED, [lead], f"the abstract addresses the claim only in part "
-        f"({_pct(lead.coverage)} of its terms in the closest finding)",
-    )  # fmt: skip

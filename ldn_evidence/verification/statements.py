@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ldn_evidence.outcomes import find_outcomes
+from ldn_evidence.sentences import ABSTRACT, sentence_texts
+from ldn_evidence.verification.cues import clause_of
 from ldn_evidence.verification.directions import direction_near, no_effect_spans, valence
-from ldn_evidence.verification.outcomes import find_outcomes
 from ldn_evidence.verification.roles import PLACEBO_WORDS
-from ldn_evidence.verification.sentences import split_sentences
 
 BETTER, WORSE, NO_EFFECT = "better", "worse", "no_effect"
 
@@ -34,7 +35,12 @@ _BASELINE_ONLY = re.compile(
     r"(?!\s+(?:to|and)\b)",
     re.IGNORECASE,
 )
-_CLAUSE = re.compile(r"[;,:()]|\b(?:but|whereas|while|however|although|though)\b", re.IGNORECASE)
+OUTCOME_CLAUSE_END = re.compile(
+    r"[;,:()]|\b(?:but|whereas|while|however|although|though)\b", re.IGNORECASE
+)
+"""Where an outcome's clause ends (`cues.clause_of`): every comma and bracket, and fewer
+conjunctions than `cues.CLAUSE_END` ("yet", "except", "unlike" do not end it); not "and",
+so "fatigue and sleep did not differ" stays one clause."""
 _PLACEBO = re.compile(rf"\b(?:{PLACEBO_WORDS})\b", re.IGNORECASE)
 
 
@@ -58,7 +64,7 @@ def finding_sentences(abstract: str) -> list[str]:
     (…) section, and not worded as an aim or hypothesis."""
     out: list[str] = []
     section = ""
-    for sentence in split_sentences(abstract):
+    for sentence in sentence_texts(abstract, ABSTRACT):
         label = _LABEL.match(sentence)
         if label:
             section = label.group(1).strip().upper()
@@ -77,7 +83,7 @@ def sentence_statement(sentence: str, outcome: str) -> Statement | None:
     # "no significant difference in baseline pain" is about comparable groups, not an effect
     spans = [] if _BASELINE_ONLY.search(sentence) else no_effect_spans(sentence)
     for start, end in spans:
-        lo, hi = clause_bounds(sentence, start, end)
+        lo, hi = clause_of(sentence, start, end, OUTCOME_CLAUSE_END)
         in_clause = [o for o in mentions if lo <= o.start and o.end <= hi]
         if in_clause:
             hit = any(o.outcome == outcome for o in in_clause)
@@ -86,25 +92,12 @@ def sentence_statement(sentence: str, outcome: str) -> Statement | None:
         if hit:
             return Statement(sentence, NO_EFFECT, vs)
     for mention in ours:
-        lo, hi = clause_bounds(sentence, mention.start, mention.end)
+        lo, hi = clause_of(sentence, mention.start, mention.end, OUTCOME_CLAUSE_END)
         direction = direction_near(sentence[lo:hi], mention.start - lo, window=80)
         kind = valence(direction, outcome)
         if kind:
             return Statement(sentence, kind, vs)
     return None
-
-
-def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end): between commas, semicolons, "but", "whereas" …
-    (not "and", so "fatigue and sleep did not differ" stays one clause)."""
-    lo, hi = 0, len(sentence)
-    for m in _CLAUSE.finditer(sentence):
-        if m.end() <= start:
-            lo = m.end()
-        elif m.start() >= end:
-            hi = m.start()
-            break
-    return lo, hi
 
 
 def outcome_statements(abstract: str, outcome: str) -> list[Statement]:

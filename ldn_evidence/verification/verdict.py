@@ -5,7 +5,7 @@ contradicted, not_in_abstract. Every claim goes through the outcome-agnostic `en
 Two refinements run first. A tolerability claim ("no serious side effects", "well
 tolerated") is checked against what the abstract says of adverse events (`assertions`).
 A claim that states a share or a change ("nearly 30%") on an outcome the trial vocabulary
-knows (`outcomes.OUTCOMES`: pain, fatigue, sleep …) goes through `figure_check`, which
+knows (`outcomes.FIGURE_OUTCOMES`: pain, fatigue, sleep …) goes through `figure_check`, which
 tells a placebo arm's figure, a difference from placebo and a responder rate apart; its
 verdict stands when it found the outcome's figures. Otherwise (and for every other claim)
 the engine decides; a supported claim about a population the study did not include ("in
@@ -18,8 +18,8 @@ from __future__ import annotations
 from ldn_evidence.figures import parse_claim_figure
 from ldn_evidence.verification.assertions import check_safety
 from ldn_evidence.verification.claim_terms import claim_outcome, claim_population
+from ldn_evidence.verification.decision import verify_text
 from ldn_evidence.verification.directions import is_safety_claim
-from ldn_evidence.verification.engine import verify_text
 from ldn_evidence.verification.figure_check import check_figure
 from ldn_evidence.verification.population import population_mismatch, study_population
 from ldn_evidence.verification.results import (

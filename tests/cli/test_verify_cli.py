@@ -70,8 +70,18 @@ def test_verify_seed_claims(cli: Cli, seeded: FakeEutils) -> None:
     assert sixty["verdict"] in ("not_supported", "partially_supported")
     assert sixty["sentence"]
     assert all(r["verdict"] != "unchecked" or r["reason"] for r in data["citations"])
-    text = cli("verify").stdout  # a second run: same verdicts, nothing changed
-    assert "(changed)" not in text and "claim 5" in text
+    text = cli("verify").stdout  # a second run: nothing changed, nothing checked again
+    checked = sum(1 for r in data["citations"] if not r["skipped"])
+    assert f"{checked} citations unchanged since their last check" in text
+    assert "(changed)" not in text and "× PMID 23359310" not in text
+    again = json.loads(cli("verify", "--force", "--json").stdout)  # every one checked again
+    assert again["unchanged"] == 0
+
+    def verdicts(rows: list[dict]) -> set[tuple]:  # type: ignore[type-arg]
+        return {(r["claim_id"], r["pmid"], r["verdict"], r["sentence"]) for r in rows}
+
+    assert verdicts(again["citations"]) == verdicts(data["citations"])
+    assert not any(r["changed"] for r in again["citations"])
     c = _citation(cli, 5, "23359310")
     assert c["verdict_origin"] == "automatic" and len(c["events"]) == 1
     assert c["checked_record_sha256"] == c["study"]["record_sha256"]

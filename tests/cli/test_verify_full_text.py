@@ -77,7 +77,7 @@ def test_the_full_text_decides_where_the_abstract_cannot(
     assert full["evidence_location"] == "full text, Results, ¶2"
     assert full["sentence"] == RESPONDERS and full["changed"] is True
     assert "abstract" not in full["reason"]
-    shown = cli("verify", str(CLAIM))
+    shown = cli("verify", str(CLAIM), "--force")
     assert f'full text, Results, ¶2: "{RESPONDERS}"' in shown.stdout
     detail = json.loads(cli("claims", "show", str(CLAIM), "--json").stdout)
     citation = next(c for c in detail["citations"] if c["study"]["pmid"] == PILOT_PMID)

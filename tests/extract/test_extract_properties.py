@@ -12,10 +12,10 @@ from ldn_evidence.extract import (
     extract_references,
     link_claims,
     page_to_text,
-    split_sentences,
 )
 from ldn_evidence.extract.model import CLAIM_KINDS, PageText
 from ldn_evidence.figures import QUALIFIERS, parse_claim_figure
+from ldn_evidence.sentences import PAGE, split_sentences
 
 pytestmark = pytest.mark.slow  # property-based, hundreds of examples each
 
@@ -101,7 +101,7 @@ def test_parse_claim_figure_never_crashes(text):
 @given(TEXTS)
 def test_sentences_are_slices(text):
     previous_end = 0
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text, PAGE):
         assert previous_end <= sentence.start < sentence.end <= len(text)
         assert " ".join(text[sentence.start : sentence.end].split()) == sentence.text
         previous_end = sentence.end

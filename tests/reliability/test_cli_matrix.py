@@ -52,7 +52,7 @@ OK: dict[str, tuple[str, ...]] = {
     "import-pmc": ("{nxml}",),
     "load": ("{seed}",),
     "resolve": ("--document", "1"),
-    "verify": (),
+    "verify": ("--force",),
     "claims list": ("--json",),
     "claims show": ("1",),
     "claims add": ("Zinc cut colds by 33% in adults.", "--figure", "33%"),
@@ -170,6 +170,9 @@ BAD: dict[str, list[Case]] = {
         C(2, "abc"),
         C(1, "--document", "999", says="no document with id 999"),
         C(2, "--document", "x"),
+        C(2, "--force", "abc"),
+        C(2, "--jobs", "0"),
+        C(2, "--jobs", "x"),
     ],
     "claims list": [
         C(1, "--verdict", "great", says="great"),

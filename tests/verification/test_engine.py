@@ -6,12 +6,12 @@ import pytest
 
 from ldn_evidence.services.evaluation import label_of
 from ldn_evidence.verification import cues
+from ldn_evidence.verification.decision import verify_text
 from ldn_evidence.verification.engine import (
     abstract_sentences,
     analyze_claim,
     anchor_terms,
     rank_sentences,
-    verify_text,
 )
 from ldn_evidence.verification.quantities import (
     FOLD,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from ldn_evidence.outcomes import FIGURE_OUTCOMES, find_outcomes, normalize_outcome
 from ldn_evidence.verification.abstract_figures import AbstractFigure, find_abstract_figures
-from ldn_evidence.verification.outcomes import OUTCOMES, find_outcomes, normalize_outcome
 
 
 def figure(abstract: str, text: str) -> AbstractFigure:
@@ -316,6 +316,6 @@ def test_normalize_outcome(text: str | None, outcome: str | None) -> None:
 
 
 def test_every_outcome_has_a_matching_synonym() -> None:
-    for name in OUTCOMES:
+    for name in FIGURE_OUTCOMES:
         mentions = find_outcomes(f"the {name} changed")
         assert [m.outcome for m in mentions] == [name], name

@@ -1,4 +1,4 @@
-"""The sentence splitter and number words."""
+"""Number words."""
 
 from __future__ import annotations
 
@@ -13,39 +13,6 @@ from ldn_evidence.verification.numbers import (
     parse_number,
     parse_words,
 )
-from ldn_evidence.verification.sentences import sentence_spans, split_sentences
-
-
-@pytest.mark.parametrize(
-    ("text", "sentences"),
-    [
-        ("Pain fell. Mood rose.", ["Pain fell.", "Mood rose."]),
-        ("Pain fell by 28.8% with LDN. Mood rose.", ["Pain fell by 28.8% with LDN.", "Mood rose."]),
-        ("LDN vs. placebo differed. Next.", ["LDN vs. placebo differed.", "Next."]),
-        ("LDN vs. Placebo: 28% vs. 18%.", ["LDN vs. Placebo: 28% vs. 18%."]),
-        ("As Smith et al. Reported, pain fell.", ["As Smith et al. Reported, pain fell."]),
-        ("Pain fell (p < 0.05). Sleep did not.", ["Pain fell (p < 0.05).", "Sleep did not."]),
-        ("Pain fell (p<.05). Sleep did not.", ["Pain fell (p<.05).", "Sleep did not."]),
-        ("Doses, e.g. 4.5 mg, were used. Next.", ["Doses, e.g. 4.5 mg, were used.", "Next."]),
-        ("Dose was 4.5 mg. Pain fell.", ["Dose was 4.5 mg.", "Pain fell."]),
-        ("Approx. 30 women took part.", ["Approx. 30 women took part."]),
-        ("Written by J. Doe. Then more.", ["Written by J. Doe.", "Then more."]),
-        ("Did it work? Yes! It did.", ["Did it work?", "Yes!", "It did."]),
-        ("BACKGROUND: One.\nRESULTS: Two", ["BACKGROUND: One.", "RESULTS: Two"]),
-        ("Ends with 12. 31 women took part.", ["Ends with 12.", "31 women took part."]),
-        ("", []),
-        ("   \n  ", []),
-    ],
-)
-def test_split_sentences(text: str, sentences: list[str]) -> None:
-    assert split_sentences(text) == sentences
-
-
-def test_sentences_are_exact_substrings() -> None:
-    text = "  A first one.   A second (n = 10).\n\nA third vs. nothing.  "
-    for start, end in sentence_spans(text):
-        assert text[start:end] in split_sentences(text)
-        assert text[start:end] == text[start:end].strip()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,39 @@
+"""The verification engine's version: part of what each automatic verdict is computed
+from, so that `verify` re-checks every citation when it changes and only then.
+
+Bump `ENGINE_VERSION` by hand whenever a change to the code that reaches a verdict could
+change one (this package; `figures.py`, `outcomes.py` and `sentences.py` at the package's
+bottom), and set `ENGINE_SOURCE_SHA256` to
+what `source_sha256()` says. A test compares the two and fails with "bump ENGINE_VERSION"
+when the source changed and the recorded hash did not. A change that cannot change a
+verdict (a comment, grading) still needs the hash updated; the version bump is then
+optional.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+ENGINE_VERSION = "2026.11.30-1"
+ENGINE_SOURCE_SHA256 = "1e9f63e0430cf7ee380cb306dd825ef3be51f744baca73a660427680def1e42b"
+
+_PACKAGE = Path(__file__).parent
+
+
+def source_files() -> list[Path]:
+    """The files whose code reaches a verdict: this package's modules (this one aside),
+    the claim-figure parser, the outcome vocabulary and the sentence splitter."""
+    own = [p for p in _PACKAGE.glob("*.py") if p.name != Path(__file__).name]
+    shared = ("figures.py", "outcomes.py", "sentences.py")
+    return sorted(own) + [_PACKAGE.parent / name for name in shared]
+
+
+def source_sha256() -> str:
+    """sha256 of `source_files()` (name and text, line endings normalised)."""
+    digest = hashlib.sha256()
+    for path in source_files():
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+        digest.update(b"\0")
+    return digest.hexdigest()
