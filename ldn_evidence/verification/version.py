@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "1e9f63e0430cf7ee380cb306dd825ef3be51f744baca73a660427680def1e42b"
+ENGINE_SOURCE_SHA256 = "566f46d3da54f0cfb6f28bd80755b22ef32f46909c6b744837edd149bf8f769c"
 
 _PACKAGE = Path(__file__).parent
 
