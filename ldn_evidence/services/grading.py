@@ -36,15 +36,16 @@ def grade_curated(publication_types: list[str], title: str) -> str:
 
 
 def grade_record(record: ArticleRecord) -> str | None:
-    from ldn_evidence.verification.grading import grade_study
+    """The evidence level stored with a record (`grade_study(...).level`, computed without
+    the modifiers, which are read off the abstract when a study is shown)."""
+    from ldn_evidence.verification.grading import grade_level
 
-    grade = grade_study(
+    return grade_level(
         [t.name for t in record.publication_types],
         record.title,
         record.abstract,
         [link.ref_type for link in record.links],
     )
-    return grade.level
 
 
 def level_rule(study: Study) -> str:

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "14cfeb14b722c23d5911ab167e279041ab5731bc72a079a29023cd7a8bf73d55"
+ENGINE_SOURCE_SHA256 = "f18c3acd2e8d65a255ffee8697fe93a55f332a83e67e63e802735d3e1cfae48d"
 
 _PACKAGE = Path(__file__).parent
 
