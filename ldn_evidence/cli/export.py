@@ -87,6 +87,7 @@ def export(
             claim_ids=claim or None,
             verdict=verdict.value if verdict is not None else None,
             pmids=pmid or None,
+            inline_flags=chosen.name == "json",  # the one format with flags after claims
         )
         if chosen.bibliography and not report.study_count:
             status("No study is cited by the selected claims: the export is empty.")

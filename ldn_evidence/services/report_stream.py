@@ -117,9 +117,14 @@ def report_stream(
     pmids: Sequence[str] | None = None,
     generated_at: datetime | None = None,
     batch_size: int = BATCH_SIZE,
+    inline_flags: bool = True,
 ) -> ReportStream:
     """`build_report`'s report, streamed: the same arguments, checks and errors, read
-    again on each pass and `batch_size` claims at a time. Valid while `session` is open."""
+    again on each pass and `batch_size` claims at a time. Valid while `session` is open.
+
+    `inline_flags`: a document's red flags are worked out as its claims are read (the
+    JSON export reads them after the claims); without, they cost nothing until read, and
+    then a pass of their own (the CSV export and the bibliographies never read them)."""
     doc_ids = _unique(document_ids)
     wanted = _unique(claim_ids)
     pmid_set = _check_pmids(session, pmids)
@@ -144,12 +149,17 @@ def report_stream(
     def entries() -> Iterator[DocumentEntry]:
         for doc in documents:
             yield _document_entry(
-                session, doc, counts.get(doc.id, 0), claims_of, whole_page=not sel.narrowed
+                session,
+                doc,
+                counts.get(doc.id, 0),
+                claims_of,
+                whole_page=not sel.narrowed,
+                inline_flags=inline_flags,
             )
 
     def flagged() -> list[DocumentEntry]:
         out = []
-        for doc in entries():
+        for doc in entries():  # red_flags reads the page's claims, collecting
             flags = list(doc.red_flags)
             if flags:
                 out.append(extend(doc, DocumentEntry, claims=[], red_flags=flags))
@@ -168,7 +178,7 @@ def report_stream(
         ),
         summary=report_summary(session, sel),
         documents=Rows(len(documents), entries),
-        claims_without_document=Rows(loose, lambda: claims_of(None)),
+        claims_without_document=Rows(loose, lambda: claims_of(None) if loose else iter(())),
         flagged=flagged,
         study_count=_study_count(session, sel),
     )
@@ -194,7 +204,7 @@ def _claim_counts(session: Session, sel: _Selection) -> dict[int | None, int]:
     query = (
         select(Claim.document_id, func.count()).where(*sel.in_report()).group_by(Claim.document_id)
     )
-    return {doc_id: n for doc_id, n in session.execute(query).tuples()}
+    return {doc_id: n for doc_id, n in session.execute(query)}
 
 
 def _document_entry(
@@ -204,21 +214,24 @@ def _document_entry(
     claims_of: Any,
     *,
     whole_page: bool,
+    inline_flags: bool = True,
 ) -> DocumentEntry:
     """The page with its claims as `Rows` and its red flags known once they are read."""
     references = [reference_entry(r) for r in doc.references]
     collector: list[PageFlags] = []
 
-    def claims() -> Iterator[ClaimEntry]:
+    def claims(collect: bool = inline_flags) -> Iterator[ClaimEntry]:
         page = PageFlags()
         for claim in claims_of(doc.id):
-            page.add(claim)
+            if collect:
+                page.add(claim)
             yield claim
-        collector[:] = [page]
+        if collect:
+            collector[:] = [page]
 
     def red_flags() -> list[RedFlag]:
         if not collector:
-            for _ in claims():
+            for _ in claims(collect=True):
                 pass
         skipped = []
         if whole_page:
@@ -245,7 +258,7 @@ def report_summary(session: Session, sel: _Selection) -> Summary:
     claims = session.scalar(select(func.count()).select_from(selected.subquery())) or 0
     pairs = (Citation.claim_id.in_(selected), *sel.pair)
     by_verdict = select(Citation.verdict, func.count()).where(*pairs).group_by(Citation.verdict)
-    verdicts = {verdict: n for verdict, n in session.execute(by_verdict).tuples()}
+    verdicts = {verdict: n for verdict, n in session.execute(by_verdict)}
     unsourced = (
         session.scalar(
             select(func.count()).where(
