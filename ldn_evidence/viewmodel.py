@@ -7,7 +7,7 @@ so nothing that prints or renders touches the database.
 
 Field names and order are the keys and key order of the JSON outputs: `claims list|show`,
 `studies list|show`, `documents list|show`, `claims add|cite|check`, and the export's
-documented `ldn-evidence/2` format (`export/schema.json`), which allows no other keys.
+documented `ldn-evidence/3` format (`export/schema.json`), which allows no other keys.
 A view that shows more than another extends it (`extend`); where two outputs give a field
 a different shape (a claim's `citations`: a count in lists, the citations in `show`) the
 class is generic in that field.
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, fields
 from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
-from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url
+from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url, pubmed_url
 
-SCHEMA = "ldn-evidence/2"
+SCHEMA = "ldn-evidence/3"
 
 _V = TypeVar("_V")
 _A = TypeVar("_A")  # how a study view shows an author
@@ -450,6 +450,10 @@ class EvidenceStudy:
     evidence_sentence: str | None
     reason: str | None
 
+    @property
+    def url(self) -> str:
+        return pubmed_url(self.pmid)
+
 
 @dataclass(frozen=True)
 class EvidenceReport:
@@ -472,7 +476,26 @@ class EvidenceReport:
     summary: str
 
 
-# ---- the report (`export`): the documented ldn-evidence/2 format ---------------------------------
+@dataclass(frozen=True)
+class StrongerEvidence:
+    """A claim's last `evidence` run as the report shows it under the claim, "Stronger
+    evidence on the same question": the cited studies' place in the ranking and the
+    studies ranked above them, each with the claim verified against it. Nothing of it is
+    cited by the page or linked to the claim (a reviewer cites a study with `claims cite`)."""
+
+    run_id: int
+    ran_at: str | None
+    query: str
+    query_source: str
+    since: int | None
+    found: int  # PubMed's count for the query
+    ranked: int  # the ranking's length: the hits fetched and the cited studies
+    summary: str  # "2 stronger studies: 1 supports, 1 contradicts"
+    cited: list[EvidenceStudy]
+    stronger: list[EvidenceStudy]
+
+
+# ---- the report (`export`): the documented ldn-evidence/3 format ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -573,6 +596,7 @@ class ClaimEntry:
     population: str | None
     unsourced: bool
     citations: list[CitationEntry]
+    stronger_evidence: StrongerEvidence | None = None  # the last `evidence` run, if any
 
 
 _SETTLED = (ResolutionStatus.RESOLVED, ResolutionStatus.WEB)  # nothing left to resolve

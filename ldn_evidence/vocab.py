@@ -358,7 +358,13 @@ def normalize_pmcid(value: object) -> str | None:
     return f"PMC{digits}" if digits else None
 
 
+PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 PMC_ARTICLE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+
+
+def pubmed_url(pmid: str) -> str:
+    """The PubMed page of a record ("23359310")."""
+    return PUBMED_URL.format(pmid=pmid)
 
 
 def pmc_article_url(pmcid: str) -> str:

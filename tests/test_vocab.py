@@ -107,7 +107,7 @@ def test_report_labels_and_tones_cover_every_verdict() -> None:
 
 
 def test_the_evidence_summary_says_every_verdict() -> None:
-    from ldn_evidence.services.evidence import VERDICT_VERBS
+    from ldn_evidence.services.evidence_runs import VERDICT_VERBS
 
     assert set(VERDICT_VERBS) == set(VERDICTS)
 

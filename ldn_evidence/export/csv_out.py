@@ -1,7 +1,9 @@
 """CSV: one row per claim–source pair, safe to open in a spreadsheet.
 
-A claim with no source gets one row with empty source columns. Columns added later come
-after the first ones, so a spreadsheet built on the old columns still reads them. Every cell
+A claim with no source gets one row with empty source columns. The claim's last `evidence`
+run is three claim columns (its day, its summary line, the stronger studies' PMIDs), empty
+when there is none. Columns added later come after the first ones, so a spreadsheet built
+on the old columns still reads them. Every cell
 that a spreadsheet would read as a formula (starts with = + - @ |, their full-width forms, a
 tab or a carriage return) is prefixed with a single quote (OWASP "CSV injection"); control
 characters other than tab and newline are dropped. `excel=True` adds a UTF-8 BOM so
@@ -14,7 +16,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from ldn_evidence.export.present import level_label, verdict_reason
+from ldn_evidence.export.present import day, level_label, verdict_reason
 from ldn_evidence.textsafe import strip_controls
 from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, Report
 
@@ -50,6 +52,9 @@ COLUMNS = (
     "design",
     "participants",
     "level_rule",
+    "evidence_run",
+    "stronger_evidence",
+    "stronger_pmids",
 )
 # ASCII and full-width: spreadsheets in East Asian locales take U+FF1D (＝) for "=", and
 # "|" (either width) starts a DDE command in some of them.
@@ -78,6 +83,19 @@ def _claim_cells(claim: ClaimEntry) -> dict[str, object]:
         "dose": claim.dose,
         "outcome": claim.outcome,
         "population": claim.population,
+    } | _evidence_cells(claim)
+
+
+def _evidence_cells(claim: ClaimEntry) -> dict[str, object]:
+    """The claim's last `evidence` run, on each of its rows: the run's day, the summary
+    line, and the stronger studies' PMIDs best first (none of them cited by the page)."""
+    ev = claim.stronger_evidence
+    if ev is None:
+        return {}
+    return {
+        "evidence_run": day(ev.ran_at),
+        "stronger_evidence": ev.summary,
+        "stronger_pmids": "; ".join(s.pmid for s in ev.stronger),
     }
 
 

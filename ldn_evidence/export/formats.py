@@ -48,7 +48,7 @@ _STUDIES = "the cited studies, for Zotero and other reference managers"
 
 EXPORT_FORMATS: tuple[Format, ...] = (
     Format("csv", ".csv", False, "csv_out:render_csv", "a row per claim–source pair", ("excel",)),
-    Format("json", ".json", False, "json_out:render_json", "nested, schema ldn-evidence/2"),
+    Format("json", ".json", False, "json_out:render_json", "nested, schema ldn-evidence/3"),
     Format("markdown", ".md", False, "markdown_out:render_markdown", _REPORT),
     Format("html", ".html", False, "html_out:render_html", _REPORT),
     Format("ris", ".ris", True, "ris_out:render_ris", _STUDIES),

@@ -1,6 +1,6 @@
 """JSON: the report nested document → claims → citations → study, versioned.
 
-The shape is `ldn-evidence/2`, described by the JSON Schema in `schema.json` (shipped
+The shape is `ldn-evidence/3`, described by the JSON Schema in `schema.json` (shipped
 with the package; `load_schema()` reads it). The schema lists every field and allows no
 others, so any change of shape comes with a new schema version.
 

@@ -3,7 +3,7 @@
 Defined in `ldn_evidence.viewmodel` (with the commands' views they share parts with) and
 named here too, as the export package's model. `dataclasses.asdict(report)` is the JSON
 export's shape (see `schema.json`), so field names there are part of the documented
-`ldn-evidence/2` format.
+`ldn-evidence/3` format.
 """
 
 from ldn_evidence.viewmodel import (
@@ -12,10 +12,12 @@ from ldn_evidence.viewmodel import (
     CitationEntry,
     ClaimEntry,
     DocumentEntry,
+    EvidenceStudy,
     Figure,
     Filters,
     ReferenceEntry,
     Report,
+    StrongerEvidence,
     StudyRecord,
     Summary,
 )
@@ -26,10 +28,12 @@ __all__ = [
     "CitationEntry",
     "ClaimEntry",
     "DocumentEntry",
+    "EvidenceStudy",
     "Figure",
     "Filters",
     "ReferenceEntry",
     "Report",
+    "StrongerEvidence",
     "StudyRecord",
     "Summary",
 ]

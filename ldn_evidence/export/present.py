@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from ldn_evidence import __version__
-from ldn_evidence.viewmodel import CitationEntry, Filters, StudyRecord, Summary
+from ldn_evidence.viewmodel import CitationEntry, EvidenceStudy, Filters, StudyRecord, Summary
 from ldn_evidence.vocab import Verdict, VerdictOrigin, citation_origin_label
 from ldn_evidence.vocab import level_label as graded_label
 
@@ -79,6 +79,31 @@ def when(value: str | None) -> str:
     if zone in ("UTC", "UTC+00:00"):
         zone = "UTC"
     return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def day(value: str | None) -> str:
+    """An ISO timestamp's day in UTC, "2026-05-01" (or the text as stored)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%d}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def evidence_design(study: EvidenceStudy) -> str:
+    """A ranked study's level and size: "1 · Systematic review / meta-analysis, N = 1200"."""
+    size = f", N = {study.participants}" if study.participants else ""
+    return f"{study.level_label}{size}"
 
 
 def safe_href(url: str | None) -> str | None:
@@ -156,6 +181,9 @@ TEMPLATE_GLOBALS = {
     "level_line": level_line,
     "verdict_reason": verdict_reason,
     "when": when,
+    "day": day,
+    "ordinal": ordinal,
+    "evidence_design": evidence_design,
     "safe_href": safe_href,
     "record_note": record_note,
     "record_changed": record_changed,

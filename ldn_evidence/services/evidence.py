@@ -6,7 +6,7 @@ stored like any study (`fetching.fetch`: ≤200 a request, graded as they are st
 claim is verified against each hit's abstract (`verification.verify_claim`); hits and
 cited studies are ranked (`verification.ranking`). The run and its ranking are stored
 (`EvidenceRun`), and nothing is linked to the claim: a reviewer cites a study with
-`claims cite`.
+`claims cite`. A stored run is read back by `services.evidence_runs`.
 """
 
 from __future__ import annotations
@@ -22,27 +22,18 @@ from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import Citation, Claim, EvidenceResult, EvidenceRun, Study
 from ldn_evidence.pubmed.client import PubMedClient
 from ldn_evidence.services.evidence_query import build_query
+from ldn_evidence.services.evidence_runs import evidence_report
 from ldn_evidence.services.fetching import fetch
 from ldn_evidence.services.verification import claim_input, study_input
-from ldn_evidence.services.views import iso, study_flags, study_modifiers
+from ldn_evidence.services.views import study_flags, study_modifiers
 from ldn_evidence.verification import ClaimInput, verify_claim
 from ldn_evidence.verification.ranking import Candidate, rank, stronger_than_cited
-from ldn_evidence.viewmodel import EvidenceReport, EvidenceStudy
-from ldn_evidence.vocab import Verdict, VerdictOrigin, level_label
+from ldn_evidence.viewmodel import EvidenceReport
+from ldn_evidence.vocab import Verdict, VerdictOrigin
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 DEFAULT_LIMIT = 20
-VERDICT_VERBS: dict[str, tuple[str, str]] = {
-    Verdict.SUPPORTED: ("supports", "support"),
-    Verdict.PARTIALLY_SUPPORTED: ("partly supports", "partly support"),
-    Verdict.CONTRADICTED: ("contradicts", "contradict"),
-    Verdict.NOT_SUPPORTED: ("does not support", "do not support"),
-    Verdict.NOT_IN_ABSTRACT: ("does not address it", "do not address it"),
-    Verdict.UNCHECKED: ("unchecked", "unchecked"),
-}
-"""How the summary line says a verdict (one study, several); in the summary's order."""
-
 _STUDY_LOAD = (
     selectinload(Study.publication_types),
     selectinload(Study.links),
@@ -97,22 +88,6 @@ def find_evidence(
         session.add(run)
         session.flush()
         return evidence_report(run, claim)
-
-
-def latest_evidence(*, session: Session, claim_id: int) -> EvidenceReport | None:
-    """The claim's last `evidence` run, as it was reported, or None."""
-    run = session.scalars(
-        select(EvidenceRun)
-        .options(selectinload(EvidenceRun.results))
-        .where(EvidenceRun.claim_id == claim_id)
-        .order_by(EvidenceRun.ran_at.desc(), EvidenceRun.id.desc())
-        .limit(1)
-    ).first()
-    if run is None:
-        return None
-    claim = session.get(Claim, claim_id)
-    assert claim is not None  # runs go with their claim (ON DELETE CASCADE)
-    return evidence_report(run, claim)
 
 
 def _claim(session: Session, claim_id: int) -> Claim:
@@ -197,65 +172,3 @@ def _ranked(rows: list[_Row]) -> list[EvidenceResult]:
             )
         )
     return results
-
-
-def evidence_report(run: EvidenceRun, claim: Claim) -> EvidenceReport:
-    """A stored run as `evidence` reports it."""
-    ranking = [_study_view(r) for r in run.results]
-    cited = [s for s in ranking if s.cited]
-    stronger = [s for s in ranking if s.stronger]
-    return EvidenceReport(
-        run_id=run.id,
-        claim_id=claim.id,
-        claim=claim.text,
-        ran_at=iso(run.ran_at),
-        query=run.query,
-        query_source=run.query_source,
-        since=run.since_year,
-        limit=run.max_results,
-        found=run.found,
-        ranked=len(ranking),
-        cited=cited,
-        stronger=stronger,
-        ranking=ranking,
-        summary=summary_line(stronger, cited_any=bool(cited)),
-    )
-
-
-def _study_view(r: EvidenceResult) -> EvidenceStudy:
-    return EvidenceStudy(
-        rank=r.rank,
-        pmid=r.pmid,
-        title=r.title,
-        year=r.year,
-        journal=r.journal,
-        level=r.level,
-        level_label=level_label(r.level),
-        participants=r.participants,
-        flags=list(r.flags or []),
-        cited=r.cited,
-        stronger=r.stronger,
-        verdict=r.verdict,
-        verdict_origin=r.verdict_origin,
-        evidence_sentence=r.evidence_sentence,
-        reason=r.reason,
-    )
-
-
-def summary_line(stronger: list[EvidenceStudy], *, cited_any: bool) -> str:
-    """ "2 stronger studies: 1 supports, 1 contradicts"; "no stronger study found"."""
-    n = len(stronger)
-    if n == 0:
-        return "no stronger study found" if cited_any else "no study found"
-    counts: dict[str, int] = {}
-    for s in stronger:
-        counts[s.verdict] = counts.get(s.verdict, 0) + 1
-    parts = [
-        f"{counts[v]} {VERDICT_VERBS[v][0 if counts[v] == 1 else 1]}"
-        for v in VERDICT_VERBS
-        if v in counts
-    ]
-    head = f"{n} stronger stud{'y' if n == 1 else 'ies'}"
-    if not cited_any:
-        head += " (the claim cites none)"
-    return f"{head}: {', '.join(parts)}"

@@ -3,6 +3,8 @@ export filters; `ldn_evidence.export` renders it in each format.
 
 The rows are read through `services.claims.list_claims` (eager loads) and turned into
 views with the helpers of `services.views`, so exports show what `claims show` shows.
+Each claim's last `evidence` run comes from `services.evidence_runs.latest_evidence_for`,
+read for all the report's claims at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.export.ama import ama_citation
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.claims import list_claims
+from ldn_evidence.services.evidence_runs import latest_evidence_for
 from ldn_evidence.services.grading import level_rule
 from ldn_evidence.services.red_flags import page_red_flags, skipped_sentences
 from ldn_evidence.services.verdicts import check_verdict
@@ -38,6 +41,7 @@ from ldn_evidence.viewmodel import (
     DocumentEntry,
     Filters,
     Report,
+    StrongerEvidence,
     StudyRecord,
     Summary,
     extend,
@@ -51,9 +55,8 @@ from ldn_evidence.vocab import (
     StudyOrigin,
     citation_origin_label,
     normalize_pmid,
+    pubmed_url,
 )
-
-PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 
 
 def build_report(
@@ -87,12 +90,14 @@ def build_report(
         claims = [c for c in claims if c.id in set(wanted_claims)]
 
     pair_filter = verdict is not None or pmid_set is not None
-    entries: list[ClaimEntry] = []
+    selected: list[tuple[Claim, list[Citation]]] = []
     for claim in claims:
         kept = [c for c in claim.citations if _keep(c, verdict, pmid_set)]
         if pair_filter and not kept:
             continue
-        entries.append(claim_entry(claim, kept))
+        selected.append((claim, kept))
+    evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
+    entries = [claim_entry(c, kept, stronger=evidence.get(c.id)) for c, kept in selected]
 
     by_doc: dict[int, list[ClaimEntry]] = {}
     loose: list[ClaimEntry] = []
@@ -204,9 +209,11 @@ def claim_entry(
     claim: Claim,
     citations: list[Citation] | None = None,
     *,
+    stronger: StrongerEvidence | None = None,
     records: dict[int, StudyRecord] | None = None,
 ) -> ClaimEntry:
-    """The claim as the report shows it, with `citations` (default: all of them).
+    """The claim as the report shows it, with `citations` (default: all of them) and the
+    claim's last `evidence` run (`evidence_runs.latest_evidence_for`), if any.
     `records`: study records already made, by study id (a study cited by several claims
     of a batch is made once)."""
     if citations is None:
@@ -217,6 +224,7 @@ def claim_entry(
         **claim_fields(claim),
         figure_label=figure_label(claim),
         citations=[_citation_entry(c, records) for c in sorted(citations, key=_order)],
+        stronger_evidence=stronger,
     )
 
 
@@ -293,7 +301,7 @@ def study_record(study: Study) -> StudyRecord:
         origin=study.origin,
         record_sha256=study.raw_sha256,
         record_version=record_version(study),
-        url=PUBMED_URL.format(pmid=study.pmid),
+        url=pubmed_url(study.pmid),
         citation=ama_citation(
             authors=authors,
             title=study.title,

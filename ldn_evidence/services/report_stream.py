@@ -28,6 +28,7 @@ from ldn_evidence.models import (
 from ldn_evidence.models.retractions import RetractionNotice
 from ldn_evidence.models.studies import StudyLinkRow
 from ldn_evidence.services.claims import BATCH_SIZE, claim_batches
+from ldn_evidence.services.evidence_runs import latest_evidence_for
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
 from ldn_evidence.services.report import (
     _check_claims,
@@ -142,9 +143,13 @@ def report_stream(
         query = sel.of_document(document_id)
         for batch in claim_batches(session=session, query=query, size=batch_size):
             records: dict[int, StudyRecord] = {}
-            for claim in batch:
-                kept = [c for c in claim.citations if _keep(c, verdict, pmid_set)]
-                yield claim_entry(claim, kept, records=records)
+            selected = [(c, [x for x in c.citations if _keep(x, verdict, pmid_set)]) for c in batch]
+            if sel.pair_filter:
+                selected = [(c, kept) for c, kept in selected if kept]
+            # Each claim's last `evidence` run, read for the batch at once.
+            evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
+            for claim, kept in selected:
+                yield claim_entry(claim, kept, stronger=evidence.get(claim.id), records=records)
 
     def entries() -> Iterator[DocumentEntry]:
         for doc in documents:

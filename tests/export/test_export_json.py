@@ -29,7 +29,7 @@ def test_valid_against_schema(report: Report, validator) -> None:  # type: ignor
 
 def test_shape(report: Report, export_db: ExportDb) -> None:
     data = json.loads(render(report, "json"))
-    assert data["schema"] == "ldn-evidence/2"
+    assert data["schema"] == "ldn-evidence/3"
     assert data["generated_at"] == "2026-02-01T09:30:00+00:00"
     assert [c["text"] for c in data["claims_without_document"]] == [LOOSE_CLAIM]
     hostile = next(d for d in data["documents"] if d["id"] == export_db.document_id)

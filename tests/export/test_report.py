@@ -36,7 +36,7 @@ def _plain(value: object, path: str = "report") -> None:
 
 def test_report_is_plain_data(report: Report) -> None:
     _plain(report)
-    assert report.schema == "ldn-evidence/2"
+    assert report.schema == "ldn-evidence/3"
     assert report.generated_at == "2026-02-01T09:30:00+00:00"
 
 

@@ -158,7 +158,8 @@ def test_nothing_is_linked_and_the_run_is_stored(
     engine: sa.Engine, client: PubMedClient, claim_id: int
 ) -> None:
     from ldn_evidence.db import session_scope
-    from ldn_evidence.services.evidence import find_evidence, latest_evidence
+    from ldn_evidence.services.evidence import find_evidence
+    from ldn_evidence.services.evidence_runs import latest_evidence
 
     with session_scope(engine) as s:
         assert latest_evidence(session=s, claim_id=claim_id) is None
