@@ -96,7 +96,7 @@ def claims_query(
     unsourced: bool = False,
     search: str | None = None,
     sort: str = "position",
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """The ids of the claims selected, in order. `level`: claims citing a study at this
     evidence level or stronger (`grading.levels_from`).
 
@@ -136,7 +136,7 @@ def claims_query(
     return query
 
 
-def count_claims(*, session: Session, query: Select[tuple[int]]) -> int:
+def count_claims(*, session: Session, query: Select[int]) -> int:
     """How many claims `query` (a `claims_query`) selects."""
     from sqlalchemy import func
 
@@ -146,7 +146,7 @@ def count_claims(*, session: Session, query: Select[tuple[int]]) -> int:
 def claim_batches(
     *,
     session: Session,
-    query: Select[tuple[int]],
+    query: Select[int],
     size: int = BATCH_SIZE,
     abstracts: bool = True,
     offset: int = 0,
@@ -174,7 +174,7 @@ def load_claims(*, session: Session, ids: Sequence[int], options: Sequence[objec
 
 
 def iter_claims(
-    *, session: Session, query: Select[tuple[int]], abstracts: bool = True, **page: int | None
+    *, session: Session, query: Select[int], abstracts: bool = True, **page: int | None
 ) -> Iterator[Claim]:
     for batch in claim_batches(session=session, query=query, abstracts=abstracts, **page):  # type: ignore[arg-type]
         yield from batch

@@ -102,7 +102,7 @@ class _Selection:
             return [Claim.document_id.in_(self.doc_ids), *self.claims]
         return list(self.claims)
 
-    def of_document(self, document_id: int | None) -> Select[tuple[int]]:
+    def of_document(self, document_id: int | None) -> Select[int]:
         where = (
             Claim.document_id.is_(None) if document_id is None else Claim.document_id == document_id
         )

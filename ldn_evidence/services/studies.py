@@ -252,7 +252,7 @@ def studies_query(
     publication_type: str | None = None,
     retracted: bool = False,
     level: str | None = None,
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """The ids of the studies selected, newest first. `search`: case-insensitive in title
     and abstract (LIKE); `publication_type`: case-insensitive name, e.g. "Randomized
     Controlled Trial"; `level`: an evidence level key (InputError for any other)."""
@@ -282,7 +282,7 @@ def studies_query(
     return query
 
 
-def count_studies(*, session: Session, query: Select[tuple[int]]) -> int:
+def count_studies(*, session: Session, query: Select[int]) -> int:
     """How many studies `query` (a `studies_query`) selects."""
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
@@ -290,7 +290,7 @@ def count_studies(*, session: Session, query: Select[tuple[int]]) -> int:
 def iter_studies(
     *,
     session: Session,
-    query: Select[tuple[int]],
+    query: Select[int],
     offset: int = 0,
     limit: int | None = None,
     size: int = 1000,
@@ -306,7 +306,7 @@ def iter_studies(
 
 
 def _study_batches(
-    session: Session, query: Select[tuple[int]], options: Sequence[Any], size: int = 1000
+    session: Session, query: Select[int], options: Sequence[Any], size: int = 1000
 ) -> Iterator[list[Study]]:
     result = session.execute(query.execution_options(yield_per=size))
     for ids in result.scalars().partitions(size):
