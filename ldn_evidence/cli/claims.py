@@ -119,7 +119,7 @@ def list_(
         paged = not as_json and on_terminal()
         if paged and limit is None:
             limit = screen_page(_LINES_PER_ROW)
-        claims = iter_claims(session=s, query=query, abstracts=False, offset=offset, limit=limit)
+        claims = iter_claims(session=s, query=query, brief=True, offset=offset, limit=limit)
         shown = emit_rows(
             (claim_brief(c) for c in claims), as_json, _render_list, empty="No claims match."
         )

@@ -30,22 +30,22 @@ _CLAIM_LOAD = (
 )
 
 
-# What a list row or a report entry reads of a claim, loaded per batch: no page text, no
-# raw XML, no verdict history (`claims show` alone shows events); `abstracts=False` also
-# leaves the studies' abstracts unloaded (a list row shows none).
-def batch_load(*, abstracts: bool = True) -> tuple[object, ...]:
-    study_defer = (
-        (defer(Study.raw_xml),) if abstracts else (defer(Study.raw_xml), defer(Study.abstract))
-    )
+# What a report entry reads of a claim, loaded per batch: no page text, no raw XML, no
+# verdict history (`claims show` alone shows events). `brief`: what a list row reads
+# (`views.claim_brief`): neither the studies' abstracts nor their authors.
+def batch_load(*, brief: bool = False) -> tuple[object, ...]:
     study = selectinload(Claim.citations).selectinload(Citation.study)
+    parts = [
+        selectinload(Study.publication_types),
+        selectinload(Study.links),
+        selectinload(Study.retraction_notices),
+    ]
+    if brief:
+        parts += [defer(Study.abstract)]
+    else:
+        parts += [selectinload(Study.authors)]
     return (
-        study.options(
-            *study_defer,
-            selectinload(Study.authors),
-            selectinload(Study.publication_types),
-            selectinload(Study.links),
-            selectinload(Study.retraction_notices),
-        ),
+        study.options(defer(Study.raw_xml), *parts),
         selectinload(Claim.citations).selectinload(Citation.reference),
     )
 
@@ -148,7 +148,7 @@ def claim_batches(
     session: Session,
     query: Select[int],
     size: int = BATCH_SIZE,
-    abstracts: bool = True,
+    brief: bool = False,
     offset: int = 0,
     limit: int | None = None,
 ) -> Iterator[list[Claim]]:
@@ -161,7 +161,7 @@ def claim_batches(
     if limit is not None:
         query = query.limit(limit)
     result = session.execute(query.execution_options(yield_per=size))
-    options = batch_load(abstracts=abstracts)
+    options = batch_load(brief=brief)
     for ids in result.scalars().partitions(size):
         yield load_claims(session=session, ids=ids, options=options)
 
@@ -174,9 +174,10 @@ def load_claims(*, session: Session, ids: Sequence[int], options: Sequence[objec
 
 
 def iter_claims(
-    *, session: Session, query: Select[int], abstracts: bool = True, **page: int | None
+    *, session: Session, query: Select[int], brief: bool = False, **page: int | None
 ) -> Iterator[Claim]:
-    for batch in claim_batches(session=session, query=query, abstracts=abstracts, **page):  # type: ignore[arg-type]
+    """`claim_batches`, a claim at a time."""
+    for batch in claim_batches(session=session, query=query, brief=brief, **page):  # type: ignore[arg-type]
         yield from batch
 
 
