@@ -190,17 +190,13 @@ def report_stream(
 
 
 def _documents(session: Session, ids: list[int]) -> list[SourceDocument]:
-    """The documents in report order, without their page text (read for its skipped
-    sentences, one page at a time)."""
+    """The documents in report order, without their page text or references (read one
+    page at a time, `_document_entry`)."""
     from ldn_evidence.services.report import _documents as chosen
 
     if ids:
         return chosen(session, ids)
-    query = (
-        select(SourceDocument)
-        .options(defer(SourceDocument.text), selectinload(SourceDocument.references))
-        .order_by(SourceDocument.id)
-    )
+    query = select(SourceDocument).options(defer(SourceDocument.text)).order_by(SourceDocument.id)
     return list(session.scalars(query))
 
 
@@ -223,6 +219,7 @@ def _document_entry(
 ) -> DocumentEntry:
     """The page with its claims as `Rows` and its red flags known once they are read."""
     references = [reference_entry(r) for r in doc.references]
+    session.expire(doc, ["references"])  # the rows are let go: only the views stay
     collector: list[PageFlags] = []
 
     def claims(collect: bool = inline_flags) -> Iterator[ClaimEntry]:
@@ -246,6 +243,7 @@ def _document_entry(
                 .execution_options(yield_per=BATCH_SIZE)
             ).scalars()
             skipped = skipped_sentences(doc.text, texts)
+            session.expire(doc, ["text"])
         return collector[0].flags(references, skipped, whole_page=whole_page)
 
     return extend(
