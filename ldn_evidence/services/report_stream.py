@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 
+from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import (
     Citation,
     Claim,
@@ -190,14 +191,17 @@ def report_stream(
 
 
 def _documents(session: Session, ids: list[int]) -> list[SourceDocument]:
-    """The documents in report order, without their page text or references (read one
+    """The documents in report order (all by id, or the chosen ones in the order given;
+    NotFoundError names any unknown id), without their page text or references (read one
     page at a time, `_document_entry`)."""
-    from ldn_evidence.services.report import _documents as chosen
-
-    if ids:
-        return chosen(session, ids)
-    query = select(SourceDocument).options(defer(SourceDocument.text)).order_by(SourceDocument.id)
-    return list(session.scalars(query))
+    query = select(SourceDocument).options(defer(SourceDocument.text))
+    if not ids:
+        return list(session.scalars(query.order_by(SourceDocument.id)))
+    docs = {d.id: d for d in session.scalars(query.where(SourceDocument.id.in_(ids)))}
+    missing = [str(i) for i in ids if i not in docs]
+    if missing:
+        raise NotFoundError(f"no document with id {', '.join(missing)}")
+    return [docs[i] for i in ids]
 
 
 def _claim_counts(session: Session, sel: _Selection) -> dict[int | None, int]:
