@@ -10,7 +10,7 @@ import gc
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any
@@ -277,3 +277,73 @@ def console() -> Any:
 def status(message: str) -> None:
     """Progress and status go to stderr so stdout stays clean for pipes."""
     print(terminal_safe(message), file=sys.stderr)
+
+
+# ---- long lists: streamed to a pipe or as JSON, a page on a terminal ---------------------------
+
+
+def on_terminal() -> bool:
+    """Standard output is a terminal (a person reads it), not a pipe or a file."""
+    return sys.stdout.isatty()
+
+
+def screen_page(lines_per_row: int) -> int:
+    """How many table rows fit on the screen, leaving room for the header and the
+    "more" line (at least 5)."""
+    import shutil
+
+    lines = shutil.get_terminal_size().lines
+    return max(5, (lines - 6) // max(1, lines_per_row))
+
+
+def print_json_items(items: Iterable[Any]) -> None:
+    """`print_json(list(items))`, written an item at a time: the same bytes, never the
+    whole list in memory."""
+    out = sys.stdout
+    opened = False
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False, default=_plain)
+        text = _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        out.write(("[\n  " if not opened else ",\n  ") + text.replace("\n", "\n  "))
+        opened = True
+    out.write("\n]\n" if opened else "[]\n")
+
+
+def emit_rows(
+    rows: Iterable[Any],
+    as_json: bool,
+    render: Callable[[Any], None],
+    *,
+    empty: str,
+    per_table: int = 200,
+) -> int:
+    """`emit` for a long list read as it is printed: JSON an item at a time, or tables of
+    `per_table` rows (a table layout never holds the whole list). The number of rows."""
+    if as_json:
+        counted = _Counted(rows)
+        print_json_items(counted)
+        return counted.n
+    n = 0
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        n += 1
+        if len(chunk) == per_table:
+            render(terminal_view(chunk))
+            chunk = []
+    if chunk:
+        render(terminal_view(chunk))
+    elif not n:
+        print(empty)
+    return n
+
+
+class _Counted:
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+        self.n = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.n += 1
+            yield item
