@@ -10,6 +10,7 @@ import gc
 import json
 import re
 import sys
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
@@ -213,13 +214,26 @@ def plain_argument_help() -> None:
 _PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
 
 
+def _plain_kind(annotation: Any) -> tuple[Any, bool]:
+    """(str | int | bool, optional?) for `X` or `X | None`; (None, False) otherwise."""
+    if annotation in (str, int, bool):
+        return annotation, False
+    args = typing.get_args(annotation)
+    if len(args) == 2 and type(None) in args:
+        (kind,) = [a for a in args if a is not type(None)]
+        if kind in (str, int, bool):
+            return kind, True
+    return None, False
+
+
 def plain_values_without_pydantic() -> None:
     """Typer (0.2x) checks every parameter's value, even an option left at its default,
     through a pydantic TypeAdapter: ~0.1 s CPU of imports on every command. The plain
-    values (a string, a whole number of digits, a flag) are taken as they are here, as
-    pydantic would take them; anything else (" 4", "4.0", a Path, a choice, a range, a
-    parser) still goes through the adapter, built when first needed, so its
-    result and its error message stay typer's. A typer without this machinery is left
+    values (a string, a whole number of digits inside its min/max, a flag, or None for
+    an optional one) are taken as they are here, as pydantic would take them; anything
+    else (" 4", "4.0", a number out of its range, a Path, a choice, a parser) still goes
+    through the adapter, built when first needed, so its result and its error message
+    stay typer's. A typer without this machinery is left
     alone."""
     try:
         from typer._coercion import RuntimeParam, build_runtime_param
@@ -235,14 +249,21 @@ def plain_values_without_pydantic() -> None:
         adapted: list[Any] = field(default_factory=list)
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            kind = self.annotation
-            if type(value) is kind:
-                return value
+            kind, optional = _plain_kind(self.annotation)
+            if value is None and optional:
+                return None
             if kind is int and type(value) is str and _PLAIN_INT.fullmatch(value):
-                return int(value)
+                value = int(value)
+            if type(value) is kind and (kind is not int or self._in_range(value)):
+                return value
             if not self.adapted:  # the value needs typer's own check
                 self.adapted.append(build_runtime_param(self.descriptor))
             return self.adapted[0]._coerce_value(value, param=param, ctx=ctx)
+
+        def _in_range(self, value: int) -> bool:
+            low = getattr(self.parameter_info, "min", None)
+            high = getattr(self.parameter_info, "max", None)
+            return (low is None or value >= low) and (high is None or value <= high)
 
     original = _TyperParameter.get_runtime_param
 
@@ -250,12 +271,14 @@ def plain_values_without_pydantic() -> None:
         if self._runtime_param is None:
             desc = self.type_descriptor
             info = desc.parameter_info
+            kind, _optional = _plain_kind(desc.annotation)
             if (
-                desc.annotation in (str, int, bool)
+                kind in (str, int, bool)
                 and desc.file_annotation is None
                 and getattr(info, "parser", None) is None
-                and getattr(info, "min", None) is None
-                and getattr(info, "max", None) is None
+                and not getattr(info, "clamp", False)
+                and (kind is int or getattr(info, "min", None) is None)
+                and (kind is int or getattr(info, "max", None) is None)
             ):
                 self._runtime_param = PlainRuntimeParam(
                     parameter_info=info, annotation=desc.annotation, descriptor=desc
