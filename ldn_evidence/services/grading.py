@@ -52,19 +52,19 @@ def level_rule(study: Study) -> str:
     """The design rule that decided the study's stored evidence level, in words
     (`verification.grading.design_rule`). A level stored under older rules says so, with
     the level the current rules give and how to update it."""
-    from ldn_evidence.verification.grading import grade_study
+    from ldn_evidence.verification.grading import grade_rule
 
     if study.evidence_level is None:
         return "not graded yet"
-    grade = grade_study(
+    level, rule = grade_rule(
         [t.name for t in study.publication_types],
         study.title or "",
         study.abstract or "",
         [link.ref_type for link in study.links],
     )
-    if grade.level == study.evidence_level:
-        return grade.rule
+    if level == study.evidence_level:
+        return rule
     return (
-        f"graded {study.evidence_level} when stored; the current rules give {grade.level} "
-        f"({grade.rule}): `ldn-evidence fetch --refresh {study.pmid}` updates it"
+        f"graded {study.evidence_level} when stored; the current rules give {level} "
+        f"({rule}): `ldn-evidence fetch --refresh {study.pmid}` updates it"
     )

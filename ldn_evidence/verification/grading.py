@@ -256,6 +256,23 @@ def grade_level(
     return design_rule(types, title, abstract)[0]
 
 
+def grade_rule(
+    publication_types: list[str], title: str, abstract: str, link_types: list[str]
+) -> tuple[str, str]:
+    """(`grade_study(...).level`, `grade_study(...).rule`) without the modifiers: what a
+    report's level rule needs."""
+    types = [str(t) for t in (publication_types or [])]
+    links = [str(t) for t in (link_types or [])]
+    underlying, rule = design_rule(types, title, abstract)
+    if _is_retracted(types, links):
+        return "retracted", _retracted_rule(underlying, rule)
+    return underlying, rule
+
+
+def _retracted_rule(underlying: str, rule: str) -> str:
+    return f"retracted, whatever its design ({underlying}: {rule})"
+
+
 def grade_study(
     publication_types: list[str], title: str, abstract: str, link_types: list[str]
 ) -> Grade:
@@ -281,7 +298,7 @@ def grade_study(
     if retracted:
         level = "retracted"
         modifiers["underlying_level"] = underlying
-        rule = f"retracted, whatever its design ({underlying}: {rule})"
+        rule = _retracted_rule(underlying, rule)
     lv = _BY_KEY[level]
     return Grade(
         level=lv.key, rank=lv.rank, label=lv.label, modifiers=modifiers, flags=flags, rule=rule

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "f18c3acd2e8d65a255ffee8697fe93a55f332a83e67e63e802735d3e1cfae48d"
+ENGINE_SOURCE_SHA256 = "1fec19553a4b71c595bb9de3d2c30db061f5cd0442b04299f66b3c96fd4bff92"
 
 _PACKAGE = Path(__file__).parent
 

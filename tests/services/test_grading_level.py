@@ -16,7 +16,7 @@ from ldn_evidence.pubmed.parser import iter_articles
 from ldn_evidence.pubmed.records import ArticleRecord, MeshQualifier
 from ldn_evidence.services import bulk
 from ldn_evidence.services.grading import grade_record
-from ldn_evidence.verification.grading import grade_level, grade_study
+from ldn_evidence.verification.grading import grade_level, grade_rule, grade_study
 from tests.conftest import shared_path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "pubmed" / "fixtures"
@@ -81,9 +81,9 @@ def test_grade_level_is_grade_studys_level(
     types: list[str], abstract: str, links: list[str]
 ) -> None:
     title = "Low-dose naltrexone"
-    assert grade_level(types, title, abstract, links) == (
-        grade_study(types, title, abstract, links).level
-    )
+    grade = grade_study(types, title, abstract, links)
+    assert grade_level(types, title, abstract, links) == grade.level
+    assert grade_rule(types, title, abstract, links) == (grade.level, grade.rule)
 
 
 @pytest.mark.slow
