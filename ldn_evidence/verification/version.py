@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "1e9f63e0430cf7ee380cb306dd825ef3be51f744baca73a660427680def1e42b"
+ENGINE_SOURCE_SHA256 = "52a078ac16aa02c357c443fb111e4458bad10366350356f4ed6c7e1dd3ac17b4"
 
 _PACKAGE = Path(__file__).parent
 

@@ -1,0 +1,86 @@
+"""The engine's shortcuts (issue #15) give what the long way gives: the word weight read
+from wordfreq's list directly, the pre-filters in `words`, the kept word terms."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from wordfreq import iter_wordlist, zipf_frequency
+
+from ldn_evidence.verification import text
+from ldn_evidence.verification.text import (
+    STOPWORDS,
+    _term_of,
+    _zipf,
+    content_terms,
+    stem,
+    word_weight,
+    words,
+)
+
+TRICKY_WORDS = [
+    "the", "a", "i", "naltrexone", "ldn", "covid", "covid19", "sarscov2", "19", "2019ncov",
+    "it's", "don't", "children's", "café", "naïve", "zzzzqqq", "xq", "cyp2d6", "b12", "0",
+    "mg", "iii", "’s", "e", "ii", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "can't", "o'clock",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", TRICKY_WORDS)
+def test_zipf_is_wordfreqs_own(word: str) -> None:
+    assert _zipf(word) == zipf_frequency(word, "en")
+
+
+def test_zipf_is_wordfreqs_own_across_the_list() -> None:
+    """Every 25th word of wordfreq's English list (frequent to rare), plain or not."""
+    for word in itertools.islice(iter_wordlist("en"), 0, None, 25):
+        assert _zipf(word) == zipf_frequency(word, "en"), word
+
+
+def _words_the_long_way(t: str) -> list[str]:
+    lowered = re.sub(
+        r"\b(?:no|without|free\s+of)\s+symptoms\b|\bsymptom-?free\b", "asymptomatic", t.lower()
+    )
+    out = re.findall(r"[a-z0-9]+(?=['’]s\b)|[a-z0-9]+(?:['’][a-z]+)?", lowered)
+    for compound in re.findall(r"[a-z0-9]+(?:[-/][a-z0-9]+)+", lowered):
+        out.append(compound.replace("-", "").replace("/", ""))
+    return out
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Patients without symptoms were SYMPTOM-FREE at week 4.",
+        "No Symptoms; symptomfree; free of  symptoms; symptoms-free.",
+        "SARS-CoV-2 and COVID-19/influenza in 2/3 of patients (n=12).",
+        "A slash / alone - and a dash alone.",
+        "Plain words only, nothing joined.",
+        "",
+    ],
+)
+def test_words_prefilters_change_nothing(sentence: str) -> None:
+    assert words(sentence) == _words_the_long_way(sentence)
+
+
+def test_kept_word_terms_match_the_rule() -> None:
+    for word in ["the", "12", "x", "naltrexone", "reduced", "covid19", "it's"]:
+        expected = (
+            None
+            if word in STOPWORDS or word.isdigit() or len(word) < 2
+            else (stem(word), word_weight(word))
+        )
+        assert _term_of(word) == expected
+        assert text._TERM_OF[word] == expected
+
+
+def test_kept_word_terms_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text, "_TERM_OF_MAX", 3)
+    monkeypatch.setattr(text, "_TERM_OF", {})
+    for word in ["alpha", "beta", "gamma", "delta", "epsilon"]:
+        _term_of(word)
+        assert len(text._TERM_OF) <= 3
+    text._content_terms.cache_clear()
+    assert content_terms("alpha beta gamma delta").weights == {
+        stem(w): word_weight(w) for w in ["alpha", "beta", "gamma", "delta"]
+    }
