@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "52a078ac16aa02c357c443fb111e4458bad10366350356f4ed6c7e1dd3ac17b4"
+ENGINE_SOURCE_SHA256 = "99bea2e1e43843cfb960bd168fa9a7872d8ce26d386d413c89bc2046c37d11b5"
 
 _PACKAGE = Path(__file__).parent
 

@@ -9,7 +9,8 @@ import re
 import pytest
 from wordfreq import iter_wordlist, zipf_frequency
 
-from ldn_evidence.verification import text
+from ldn_evidence.verification import ClaimInput, StudyInput, text, verify_claim
+from ldn_evidence.verification.population import StudyPopulation, population_mismatch
 from ldn_evidence.verification.text import (
     STOPWORDS,
     _term_of,
@@ -84,3 +85,30 @@ def test_kept_word_terms_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert content_terms("alpha beta gamma delta").weights == {
         stem(w): word_weight(w) for w in ["alpha", "beta", "gamma", "delta"]
     }
+
+
+@pytest.mark.parametrize("who", [None, "", "   ", "\t\n"])
+def test_no_population_named_is_no_mismatch_whatever_the_study(who: str | None) -> None:
+    """`verify_claim` skips reading the study's population when the claim names none:
+    `population_mismatch` must then say nothing whatever the study enrolled."""
+    for pop in [
+        StudyPopulation(12, "female"),
+        StudyPopulation(None, "male"),
+        StudyPopulation(300, "mixed"),
+        StudyPopulation(None, None),
+    ]:
+        assert population_mismatch(who, pop, "Forty children and women were enrolled.") is None
+
+
+def test_population_mismatch_still_found_when_named() -> None:
+    abstract = "We enrolled 40 women with fibromyalgia. Pain fell by 30% on LDN versus placebo."
+    result = verify_claim(
+        ClaimInput(text="LDN reduced pain in men with fibromyalgia."),
+        StudyInput(title="LDN in women with fibromyalgia", abstract=abstract),
+    )
+    assert "the claim is about men" in result.reason
+    plain = verify_claim(
+        ClaimInput(text="LDN reduced pain in fibromyalgia."),
+        StudyInput(title="LDN in women with fibromyalgia", abstract=abstract),
+    )
+    assert "enrolled" not in plain.reason
