@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "99bea2e1e43843cfb960bd168fa9a7872d8ce26d386d413c89bc2046c37d11b5"
+ENGINE_SOURCE_SHA256 = "c200c4ac1cf54f732cfe4428be22f32386a1fce04ddbbdfaa5e93c70d2dbabd6"
 
 _PACKAGE = Path(__file__).parent
 

@@ -4,12 +4,15 @@ from wordfreq's list directly, the pre-filters in `words`, the kept word terms."
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 
 import pytest
 from wordfreq import iter_wordlist, zipf_frequency
 
-from ldn_evidence.verification import ClaimInput, StudyInput, text, verify_claim
+from ldn_evidence.sentences import ABSTRACT, sentence_texts
+from ldn_evidence.verification import ClaimInput, StudyInput, quantities, text, verify_claim
 from ldn_evidence.verification.population import StudyPopulation, population_mismatch
 from ldn_evidence.verification.text import (
     STOPWORDS,
@@ -112,3 +115,46 @@ def test_population_mismatch_still_found_when_named() -> None:
         StudyInput(title="LDN in women with fibromyalgia", abstract=abstract),
     )
     assert "enrolled" not in plain.reason
+
+
+FIGURE_EDGE_TEXTS = [
+    "Pain fell by 30% (p < .05).",
+    "significant (p < .)",
+    "P=.",
+    "Pain fell by ٣٠% in the arabic-indic digits.",
+    "Twice as many; DOUBLED risk; a threefold rise; tripled.",
+    "One in five patients; an in ten; two out of every twelve; one of twenty.",
+    "Half of the patients; a third of them; three-quarters of women; a tenth of all.",
+    "ONE IN FIVE; Out Of Ten",
+    "Rates were 2 times higher and five times greater.",
+    "No figure here at all, only words about fatigue and sleep.",
+    "In one study, of one mind.",
+    "aged 40 to 60 years old in 2019 (ref [12])",
+    "ﬁve-fold and ｆｉｖｅ",
+    "",
+]
+
+
+def test_figure_prefilter_skips_nothing_the_patterns_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`_find_quantities` returns early on text the pre-filter rules out: on tricky text
+    and on every sentence of the verify-dev abstracts, what it finds with the filter is
+    what it finds without."""
+    texts = list(FIGURE_EDGE_TEXTS)
+    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    for path in sorted(dev.glob("*.jsonl"))[:3]:
+        for line in path.read_text(encoding="utf-8").splitlines()[:150]:
+            pair = json.loads(line)
+            texts.append(pair["claim"])
+            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    with_filter = [quantities._find_quantities(t) for t in texts]
+    monkeypatch.setattr(quantities, "_MAY_HOLD_A_FIGURE", re.compile(""))
+    assert [quantities._find_quantities(t) for t in texts] == with_filter
+    assert any(with_filter)  # the texts do hold figures
+
+
+@pytest.mark.parametrize("sentence", FIGURE_EDGE_TEXTS)
+def test_figure_prefilter_passes_figures(sentence: str) -> None:
+    if quantities._find_quantities(sentence) or sentence in ("P=.", "significant (p < .)"):
+        assert quantities._MAY_HOLD_A_FIGURE.search(sentence)
