@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "c200c4ac1cf54f732cfe4428be22f32386a1fce04ddbbdfaa5e93c70d2dbabd6"
+ENGINE_SOURCE_SHA256 = "08a2eaf5d3f60970a8e22e4d3c59d9af8af62bc7104d368a428f54a9202eec58"
 
 _PACKAGE = Path(__file__).parent
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from wordfreq import iter_wordlist, zipf_frequency
 
+from ldn_evidence import outcomes
+from ldn_evidence.outcomes import FIGURE_OUTCOMES
 from ldn_evidence.sentences import ABSTRACT, sentence_texts
 from ldn_evidence.verification import ClaimInput, StudyInput, quantities, text, verify_claim
 from ldn_evidence.verification.population import StudyPopulation, population_mismatch
@@ -158,3 +160,49 @@ def test_figure_prefilter_skips_nothing_the_patterns_read(
 def test_figure_prefilter_passes_figures(sentence: str) -> None:
     if quantities._find_quantities(sentence) or sentence in ("P=.", "significant (p < .)"):
         assert quantities._MAY_HOLD_A_FIGURE.search(sentence)
+
+
+def _outcome_texts() -> list[str]:
+    texts = [
+        "Pain scores fell; painful; BPI; bpi; Brief Pain Inventory; hyperalgesia; analgesic.",
+        "pain-free; non-pain; PAIN SEVERITY; pains",
+        "FIQR and FIQ; fiq; Fibromyalgia Impact Questionnaire; symptoms severity",
+        "TNF-α, TNF-alpha, tnf, IL-6, il-6, IL6, CRP, crp, ESR",
+        "cytokines, pro-inflammatory cytokines",
+        "β-endorphin, beta endorphins, ß-endorphin, OGF, met-enkephalin, Endorphins",
+        "AEs, AE, ae, side-effects, adverse drug reactions, tolerability, vivid dreams",
+        "HR-QoL, QoL, SF-36, sf36, health-related quality of life, quality-of-life, wellbeing",
+        "PHQ-9, PHQ9, HADS, BDI, depressive symptoms, anxiety, mood, moody",
+        "sleep quality, PSQI, insomnia, asleep, sleeplessness",
+        "responders, responded, response rates, clinical response, remission, flares, relapse",
+        "Nothing here names an outcome at all.",
+        "",
+    ]
+    for outcome in FIGURE_OUTCOMES.values():
+        for name in (outcome.name, outcome.name.upper(), outcome.name.title()):
+            texts += [name, f"the {name} fell", f"{name}-like", f"x{name}"]
+    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    for path in sorted(dev.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:120]:
+            pair = json.loads(line)
+            texts.append(pair["claim"])
+            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    return texts
+
+
+def test_outcome_prefilter_skips_no_mention(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`find_outcomes` returns early when the one combined pattern finds nothing: with and
+    without that shortcut it finds the same mentions."""
+    texts = _outcome_texts()
+    find = outcomes.find_outcomes.__wrapped__
+    with_filter = [find(t) for t in texts]
+    assert sum(bool(found) for found in with_filter) > 50
+    monkeypatch.setattr(outcomes, "_ANY_OUTCOME", re.compile(""))
+    assert [find(t) for t in texts] == with_filter
+
+
+def test_outcome_prefilter_matches_exactly_when_a_pattern_does() -> None:
+    for t in _outcome_texts():
+        assert bool(outcomes._ANY_OUTCOME.search(t)) == any(
+            p.search(t) for _, p in outcomes._PATTERNS
+        ), t
