@@ -192,12 +192,31 @@ def no_effect_spans(sentence: str) -> list[tuple[int, int]]:
     return [clause_of(sentence, m.start(), m.end()) for m in NO_EFFECT.finditer(sentence)]
 
 
+# A word every match of STRONG_HEDGE / WEAK_HEDGE holds (lower case): ASCII text with
+# none of them cannot match, and is not searched. (Only ASCII: IGNORECASE also folds a few
+# other letters, such as the dotless ı and the long ſ, that lower() keeps.)
+_STRONG_HEDGE_WORDS = (
+    "unclear", "unknown", "uncertain", "controversial", "inconclusive", "not", "can",
+    "could", "evidence", "indication", "proof", "data", "remain", "needed", "required",
+    "warranted", "whether",
+)  # fmt: skip
+_WEAK_HEDGE_WORDS = (
+    "may", "might", "could", "possib", "potential", "perhaps", "suggest", "appear", "seem",
+    "likely", "presumably", "putative", "hypothesi", "speculate", "promising",
+)  # fmt: skip
+
+
 @lru_cache(maxsize=20_000)
 def hedge(sentence: str) -> str | None:
     """ "strong" (not established), "weak" (suggested) or None."""
-    if STRONG_HEDGE.search(sentence):
+    lowered = sentence.lower() if sentence.isascii() else None
+    if (lowered is None or any(w in lowered for w in _STRONG_HEDGE_WORDS)) and (
+        STRONG_HEDGE.search(sentence)
+    ):
         return "strong"
-    if WEAK_HEDGE.search(sentence):
+    if (lowered is None or any(w in lowered for w in _WEAK_HEDGE_WORDS)) and (
+        WEAK_HEDGE.search(sentence)
+    ):
         return "weak"
     return None
 

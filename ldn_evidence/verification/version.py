@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "08a2eaf5d3f60970a8e22e4d3c59d9af8af62bc7104d368a428f54a9202eec58"
+ENGINE_SOURCE_SHA256 = "3bf00c19cd02463abaeb45c28461244ef1ea06468a555866e043c919ca3e4d4a"
 
 _PACKAGE = Path(__file__).parent
 

@@ -14,7 +14,7 @@ from wordfreq import iter_wordlist, zipf_frequency
 from ldn_evidence import outcomes
 from ldn_evidence.outcomes import FIGURE_OUTCOMES
 from ldn_evidence.sentences import ABSTRACT, sentence_texts
-from ldn_evidence.verification import ClaimInput, StudyInput, quantities, text, verify_claim
+from ldn_evidence.verification import ClaimInput, StudyInput, cues, quantities, text, verify_claim
 from ldn_evidence.verification.population import StudyPopulation, population_mismatch
 from ldn_evidence.verification.text import (
     STOPWORDS,
@@ -206,3 +206,60 @@ def test_outcome_prefilter_matches_exactly_when_a_pattern_does() -> None:
         assert bool(outcomes._ANY_OUTCOME.search(t)) == any(
             p.search(t) for _, p in outcomes._PATTERNS
         ), t
+
+
+HEDGE_TEXTS = [
+    "It is unclear whether LDN helps.",
+    "It remains UNKNOWN; still uncertain; controversial; inconclusive results.",
+    "This is not yet established. It is not clear.",
+    "We cannot conclude; we can't say; could not determine; can not be confirmed.",
+    "There is no good evidence that it works; no indication of benefit; no proof for it.",
+    "Insufficient data; limited clinical evidence; scarce data.",
+    "It remains to be seen.",
+    "Further large trials are needed; more research is warranted; additional data are required.",
+    "We investigated whether pain fell.",
+    "Previously unclear, now settled.",
+    "LDN may help; might; could; possibly; a possible effect; potentially; perhaps.",
+    "The data suggest; it suggested; suggesting; suggestive; appears to; seems to; likely.",
+    "Presumably; putatively; we hypothesized; hypothesise; speculated; promising.",
+    "Pain fell by 30% compared with placebo.",
+    "MAY IMPROVE SLEEP.",
+    "It is uncertaın (dotless i) whether it helps.",
+    "The data ſuggeſt a benefit (long s).",
+    "Possibly — with a dash — and “quotes”.",
+    "",
+]
+
+
+def _hedge_the_long_way(sentence: str) -> str | None:
+    if cues.STRONG_HEDGE.search(sentence):
+        return "strong"
+    if cues.WEAK_HEDGE.search(sentence):
+        return "weak"
+    return None
+
+
+def test_hedge_prefilter_changes_nothing() -> None:
+    """`cues.hedge` searches ASCII text only when it holds a word every match holds: on
+    tricky text (each branch of both patterns, Unicode case folds) and on verify-dev
+    sentences it says what the two patterns say."""
+    texts = list(HEDGE_TEXTS)
+    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    for path in sorted(dev.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
+            pair = json.loads(line)
+            texts.append(pair["claim"])
+            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    got = [cues.hedge.__wrapped__(t) for t in texts]
+    assert got == [_hedge_the_long_way(t) for t in texts]
+    assert got[:14].count("strong") == 9 and got[10:13] == ["weak"] * 3
+
+
+def test_hedge_words_are_in_every_match() -> None:
+    for t in HEDGE_TEXTS:
+        if not t.isascii():
+            continue
+        for m in cues.STRONG_HEDGE.finditer(t):
+            assert any(w in m.group(0).lower() for w in cues._STRONG_HEDGE_WORDS), m
+        for m in cues.WEAK_HEDGE.finditer(t):
+            assert any(w in m.group(0).lower() for w in cues._WEAK_HEDGE_WORDS), m
