@@ -78,6 +78,7 @@ ALIASES: dict[str, str] = {
 }  # fmt: skip
 
 _WORD = re.compile(r"[a-z0-9]+(?=['’]s\b)|[a-z0-9]+(?:['’][a-z]+)?")  # "covid-19's" -> "19"
+_PLAIN_RUN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -129,7 +130,9 @@ def words(text: str) -> list[str]:
     lowered = text.lower()
     if "symptom" in lowered:  # every match of _SYMPTOM_FREE holds it
         lowered = _SYMPTOM_FREE.sub("asymptomatic", lowered)
-    out = _WORD.findall(lowered)
+    # without an apostrophe _WORD's alternatives both come down to maximal [a-z0-9] runs
+    has_quote = "'" in lowered or "’" in lowered
+    out = _WORD.findall(lowered) if has_quote else _PLAIN_RUN.findall(lowered)
     # hyphenated and slashed compounds are also matched whole ("sars-cov-2" -> "sarscov2")
     if "-" in lowered or "/" in lowered:  # every compound holds one
         for compound in _COMPOUND.findall(lowered):

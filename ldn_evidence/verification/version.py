@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "3bf00c19cd02463abaeb45c28461244ef1ea06468a555866e043c919ca3e4d4a"
+ENGINE_SOURCE_SHA256 = "65bed657bf93512735210d276258dc5c49e0eaa9e181e94ee9b8572ec6268f8a"
 
 _PACKAGE = Path(__file__).parent
 

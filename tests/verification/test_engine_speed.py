@@ -14,7 +14,15 @@ from wordfreq import iter_wordlist, zipf_frequency
 from ldn_evidence import outcomes
 from ldn_evidence.outcomes import FIGURE_OUTCOMES
 from ldn_evidence.sentences import ABSTRACT, sentence_texts
-from ldn_evidence.verification import ClaimInput, StudyInput, cues, quantities, text, verify_claim
+from ldn_evidence.verification import (
+    ClaimInput,
+    StudyInput,
+    cues,
+    engine,
+    quantities,
+    text,
+    verify_claim,
+)
 from ldn_evidence.verification.population import StudyPopulation, population_mismatch
 from ldn_evidence.verification.text import (
     STOPWORDS,
@@ -263,3 +271,50 @@ def test_hedge_words_are_in_every_match() -> None:
             assert any(w in m.group(0).lower() for w in cues._STRONG_HEDGE_WORDS), m
         for m in cues.WEAK_HEDGE.finditer(t):
             assert any(w in m.group(0).lower() for w in cues._WEAK_HEDGE_WORDS), m
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The patient's pain and the patients’ fatigue; don't; it's; rock 'n' roll.",
+        "No apostrophe here: COVID-19 and SARS-CoV-2 in 12 of 40 (30%).",
+        "A trailing quote' and a leading 'quote and ’s alone.",
+    ],
+)
+def test_words_without_apostrophes_take_the_plain_runs(sentence: str) -> None:
+    assert words(sentence) == _words_the_long_way(sentence)
+
+
+AIM_TEXTS = [
+    "We aimed to test LDN.", "We AIM to test it.", "We sought to; we seek to.",
+    "We hypothesised that; we hypothesized that; we propose; we designed a trial.",
+    "The aim of this trial; the objectives were; the purpose is; the goal was.",
+    "This study aims to; the present study was designed; our study investigates; "
+    "this study examines.",
+    "It has been suggested; has been proposed; has been hypothesized.",
+    "Patients were randomised to; were randomized to; was assigned to; were allocated to; "
+    "were enrolled to; were recruited to; were included to.",
+    "We conducted a trial; we performed; we carried out; we searched; we recruited; "
+    "we enrolled.",
+    "Pain fell by 30% on LDN.",
+    "We found that pain fell.",
+    "The aım (dotless i) of this trial was to test it.",
+    "",
+]  # fmt: skip
+
+
+def test_aim_prefilter_changes_nothing() -> None:
+    """`engine._is_aim` searches ASCII text only when it holds a word every match of
+    `_AIM` holds: on each branch, Unicode case folds and verify-dev sentences it says
+    what `_AIM` says."""
+    texts = list(AIM_TEXTS)
+    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    for path in sorted(dev.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
+            texts.extend(sentence_texts(json.loads(line)["study"].get("abstract") or "", ABSTRACT))
+    got = [engine._is_aim(t) for t in texts]
+    assert got == [bool(engine._AIM.search(t)) for t in texts]
+    assert got[:9] == [True] * 9 and got[9:11] == [False, False]
+    for t in AIM_TEXTS:
+        for m in engine._AIM.finditer(t):
+            assert not t.isascii() or any(w in m.group(0).lower() for w in engine._AIM_WORDS)
