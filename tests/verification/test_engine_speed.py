@@ -318,3 +318,53 @@ def test_aim_prefilter_changes_nothing() -> None:
     for t in AIM_TEXTS:
         for m in engine._AIM.finditer(t):
             assert not t.isascii() or any(w in m.group(0).lower() for w in engine._AIM_WORDS)
+
+
+NEGATION_TEXTS = [
+    "LDN did not reduce pain; it is also not effective; was not only safe.",
+    "It isn't, aren't, wasn't, weren't, doesn't, don't, didn't, hasn't, haven't, hadn't.",
+    "It can't, cannot, couldn't, won't, wouldn't, shouldn't, mustn't and never helps.",
+    "Pain was not been associated; not significantly different; not due to LDN.",
+    "It failed to help; fails to; unable to; incapable of; devoid of effect.",
+    "There was no clear effect; no association; no role; no evidence; no difference.",
+    "Pain was independent of dose; unrelated to age; irrespective of sex; regardless of it.",
+    "Neither arm; nor placebo; lacked efficacy; lack of evidence; in the absence of effect.",
+    "No significant difference; did not differ; was similar; were comparable; unchanged.",
+    "Pain remained stable; remained unchanged; non-significant; ineffective; "
+    "little or no effect; minimal benefit; negligible change; did not reach significance.",
+    "Pain fell by 30% with LDN.",
+    "NO EFFECT ON PAIN WAS SEEN.",
+    "Pain was unrelated to dose (ı: dotless i) and ſimilar.",
+    "",
+]  # fmt: skip
+
+
+def test_negation_prefilters_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`negations` and `no_effect_spans` skip ASCII text holding none of the words every
+    match holds: on each branch, Unicode case folds and verify-dev sentences they give
+    what they give with the filter off."""
+    texts = list(NEGATION_TEXTS)
+    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    for path in sorted(dev.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
+            pair = json.loads(line)
+            texts.append(pair["claim"])
+            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+
+    def run() -> list[object]:
+        return [
+            (cues.negations(t), cues.negations(t, claim=True), cues.no_effect_spans(t))
+            for t in texts
+        ]
+
+    with_filter = run()
+    assert all(any(spans) for spans in with_filter[:10])
+    monkeypatch.setattr(cues, "_may_hold", lambda sentence, needed: True)
+    assert run() == with_filter
+    for t in NEGATION_TEXTS:
+        for pattern, needed in (
+            (cues.NEGATION, cues._NEGATION_WORDS),
+            (cues.NO_EFFECT, cues._NO_EFFECT_WORDS),
+        ):
+            for m in pattern.finditer(t):
+                assert not t.isascii() or any(w in m.group(0).lower() for w in needed), m
