@@ -8,9 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +24,11 @@ from ldn_evidence.config import redact_db_url
 from ldn_evidence.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The newest revision in migrations/versions/: what `ensure_schema` compares a database's
+# revision with, without importing Alembic. A new revision changes it (a test fails until
+# it does).
+SCHEMA_HEAD = "0006"
+_VERSION_TABLE = "alembic_version"  # Alembic's default, which migrations/env.py keeps
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -124,17 +135,46 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Any:
     return cfg
 
 
-def head_revision() -> str | None:
+def head_revision() -> str:
+    """The schema revision this version needs: `SCHEMA_HEAD`, read without Alembic
+    (tests/db/test_migrations.py holds it equal to the migration scripts' head)."""
+    return SCHEMA_HEAD
+
+
+def script_head() -> str | None:
+    """The head of the migration scripts, as Alembic reads them (imports Alembic)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+    """The database's schema revision, None for a database without one (empty, or not
+    made by ldn-evidence). One query on a database that has a revision; Alembic is not
+    imported."""
     with _connect(engine) as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        revisions = _stored_revisions(conn)
+    if revisions is None or not revisions:
+        return None
+    if len(revisions) > 1:
+        raise DatabaseError(
+            f"database {describe(engine)} records {len(revisions)} schema revisions "
+            f"({', '.join(sorted(revisions))}); ldn-evidence has one line of revisions"
+        )
+    return revisions[0]
+
+
+def _stored_revisions(conn: Connection) -> list[str] | None:
+    """The rows of Alembic's version table; None when there is no such table."""
+    try:
+        return list(conn.exec_driver_sql(f"SELECT version_num FROM {_VERSION_TABLE}").scalars())
+    except (OperationalError, ProgrammingError):
+        # No version table, or another failure: ask the catalogue which (PostgreSQL
+        # needs the failed statement rolled back first).
+        conn.rollback()
+        if inspect(conn).has_table(_VERSION_TABLE):
+            raise
+        return None
 
 
 @contextmanager
@@ -186,9 +226,10 @@ def ensure_schema(engine: Engine, *, create: bool = True) -> None:
     """Stop unless the database is at head. A new, empty SQLite file is created at head,
     unless `create` is False (the commands that only read).
 
-    A shared (non-SQLite) database is never migrated silently.
+    A shared (non-SQLite) database is never migrated silently. A database at head costs
+    one query (`current_revision`); Alembic is imported only to migrate.
     """
-    head = head_revision()
+    head = SCHEMA_HEAD
     current = current_revision(engine)
     if current == head:
         return

@@ -15,9 +15,10 @@ class is generic in that field.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Generic, TypeVar
+from itertools import islice
+from typing import Any, Generic, TypeVar, overload
 
 from ldn_evidence.vocab import ReferenceKind, ResolutionStatus, pmc_article_url, pubmed_url
 
@@ -601,11 +602,68 @@ class ClaimEntry:
 _SETTLED = (ResolutionStatus.RESOLVED, ResolutionStatus.WEB)  # nothing left to resolve
 
 
+class Rows(Sequence[_V]):
+    """Rows read from the database again each time they are iterated, a batch at a time
+    (`produce` makes a new iterator); their number is known beforehand. A streamed report
+    (`ReportStream`) holds its documents and claims as `Rows`, never as lists."""
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[_V]]) -> None:
+        self._count = count
+        self._produce = produce
+
+    def __iter__(self) -> Iterator[_V]:
+        return self._produce()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    @overload
+    def __getitem__(self, index: int) -> _V: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_V]: ...
+    def __getitem__(self, index: int | slice) -> _V | Sequence[_V]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return next(islice(iter(self), index, None))
+
+
+class Later(Sequence[_V]):
+    """A list worked out when first read (`produce`), then kept: a streamed document's red
+    flags, known once its claims have been read."""
+
+    def __init__(self, produce: Callable[[], list[_V]]) -> None:
+        self._produce = produce
+        self._items: list[_V] | None = None
+
+    def _list(self) -> list[_V]:
+        if self._items is None:
+            self._items = self._produce()
+        return self._items
+
+    def __iter__(self) -> Iterator[_V]:
+        return iter(self._list())
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    @overload
+    def __getitem__(self, index: int) -> _V: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_V]: ...
+    def __getitem__(self, index: int | slice) -> _V | Sequence[_V]:
+        return self._list()[index]
+
+
 @dataclass(frozen=True)
 class DocumentEntry(DocumentBrief):
     references: list[ReferenceEntry]
-    claims: list[ClaimEntry]
-    red_flags: list[RedFlag]  # what to see first, most serious first
+    claims: Sequence[ClaimEntry]  # a list, or `Rows` in a streamed report
+    red_flags: Sequence[RedFlag]  # what to see first, most serious first
 
     @property
     def unresolved_references(self) -> list[ReferenceEntry]:
@@ -651,13 +709,18 @@ class Report:
     generated_at: str
     filters: Filters
     summary: Summary
-    documents: list[DocumentEntry]
-    claims_without_document: list[ClaimEntry] = field(default_factory=list)
+    documents: Sequence[DocumentEntry]  # a list, or `Rows` in a streamed report
+    claims_without_document: Sequence[ClaimEntry] = field(default_factory=list)
 
     def all_claims(self) -> Iterator[ClaimEntry]:
         for doc in self.documents:
             yield from doc.claims
         yield from self.claims_without_document
+
+    @property
+    def flagged_documents(self) -> list[DocumentEntry]:
+        """The documents with red flags, for the reports' first section."""
+        return [doc for doc in self.documents if doc.red_flags]
 
     def citing(self) -> dict[str, list[tuple[ClaimEntry, CitationEntry]]]:
         """PMID -> the claims that cite the study, with each claim's citation of it."""
@@ -676,3 +739,21 @@ class Report:
                 if citation.study is not None and citation.study.pmid not in seen:
                     seen[citation.study.pmid] = citation.study
         return list(seen.values())
+
+
+@dataclass(frozen=True)
+class ReportStream(Report):
+    """A `Report` read from the database as it is rendered: `documents` and each
+    document's `claims`, and `claims_without_document`, are `Rows` (read a batch at a
+    time, again on each pass); `summary` comes from counts in SQL; `flagged` makes the
+    red flags section (the documents with red flags, without their claims) in a pass of
+    its own. Renderers read it as they read a `Report`."""
+
+    flagged: Callable[[], list[DocumentEntry]] | None = None
+    study_count: int = 0  # distinct studies cited: the bibliographies' entries
+
+    @property
+    def flagged_documents(self) -> list[DocumentEntry]:
+        if self.flagged is None:
+            return super().flagged_documents
+        return self.flagged()

@@ -9,9 +9,16 @@ from typing import Annotated
 
 import typer
 
-from ldn_evidence.cli._common import ErrorBoundaryGroup, State, plain_argument_help
+from ldn_evidence.cli._common import (
+    ErrorBoundaryGroup,
+    State,
+    collect_rarely_at_startup,
+    plain_argument_help,
+    plain_values_without_pydantic,
+)
 
 plain_argument_help()
+plain_values_without_pydantic()
 
 app = typer.Typer(
     cls=ErrorBoundaryGroup,
@@ -64,4 +71,5 @@ from ldn_evidence.cli import (  # noqa: E402, F401
 
 
 def main() -> None:
+    collect_rarely_at_startup()
     app(prog_name="ldn-evidence")

@@ -6,10 +6,12 @@ services are imported inside the helpers that need them.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any
@@ -63,6 +65,32 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+# Start-up (the imports, the ORM's mappers) makes a few hundred thousand objects that live
+# as long as the process, and next to no garbage: the collector's passes over them cost
+# about a tenth of a short command's CPU. Until the command's database is open the
+# collector runs rarely; then those objects are frozen out of every later pass.
+_STARTUP_GC_THRESHOLD = (100_000, 20, 100)
+_gc_threshold: tuple[int, int, int] | None = None
+
+
+def collect_rarely_at_startup() -> None:
+    """For the console script's start (`cli.main`): see `startup_done`."""
+    global _gc_threshold
+    if _gc_threshold is None:
+        _gc_threshold = gc.get_threshold()
+        gc.set_threshold(*_STARTUP_GC_THRESHOLD)
+
+
+def startup_done() -> None:
+    """The command's own work begins: the objects made so far are left out of later
+    collections (`gc.freeze`), which run as often as before the start."""
+    global _gc_threshold
+    if _gc_threshold is not None:
+        gc.freeze()
+        gc.set_threshold(*_gc_threshold)
+        _gc_threshold = None
+
+
 @dataclass
 class State:
     db: str | None = None
@@ -84,6 +112,7 @@ class State:
             self._engine = make_engine(self.url, create=create)
             if check_schema:
                 ensure_schema(self._engine, create=create)
+            startup_done()
         return self._engine
 
 
@@ -181,6 +210,85 @@ def plain_argument_help() -> None:
         TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 
+# A whole number as typed: what pydantic's lax int reads the same as int() does.
+_PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
+
+
+def _plain_kind(annotation: Any) -> tuple[Any, bool]:
+    """(str | int | bool, optional?) for `X` or `X | None`; (None, False) otherwise."""
+    if annotation in (str, int, bool):
+        return annotation, False
+    args = typing.get_args(annotation)
+    if len(args) == 2 and type(None) in args:
+        (kind,) = [a for a in args if a is not type(None)]
+        if kind in (str, int, bool):
+            return kind, True
+    return None, False
+
+
+def plain_values_without_pydantic() -> None:
+    """Typer (0.2x) checks every parameter's value, even an option left at its default,
+    through a pydantic TypeAdapter: ~0.1 s CPU of imports on every command. The plain
+    values (a string, a whole number of digits inside its min/max, a flag, or None for
+    an optional one) are taken as they are here, as pydantic would take them; anything
+    else (" 4", "4.0", a number out of its range, a Path, a choice, a parser) still goes
+    through the adapter, built when first needed, so its result and its error message
+    stay typer's. A typer without this machinery is left
+    alone."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer.core import _TyperParameter
+    except ImportError:
+        return
+    if not hasattr(_TyperParameter, "get_runtime_param") or hasattr(_TyperParameter, "_ldn_plain"):
+        return
+
+    @dataclass(frozen=True)
+    class PlainRuntimeParam(RuntimeParam):  # type: ignore[misc]
+        descriptor: Any = None
+        adapted: list[Any] = field(default_factory=list)
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            kind, optional = _plain_kind(self.annotation)
+            if value is None and optional:
+                return None
+            if kind is int and type(value) is str and _PLAIN_INT.fullmatch(value):
+                value = int(value)
+            if type(value) is kind and (kind is not int or self._in_range(value)):
+                return value
+            if not self.adapted:  # the value needs typer's own check
+                self.adapted.append(build_runtime_param(self.descriptor))
+            return self.adapted[0]._coerce_value(value, param=param, ctx=ctx)
+
+        def _in_range(self, value: int) -> bool:
+            low = getattr(self.parameter_info, "min", None)
+            high = getattr(self.parameter_info, "max", None)
+            return (low is None or value >= low) and (high is None or value <= high)
+
+    original = _TyperParameter.get_runtime_param
+
+    def get_runtime_param(self: Any) -> Any:
+        if self._runtime_param is None:
+            desc = self.type_descriptor
+            info = desc.parameter_info
+            kind, _optional = _plain_kind(desc.annotation)
+            if (
+                kind in (str, int, bool)
+                and desc.file_annotation is None
+                and getattr(info, "parser", None) is None
+                and not getattr(info, "clamp", False)
+                and (kind is int or getattr(info, "min", None) is None)
+                and (kind is int or getattr(info, "max", None) is None)
+            ):
+                self._runtime_param = PlainRuntimeParam(
+                    parameter_info=info, annotation=desc.annotation, descriptor=desc
+                )
+        return original(self)
+
+    _TyperParameter.get_runtime_param = get_runtime_param  # type: ignore[method-assign]
+    _TyperParameter._ldn_plain = True  # type: ignore[attr-defined]
+
+
 def console() -> Any:
     from rich.console import Console
 
@@ -192,3 +300,73 @@ def console() -> Any:
 def status(message: str) -> None:
     """Progress and status go to stderr so stdout stays clean for pipes."""
     print(terminal_safe(message), file=sys.stderr)
+
+
+# ---- long lists: streamed to a pipe or as JSON, a page on a terminal ---------------------------
+
+
+def on_terminal() -> bool:
+    """Standard output is a terminal (a person reads it), not a pipe or a file."""
+    return sys.stdout.isatty()
+
+
+def screen_page(lines_per_row: int) -> int:
+    """How many table rows fit on the screen, leaving room for the header and the
+    "more" line (at least 5)."""
+    import shutil
+
+    lines = shutil.get_terminal_size().lines
+    return max(5, (lines - 6) // max(1, lines_per_row))
+
+
+def print_json_items(items: Iterable[Any]) -> None:
+    """`print_json(list(items))`, written an item at a time: the same bytes, never the
+    whole list in memory."""
+    out = sys.stdout
+    opened = False
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False, default=_plain)
+        text = _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        out.write(("[\n  " if not opened else ",\n  ") + text.replace("\n", "\n  "))
+        opened = True
+    out.write("\n]\n" if opened else "[]\n")
+
+
+def emit_rows(
+    rows: Iterable[Any],
+    as_json: bool,
+    render: Callable[[Any], None],
+    *,
+    empty: str,
+    per_table: int = 200,
+) -> int:
+    """`emit` for a long list read as it is printed: JSON an item at a time, or tables of
+    `per_table` rows (a table layout never holds the whole list). The number of rows."""
+    if as_json:
+        counted = _Counted(rows)
+        print_json_items(counted)
+        return counted.n
+    n = 0
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        n += 1
+        if len(chunk) == per_table:
+            render(terminal_view(chunk))
+            chunk = []
+    if chunk:
+        render(terminal_view(chunk))
+    elif not n:
+        print(empty)
+    return n
+
+
+class _Counted:
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+        self.n = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.n += 1
+            yield item

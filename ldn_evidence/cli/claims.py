@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, emit, one_of, session
+from ldn_evidence.cli._common import (
+    JsonOption,
+    console,
+    echo,
+    emit,
+    emit_rows,
+    on_terminal,
+    one_of,
+    screen_page,
+    session,
+)
 from ldn_evidence.viewmodel import StudyWithDesign
 from ldn_evidence.vocab import LEVEL_KEYS, VERDICTS, citation_origin_label, level_label
 
@@ -78,26 +88,56 @@ def list_(
         str,
         typer.Option(metavar="ORDER", help="position, id, figure, created or updated."),
     ] = "position",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            min=1,
+            help="At most N claims (on a terminal: a screenful unless given; "
+            "piped or --json: all).",
+        ),
+    ] = None,
+    offset: Annotated[int, typer.Option(metavar="N", min=0, help="Skip the first N claims.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """List claims with their figure, number of sources and verdicts."""
-    from ldn_evidence.services.claims import list_claims
+    """List claims with their figure, number of sources and verdicts.
+
+    On a terminal a page is shown (--limit, --offset) with how many more there are;
+    piped or with --json every claim is listed, read a batch at a time."""
+    from ldn_evidence.services.claims import claims_query, count_claims, iter_claims
     from ldn_evidence.services.views import claim_brief
 
     with session(ctx) as s:
-        rows = [
-            claim_brief(c)
-            for c in list_claims(
-                session=s,
-                document_id=document,
-                verdict=verdict,
-                level=level,
-                unsourced=unsourced,
-                search=search,
-                sort=sort,
-            )
-        ]
-    emit(rows, as_json, _render_list, empty="No claims match.")
+        query = claims_query(
+            document_id=document,
+            verdict=verdict,
+            level=level,
+            unsourced=unsourced,
+            search=search,
+            sort=sort,
+        )
+        paged = not as_json and on_terminal()
+        if paged and limit is None:
+            limit = screen_page(_LINES_PER_ROW)
+        claims = iter_claims(session=s, query=query, brief=True, offset=offset, limit=limit)
+        shown = emit_rows(
+            (claim_brief(c) for c in claims), as_json, _render_list, empty="No claims match."
+        )
+        if paged:
+            more = count_claims(session=s, query=query) - offset - shown
+            if more > 0:
+                echo(more_line(more, "claims", offset + shown))
+
+
+_LINES_PER_ROW = 3  # a claim row and its rule; sources add lines
+
+
+def more_line(more: int, noun: str, next_offset: int) -> str:
+    """What a terminal page ends with when rows are left."""
+    return (
+        f"… {more:,} more {noun}: --offset {next_offset} shows the next page, --limit N "
+        "more at a time; --json or a pipe lists them all."
+    )
 
 
 def _render_detail(d: ClaimDetail) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -70,36 +72,46 @@ def export(
     ] = False,
 ) -> None:
     """Export claims, sources and verdicts: a citation report, a table or a bibliography."""
-    from ldn_evidence.export import render, write_atomic
-    from ldn_evidence.services.report import build_report
+    from ldn_evidence.export import render_chunks, write_atomic_chunks
+    from ldn_evidence.services.report_stream import report_stream
 
     chosen = export_format(fmt.value)
     if excel and "excel" not in chosen.options:
         takes = " or ".join(option_formats("excel"))
         raise typer.BadParameter(f"--excel applies to --format {takes} only", param_hint="--excel")
     with session(ctx) as s:
-        report = build_report(
+        # Read as it is written, a batch of claims at a time, inside the one transaction.
+        report = report_stream(
             session=s,
             document_ids=document or None,
             claim_ids=claim or None,
             verdict=verdict.value if verdict is not None else None,
             pmids=pmid or None,
+            inline_flags=chosen.name == "json",  # the one format with flags after claims
         )
-    data = render(report, chosen.name, excel=excel)
-    if chosen.bibliography and not report.studies():
-        status("No study is cited by the selected claims: the export is empty.")
-    elif not report.summary.claims:
-        status("No claims match: the export has no claims.")
-    if output is None:
-        if sys.stdout.isatty():  # for reading, not for a pipe: no escape sequence runs
-            echo(data.decode("utf-8", "replace"), nl=False)
-        else:
-            typer.echo(data, nl=False)
-        return
-    write_atomic(output, data)
+        if chosen.bibliography and not report.study_count:
+            status("No study is cited by the selected claims: the export is empty.")
+        elif not report.summary.claims:
+            status("No claims match: the export has no claims.")
+        chunks = render_chunks(report, chosen.name, excel=excel)
+        if output is None:
+            _to_stdout(chunks)
+            return
+        size = write_atomic_chunks(output, chunks)
     what = (
-        f"{len(report.studies())} studies"
+        f"{report.study_count} studies"
         if chosen.bibliography
         else f"{report.summary.claims} claims"
     )
-    status(f"Wrote {chosen.name} ({what}, {len(data):,} bytes) to {output}")
+    status(f"Wrote {chosen.name} ({what}, {size:,} bytes) to {output}")
+
+
+def _to_stdout(chunks: Iterator[bytes]) -> None:
+    if sys.stdout.isatty():  # for reading, not for a pipe: no escape sequence runs
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        for chunk in chunks:
+            echo(decoder.decode(chunk), nl=False)
+        echo(decoder.decode(b"", final=True), nl=False)
+    else:
+        for chunk in chunks:
+            typer.echo(chunk, nl=False)

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, emit, one_of, session
+from ldn_evidence.cli._common import (
+    JsonOption,
+    console,
+    echo,
+    emit,
+    emit_rows,
+    on_terminal,
+    one_of,
+    screen_page,
+    session,
+)
 from ldn_evidence.cli.retractions import notice_line
 from ldn_evidence.vocab import LEVEL_KEYS
 
@@ -55,25 +65,45 @@ def list_(
         str | None,
         typer.Option(metavar="LEVEL", help=f"Evidence level: {one_of(LEVEL_KEYS)}."),
     ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            min=1,
+            help="At most N studies (on a terminal: a screenful unless given; "
+            "piped or --json: all).",
+        ),
+    ] = None,
+    offset: Annotated[int, typer.Option(metavar="N", min=0, help="Skip the first N studies.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """List stored studies, newest first, with evidence level and retraction flags."""
-    from ldn_evidence.services.studies import list_studies
+    """List stored studies, newest first, with evidence level and retraction flags.
+
+    On a terminal a page is shown (--limit, --offset) with how many more there are;
+    piped or with --json every study is listed, read a batch at a time."""
+    from ldn_evidence.cli.claims import more_line
+    from ldn_evidence.services.studies import count_studies, iter_studies, studies_query
     from ldn_evidence.services.views import study_brief
 
     with session(ctx) as s:
-        rows = [
-            study_brief(st)
-            for st in list_studies(
-                session=s,
-                search=search,
-                year=year,
-                publication_type=type_,
-                retracted=retracted,
-                level=level,
-            )
-        ]
-    emit(rows, as_json, _render_list, empty="No studies match.")
+        query = studies_query(
+            search=search,
+            year=year,
+            publication_type=type_,
+            retracted=retracted,
+            level=level,
+        )
+        paged = not as_json and on_terminal()
+        if paged and limit is None:
+            limit = screen_page(2)
+        studies = iter_studies(session=s, query=query, offset=offset, limit=limit)
+        shown = emit_rows(
+            (study_brief(st) for st in studies), as_json, _render_list, empty="No studies match."
+        )
+        if paged:
+            more = count_studies(session=s, query=query) - offset - shown
+            if more > 0:
+                echo(more_line(more, "studies", offset + shown))
 
 
 def _render_detail(d: StudyDetail) -> None:
@@ -166,22 +196,27 @@ def show(
     """Show a study: all parsed fields, retraction/erratum links, the claims that cite it,
     and whether its full text is stored (licence, sections); --full-text prints it."""
     from ldn_evidence.errors import NotFoundError
-    from ldn_evidence.pubmed.client import validate_pmids
-    from ldn_evidence.services.fulltext import full_text_brief, full_text_for, full_text_view
+    from ldn_evidence.pubmed.ids import validate_pmids
+    from ldn_evidence.services.fulltext import (
+        full_text_brief,
+        full_text_for,
+        full_text_summary,
+        full_text_view,
+    )
     from ldn_evidence.services.studies import get_study
     from ldn_evidence.services.views import study_detail
 
     (pmid,) = validate_pmids([pmid])
     with session(ctx) as s:
         study = get_study(session=s, pmid=pmid)
-        row = full_text_for(session=s, study=study)
         if full_text:
+            row = full_text_for(session=s, study=study)
             if row is None or row.status != "open":
                 brief: FullTextBrief | None = full_text_brief(row) if row else None
                 raise NotFoundError(_no_full_text(pmid, study.pmcid, brief))
             text = full_text_view(row)
         else:
-            data = study_detail(study, full_text_brief(row) if row is not None else None)
+            data = study_detail(study, full_text_summary(session=s, study=study))
     if full_text:
         emit(text, as_json, _render_full_text)
     else:

@@ -11,8 +11,25 @@ database (nothing here imports the models or the services).
 
 from __future__ import annotations
 
-from ldn_evidence.export.atomic import write_atomic
-from ldn_evidence.export.formats import EXPORT_FORMATS, EXTENSIONS, FORMATS, Format, render
+from ldn_evidence.export.atomic import write_atomic, write_atomic_chunks
+from ldn_evidence.export.formats import (
+    EXPORT_FORMATS,
+    EXTENSIONS,
+    FORMATS,
+    Format,
+    render,
+    render_chunks,
+)
 from ldn_evidence.viewmodel import Report
 
-__all__ = ["EXPORT_FORMATS", "EXTENSIONS", "FORMATS", "Format", "Report", "render", "write_atomic"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "EXTENSIONS",
+    "FORMATS",
+    "Format",
+    "Report",
+    "render",
+    "render_chunks",
+    "write_atomic",
+    "write_atomic_chunks",
+]

@@ -5,13 +5,21 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ldn_evidence.errors import InputError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically; an unwritable path raises a one-line InputError.
+    """Write `data` to `path` atomically (`write_atomic_chunks`)."""
+    write_atomic_chunks(path, [data])
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> int:
+    """Write `chunks` to `path` atomically, as they come; the number of bytes written. An
+    unwritable path raises a one-line InputError; an error while the chunks are made (a
+    renderer, the database) leaves the old file as it was, and no temporary file.
 
     Readers see the old file or the new one, never half of one, and a failed write
     leaves no temporary file behind. A new file gets the usual 0666 & ~umask mode. A
@@ -22,21 +30,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a directory")
     if _in_place(path):
-        _write_in_place(path, data)
-        return
+        return _write_in_place(path, chunks)
     if path.is_symlink():  # replace the file the link names, and keep the link
         path = Path(os.path.realpath(path))
     directory = path.parent
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        written = 0
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
+                written += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
         tmp = None
+        return written
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError(f"cannot write {path}: {reason}") from None
@@ -56,14 +67,18 @@ def _in_place(path: Path) -> bool:
     return path.exists() and not path.is_file()
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, chunks: Iterable[bytes]) -> int:
+    written = 0
     try:
         with open(path, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
+                written += len(chunk)
             handle.flush()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError(f"cannot write {path}: {reason}") from None
+    return written
 
 
 def _mode_for(path: Path) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ldn_evidence.viewmodel import Report, StudyRecord
 
@@ -74,7 +74,11 @@ def base_key(study: StudyRecord) -> str:
 def citation_keys(studies: Sequence[StudyRecord]) -> dict[str, str]:
     """PMID -> citation key. Keys that would collide all get "-PMID" appended, so a key
     depends only on its study and on whether another exported study shares its base."""
-    bases = {s.pmid: base_key(s) for s in studies}
+    return keys_from_bases({s.pmid: base_key(s) for s in studies})
+
+
+def keys_from_bases(bases: dict[str, str]) -> dict[str, str]:
+    """`citation_keys` from each study's `base_key`, by PMID."""
     counts = Counter(bases.values())
     return {pmid: key if counts[key] == 1 else f"{key}-{pmid}" for pmid, key in bases.items()}
 
@@ -142,9 +146,22 @@ def _clip(text: str, width: int = 160) -> str:
 def claim_notes(report: Report) -> dict[str, list[str]]:
     """PMID -> one line per claim that cites the study: the claim, its page, the verdict,
     who reached it, the reason and the reviewer's note."""
+    return bibliography(report)[1]
+
+
+def bibliography(report: Report) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """In one pass over the report's claims: PMID -> citation key (`citation_keys`), and
+    PMID -> the claims' notes (`claim_notes`), in order of first citation. Only keys and
+    notes are kept, not the studies."""
+    bases: dict[str, str] = {}
     notes: dict[str, list[str]] = {}
-    for pmid, pairs in report.citing().items():
-        for claim, citation in pairs:
+    for claim in report.all_claims():
+        for citation in claim.citations:
+            study = citation.study
+            if study is None:
+                continue
+            if study.pmid not in bases:
+                bases[study.pmid] = base_key(study)
             where = f" (document {claim.document_id})" if claim.document_id is not None else ""
             line = f"Claim {claim.id}{where}: “{_clip(claim.text)}” — verdict: "
             line += citation.verdict.replace("_", " ")
@@ -154,5 +171,16 @@ def claim_notes(report: Report) -> dict[str, list[str]]:
                 line += f"; why: {_clip(citation.reason)}"
             if citation.note:
                 line += f"; note: {_clip(citation.note)}"
-            notes.setdefault(pmid, []).append(line)
-    return notes
+            notes.setdefault(study.pmid, []).append(line)
+    return keys_from_bases(bases), notes
+
+
+def cited_studies(report: Report) -> Iterator[StudyRecord]:
+    """`Report.studies()` one at a time (deduplicated by PMID, in order of first citation),
+    only the PMIDs seen kept."""
+    seen: set[str] = set()
+    for claim in report.all_claims():
+        for citation in claim.citations:
+            if citation.study is not None and citation.study.pmid not in seen:
+                seen.add(citation.study.pmid)
+                yield citation.study

@@ -15,14 +15,15 @@ verdicts; `note` keeps the retraction and correction flags, which a bibliography
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
 from ldn_evidence.export.bibdata import (
     bare_title,
-    citation_keys,
-    claim_notes,
+    bibliography,
+    cited_studies,
     date_parts,
     page_range,
 )
@@ -42,6 +43,7 @@ _LATEX = {
     "^": r"\textasciicircum{}",
 }
 _SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
+_BETWEEN = "\n\n"  # what bibtexparser.write_string puts between two entries
 _VERBATIM_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", "\n": "", "\r": ""}
 
 
@@ -94,10 +96,15 @@ def bibtex_entry(study: StudyRecord, key: str, claims: list[str] | None = None) 
 
 
 def render_bibtex(report: Report) -> bytes:
-    studies = report.studies()
-    keys = citation_keys(studies)
-    library = bibtexparser.Library()
-    notes = claim_notes(report)
-    for study in studies:
+    return b"".join(chunks_bibtex(report))
+
+
+def chunks_bibtex(report: Report) -> Iterator[bytes]:
+    """An entry at a time (keys and notes from a first pass over the claims), separated
+    as bibtexparser separates the entries of a library."""
+    keys, notes = bibliography(report)
+    for n, study in enumerate(cited_studies(report)):
+        library = bibtexparser.Library()
         library.add(bibtex_entry(study, keys[study.pmid], notes.get(study.pmid)))
-    return bibtexparser.write_string(library).encode("utf-8")
+        text = bibtexparser.write_string(library)
+        yield (text if n == 0 else _BETWEEN + text).encode("utf-8")

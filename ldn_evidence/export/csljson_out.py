@@ -11,12 +11,13 @@ the retraction and correction flags.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ldn_evidence.export.bibdata import (
     bare_title,
-    citation_keys,
-    claim_notes,
+    bibliography,
+    cited_studies,
     date_parts,
     page_range,
 )
@@ -64,8 +65,17 @@ def csl_item(study: StudyRecord, key: str, claims: list[str] | None = None) -> d
 
 
 def render_csljson(report: Report) -> bytes:
-    studies = report.studies()
-    keys = citation_keys(studies)
-    notes = claim_notes(report)
-    items = [csl_item(s, keys[s.pmid], notes.get(s.pmid)) for s in studies]
-    return (json.dumps(items, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return b"".join(chunks_csljson(report))
+
+
+def chunks_csljson(report: Report) -> Iterator[bytes]:
+    """`json.dumps(items, indent=2)` an item at a time (keys and notes from a first pass
+    over the claims)."""
+    keys, notes = bibliography(report)
+    opened = False
+    for study in cited_studies(report):
+        item = csl_item(study, keys[study.pmid], notes.get(study.pmid))
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        yield (("[\n  " if not opened else ",\n  ") + text).encode("utf-8")
+        opened = True
+    yield b"\n]\n" if opened else b"[]\n"

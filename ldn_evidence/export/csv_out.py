@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ldn_evidence.export.present import day, level_label, verdict_reason
 from ldn_evidence.textsafe import strip_controls
@@ -132,21 +133,32 @@ def _source_cells(citation: CitationEntry) -> dict[str, object]:
     return cells
 
 
-def rows(report: Report) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
+def rows(report: Report) -> Iterator[dict[str, object]]:
     for claim in report.all_claims():
         base = _claim_cells(claim)
         if not claim.citations:
-            out.append(base)
+            yield base
         for citation in claim.citations:
-            out.append(base | _source_cells(citation))
-    return out
+            yield base | _source_cells(citation)
 
 
 def render_csv(report: Report, *, excel: bool = False) -> bytes:
+    return b"".join(chunks_csv(report, excel=excel))
+
+
+def chunks_csv(
+    report: Report, *, excel: bool = False, rows_per_chunk: int = 500
+) -> Iterator[bytes]:
+    """The CSV file, `rows_per_chunk` rows at a time."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in rows(report):
+    if excel:
+        yield "\ufeff".encode()
+    for n, row in enumerate(rows(report), start=1):
         writer.writerow([neutralise(row.get(col)) for col in COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
+        if n % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")

@@ -9,7 +9,7 @@ Renderers are named as "module:function" and imported on use, so listing the for
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ldn_evidence.errors import InputError
@@ -29,6 +29,16 @@ class Format:
         module, function = self.renderer.split(":")
         writer: Callable[..., bytes] = getattr(
             importlib.import_module(f"{__package__}.{module}"), function
+        )
+        return writer
+
+    def chunks_function(self) -> Callable[..., Iterator[bytes]]:
+        """The renderer that writes as it goes: `chunks_<name>` beside `render_<name>`,
+        the same bytes in pieces."""
+        module, function = self.renderer.split(":")
+        writer: Callable[..., Iterator[bytes]] = getattr(
+            importlib.import_module(f"{__package__}.{module}"),
+            function.replace("render_", "chunks_", 1),
         )
         return writer
 
@@ -64,6 +74,16 @@ def render(report: Report, fmt: str, *, excel: bool = False) -> bytes:
     chosen = export_format(fmt)
     given = {"excel": excel}
     return chosen.renderer_function()(
+        report, **{k: v for k, v in given.items() if k in chosen.options}
+    )
+
+
+def render_chunks(report: Report, fmt: str, *, excel: bool = False) -> Iterator[bytes]:
+    """`render`, a piece at a time: a streamed report (`ReportStream`) is read as it is
+    written, never held whole."""
+    chosen = export_format(fmt)
+    given = {"excel": excel}
+    return chosen.chunks_function()(
         report, **{k: v for k, v in given.items() if k in chosen.options}
     )
 

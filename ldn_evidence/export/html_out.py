@@ -8,6 +8,7 @@ Content-Security-Policy that forbids scripts should a value ever slip through.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 import jinja2
@@ -29,4 +30,24 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(report: Report) -> bytes:
-    return _environment().get_template("report.html.j2").render(report=report).encode("utf-8")
+    return b"".join(chunks_html(report))
+
+
+def chunks_html(report: Report) -> Iterator[bytes]:
+    """The page as the template makes it (`generate`), a few kilobytes at a time."""
+    parts = _environment().get_template("report.html.j2").generate(report=report)
+    yield from gather(parts)
+
+
+def gather(parts: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """Template output in pieces of about `size` characters, as UTF-8."""
+    pending: list[str] = []
+    length = 0
+    for part in parts:
+        pending.append(part)
+        length += len(part)
+        if length >= size:
+            yield "".join(pending).encode("utf-8")
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")

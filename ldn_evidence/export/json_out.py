@@ -3,25 +3,102 @@
 The shape is `ldn-evidence/3`, described by the JSON Schema in `schema.json` (shipped
 with the package; `load_schema()` reads it). The schema lists every field and allows no
 others, so any change of shape comes with a new schema version.
+
+The file is written as it is made, a claim at a time (`chunks_json`), with the bytes
+`json.dumps(asdict(report), indent=2)` would give: a streamed report (`ReportStream`) is
+never held whole.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, fields, is_dataclass
 from importlib.resources import files
 from typing import Any
 
-from ldn_evidence.viewmodel import Report
+from ldn_evidence.viewmodel import DocumentEntry, Report
 
 
 def report_data(report: Report) -> dict[str, Any]:
-    return asdict(report)
+    """The whole report as JSON data (held in memory: for small reports and tests)."""
+    return {f.name: _data(getattr(report, f.name)) for f in fields(Report)}
 
 
 def render_json(report: Report) -> bytes:
-    text = json.dumps(report_data(report), indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    return b"".join(chunks_json(report))
+
+
+def chunks_json(report: Report) -> Iterator[bytes]:
+    for text in _object(_report_items(report), 0):
+        yield text.encode("utf-8")
+    yield b"\n"
+
+
+def _data(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+        return value
+    return [_data(v) for v in value]
+
+
+class _Each:
+    """A list written an item at a time."""
+
+    def __init__(self, items: Iterable[Any], write: Any = None) -> None:
+        self.items = items
+        self.write = write
+
+
+def _report_items(report: Report) -> Iterator[tuple[str, Any]]:
+    for f in fields(Report):  # a ReportStream's own fields are not part of the format
+        value = getattr(report, f.name)
+        if f.name == "documents":
+            yield f.name, _Each(value, _document)
+        elif f.name == "claims_without_document":
+            yield f.name, _Each(value)
+        else:
+            yield f.name, _data(value)
+
+
+def _document(doc: DocumentEntry, level: int) -> Iterator[str]:
+    def items() -> Iterator[tuple[str, Any]]:
+        for f in fields(doc):
+            value = getattr(doc, f.name)  # red_flags after claims: known once they are read
+            yield f.name, _Each(value) if f.name == "claims" else _data(value)
+
+    return _object(items(), level)
+
+
+def _dump(value: Any, level: int) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+
+
+def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str]:
+    inner = "  " * (level + 1)
+    opened = False
+    for key, value in items:
+        yield ("{\n" if not opened else ",\n") + inner + json.dumps(key, ensure_ascii=False) + ": "
+        opened = True
+        if isinstance(value, _Each):
+            yield from _array(value, level + 1)
+        else:
+            yield _dump(value, level + 1)
+    yield ("\n" + "  " * level + "}") if opened else "{}"
+
+
+def _array(each: _Each, level: int) -> Iterator[str]:
+    inner = "  " * (level + 1)
+    opened = False
+    for item in each.items:
+        yield ("[\n" if not opened else ",\n") + inner
+        opened = True
+        if each.write is not None:
+            yield from each.write(item, level + 1)
+        else:
+            yield _dump(_data(item), level + 1)
+    yield ("\n" + "  " * level + "]") if opened else "[]"
 
 
 def load_schema() -> dict[str, Any]:

@@ -8,10 +8,12 @@ text in any Markdown renderer; only `md_link` output is trusted.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 import jinja2
 
+from ldn_evidence.export.html_out import gather
 from ldn_evidence.export.present import TEMPLATE_GLOBALS, safe_href
 from ldn_evidence.textsafe import strip_controls
 from ldn_evidence.viewmodel import Report
@@ -26,6 +28,9 @@ _BLOCK_START = re.compile(r"^([-+=:])")
 _ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
 # In a link destination or autolink these would end the link or start an escape.
 _HREF_UNSAFE = re.compile(r"[\s<>\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
 
 
 class MdSafe(str):
@@ -89,6 +94,23 @@ def _environment() -> jinja2.Environment:
 
 
 def render_markdown(report: Report) -> bytes:
-    text = _environment().get_template("report.md.j2").render(report=report)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.encode("utf-8")
+    return b"".join(chunks_markdown(report))
+
+
+def chunks_markdown(report: Report) -> Iterator[bytes]:
+    """The text as the template makes it (`generate`), blank-line runs squeezed to one."""
+    parts = _environment().get_template("report.md.j2").generate(report=report)
+    return gather(_squeeze_blank_lines(parts))
+
+
+def _squeeze_blank_lines(parts: Iterator[str]) -> Iterator[str]:
+    """`re.sub(r"\n{3,}", "\n\n", "".join(parts))`, a part at a time: a run of newlines at
+    the end of a part waits for the next part, which may continue it."""
+    run = ""
+    for part in parts:
+        text = run + part
+        body = text.rstrip("\n")
+        run = text[len(body) :]
+        if body:
+            yield _BLANK_RUN.sub("\n\n", body)
+    yield _BLANK_RUN.sub("\n\n", run)

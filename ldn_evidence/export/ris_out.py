@@ -8,14 +8,15 @@ claim that cites the study, with its verdict). TI has no closing period (styles 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import rispy
 
 from ldn_evidence.export.bibdata import (
     bare_title,
-    citation_keys,
-    claim_notes,
+    bibliography,
+    cited_studies,
     date_parts,
     split_pages,
 )
@@ -87,9 +88,23 @@ def ris_record(study: StudyRecord, key: str, claims: list[str] | None = None) ->
 
 
 def render_ris(report: Report) -> bytes:
-    studies = report.studies()
-    keys = citation_keys(studies)
-    notes = claim_notes(report)
-    records = [ris_record(s, keys[s.pmid], notes.get(s.pmid)) for s in studies]
-    text = rispy.dumps(records, implementation=_Writer) if records else ""
-    return text.encode("utf-8")
+    return b"".join(chunks_ris(report))
+
+
+def chunks_ris(report: Report) -> Iterator[bytes]:
+    """A record at a time: the keys and notes in a first pass over the claims, then each
+    study as first cited. rispy separates records by their place in the file, so each is
+    written once the next one is known."""
+    keys, notes = bibliography(report)
+    writer = _Writer()
+    studies = cited_studies(report)
+    current = next(studies, None)
+    count = 0
+    while current is not None:
+        following = next(studies, None)
+        count += 1
+        record = ris_record(current, keys[current.pmid], notes.get(current.pmid))
+        total = count + 1 if following is not None else count
+        lines = writer._format_reference(record, count=count, n=total)
+        yield "".join(f"{line}\n" for line in lines).encode("utf-8")
+        current = following

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -27,7 +27,9 @@ import requests
 
 from ..config import DEFAULT_EUTILS_URL, DEFAULT_IDCONV_URL, Settings
 from ..errors import InputError
-from ..vocab import normalize_pmcid, normalize_pmid
+from ..vocab import normalize_pmid
+from .ids import validate_pmcids as validate_pmcids
+from .ids import validate_pmids as validate_pmids
 from .ratelimit import RateLimiter, default_rate, shared_rate_limiter
 from .replies import (
     SearchResult,
@@ -103,32 +105,6 @@ class CitationQuery:
 
 def _bdata_field(value: object) -> str:
     return re.sub(r"[|\r\n]+", " ", str(value)).strip()
-
-
-def validate_pmids(values: Iterable[str]) -> list[str]:
-    """PMIDs as `normalize_pmid` writes them, duplicates dropped, order kept.
-
-    Raises `InputError` naming the first bad value ("abc", "-1", "12 34", "0", "").
-    """
-    seen: dict[str, None] = {}
-    for value in values:
-        pmid = normalize_pmid(value)
-        if pmid is None:
-            raise InputError(f"invalid PMID {value!r}: a PMID is a positive whole number")
-        seen.setdefault(pmid, None)
-    return list(seen)
-
-
-def validate_pmcids(values: Iterable[str]) -> list[str]:
-    """PMCIDs written "PMC" + digits, duplicates dropped, order kept; InputError names
-    the first value that is not one ("PMC", "12a")."""
-    seen: dict[str, None] = {}
-    for value in values:
-        pmcid = normalize_pmcid(value)
-        if pmcid is None:
-            raise InputError(f"invalid PMCID {value!r}: a PMCID is PMC and a number")
-        seen.setdefault(pmcid, None)
-    return list(seen)
 
 
 def _abbreviate(items: Sequence[str], label: str, shown: int = 5) -> str:

@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, exists, select, update
@@ -40,7 +41,7 @@ from ldn_evidence.models import (
     study_publication_types,
 )
 from ldn_evidence.models.base import too_long as base_too_long
-from ldn_evidence.pubmed.records import ArticleRecord, Author
+from ldn_evidence.pubmed.records import ArticleRecord, Author, MeshQualifier
 
 # PostgreSQL: write child rows with COPY instead of executemany (benchmarks/RESULTS.md).
 COPY_CHILDREN = True
@@ -107,11 +108,12 @@ class BulkResult:
     unchanged: list[str] = field(default_factory=list)
 
 
-def prepare(record: ArticleRecord, *, origin: str = "file") -> Prepared:
-    """The rows `store_article` would write for `record` (same grading, same values)."""
+def prepare(record: ArticleRecord, *, origin: str = "file", sha256: str | None = None) -> Prepared:
+    """The rows `store_article` would write for `record` (same grading, same values).
+    `sha256`: the record's `sha256` when the caller has computed it already."""
     from ldn_evidence.services.grading import grade_record
 
-    sha = record.sha256
+    sha = record.sha256 if sha256 is None else sha256
     row = {
         "pmid": record.pmid,
         "pmid_version": record.pmid_version,
@@ -148,8 +150,7 @@ def prepare(record: ArticleRecord, *, origin: str = "file") -> Prepared:
         if key in seen:
             continue
         seen.add(key)
-        quals = [{"ui": q.ui, "name": q.name, "major_topic": q.major_topic} for q in m.qualifiers]
-        mesh.append((key, m.descriptor_name, i, m.major_topic, _json(quals or None)))
+        mesh.append((key, m.descriptor_name, i, m.major_topic, _qualifiers_json(m.qualifiers)))
     return Prepared(
         pmid=record.pmid,
         sha256=sha,
@@ -210,6 +211,13 @@ def too_long(p: Prepared) -> str | None:
 def _author(i: int, a: Author) -> tuple[Any, ...]:
     affiliations = _json(list(a.affiliations) or None)
     return (i, a.last_name, a.fore_name, a.initials, a.collective_name, a.orcid, affiliations)
+
+
+@lru_cache(maxsize=4096)
+def _qualifiers_json(qualifiers: tuple[MeshQualifier, ...]) -> str:
+    """A MeSH term's qualifiers column (the same few combinations recur in every file)."""
+    quals = [{"ui": q.ui, "name": q.name, "major_topic": q.major_topic} for q in qualifiers]
+    return _json(quals or None)
 
 
 def _json(value: Any) -> str:

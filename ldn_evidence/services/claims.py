@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session, selectinload
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.models import Citation, Claim, SourceDocument, Study
@@ -27,6 +29,29 @@ _CLAIM_LOAD = (
     selectinload(Claim.citations).selectinload(Citation.events),
 )
 
+
+# What a report entry reads of a claim, loaded per batch: no page text, no raw XML, no
+# verdict history (`claims show` alone shows events). `brief`: what a list row reads
+# (`views.claim_brief`): neither the studies' abstracts nor their authors.
+def batch_load(*, brief: bool = False) -> tuple[object, ...]:
+    study = selectinload(Claim.citations).selectinload(Citation.study)
+    parts = [
+        selectinload(Study.publication_types),
+        selectinload(Study.links),
+        selectinload(Study.retraction_notices),
+    ]
+    if brief:
+        parts += [defer(Study.abstract)]
+    else:
+        parts += [selectinload(Study.authors)]
+    return (
+        study.options(defer(Study.raw_xml), *parts),
+        selectinload(Claim.citations).selectinload(Citation.reference),
+    )
+
+
+BATCH_SIZE = 1000
+
 SORTS = {
     "position": (Claim.document_id.is_(None), Claim.document_id, Claim.position, Claim.id),
     "id": (Claim.id,),
@@ -46,15 +71,41 @@ def list_claims(
     search: str | None = None,
     sort: str = "position",
 ) -> list[Claim]:
-    """Claims, filtered. `level`: claims citing a study at this evidence level or stronger
-    (`grading.levels_from`).
+    """Claims, filtered (all loaded at once: `iter_claims` streams them in batches).
+    See `claims_query`."""
+    query = claims_query(
+        document_id=document_id,
+        verdict=verdict,
+        level=level,
+        unsourced=unsourced,
+        search=search,
+        sort=sort,
+    )
+    return list(
+        session.scalars(
+            select(Claim).options(*_CLAIM_LOAD).where(Claim.id.in_(query)).order_by(*SORTS[sort])
+        )
+    )
+
+
+def claims_query(
+    *,
+    document_id: int | None = None,
+    verdict: str | None = None,
+    level: str | None = None,
+    unsourced: bool = False,
+    search: str | None = None,
+    sort: str = "position",
+) -> Select[int]:
+    """The ids of the claims selected, in order. `level`: claims citing a study at this
+    evidence level or stronger (`grading.levels_from`).
 
     `search` is case-insensitive over the claim text and the cited studies' titles and
     abstracts (LIKE on both engines).
     """
     if sort not in SORTS:
         raise InputError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    query = select(Claim).options(*_CLAIM_LOAD).order_by(*SORTS[sort])
+    query = select(Claim.id).order_by(*SORTS[sort])
     if document_id is not None:
         query = query.where(Claim.document_id == document_id)
     if verdict is not None:
@@ -82,7 +133,52 @@ def list_claims(
             contains_any(search, Study.title, Study.abstract),
         )
         query = query.where(or_(contains_any(search, Claim.text), in_study))
-    return list(session.scalars(query))
+    return query
+
+
+def count_claims(*, session: Session, query: Select[int]) -> int:
+    """How many claims `query` (a `claims_query`) selects."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def claim_batches(
+    *,
+    session: Session,
+    query: Select[int],
+    size: int = BATCH_SIZE,
+    brief: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Iterator[list[Claim]]:
+    """The claims `query` selects (a select of claim ids, ordered), `size` at a time: the
+    ids are read from one cursor, each batch's claims, citations, studies and references in
+    a few queries (`batch_load`). Nothing is kept between batches: the session's identity
+    map holds loaded rows weakly, so memory does not grow with the number of claims."""
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    result = session.execute(query.execution_options(yield_per=size))
+    options = batch_load(brief=brief)
+    for ids in result.scalars().partitions(size):
+        yield load_claims(session=session, ids=ids, options=options)
+
+
+def load_claims(*, session: Session, ids: Sequence[int], options: Sequence[object]) -> list[Claim]:
+    """The claims with these ids, in this order, loaded with `options`."""
+    rows = session.scalars(select(Claim).options(*options).where(Claim.id.in_(ids)))  # type: ignore[arg-type]
+    loaded = {c.id: c for c in rows}
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def iter_claims(
+    *, session: Session, query: Select[int], brief: bool = False, **page: int | None
+) -> Iterator[Claim]:
+    """`claim_batches`, a claim at a time."""
+    for batch in claim_batches(session=session, query=query, brief=brief, **page):  # type: ignore[arg-type]
+        yield from batch
 
 
 def get_claim(*, session: Session, claim_id: int) -> Claim:

@@ -3,16 +3,23 @@
 The formats are documented in `data/README.md`. Errors name the file, the line and the
 key, and what is wrong; nothing is written when a file is bad (reading is separate from
 storing).
+
+A YAML file is read whole. A CSV file is checked whole first (every row, as it will be
+stored) keeping only its page and the PMIDs it cites, and its claims are read again, as a
+stream, while they are stored (`Dataset.claims`): memory does not grow with its rows.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.figures import QUALIFIERS
@@ -106,10 +113,13 @@ class StudyData:
 
 @dataclass
 class Dataset:
+    """A checked dataset. `references` and `claims` are iterated once each, in order (a
+    CSV file's claims are read from the file again then)."""
+
     source: str
     document: DocumentData | None = None
-    references: list[ReferenceData] = field(default_factory=list)
-    claims: list[ClaimData] = field(default_factory=list)
+    references: Iterable[ReferenceData] = field(default_factory=list)
+    claims: Iterable[ClaimData] = field(default_factory=list)
     studies: list[StudyData] = field(default_factory=list)
 
 
@@ -232,21 +242,70 @@ def _pmid(value: str | None, err: Any) -> str | None:
 def read_dataset(path: Path) -> Dataset:
     """Read a `.yaml`/`.yml` or `.csv` dataset file (a regular file of at most
     `MAX_DATASET_BYTES`); InputError on anything wrong."""
-    from ldn_evidence.services.inputs import read_regular
+    from ldn_evidence.services.inputs import open_regular
 
-    raw = read_regular(path, what="a dataset file", limit=MAX_DATASET_BYTES)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return _read_yaml(text, str(path))
-    if suffix == ".csv":
-        return _read_csv(text, str(path))
+    with open_regular(path, what="a dataset file", limit=MAX_DATASET_BYTES) as handle:
+        if suffix in (".yaml", ".yml"):
+            return _read_yaml(_text(path, _read_all(path, handle)), str(path))
+        _check_utf8(path, handle)
+        if suffix == ".csv":
+            handle.seek(0)
+            return _read_csv(path, handle, str(path))
     raise InputError(
         f"{path}: unknown file type {suffix or '(none)'}; expected .yaml, .yml or .csv"
     )
+
+
+def _read_all(path: Path, handle: BinaryIO) -> bytes:
+    from ldn_evidence.services.inputs import too_large
+
+    try:
+        data = handle.read(MAX_DATASET_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_DATASET_BYTES:  # it grew since it was opened
+        raise too_large(path, len(data), MAX_DATASET_BYTES, "a dataset file")
+    return data
+
+
+def _text(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+_BLOCK = 1 << 20
+
+
+def _check_utf8(path: Path, handle: BinaryIO) -> None:
+    """Refuse a file that is not UTF-8 (or grew past the cap), a block at a time; the
+    offending byte is counted as `bytes.decode("utf-8-sig")` counts it (after a BOM)."""
+    from ldn_evidence.services.inputs import too_large
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = total = 0
+    while True:
+        try:
+            block = handle.read(_BLOCK)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        total += len(block)
+        if total > MAX_DATASET_BYTES:  # it grew since it was opened
+            raise too_large(path, total, MAX_DATASET_BYTES, "a dataset file")
+        if total == len(block):  # the first block: a BOM is not counted
+            block = block.removeprefix(codecs.BOM_UTF8)
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(block, not block)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: not UTF-8 text (byte {offset - pending + exc.start})"
+            ) from None
+        if not block:
+            return
+        offset += len(block)
 
 
 def _read_yaml(text: str, source: str) -> Dataset:
@@ -442,69 +501,140 @@ def _yaml_study(r: _Reader, node: Any, path: str) -> StudyData:
     return study
 
 
-def _read_csv(text: str, source: str) -> Dataset:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    if "text" not in header:
-        raise InputError(f"{source}, line 1: the header has no 'text' column")
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown:
-        raise InputError(
-            f"{source}, line 1: unknown column {unknown[0]!r} (allowed: {', '.join(CSV_COLUMNS)})"
-        )
-    ds = Dataset(source=source)
-    refs: dict[str, ReferenceData] = {}
-    end = reader.line_num  # the header's last line
-    for row in reader:
-        line, end = end + 1, reader.line_num  # a row's first line (a cell may hold breaks)
-        if None in row:
-            raise InputError(f"{source}, line {line}: more cells than columns")
+def _read_csv(path: Path, handle: BinaryIO, source: str) -> Dataset:
+    """Check every row of a CSV dataset (the same checks as when its claims are read to be
+    stored), keeping only the page (named by the first row that names one) and the PMIDs
+    cited; `Dataset.claims` reads the claims again."""
+    document: DocumentData | None = None
+    pmids: dict[str, None] = {}
+    rows = 0
+    stat = os.fstat(handle.fileno())
+    for claim, page in _csv_rows(handle, source):
+        rows += 1
+        if document is None and page is not None:
+            document = page
+        for key in claim.cites or ():
+            pmids[key] = None
+    if not rows:
+        raise InputError(f"{source}: no claims in the file")
+    return Dataset(
+        source=source,
+        document=document,
+        references=_PmidReferences(tuple(pmids)),
+        claims=_CsvClaims(path, source, (stat.st_size, stat.st_mtime_ns), frozenset(pmids)),
+    )
 
-        def err(msg: str, col: str, line: int = line) -> InputError:
-            return InputError(f"{source}, line {line}: {col}: {msg}")
 
-        cell = {k: (v or "").strip().replace("\r\n", "\n") for k, v in row.items()}
+class _PmidReferences:
+    """The PubMed references of a CSV dataset's `pmids` column, in order of first use."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+
+    def __iter__(self) -> Iterator[ReferenceData]:
+        for key in self.keys:
+            pmid = key.removeprefix("pmid:")
+            yield ReferenceData(key=key, raw=f"PMID: {pmid}", kind="pubmed", pmid=pmid)
+
+
+class _CsvClaims:
+    """The claims of a checked CSV file, read from it again as they are stored; a file
+    that changed since it was checked is refused (the transaction then stores nothing)."""
+
+    def __init__(
+        self, path: Path, source: str, seen: tuple[int, int], keys: frozenset[str]
+    ) -> None:
+        self.path, self.source, self.seen, self.keys = path, source, seen, keys
+
+    def _changed(self) -> InputError:
+        return InputError(f"{self.source}: the file changed while it was being loaded")
+
+    def __iter__(self) -> Iterator[ClaimData]:
+        from ldn_evidence.services.inputs import open_regular
+
+        with open_regular(self.path, what="a dataset file", limit=MAX_DATASET_BYTES) as handle:
+            stat = os.fstat(handle.fileno())
+            if (stat.st_size, stat.st_mtime_ns) != self.seen:
+                raise self._changed()
+            for claim, _page in _csv_rows(handle, self.source):
+                if not self.keys.issuperset(claim.cites or ()):
+                    raise self._changed()
+                yield claim
+
+
+def _csv_rows(handle: BinaryIO, source: str) -> Iterator[tuple[ClaimData, DocumentData | None]]:
+    """Each row's claim, and the page the row names (None when it names none)."""
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    try:
+        header = reader.fieldnames or []
+        if "text" not in header:
+            raise InputError(f"{source}, line 1: the header has no 'text' column")
+        unknown = [h for h in header if h not in CSV_COLUMNS]
+        if unknown:
+            raise InputError(
+                f"{source}, line 1: unknown column {unknown[0]!r} "
+                f"(allowed: {', '.join(CSV_COLUMNS)})"
+            )
+        end = reader.line_num  # the header's last line
+        for row in reader:
+            line, end = end + 1, reader.line_num  # a row's first line (a cell may hold breaks)
+            yield _csv_claim(row, source, line)
+    except csv.Error as exc:  # a cell over the csv module's field size limit …
+        raise InputError(f"{source}, line {reader.line_num}: not valid CSV: {exc}") from None
+    finally:
+        text.detach()
+
+
+def _csv_claim(
+    row: dict[str | Any, Any], source: str, line: int
+) -> tuple[ClaimData, DocumentData | None]:
+    if None in row:
+        raise InputError(f"{source}, line {line}: more cells than columns")
+
+    def err(msg: str, col: str) -> InputError:
+        return InputError(f"{source}, line {line}: {col}: {msg}")
+
+    cell = {k: (v or "").strip() for k, v in row.items()}
+    joined = "".join(cell.values())
+    if "\r" in joined:
+        cell = {k: v.replace("\r\n", "\n") for k, v in cell.items()}
+        joined = "".join(cell.values())
+    # cells are stripped, so no CR LF spans two of them: one search finds any control
+    if cell.get("document_url") or control_in(joined):
         for column, value in cell.items():
             if problem := _value_problem(value, column):
                 raise err(problem, column)
-        if not cell["text"]:
-            raise err("is required", "text")
-        if ds.document is None and (cell.get("document_url") or cell.get("document_title")):
-            ds.document = DocumentData(
-                url=cell.get("document_url") or None, title=cell.get("document_title") or None
-            )
-        claim = ClaimData(text=cell["text"])
-        for key in _CLAIM_TEXT_FIELDS[1:]:
-            setattr(claim, key, cell.get(key) or None)
-        if cell.get("position"):
-            if not cell["position"].isdigit():
-                raise err(f"expected a whole number, got {cell['position']!r}", "position")
-            claim.position = int(cell["position"])
-        if cell.get("figure_value"):
-            try:
-                claim.figure_value = float(cell["figure_value"])
-            except ValueError:
-                raise err(
-                    f"expected a number, got {cell['figure_value']!r}", "figure_value"
-                ) from None
-            if not math.isfinite(claim.figure_value):  # inf / nan: not valid JSON either
-                raise err(f"expected a finite number, got {cell['figure_value']!r}", "figure_value")
-            claim.figure_unit = cell.get("figure_unit") or "%"
-            claim.figure_qualifier = cell.get("figure_qualifier") or "exact"
-            claim.figure_text = cell.get("figure_text") or None
-            if claim.figure_qualifier not in QUALIFIERS:
-                raise err(f"must be one of {', '.join(QUALIFIERS)}", "figure_qualifier")
-        pmids = [p for p in cell.get("pmids", "").replace(",", ";").split(";") if p.strip()]
-        claim.cites = []
-        for p in pmids:
-            pmid = _pmid(p, lambda m: err(m, "pmids"))
-            assert pmid is not None
-            key = f"pmid:{pmid}"
-            if key not in refs:
-                refs[key] = ReferenceData(key=key, raw=f"PMID: {pmid}", kind="pubmed", pmid=pmid)
-            claim.cites.append(key)
-        ds.claims.append(claim)
-    if not ds.claims:
-        raise InputError(f"{source}: no claims in the file")
-    ds.references = list(refs.values())
-    return ds
+    if not cell["text"]:
+        raise err("is required", "text")
+    page = None
+    if cell.get("document_url") or cell.get("document_title"):
+        page = DocumentData(
+            url=cell.get("document_url") or None, title=cell.get("document_title") or None
+        )
+    claim = ClaimData(text=cell["text"])
+    for key in _CLAIM_TEXT_FIELDS[1:]:
+        setattr(claim, key, cell.get(key) or None)
+    if cell.get("position"):
+        if not cell["position"].isdigit():
+            raise err(f"expected a whole number, got {cell['position']!r}", "position")
+        claim.position = int(cell["position"])
+    if cell.get("figure_value"):
+        try:
+            claim.figure_value = float(cell["figure_value"])
+        except ValueError:
+            raise err(f"expected a number, got {cell['figure_value']!r}", "figure_value") from None
+        if not math.isfinite(claim.figure_value):  # inf / nan: not valid JSON either
+            raise err(f"expected a finite number, got {cell['figure_value']!r}", "figure_value")
+        claim.figure_unit = cell.get("figure_unit") or "%"
+        claim.figure_qualifier = cell.get("figure_qualifier") or "exact"
+        claim.figure_text = cell.get("figure_text") or None
+        if claim.figure_qualifier not in QUALIFIERS:
+            raise err(f"must be one of {', '.join(QUALIFIERS)}", "figure_qualifier")
+    pmids = [p for p in cell.get("pmids", "").replace(",", ";").split(";") if p.strip()]
+    claim.cites = []
+    for p in pmids:
+        pmid = _pmid(p, lambda m: err(m, "pmids"))
+        assert pmid is not None
+        claim.cites.append(f"pmid:{pmid}")
+    return claim, page

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
 from ldn_evidence.pubmed.jats_records import FullTextRecord, location, section_path
-from ldn_evidence.verification.full_text import Passage as CheckPassage
 from ldn_evidence.viewmodel import (
     FullTextBrief,
     FullTextSectionView,
@@ -30,6 +29,9 @@ from ldn_evidence.viewmodel import (
     extend,
 )
 from ldn_evidence.vocab import PASSAGE_KINDS, FullTextStatus, pmc_article_url
+
+if TYPE_CHECKING:  # the check's passages are only built for `verify` (imported there)
+    from ldn_evidence.verification.full_text import Passage as CheckPassage
 
 Outcome = Literal["new", "updated", "unchanged", "not_open"]
 
@@ -129,15 +131,17 @@ def _link(session: Session, row: FullText, study: Study | None) -> None:
     session.flush()
 
 
-def full_text_for(*, session: Session, study: Study) -> FullText | None:
-    """The study's full text (sections and passages loaded): linked to it, or stored
-    before it with its PMID or PMCID. None when there is none."""
+def full_text_for(*, session: Session, study: Study, passages: bool = True) -> FullText | None:
+    """The study's full text (sections and, unless `passages` is False, passages loaded;
+    the article's XML left unloaded): linked to it, or stored before it with its PMID or
+    PMCID. None when there is none."""
     unlinked = [FullText.pmid == study.pmid]
     if study.pmcid:
         unlinked.append(FullText.pmcid == study.pmcid)
+    load = _LOAD if passages else _LOAD[:1]
     rows = session.scalars(
         select(FullText)
-        .options(*_LOAD)
+        .options(*load, defer(FullText.raw_xml))
         .where(
             or_(
                 FullText.study_id == study.id,
@@ -159,6 +163,8 @@ def passage_location(row: FullText, passage: FullTextPassage) -> str:
 def check_passages(row: FullText) -> list[CheckPassage]:
     """The stored passages as the full-text check reads them (`verification.full_text`):
     each with its location, its section's kind and its top-level section."""
+    from ldn_evidence.verification.full_text import Passage as CheckPassage
+
     by_position = {s.position: s for s in row.sections}
 
     def top(section: FullTextSection) -> int:
@@ -185,9 +191,33 @@ def check_passages(row: FullText) -> list[CheckPassage]:
 # ---- views (`studies show`) ----------------------------------------------------------------
 
 
+def full_text_summary(*, session: Session, study: Study) -> FullTextBrief | None:
+    """`full_text_brief` of the study's full text with its passages counted by the
+    database, not loaded (`studies show`). None when no full text is stored."""
+    row = full_text_for(session=session, study=study, passages=False)
+    if row is None:
+        return None
+    counts: Counter[str] = Counter()
+    per_section: Counter[int] = Counter()
+    positions = {s.id: s.position for s in row.sections}
+    for kind, section_id, n in session.execute(
+        select(FullTextPassage.kind, FullTextPassage.section_id, func.count())
+        .where(FullTextPassage.full_text_id == row.id)
+        .group_by(FullTextPassage.kind, FullTextPassage.section_id)
+    ):
+        counts[kind] += n
+        if section_id is not None and section_id in positions:
+            per_section[positions[section_id]] += n
+    return _brief(row, counts, per_section)
+
+
 def full_text_brief(row: FullText) -> FullTextBrief:
     counts = Counter(p.kind for p in row.passages)
     per_section = Counter(p.section.position for p in row.passages if p.section is not None)
+    return _brief(row, counts, per_section)
+
+
+def _brief(row: FullText, counts: Counter[str], per_section: Counter[int]) -> FullTextBrief:
     return FullTextBrief(
         pmcid=row.pmcid,
         status=row.status,

@@ -36,34 +36,35 @@ def grade_curated(publication_types: list[str], title: str) -> str:
 
 
 def grade_record(record: ArticleRecord) -> str | None:
-    from ldn_evidence.verification.grading import grade_study
+    """The evidence level stored with a record (`grade_study(...).level`, computed without
+    the modifiers, which are read off the abstract when a study is shown)."""
+    from ldn_evidence.verification.grading import grade_level
 
-    grade = grade_study(
+    return grade_level(
         [t.name for t in record.publication_types],
         record.title,
         record.abstract,
         [link.ref_type for link in record.links],
     )
-    return grade.level
 
 
 def level_rule(study: Study) -> str:
     """The design rule that decided the study's stored evidence level, in words
     (`verification.grading.design_rule`). A level stored under older rules says so, with
     the level the current rules give and how to update it."""
-    from ldn_evidence.verification.grading import grade_study
+    from ldn_evidence.verification.grading import grade_rule
 
     if study.evidence_level is None:
         return "not graded yet"
-    grade = grade_study(
+    level, rule = grade_rule(
         [t.name for t in study.publication_types],
         study.title or "",
         study.abstract or "",
         [link.ref_type for link in study.links],
     )
-    if grade.level == study.evidence_level:
-        return grade.rule
+    if level == study.evidence_level:
+        return rule
     return (
-        f"graded {study.evidence_level} when stored; the current rules give {grade.level} "
-        f"({grade.rule}): `ldn-evidence fetch --refresh {study.pmid}` updates it"
+        f"graded {study.evidence_level} when stored; the current rules give {level} "
+        f"({rule}): `ldn-evidence fetch --refresh {study.pmid}` updates it"
     )

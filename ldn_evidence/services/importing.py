@@ -165,7 +165,7 @@ def _prepared(
         elif stored.get(r.pmid) == (sha := r.sha256):
             items.append(Known(r.pmid, sha, r.raw_xml))
         else:
-            prepared = prepare(r, origin=origin)
+            prepared = prepare(r, origin=origin, sha256=sha)
             problem = too_long(prepared)
             if problem is None:
                 items.append(prepared)

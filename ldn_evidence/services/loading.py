@@ -12,25 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError
-from ldn_evidence.models import (
-    Claim,
-    PublicationTypeRow,
-    Reference,
-    SourceDocument,
-    Study,
-    StudyAuthor,
-)
+from ldn_evidence.models import PublicationTypeRow, SourceDocument, Study, StudyAuthor
 from ldn_evidence.services.dataset import (
     AuthorData,
-    ClaimData,
     Dataset,
     DocumentData,
-    ReferenceData,
     StudyData,
     read_dataset,
 )
 from ldn_evidence.services.grading import grade_curated
-from ldn_evidence.services.linking import attach_studies, cite
 
 CURATED_NOTE = (
     "Curated: bibliographic facts entered by hand from the published citation, not fetched "
@@ -70,28 +60,26 @@ def load_dataset(*, session: Session, dataset: Dataset) -> LoadSummary:
 
 
 def _load(session: Session, dataset: Dataset) -> LoadSummary:
+    from ldn_evidence.services.bulk_load import store_claims, store_references
+
     summary = LoadSummary(source=dataset.source)
     for study_data in dataset.studies:
         store_curated_study(session=session, data=study_data, summary=summary)
     session.flush()
     document = _document(session, dataset.document, summary)
-    refs: dict[str, Reference] = {}
-    for pos, ref in enumerate(dataset.references, start=1):
-        refs[ref.key] = _reference(session, document, ref, pos, summary)
-    session.flush()
-    attach_studies(session=session, pmids=[r.pmid for r in refs.values() if r.pmid])
-    for pos, claim_data in enumerate(dataset.claims, start=1):
-        claim = _claim(session, document, claim_data, pos, summary)
-        if claim_data.cites is None:
-            targets, origin = list(refs.values()), "page"
-        else:
-            targets, origin = [refs[k] for k in claim_data.cites], "claim"
-        for reference in targets:
-            _, created = cite(session=session, claim=claim, reference=reference, origin=origin)
-            if created:
-                summary.count("citations", True)
-    session.flush()
-    summary.document_id = document.id if document is not None else None
+    session.flush()  # the bulk path writes through the session's connection
+    document_id = document.id if document is not None else None
+    refs = store_references(
+        session=session, document_id=document_id, references=dataset.references, summary=summary
+    )
+    store_claims(
+        session=session,
+        document_id=document_id,
+        claims=dataset.claims,
+        references=refs,
+        summary=summary,
+    )
+    summary.document_id = document_id
     return summary
 
 
@@ -146,73 +134,6 @@ def _parse_time(value: str | None, source: str) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         raise InputError(f"{source}: document.retrieved_at: not an ISO date: {value!r}") from None
-
-
-def _reference(
-    session: Session,
-    doc: SourceDocument | None,
-    data: ReferenceData,
-    pos: int,
-    summary: LoadSummary,
-) -> Reference:
-    same_doc = Reference.document_id == doc.id if doc else Reference.document_id.is_(None)
-    ref = session.scalars(select(Reference).where(same_doc, Reference.raw == data.raw)).first()
-    values = {
-        "kind": data.kind,
-        "url": data.url,
-        "title": data.title,
-        "pmid": data.pmid,
-        "doi": data.doi,
-        "marker": data.marker,
-        "position": pos,
-        "status": "web" if data.kind == "web" else ("resolved" if data.pmid else "unresolved"),
-    }
-    if ref is None:
-        ref = Reference(document=doc, raw=data.raw, **values)
-        session.add(ref)
-        summary.count("references", True)
-    else:
-        if values["status"] == "resolved" and ref.pmid == data.pmid:
-            if ref.status in ("resolved", "not_found"):  # PubMed's answer on that PMID stays
-                values.pop("status")
-        if "status" in values and values["status"] != ref.status:
-            values["error"] = None
-        if _set(ref, values):
-            summary.count("references", False)
-    return ref
-
-
-def _claim(
-    session: Session, doc: SourceDocument | None, data: ClaimData, pos: int, summary: LoadSummary
-) -> Claim:
-    query = select(Claim).where(Claim.text == data.text)
-    query = (
-        query.where(Claim.document_id == doc.id)
-        if doc
-        else query.where(Claim.document_id.is_(None))
-    )
-    claim = session.scalars(query).first()
-    values = {
-        "position": data.position if data.position is not None else pos,
-        "kind": data.kind,
-        "condition": data.condition,
-        "intervention": data.intervention,
-        "dose": data.dose,
-        "outcome": data.outcome,
-        "population": data.population,
-        "figure_value": data.figure_value,
-        "figure_unit": data.figure_unit,
-        "figure_qualifier": data.figure_qualifier,
-        "figure_text": data.figure_text,
-    }
-    if claim is None:
-        claim = Claim(document=doc, text=data.text, **values)
-        session.add(claim)
-        session.flush()
-        summary.count("claims", True)
-    elif _set(claim, values):
-        summary.count("claims", False)
-    return claim
 
 
 def store_curated_study(*, session: Session, data: StudyData, summary: LoadSummary) -> Study:

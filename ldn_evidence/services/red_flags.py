@@ -57,20 +57,72 @@ def page_red_flags(
     `whole_page`: the claims are all the page's, so flags not tied to one of them (an
     uncited reference that does not resolve, a skipped sentence) are listed too.
     """
-    order = {claim.id: i for i, claim in enumerate(claims)}
-    flags = _study_flags(claims) + _claim_flags(claims) + _reference_flags(claims, references)
-    if not whole_page:
-        flags = [f for f in flags if f.claim_ids]
-    else:
-        flags += [
-            _flag(RedFlagKind.SKIPPED_SENTENCE, [], f"not taken as a claim: {s.reason}", s.text)
-            for s in skipped
-        ]
-    rank = {kind: i for i, kind in enumerate(RED_FLAG_KINDS)}
-    return sorted(
-        flags,
-        key=lambda f: (rank[f.kind], min((order[i] for i in f.claim_ids), default=len(order))),
-    )
+    collector = PageFlags()
+    for claim in claims:
+        collector.add(claim)
+    return collector.flags(references, skipped, whole_page=whole_page)
+
+
+class PageFlags:
+    """`page_red_flags` one claim at a time, for a page whose claims are streamed: keeps
+    what the flags need (the flags of each claim, the studies that flag and the claims
+    citing each reference), never the claims themselves."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._order: dict[int, int] = {}
+        self._studies: dict[str, tuple[StudyRecord, list[int]]] = {}  # only studies that flag
+        self._claim_flags: list[RedFlag] = []
+        self._citing: dict[int, list[int]] = {}
+        self._not_stored: dict[int, ReferenceEntry] = {}
+
+    def add(self, claim: ClaimEntry) -> None:
+        self._order[claim.id] = self._count
+        self._count += 1
+        for c in claim.citations:
+            study = c.study
+            if study is not None and (study.retracted or _corrections(study)):
+                ids = self._studies.setdefault(study.pmid, (study, []))[1]
+                if claim.id not in ids:
+                    ids.append(claim.id)
+            ref = c.reference
+            if ref is not None:
+                citing = self._citing.setdefault(ref.id, [])
+                if claim.id not in citing:
+                    citing.append(claim.id)
+                if c.study is None and ref.status == ResolutionStatus.RESOLVED:
+                    self._not_stored[ref.id] = ref
+        self._claim_flags += _claim_flags([claim])
+
+    def flags(
+        self,
+        references: Sequence[ReferenceEntry] = (),
+        skipped: Iterable[Skipped] = (),
+        *,
+        whole_page: bool = True,
+    ) -> list[RedFlag]:
+        flags = (
+            _study_flags(self._studies)
+            + self._claim_flags
+            + _reference_flags(self._citing, self._not_stored, references)
+        )
+        if not whole_page:
+            flags = [f for f in flags if f.claim_ids]
+        else:
+            flags += [
+                _flag(RedFlagKind.SKIPPED_SENTENCE, [], f"not taken as a claim: {s.reason}", s.text)
+                for s in skipped
+            ]
+        rank = {kind: i for i, kind in enumerate(RED_FLAG_KINDS)}
+        order, count = self._order, self._count
+        return sorted(
+            flags,
+            key=lambda f: (rank[f.kind], min((order[i] for i in f.claim_ids), default=count)),
+        )
+
+
+def _corrections(study: StudyRecord) -> list[str]:
+    return [f for f in study.flags if f in _CORRECTIONS]
 
 
 def _flag(
@@ -116,14 +168,7 @@ def _is_web(citation: CitationEntry) -> bool:
     )
 
 
-def _study_flags(claims: Sequence[ClaimEntry]) -> list[RedFlag]:
-    studies: dict[str, tuple[StudyRecord, list[int]]] = {}
-    for claim in claims:
-        for c in claim.citations:
-            if c.study is not None:
-                ids = studies.setdefault(c.study.pmid, (c.study, []))[1]
-                if claim.id not in ids:
-                    ids.append(claim.id)
+def _study_flags(studies: dict[str, tuple[StudyRecord, list[int]]]) -> list[RedFlag]:
     flags = []
     for pmid, (study, ids) in studies.items():
         title = _short(study.title, 70)
@@ -131,7 +176,7 @@ def _study_flags(claims: Sequence[ClaimEntry]) -> list[RedFlag]:
             flags.append(
                 _flag(RedFlagKind.RETRACTED, ids, f"PMID {pmid} is retracted: {title}", pmid=pmid)
             )
-        corrections = [f for f in study.flags if f in _CORRECTIONS]
+        corrections = _corrections(study)
         if corrections:
             detail = f"PMID {pmid} has {' and '.join(corrections)}: {title}"
             flags.append(_flag(RedFlagKind.CORRECTED, ids, detail, pmid=pmid))
@@ -196,20 +241,10 @@ def _figure_missing(claim: ClaimEntry) -> str | None:
 
 
 def _reference_flags(
-    claims: Sequence[ClaimEntry], references: Sequence[ReferenceEntry]
+    citing: dict[int, list[int]],
+    not_stored: dict[int, ReferenceEntry],
+    references: Sequence[ReferenceEntry],
 ) -> list[RedFlag]:
-    citing: dict[int, list[int]] = {}
-    not_stored: dict[int, ReferenceEntry] = {}
-    for claim in claims:
-        for c in claim.citations:
-            ref = c.reference
-            if ref is None:
-                continue
-            ids = citing.setdefault(ref.id, [])
-            if claim.id not in ids:
-                ids.append(claim.id)
-            if c.study is None and ref.status == ResolutionStatus.RESOLVED:
-                not_stored[ref.id] = ref
     numbers = {ref.id: i for i, ref in enumerate(references, start=1)}
     seen = {ref.id: ref for ref in references}
     for ref_id, ref in not_stored.items():
@@ -256,5 +291,9 @@ def skipped_sentences(text: str | None, claim_texts: Iterable[str] = ()) -> list
     if not text or not text.strip():
         return []
     _, skipped = extract_claims_and_skipped(page_to_text(text, kind="text"))
-    taken = {" ".join(t.split()) for t in claim_texts}
+    if not skipped:
+        return []
+    # Only the claims matching a skipped sentence are kept: `claim_texts` may be streamed.
+    pending = {" ".join(s.text.split()) for s in skipped}
+    taken = {t for t in (" ".join(c.split()) for c in claim_texts) if t in pending}
     return [Skipped(s.text, s.reason) for s in skipped if " ".join(s.text.split()) not in taken]

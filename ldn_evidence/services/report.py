@@ -210,25 +210,35 @@ def claim_entry(
     citations: list[Citation] | None = None,
     *,
     stronger: StrongerEvidence | None = None,
+    records: dict[int, StudyRecord] | None = None,
 ) -> ClaimEntry:
     """The claim as the report shows it, with `citations` (default: all of them) and the
-    claim's last `evidence` run (`evidence_runs.latest_evidence_for`), if any."""
+    claim's last `evidence` run (`evidence_runs.latest_evidence_for`), if any.
+    `records`: study records already made, by study id (a study cited by several claims
+    of a batch is made once)."""
     if citations is None:
         citations = list(claim.citations)
+    if records is None:
+        records = {}
     return ClaimEntry(
         **claim_fields(claim),
         figure_label=figure_label(claim),
-        citations=[_citation_entry(c) for c in sorted(citations, key=_order)],
+        citations=[_citation_entry(c, records) for c in sorted(citations, key=_order)],
         stronger_evidence=stronger,
     )
 
 
-def _citation_entry(citation: Citation) -> CitationEntry:
+def _citation_entry(citation: Citation, records: dict[int, StudyRecord]) -> CitationEntry:
+    study = None
+    if citation.study is not None:
+        study = records.get(citation.study.id)
+        if study is None:
+            study = records[citation.study.id] = study_record(citation.study)
     return CitationEntry(
         **citation_fields(citation),
         origin_label=citation_origin_label(citation.origin),
         reference=reference_entry(citation.reference) if citation.reference else None,
-        study=study_record(citation.study) if citation.study is not None else None,
+        study=study,
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ldn_evidence.errors import InputError, NotFoundError, PubMedError
 from ldn_evidence.figures import parse_claim_figure
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study, utcnow
-from ldn_evidence.pubmed.client import validate_pmids
+from ldn_evidence.pubmed.ids import validate_pmids
 from ldn_evidence.services.linking import cite
 from ldn_evidence.services.verdicts import check_verdict, set_verdict
 from ldn_evidence.textsafe import codepoint, control_in

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import (
@@ -203,8 +203,16 @@ def delete_studies(*, session: Session, pmids: Iterable[str]) -> tuple[list[str]
 
 
 def get_study(*, session: Session, pmid: str) -> Study:
+    """The study with its parts and the claims citing it, in one statement each (by the
+    PMID's unique index, then by study id); its raw XML is not loaded."""
     study = session.scalars(
-        select(Study).options(*STUDY_LOAD).where(Study.pmid == pmid.strip())
+        select(Study)
+        .options(
+            *STUDY_LOAD,
+            defer(Study.raw_xml),
+            selectinload(Study.citations).selectinload(Citation.claim),
+        )
+        .where(Study.pmid == pmid.strip())
     ).first()
     if study is None:
         raise NotFoundError(f"no study with PMID {pmid}")
@@ -221,12 +229,44 @@ def list_studies(
     level: str | None = None,
     limit: int | None = None,
 ) -> list[Study]:
-    """Studies, newest first. `search`: case-insensitive in title and abstract (LIKE);
-    `publication_type`: case-insensitive name, e.g. "Randomized Controlled Trial";
-    `level`: an evidence level key (InputError for any other)."""
+    """Studies, newest first (all loaded at once: `iter_studies` streams them). See
+    `studies_query`."""
+    query = studies_query(
+        search=search,
+        year=year,
+        publication_type=publication_type,
+        retracted=retracted,
+        level=level,
+    )
+    if limit:
+        query = query.limit(limit)
+    return [s for batch in _study_batches(session, query, STUDY_LOAD) for s in batch]
+
+
+# What a `studies list` row reads: no raw XML, no abstract sections, MeSH or keywords.
+_BRIEF_LOAD = (
+    defer(Study.raw_xml),
+    selectinload(Study.authors),
+    selectinload(Study.publication_types),
+    selectinload(Study.links),
+    selectinload(Study.retraction_notices),
+)
+
+
+def studies_query(
+    *,
+    search: str | None = None,
+    year: int | None = None,
+    publication_type: str | None = None,
+    retracted: bool = False,
+    level: str | None = None,
+) -> Select[int]:
+    """The ids of the studies selected, newest first. `search`: case-insensitive in title
+    and abstract (LIKE); `publication_type`: case-insensitive name, e.g. "Randomized
+    Controlled Trial"; `level`: an evidence level key (InputError for any other)."""
     if level is not None:
         check_level(level)
-    query = select(Study).options(*STUDY_LOAD).order_by(Study.pub_year.desc(), Study.pmid)
+    query = select(Study.id).order_by(Study.pub_year.desc(), Study.pmid)
     if search:
         query = query.where(contains_any(search, Study.title, Study.abstract))
     if year is not None:
@@ -247,6 +287,37 @@ def list_studies(
         )
     if level:
         query = query.where(Study.evidence_level == level)
-    if limit:
+    return query
+
+
+def count_studies(*, session: Session, query: Select[int]) -> int:
+    """How many studies `query` (a `studies_query`) selects."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def iter_studies(
+    *,
+    session: Session,
+    query: Select[int],
+    offset: int = 0,
+    limit: int | None = None,
+    size: int = 1000,
+) -> Iterator[Study]:
+    """The studies `query` selects, in order, loaded `size` at a time with what a list row
+    shows; none is kept once the next batch is read."""
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
         query = query.limit(limit)
-    return list(session.scalars(query))
+    for batch in _study_batches(session, query, _BRIEF_LOAD, size):
+        yield from batch
+
+
+def _study_batches(
+    session: Session, query: Select[int], options: Sequence[Any], size: int = 1000
+) -> Iterator[list[Study]]:
+    result = session.execute(query.execution_options(yield_per=size))
+    for ids in result.scalars().partitions(size):
+        rows = session.scalars(select(Study).options(*options).where(Study.id.in_(ids)))
+        loaded = {s.id: s for s in rows}
+        yield [loaded[i] for i in ids if i in loaded]

@@ -201,7 +201,6 @@ def design_rule(
     """(level, rule): the level the publication types give, ignoring retraction (see the
     tables), and the design rule that decided it, in words."""
     text = f"{title or ''}\n{abstract or ''}"
-    randomized = bool(_RANDOMIZED.search(text)) and not _NOT_RANDOMIZED.search(text)
     found: list[tuple[str, str]] = []
     for raw in publication_types or []:
         name = " ".join(str(raw).lower().split())
@@ -209,7 +208,8 @@ def design_rule(
         if key is None or key == "retracted":
             continue
         rule = f"publication type “{' '.join(str(raw).split())}”"
-        if key == PHASE_III_IV:
+        if key == PHASE_III_IV:  # the only rule that reads "randomised": looked up here
+            randomized = bool(_RANDOMIZED.search(text)) and not _NOT_RANDOMIZED.search(text)
             key = "rct" if randomized else "controlled_trial"
             rule += " and the abstract says randomised" if randomized else ", not randomised"
         if name == "multicenter study":
@@ -237,6 +237,42 @@ def design_level(publication_types: list[str], title: str = "", abstract: str = 
     return design_rule(publication_types, title, abstract)[0]
 
 
+def _is_retracted(types: list[str], links: list[str]) -> bool:
+    return any(" ".join(t.lower().split()) == "retracted publication" for t in types) or any(
+        LINK_FLAGS.get(link) == "retracted" for link in links
+    )
+
+
+def grade_level(
+    publication_types: list[str], title: str, abstract: str, link_types: list[str]
+) -> str:
+    """`grade_study(...).level` alone, without reading the modifiers off the abstract
+    (participants, sex, duration …: the costly part, which a level never depends on).
+    What `import-xml` and `fetch` store; the modifiers are read when a study is shown."""
+    types = [str(t) for t in (publication_types or [])]
+    links = [str(t) for t in (link_types or [])]
+    if _is_retracted(types, links):
+        return "retracted"
+    return design_rule(types, title, abstract)[0]
+
+
+def grade_rule(
+    publication_types: list[str], title: str, abstract: str, link_types: list[str]
+) -> tuple[str, str]:
+    """(`grade_study(...).level`, `grade_study(...).rule`) without the modifiers: what a
+    report's level rule needs."""
+    types = [str(t) for t in (publication_types or [])]
+    links = [str(t) for t in (link_types or [])]
+    underlying, rule = design_rule(types, title, abstract)
+    if _is_retracted(types, links):
+        return "retracted", _retracted_rule(underlying, rule)
+    return underlying, rule
+
+
+def _retracted_rule(underlying: str, rule: str) -> str:
+    return f"retracted, whatever its design ({underlying}: {rule})"
+
+
 def grade_study(
     publication_types: list[str], title: str, abstract: str, link_types: list[str]
 ) -> Grade:
@@ -262,7 +298,7 @@ def grade_study(
     if retracted:
         level = "retracted"
         modifiers["underlying_level"] = underlying
-        rule = f"retracted, whatever its design ({underlying}: {rule})"
+        rule = _retracted_rule(underlying, rule)
     lv = _BY_KEY[level]
     return Grade(
         level=lv.key, rank=lv.rank, label=lv.label, modifiers=modifiers, flags=flags, rule=rule

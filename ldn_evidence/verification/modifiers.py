@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ldn_evidence.verification.number_scan import contains_any, finditer_numbers
 from ldn_evidence.verification.numbers import NUMBER, parse_number
 from ldn_evidence.verification.population import participant_count, study_sex
 
@@ -54,6 +55,7 @@ _DURATION = re.compile(
     rf"(?P<n>{NUMBER})(?:\s*-\s*|\s+)(?P<unit>weeks?|wks?|months?|days?|years?)\b", re.I
 )
 _WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "year": 52.0}
+_UNIT_STEMS = tuple(_WEEKS)  # every _DURATION match holds one
 # Durations that describe the illness or the people, not the study.
 _NOT_STUDY_DURATION = re.compile(
     r"\b(?:history|duration|diagnosed|aged?|age|old|at\s+least|since|longer\s+than"
@@ -62,9 +64,18 @@ _NOT_STUDY_DURATION = re.compile(
 )
 
 
+# What every match of each _BLINDING pattern holds (lowered).
+_BLINDING_STEMS = {
+    "triple": ("triple",),
+    "double": ("double",),
+    "single": ("blind", "mask"),
+    "open-label": ("label", "blinded"),
+}
+
+
 def blinding(text: str) -> str | None:
     for name, rx in _BLINDING:
-        if rx.search(text):
+        if contains_any(text, _BLINDING_STEMS[name]) and rx.search(text):
             return name
     return None
 
@@ -72,7 +83,9 @@ def blinding(text: str) -> str | None:
 def duration(text: str) -> tuple[str | None, float | None]:
     """The longest study period stated ("12 weeks", "8-week") and its length in weeks."""
     best: tuple[float, str] | None = None
-    for m in _DURATION.finditer(text):
+    if not contains_any(text, _UNIT_STEMS):
+        return None, None
+    for m in finditer_numbers(_DURATION, text):
         if _NOT_STUDY_DURATION.search(text[max(0, m.start() - 30) : m.start()]):
             continue
         after = text[m.end() : m.end() + 10]
@@ -93,16 +106,21 @@ def duration(text: str) -> tuple[str | None, float | None]:
 def study_modifiers(title: str, abstract: str) -> dict[str, object]:
     """The MODIFIERS table's values for one study (see the module docstring)."""
     text = f"{title or ''}\n{abstract or ''}"
-    randomized = bool(_RANDOMIZED.search(text)) and not _NOT_RANDOMIZED.search(text)
+    randomized = (
+        contains_any(text, ("random",))
+        and bool(_RANDOMIZED.search(text))
+        and not _NOT_RANDOMIZED.search(text)
+    )
     text_d, weeks = duration(text)
+    placebo = contains_any(text, ("placebo", "sham")) and bool(_PLACEBO.search(text))
     return {
         "participants": participant_count(text),
         "sex": study_sex(text),
-        "pilot": bool(_PILOT.search(text)),
-        "crossover": bool(_CROSSOVER.search(text)),
+        "pilot": contains_any(text, ("pilot", "feasibility")) and bool(_PILOT.search(text)),
+        "crossover": contains_any(text, ("cross",)) and bool(_CROSSOVER.search(text)),
         "randomized": randomized,
         "blinding": blinding(text),
-        "placebo_controlled": bool(_PLACEBO.search(text)) and not _NO_PLACEBO.search(text),
+        "placebo_controlled": placebo and not _NO_PLACEBO.search(text),
         "duration": text_d,
         "duration_weeks": weeks,
     }

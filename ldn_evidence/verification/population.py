@@ -11,8 +11,10 @@ patients", "women with fibromyalgia") and men are never mentioned; "male" likewi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ldn_evidence.verification.number_scan import contains_any, finditer_numbers
 from ldn_evidence.verification.numbers import NUMBER, parse_number
 
 _PEOPLE = (
@@ -47,6 +49,11 @@ _MIXED = re.compile(
     r"|(?<![\d.])(?:[1-9]?\d(?:\.\d+)?)\s*%\s*(?:were\s+)?(?:women|female|men|male)\b",
     re.IGNORECASE,
 )
+# What every _FEMALE / _MALE match holds (lowered), and the one _MIXED alternative with
+# neither a women's nor a men's word in it.
+_FEMALE_STEMS = ("wom", "female", "girls", "mothers", "postmenopausal", "pregnant")
+_MALE_STEMS = ("men", "man", "male", "boys", "fathers")
+_BOTH_SEXES = re.compile(r"\b(?:both\s+sexes|both\s+genders)\b", re.IGNORECASE)
 _LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z /&-]{2,40}):\s")
 _BACKGROUND_LABELS = {"BACKGROUND", "INTRODUCTION", "CONTEXT", "OBJECTIVE", "OBJECTIVES"}
 
@@ -54,6 +61,8 @@ _BACKGROUND_LABELS = {"BACKGROUND", "INTRODUCTION", "CONTEXT", "OBJECTIVE", "OBJ
 def without_background(text: str) -> str:
     """`text` minus its BACKGROUND / INTRODUCTION / OBJECTIVE sections (labelled inline
     "BACKGROUND: …" or on their own lines)."""
+    if ":" not in (text or ""):  # no label: _LABEL.split would give [text]
+        return text or ""
     parts = _LABEL.split(text or "")
     kept = [parts[0]]
     for label, body in zip(parts[1::2], parts[2::2], strict=False):
@@ -68,11 +77,32 @@ class StudyPopulation:
     sex: str | None = None  # "female" | "male" | "mixed" | None (not stated)
 
 
+# What every match of each `_N_PATTERNS` entry contains (a cheap test before it runs:
+# `number_scan.contains_any`), and whether it starts with its number (`finditer_numbers`).
+_ENROLLING = ("enrolled", "randomi", "recruited", "included", "studied")
+_N_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("total",),),
+    (_ENROLLING,),
+    (("were", "was"), _ENROLLING),
+    (("=",),),
+    (),
+)
+_N_FROM_NUMBER = (False, False, True, False, True)
+
+
+def _n_matches(index: int, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)`, skipped when the text lacks what every match holds."""
+    if not all(contains_any(text, words) for words in _N_NEEDS[index]):
+        return iter(())
+    return finditer_numbers(rx, text) if _N_FROM_NUMBER[index] else rx.finditer(text)
+
+
 def participant_count(text: str) -> int | None:
     """The number of participants a title / abstract reports, or None."""
     best: tuple[int, int] | None = None  # (priority, n)
-    for priority, rx in _N_PATTERNS:
-        for m in rx.finditer(text or ""):
+    text = text or ""
+    for index, (priority, rx) in enumerate(_N_PATTERNS):
+        for m in _n_matches(index, rx, text):
             if _NOT_ENROLLED.match(text[m.end() : m.end() + 40]):
                 continue
             n = parse_number(m.group("n"))
@@ -109,10 +139,13 @@ def study_sex(text: str) -> str | None:
     ("fibromyalgia mostly affects women") is ignored.
     """
     body = without_background(text)
+    female = contains_any(body, _FEMALE_STEMS) and bool(_FEMALE.search(body))
+    male = contains_any(body, _MALE_STEMS) and bool(_MALE.search(body))
+    if not female and not male:  # then only "both sexes / genders" can be a _MIXED match
+        return "mixed" if _BOTH_SEXES.search(body) else None
     mixed = _MIXED.search(body)
     if mixed and not re.search(r"\b100\s*%", mixed.group(0)):
         return "mixed"
-    female, male = bool(_FEMALE.search(body)), bool(_MALE.search(body))
     if female and male:
         return "mixed"
     if female and _STRONG_FEMALE.search(body):

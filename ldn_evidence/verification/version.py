@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "11664b20a5837d887596139d8287a38ff91f28bf8311c83504830208da9dfcb5"
+ENGINE_SOURCE_SHA256 = "ee373259e347ceeac366f0ad8fdb10e33403f02ff953b63a3f3278aca6c9f0d3"
 
 _PACKAGE = Path(__file__).parent
 

@@ -193,3 +193,94 @@ def test_bad_files(cli: Cli, tmp_path: Path, name: str, content: str | None, fra
     assert result.exit_code == 1
     assert fragment in result.stderr
     assert "Traceback" not in result.output
+
+
+def _claims_csv(path: Path, n: int, bad: int | None = None, bad_cell: str = "") -> Path:
+    rows = [
+        f'"Claim {i}: it cut pain by {i % 90}%",pain,{bad_cell if i == bad else "4.5 mg"},'
+        f"{1000 + i % 7};{2000 + i % 5}\n"
+        for i in range(n)
+    ]
+    path.write_text("text,condition,dose,pmids\n" + "".join(rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("bad_cell", "says"),
+    [
+        ("x\x1by", "line 12: dose: contains a control character (U+001B)"),  # refused reading
+        ("9" * 150, "field claims.dose is 150 characters long; at most 100 fit"),  # storing
+    ],
+)
+def test_a_bad_row_in_the_middle_stores_nothing(
+    cli: Cli, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad_cell: str, says: str
+) -> None:
+    """The file is one unit of work: a row refused after chunks were written (CHUNK 4)
+    leaves the database as it was."""
+    from ldn_evidence.services import bulk_load
+    from tests.reliability.conftest import dump
+
+    monkeypatch.setattr(bulk_load, "CHUNK", 4)
+    assert cli("load", str(_claims_csv(tmp_path / "first.csv", 3))).exit_code == 0
+    before = dump(db_url)
+    path = _claims_csv(tmp_path / "claims.csv", 20, bad=10, bad_cell=bad_cell)
+    result = cli("load", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {path}" + (", " if "line" in says else ": ") + says
+    assert dump(db_url) == before
+
+
+def test_big_csv_loads_and_reloads_unchanged(
+    cli: Cli, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ldn_evidence.services import bulk_load
+    from tests.reliability.conftest import dump
+
+    monkeypatch.setattr(bulk_load, "CHUNK", 7)
+    path = _claims_csv(tmp_path / "claims.csv", 50)
+    result = cli("load", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["created"] == {
+        "references": 12,
+        "claims": 50,
+        "citations": 100,
+    }
+    counts = _counts(db_url)
+    assert (counts["claims"], counts["references"], counts["citations"]) == (50, 12, 100)
+    before = dump(db_url)
+    again = cli("load", str(path))
+    assert again.stdout == f"{path}: already loaded, nothing changed\n"
+    assert dump(db_url) == before
+
+
+def test_a_csv_file_changed_after_its_check_stores_nothing(
+    engine: object, db_url: str, tmp_path: Path
+) -> None:
+    """A CSV file is checked whole, then read again as it is stored: a file changed in
+    between is refused and nothing of it is kept."""
+    import os
+
+    from ldn_evidence.db import session_scope
+    from ldn_evidence.errors import InputError
+    from ldn_evidence.services.dataset import read_dataset
+    from ldn_evidence.services.loading import load_dataset
+    from tests.reliability.conftest import dump
+
+    path = _claims_csv(tmp_path / "claims.csv", 5)
+    dataset = read_dataset(path)
+    path.write_text(path.read_text() + '"Claim 99",pain,,31\n', encoding="utf-8")
+    before = dump(db_url)
+    with pytest.raises(InputError, match="the file changed while it was being loaded"):
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            load_dataset(session=s, dataset=dataset)
+    assert dump(db_url) == before
+    # the same size and time as when checked, other PMIDs: refused too
+    path.write_text(path.read_text().replace(";2000", ";2001"), encoding="utf-8")
+    dataset = read_dataset(path)
+    seen = path.stat()
+    path.write_text(path.read_text().replace(";2001", ";2009"), encoding="utf-8")
+    os.utime(path, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+    with pytest.raises(InputError, match="the file changed while it was being loaded"):
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            load_dataset(session=s, dataset=dataset)
+    assert dump(db_url) == before

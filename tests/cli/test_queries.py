@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,64 @@ def test_study_filters(cli: Cli, httpserver, monkeypatch: pytest.MonkeyPatch) ->
     assert pmids("--level", "rct") == ["1"]
     listed = cli("studies", "list").stdout
     assert "RETRACTED" in listed.upper()
+
+
+def _on_terminal(monkeypatch: pytest.MonkeyPatch, rows: int = 5) -> None:
+    """A (simulated) terminal with room for `rows` table rows."""
+    import ldn_evidence.cli.claims
+    import ldn_evidence.cli.studies
+
+    for module in (ldn_evidence.cli.claims, ldn_evidence.cli.studies):
+        monkeypatch.setattr(module, "on_terminal", lambda: True)
+        monkeypatch.setattr(module, "screen_page", lambda _lines: rows)
+
+
+def test_claims_list_on_a_terminal_shows_a_page_and_how_to_see_more(
+    loaded: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _on_terminal(monkeypatch, rows=5)
+    result = loaded("claims", "list")
+    assert result.exit_code == 0, result.output
+    shown = [int(n) for n in re.findall(r"^│ (\d+) ", result.stdout, re.M)]
+    assert shown == [1, 2, 3, 4, 5]
+    last = result.stdout.rstrip("\n").splitlines()[-1]
+    assert last == (
+        "… 2 more claims: --offset 5 shows the next page, --limit N more at a time; "
+        "--json or a pipe lists them all."
+    )
+    result = loaded("claims", "list", "--offset", "5")
+    assert [int(n) for n in re.findall(r"^│ (\d+) ", result.stdout, re.M)] == [6, 7]
+    assert "more claims" not in result.stdout
+    result = loaded("claims", "list", "--limit", "2", "--offset", "1")
+    assert [int(n) for n in re.findall(r"^│ (\d+) ", result.stdout, re.M)] == [2, 3]
+    assert "… 4 more claims: --offset 3 shows" in result.stdout
+    # --json on a terminal still lists every claim
+    assert [c["id"] for c in json.loads(loaded("claims", "list", "--json").stdout)] == list(
+        range(1, 8)
+    )
+
+
+def test_piped_lists_show_every_row_and_limit_offset_apply(loaded: Cli) -> None:
+    result = loaded("claims", "list")
+    assert [int(n) for n in re.findall(r"^│ (\d+) ", result.stdout, re.M)] == list(range(1, 8))
+    assert "more claims" not in result.stdout
+    assert _ids(loaded, "--limit", "3", "--offset", "2") == [3, 4, 5]
+    assert _ids(loaded, "--offset", "10") == []
+    studies = json.loads(loaded("studies", "list", "--json").stdout)
+    paged = json.loads(loaded("studies", "list", "--json", "--offset", "1", "--limit", "1").stdout)
+    assert paged == studies[1:2]
+
+
+def test_studies_list_on_a_terminal_shows_a_page(
+    loaded: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = len(json.loads(loaded("studies", "list", "--json").stdout))
+    assert total > 1
+    _on_terminal(monkeypatch, rows=1)
+    result = loaded("studies", "list")
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.rstrip("\n")
+        .splitlines()[-1]
+        .startswith(f"… {total - 1} more studies: --offset 1 shows the next page")
+    )

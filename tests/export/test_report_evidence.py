@@ -273,3 +273,18 @@ def test_chromium_keeps_the_section_inert_and_prints_it(
     printed = " ".join(" ".join(lines) for lines in _print(chromium, tmp_path, html, "A4"))
     for text in (HEADING, "4 stronger studies", "PMID 203", "Cited: PMID 100 ranks 5th of 7"):
         assert text in printed, text
+
+
+@pytest.mark.parametrize("fmt", ["json", "html", "markdown", "csv"])
+def test_streamed_report_holds_the_same_runs(
+    engine: sa.Engine, claims: tuple[int, int], fmt: str
+) -> None:
+    """The streamed report reads each batch's last runs: the same bytes as built whole."""
+    from ldn_evidence.db import session_scope
+    from ldn_evidence.export import render_chunks
+    from ldn_evidence.services.report_stream import report_stream
+
+    whole = render(_report(engine), fmt)
+    with session_scope(engine) as session:
+        stream = report_stream(session=session, generated_at=GENERATED_AT, batch_size=1)
+        assert b"".join(render_chunks(stream, fmt)) == whole

@@ -179,6 +179,8 @@ BAD: dict[str, list[Case]] = {
         C(1, "--level", "great", says="great"),
         C(1, "--sort", "great", says="great"),
         C(2, "--document", "x"),
+        C(2, "--limit", "0"),
+        C(2, "--offset", "-1"),
     ],
     "claims show": [
         C(2),
@@ -225,6 +227,8 @@ BAD: dict[str, list[Case]] = {
     "studies list": [
         C(2, "--year", "abc"),
         C(1, "--level", "great", says="great"),
+        C(2, "--limit", "x"),
+        C(2, "--offset", "-1"),
     ],
     "studies show": [
         C(1, "abc", says="invalid PMID"),

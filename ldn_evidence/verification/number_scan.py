@@ -1,0 +1,68 @@
+"""`finditer` of a pattern that starts with a number (`numbers.NUMBER`), faster and with
+exactly the same matches.
+
+`re` tries such a pattern at every character of an abstract: the number words of
+`NUMBER` are an alternation that no prefix scan skips. A match can only start where a
+digit run or a number word starts, so on ASCII text (nearly every abstract) the pattern
+is tried at those places alone, left to right, each next try after the previous match's
+end — what `finditer` does. Other text goes to `finditer` itself: Unicode digits and
+case folding ("ſix") are then the pattern's own business.
+
+`contains_any` is the literal pre-check the callers put before a pattern whose every
+match contains one of some words: on ASCII text, the lowered text must contain one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from ldn_evidence.verification.numbers import _UNIT_WORDS, SCALES, TENS
+
+_NUMBER_WORDS = sorted([*TENS, *_UNIT_WORDS, *SCALES], key=len, reverse=True)
+_DIGIT_RUN = re.compile(r"[0-9]+")
+# On lowered ASCII text: where a number word starts a word (NUMBER's WORD_NUMBER).
+_WORD_START = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + ")")
+
+
+@lru_cache(maxsize=32)
+def number_starts(text: str) -> tuple[int, ...] | None:
+    """The offsets where `NUMBER` can match in `text`: the first digit of every digit run
+    and the first letter of every word that begins with a number word. None when `text`
+    is not ASCII (then every offset can)."""
+    if not text.isascii():
+        return None
+    starts = [m.start() for m in _DIGIT_RUN.finditer(text)]
+    starts += [m.start() for m in _WORD_START.finditer(text.lower())]
+    starts.sort()
+    return tuple(starts)
+
+
+def finditer_numbers(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)` for a pattern whose matches start with `NUMBER` (zero-width
+    look-behinds before it are fine: `match` at an offset sees the text before it)."""
+    starts = number_starts(text)
+    if starts is None:
+        yield from rx.finditer(text)
+        return
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        m = rx.match(text, start)
+        if m is not None:
+            yield m
+            end = max(m.end(), start + 1)
+
+
+@lru_cache(maxsize=32)
+def _lowered(text: str) -> str | None:
+    return text.lower() if text.isascii() else None
+
+
+def contains_any(text: str, words: tuple[str, ...]) -> bool:
+    """False only when an ASCII `text` contains none of `words` (lower-case ASCII) in any
+    case: a pattern whose every match holds one of them cannot match. True otherwise."""
+    low = _lowered(text)
+    return low is None or any(w in low for w in words)

@@ -1,0 +1,239 @@
+"""What a command pays before its query: one statement checks the schema revision, and a
+command that only reads imports neither Alembic nor what it does not use (the
+verification engine, the HTTP client, pydantic through typer). Speed itself is measured
+in benchmarks/startup_bench.py, not here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli, copy_sqlite_at_head
+
+# Runs the CLI in a fresh interpreter, several commands in turn, noting each SQL statement
+# and, at the end, every module imported.
+_PROBE = r"""
+import json, sys
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+statements = []
+event.listen(Engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+from ldn_evidence.cli import app
+
+runs = []
+for args in json.loads(sys.argv[2]):
+    before, code = len(statements), 0
+    try:
+        app(args, prog_name="ldn-evidence")
+    except SystemExit as exc:
+        code = exc.code or 0
+    runs.append({"args": args, "code": code, "statements": statements[before:]})
+with open(sys.argv[1], "w") as out:
+    json.dump({"runs": runs, "modules": sorted(sys.modules)}, out)
+"""
+
+READS = [
+    ["claims", "show", "4", "--json"],
+    ["claims", "list", "--json"],
+    ["studies", "show", "23359310", "--json"],
+    ["studies", "list", "--json"],
+    ["documents", "show", "1", "--json"],
+    ["db", "current", "--json"],
+]
+
+
+def _probe(tmp_path: Path, commands: list[list[str]]) -> dict:
+    out = tmp_path / "probe.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(out), json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text())
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, sqlite_at_head: Path, seed_file: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'seeded.db'}"
+    copy_sqlite_at_head(sqlite_at_head, url)
+    assert Cli(url)("load", str(seed_file)).exit_code == 0
+    return url
+
+
+def test_reads_check_the_schema_with_one_query_and_import_only_what_they_use(
+    tmp_path: Path, seeded: str
+) -> None:
+    probe = _probe(tmp_path, [["--db", seeded, *args] for args in READS])
+    for run in probe["runs"]:
+        assert run["code"] == 0, run["args"]
+        versions = [s for s in run["statements"] if "alembic_version" in s]
+        assert len(versions) == 1, (run["args"], versions)
+        assert run["statements"][0] == versions[0]  # checked first, before the command's query
+    modules = set(probe["modules"])
+    top = {name.split(".")[0] for name in modules}
+    assert "alembic" not in top  # imported only to migrate
+    assert "wordfreq" not in top and "ldn_evidence.verification.engine" not in modules
+    assert "requests" not in top and "ldn_evidence.pubmed.client" not in modules
+    if _typer_checks_values_with_pydantic():
+        assert "pydantic" not in top
+
+
+def test_a_write_command_on_a_new_database_still_migrates(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    probe = _probe(tmp_path, [["--db", url, "claims", "add", "Zinc cut colds by 33%."]])
+    assert probe["runs"][0]["code"] == 0
+    assert "alembic" in {name.split(".")[0] for name in probe["modules"]}
+    assert Cli(url)("claims", "show", "1").exit_code == 0
+
+
+def _typer_checks_values_with_pydantic() -> bool:
+    try:
+        from typer._coercion import build_runtime_param  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ---- the schema revision: one query, the same answers as Alembic's ------------------------
+
+
+def test_schema_head_is_the_migration_scripts_head() -> None:
+    from ldn_evidence.db import SCHEMA_HEAD, head_revision, script_head
+
+    # A new revision in migrations/versions/ must move SCHEMA_HEAD with it.
+    assert head_revision() == SCHEMA_HEAD == script_head()
+
+
+def test_current_revision_agrees_with_alembic(db_url: str) -> None:
+    from alembic.runtime.migration import MigrationContext
+
+    from ldn_evidence.db import SCHEMA_HEAD, current_revision, downgrade, make_engine, upgrade
+
+    engine = make_engine(db_url)
+
+    def alembic_says() -> str | None:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    assert current_revision(engine) is None and alembic_says() is None  # no version table
+    upgrade(engine, "0004")
+    assert current_revision(engine) == "0004" == alembic_says()
+    upgrade(engine)
+    assert current_revision(engine) == SCHEMA_HEAD == alembic_says()
+    downgrade(engine, "base")  # the version table stays, empty
+    assert current_revision(engine) is None and alembic_says() is None
+    engine.dispose()
+
+
+def test_a_database_at_an_older_revision_is_refused_not_migrated(db_url: str) -> None:
+    from ldn_evidence.db import SCHEMA_HEAD, current_revision, make_engine, upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0004")
+    cli = Cli(db_url)
+    for args in (["claims", "list"], ["claims", "add", "Zinc cut colds by 33%."]):
+        result = cli(*args)
+        assert result.exit_code == 1, args
+        assert result.stderr.strip().endswith(
+            f"is at schema revision 0004, this version needs {SCHEMA_HEAD}; "
+            "run `ldn-evidence db upgrade`"
+        )
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert current_revision(engine) == "0004"  # a read or a write never migrates silently
+    up = cli("db", "upgrade")
+    assert up.exit_code == 0 and f"upgraded from 0004 to {SCHEMA_HEAD}" in up.stdout
+    assert cli("claims", "list", "--json").stdout.strip() == "[]"
+    engine.dispose()
+
+
+def test_a_database_without_our_schema_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+    conn.close()
+    for args in (["claims", "list"], ["claims", "add", "Zinc cut colds by 33%."]):
+        result = Cli(f"sqlite:///{path}")(*args)
+        assert result.exit_code == 1
+        assert "has no ldn-evidence schema; run `ldn-evidence db upgrade`" in result.stderr
+
+
+def test_a_version_table_with_two_revisions_is_one_line(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "two.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('0004'), ('0005')")
+    conn.close()
+    result = Cli(f"sqlite:///{path}")("claims", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: database ")
+    assert "records 2 schema revisions (0004, 0005)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# ---- plain values without pydantic: the same values and messages as typer's ----------------
+
+
+@pytest.mark.parametrize("text", ["4", "007", "-12", "0", "123456789012345678"])
+def test_plain_whole_numbers_read_as_pydantic_reads_them(text: str) -> None:
+    from pydantic import TypeAdapter
+
+    from ldn_evidence.cli._common import _PLAIN_INT
+
+    assert _PLAIN_INT.fullmatch(text)
+    assert TypeAdapter(int).validate_python(text) == int(text)
+
+
+@pytest.mark.parametrize("text", [" 4", "4.0", "+4", "4_0", "١٢", "1234567890123456789012"])
+def test_other_numbers_are_left_to_typer(text: str) -> None:
+    from ldn_evidence.cli._common import _PLAIN_INT
+
+    assert not _PLAIN_INT.fullmatch(text)
+
+
+def test_values_typer_checks_keep_typer_answers(cli: Cli, seed_file: Path) -> None:
+    assert cli("load", str(seed_file)).exit_code == 0
+    as_typed = json.loads(cli("claims", "show", "4", "--json").stdout)
+    assert json.loads(cli("claims", "show", "4.0", "--json").stdout) == as_typed  # pydantic's
+    assert json.loads(cli("claims", "show", " 4", "--json").stdout) == as_typed
+    bad = cli("claims", "show", "abc")
+    assert bad.exit_code == 2
+    assert "Invalid value for 'ID': Input should be a valid integer" in bad.stderr
+    assert cli("studies", "list", "--year", "2013", "--json").exit_code == 0
+    assert cli("studies", "list", "--year", "next", "--json").exit_code == 2
+
+
+def test_the_collector_runs_rarely_only_until_the_database_is_open(tmp_path: Path) -> None:
+    import gc
+
+    from ldn_evidence.cli._common import State, collect_rarely_at_startup
+
+    usual = gc.get_threshold()
+    try:
+        collect_rarely_at_startup()  # what `ldn-evidence` (cli.main) does first
+        assert gc.get_threshold()[0] > usual[0]
+        engine = State(db=f"sqlite:///{tmp_path / 'gc.db'}").engine(create=True)
+        assert gc.get_threshold() == usual and gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the start-up's objects left out of collections
+        engine.dispose()
+    finally:
+        gc.set_threshold(*usual)
+        gc.unfreeze()
+
+
+def test_the_verification_package_gives_every_name_it_lists() -> None:
+    # its modules are imported when a name is first asked for (`__getattr__`)
+    import ldn_evidence.verification as verification
+
+    for name in verification.__all__:
+        assert getattr(verification, name) is not None, name

@@ -1,0 +1,139 @@
+"""The streamed report (`services.report_stream`): the same bytes as the report built
+whole (`build_report`) in every format and with every filter, read from the database a
+batch at a time, never held as lists."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from ldn_evidence.db import session_scope
+from ldn_evidence.export import FORMATS, render, render_chunks, write_atomic_chunks
+from ldn_evidence.export.markdown_out import _squeeze_blank_lines
+from ldn_evidence.services.claims import claims_query, iter_claims
+from ldn_evidence.services.report import build_report
+from ldn_evidence.services.report_stream import report_stream
+from ldn_evidence.viewmodel import Rows
+from tests.export.hostile import GENERATED_AT, ExportDb
+from tests.export.review_db import build_review_db
+
+FILTERS: list[dict[str, Any]] = [
+    {},
+    {"verdict": "supported"},
+    {"verdict": "unchecked"},
+    {"pmids": ["23359310"]},
+]
+
+
+def _both(
+    engine: Any, fmt: str, batch_size: int = 2, inline_flags: bool = True, **filters: Any
+) -> tuple[bytes, bytes]:
+    with session_scope(engine) as session:
+        whole = render(build_report(session=session, generated_at=GENERATED_AT, **filters), fmt)
+    with session_scope(engine) as session:
+        stream = report_stream(
+            session=session,
+            generated_at=GENERATED_AT,
+            batch_size=batch_size,
+            inline_flags=inline_flags,
+            **filters,
+        )
+        streamed = b"".join(render_chunks(stream, fmt))
+    return whole, streamed
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_byte_identical_streamed(export_db: ExportDb, fmt: str) -> None:
+    for filters in [
+        *FILTERS,
+        {"document_ids": [export_db.seed_document_id]},
+        {"claim_ids": [export_db.loose_claim_id, export_db.formula_claim_id]},
+        {"document_ids": [export_db.document_id], "verdict": "unchecked"},
+    ]:
+        whole, streamed = _both(export_db.engine, fmt, **filters)
+        assert streamed == whole, (fmt, filters)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_red_flags_and_summary_streamed_as_built_whole(tmp_path: Path, fmt: str) -> None:
+    """The review page has every red flag; its summary counts retracted sources."""
+    db = build_review_db(tmp_path)
+    for filters in [{}, {"verdict": "contradicted"}, {"document_ids": [db.document_id]}]:
+        for inline in (True, False):  # red flags as the claims stream by, or a pass apart
+            whole, streamed = _both(db.engine, fmt, batch_size=1, inline_flags=inline, **filters)
+            assert streamed == whole, (fmt, filters, inline)
+
+
+def test_summary_counted_in_sql_equals_the_report(export_db: ExportDb) -> None:
+    for filters in FILTERS:
+        with session_scope(export_db.engine) as session:
+            whole = build_report(session=session, **filters).summary
+            assert report_stream(session=session, **filters).summary == whole
+
+
+def test_claims_are_read_in_batches_not_all_at_once(export_db: ExportDb) -> None:
+    """More claims than a batch: the claims are selected by id more than once, and the
+    report holds its rows as `Rows` (read on iteration), never as lists."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(export_db.engine, "before_cursor_execute", record)
+    try:
+        with session_scope(export_db.engine) as session:
+            stream = report_stream(session=session, batch_size=2)
+            assert isinstance(stream.documents, Rows)
+            assert isinstance(stream.claims_without_document, Rows)
+            before = len(statements)
+            claims = sum(1 for _ in stream.all_claims())
+            batches = [
+                s for s in statements[before:] if re.search(r"FROM claims\s+WHERE claims.id IN", s)
+            ]
+    finally:
+        event.remove(export_db.engine, "before_cursor_execute", record)
+    assert claims > 2
+    documents = len(stream.documents) + 1
+    assert len(batches) >= max(2, claims // 2 - documents)
+
+
+def test_iter_claims_is_lazy(export_db: ExportDb) -> None:
+    with session_scope(export_db.engine) as session:
+        claims = iter_claims(session=session, query=claims_query())
+        assert isinstance(claims, Iterator)
+        first = next(claims)
+        rest = list(claims)
+        assert [first.id, *(c.id for c in rest)] == [
+            c.id for c in iter_claims(session=session, query=claims_query(sort="position"))
+        ]
+
+
+def test_a_failing_render_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.csv"
+    target.write_bytes(b"old")
+
+    def chunks() -> Iterator[bytes]:
+        yield b"half a file"
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        write_atomic_chunks(target, chunks())
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]
+    assert write_atomic_chunks(target, iter([b"new ", b"file"])) == 8
+    assert target.read_bytes() == b"new file"
+
+
+def test_blank_lines_squeezed_across_pieces() -> None:
+    rng = random.Random(15)
+    for _ in range(300):
+        text = "".join(rng.choice(["a", "\n", "\n\n", "\n\n\n", "b c"]) for _ in range(30))
+        cuts = sorted(rng.sample(range(len(text) + 1), k=min(5, len(text) + 1)))
+        parts = [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        assert "".join(_squeeze_blank_lines(iter(parts))) == re.sub(r"\n{3,}", "\n\n", text)
