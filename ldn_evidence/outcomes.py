@@ -254,6 +254,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_ANY_OUTCOME = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(
+        f"(?:{p})" if _CASE_SENSITIVE.match(p.replace("?", "")) else f"(?i:{p})"
+        for o in FIGURE_OUTCOMES.values()
+        for p in o.synonyms
+    )
+    + r")(?![\w-])"
+)
+"""Every pattern of `_PATTERNS` in one (each with its own case rule, the word edges
+shared): a text it does not match holds no outcome mention, found in one pass."""
+
+
 @dataclass(frozen=True, slots=True)
 class OutcomeMention:
     outcome: str
@@ -266,6 +279,8 @@ class OutcomeMention:
 def find_outcomes(text: str) -> tuple[OutcomeMention, ...]:
     """Every outcome mention in `text` (by the synonyms), in order; overlapping mentions keep
     the longest. (Cached: sentences are scanned once however many figures they hold.)"""
+    if not _ANY_OUTCOME.search(text or ""):
+        return ()
     found: list[OutcomeMention] = []
     for name, pat in _PATTERNS:
         for m in pat.finditer(text or ""):

@@ -169,12 +169,36 @@ def clause_of(
     return lo, hi
 
 
+# A word every match of NEGATION / NO_EFFECT holds (lower case; "no" is in "not", "nor",
+# "cannot", "non-significant"): ASCII text with none of them is not searched.
+_NEGATION_WORDS = (
+    "no", "n't", "never", "fail", "unable", "incapable", "devoid", "independent",
+    "unrelated", "irrespective", "regardless", "neither", "lack", "absence",
+)  # fmt: skip
+_NO_EFFECT_WORDS = (
+    "no", "similar", "comparable", "unchanged", "unaffected", "unaltered", "equivalent",
+    "remained", "fail", "ineffective", "little", "minimal", "negligible",
+)  # fmt: skip
+
+
+def _may_hold(sentence: str, needed: tuple[str, ...]) -> bool:
+    """False when `sentence` is ASCII and holds none of `needed` (lower case): a pattern
+    each of whose matches holds one cannot match it. Non-ASCII text may: IGNORECASE also
+    folds a few letters (the dotless ı, the long ſ) that lower() keeps."""
+    if not sentence.isascii():
+        return True
+    lowered = sentence.lower()
+    return any(w in lowered for w in needed)
+
+
 def negations(sentence: str, *, claim: bool = False) -> list[tuple[int, int]]:
     """Spans (cue start, clause end) of the predicate negations in `sentence`.
 
     In a finding, "independent of" / "regardless of" qualifies an association unless it is
     the predicate itself; in a claim it negates ("… is independent of genetics")."""
     spans: list[tuple[int, int]] = []
+    if not _may_hold(sentence, _NEGATION_WORDS):
+        return spans
     for m in NEGATION.finditer(sentence):
         if (
             not claim
@@ -189,15 +213,31 @@ def negations(sentence: str, *, claim: bool = False) -> list[tuple[int, int]]:
 
 def no_effect_spans(sentence: str) -> list[tuple[int, int]]:
     """Clauses of `sentence` that report no effect / no difference."""
+    if not _may_hold(sentence, _NO_EFFECT_WORDS):
+        return []
     return [clause_of(sentence, m.start(), m.end()) for m in NO_EFFECT.finditer(sentence)]
+
+
+# A word every match of STRONG_HEDGE / WEAK_HEDGE holds (lower case): ASCII text with
+# none of them cannot match, and is not searched. (Only ASCII: IGNORECASE also folds a few
+# other letters, such as the dotless ı and the long ſ, that lower() keeps.)
+_STRONG_HEDGE_WORDS = (
+    "unclear", "unknown", "uncertain", "controversial", "inconclusive", "not", "can",
+    "could", "evidence", "indication", "proof", "data", "remain", "needed", "required",
+    "warranted", "whether",
+)  # fmt: skip
+_WEAK_HEDGE_WORDS = (
+    "may", "might", "could", "possib", "potential", "perhaps", "suggest", "appear", "seem",
+    "likely", "presumably", "putative", "hypothesi", "speculate", "promising",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=20_000)
 def hedge(sentence: str) -> str | None:
     """ "strong" (not established), "weak" (suggested) or None."""
-    if STRONG_HEDGE.search(sentence):
+    if _may_hold(sentence, _STRONG_HEDGE_WORDS) and STRONG_HEDGE.search(sentence):
         return "strong"
-    if WEAK_HEDGE.search(sentence):
+    if _may_hold(sentence, _WEAK_HEDGE_WORDS) and WEAK_HEDGE.search(sentence):
         return "weak"
     return None
 

@@ -155,6 +155,23 @@ class Sentence:
 
 
 _AIM = re.compile(_NOT_A_FINDING, re.IGNORECASE)
+_AIM_WORDS = (
+    "aim", "sought", "seek", "hypothesi", "propose", "designed", "objective", "purpose",
+    "goal", "study", "suggested", "randomi", "assigned", "allocated", "enrolled", "recruited",
+    "included", "conducted", "performed", "carried", "searched",
+)  # fmt: skip
+"""A word every match of `_AIM` holds (lower case): ASCII text with none is not searched
+(only ASCII: IGNORECASE also folds a few letters, the dotless ı, that lower() keeps)."""
+
+
+def _is_aim(text: str) -> bool:
+    if text.isascii():
+        lowered = text.lower()
+        if not any(w in lowered for w in _AIM_WORDS):
+            return False
+    return bool(_AIM.search(text))
+
+
 _GAP = re.compile(
     r"\b(?:remains?|is|are|was|were|still)\s+(?:largely\s+|poorly\s+|not\s+(?:well\s+)?)?"
     r"(?:unclear|unknown|understood|elusive|controversial|uncertain|undefined|unexplored"
@@ -185,7 +202,7 @@ def abstract_sentences(
         label = section_label(text)
         if label:
             section = label
-        finding = not (section in BACKGROUND_LABELS or _AIM.search(text))
+        finding = not (section in BACKGROUND_LABELS or _is_aim(text))
         if finding and section is None and i < len(texts) * 0.4 and _GAP.search(text):
             finding = False  # "… remains unclear": the gap an unlabelled abstract opens with
         out.append(Sentence(i, text, section, finding, content_terms(text, expansions)))

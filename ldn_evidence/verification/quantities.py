@@ -233,7 +233,19 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(_find_quantities(text))
 
 
+# What every figure `_find_quantities` reads holds: a digit (any the patterns' \d takes),
+# a word of _FOLD or _FRACTION, "p <" (`_EXCLUDED`'s "p < .05" may be written "p < ."), or
+# _IN_N's "in / out of (every) <number word>". Text with none of them holds no figure.
+_MAY_HOLD_A_FIGURE = re.compile(
+    rf"\d|fold|times|twice|double|triple|half|third|quarter|fifth|tenth|p\s*[<>=≤≥]"
+    rf"|(?:in|of)\s+(?:every\s+)?(?:{_WORDNUM_RE})",
+    re.IGNORECASE,
+)
+
+
 def _find_quantities(text: str) -> list[Quantity]:
+    if not _MAY_HOLD_A_FIGURE.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     out: list[Quantity] = []
 

@@ -15,12 +15,13 @@ abbreviations an abstract defines, and the section a sentence belongs to.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency, zipf_to_freq
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -77,6 +78,7 @@ ALIASES: dict[str, str] = {
 }  # fmt: skip
 
 _WORD = re.compile(r"[a-z0-9]+(?=['’]s\b)|[a-z0-9]+(?:['’][a-z]+)?")  # "covid-19's" -> "19"
+_PLAIN_RUN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -92,21 +94,49 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def word_weight(word: str) -> float:
     """How much a lower-case word tells (0.5 for everyday words, up to 5 for rare ones)."""
-    zipf = zipf_frequency(word, "en")
+    zipf = _zipf(word)
     return min(5.0, max(0.5, 6.5 - zipf))
 
 
+_PLAIN_WORD = re.compile(r"[a-z]+")
+_FREQ_MIN = zipf_to_freq(0.0)
+
+
+def _zipf(word: str) -> float:
+    """`wordfreq.zipf_frequency(word, "en")`, the same number: a plain lower-case ASCII word
+    wordfreq lists is one token, so its frequency is read from the list directly (wordfreq's
+    arithmetic, step for step) without wordfreq's tokenizer; anything else asks wordfreq."""
+    freq = _FREQUENCIES().get(word) if _PLAIN_WORD.fullmatch(word) else None
+    if freq is None:
+        return zipf_frequency(word, "en")
+    combined = 1.0 / (0.0 + 1.0 / freq)  # one token: wordfreq's 1/f = 1/f1 + … with one term
+    unrounded = max(combined, _FREQ_MIN)
+    rounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+    return round(math.log(rounded, 10) + 9, 2)
+
+
+@lru_cache(maxsize=1)
+def _FREQUENCIES() -> dict[str, float]:  # noqa: N802 - a constant, loaded when first read
+    return get_frequency_dict("en", "best")
+
+
+_COMPOUND = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)+")
 _SYMPTOM_FREE = re.compile(r"\b(?:no|without|free\s+of)\s+symptoms\b|\bsymptom-?free\b")
 
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens; "COVID-19" gives "covid", "19" and the joined "covid19".
     "no symptoms" / "without symptoms" / "symptom-free" read as "asymptomatic"."""
-    lowered = _SYMPTOM_FREE.sub("asymptomatic", text.lower())
-    out = _WORD.findall(lowered)
+    lowered = text.lower()
+    if "symptom" in lowered:  # every match of _SYMPTOM_FREE holds it
+        lowered = _SYMPTOM_FREE.sub("asymptomatic", lowered)
+    # without an apostrophe _WORD's alternatives both come down to maximal [a-z0-9] runs
+    has_quote = "'" in lowered or "’" in lowered
+    out = _WORD.findall(lowered) if has_quote else _PLAIN_RUN.findall(lowered)
     # hyphenated and slashed compounds are also matched whole ("sars-cov-2" -> "sarscov2")
-    for compound in re.findall(r"[a-z0-9]+(?:[-/][a-z0-9]+)+", lowered):
-        out.append(compound.replace("-", "").replace("/", ""))
+    if "-" in lowered or "/" in lowered:  # every compound holds one
+        for compound in _COMPOUND.findall(lowered):
+            out.append(compound.replace("-", "").replace("/", ""))
     return out
 
 
@@ -129,18 +159,40 @@ def content_terms(text: str, expansions: dict[str, tuple[str, ...]] | None = Non
     return _content_terms(text, tuple(sorted(expansions.items())) if expansions else ())
 
 
+_TERM_OF: dict[str, tuple[str, float] | None] = {}
+"""word -> (stem, weight), None for a word that is no content term: `_term_of`, kept."""
+_TERM_OF_MAX = 500_000
+
+
+def _term_of(word: str) -> tuple[str, float] | None:
+    """A word's term and weight, None for a function word, a number or one letter."""
+    term = (
+        None
+        if word in STOPWORDS or _NUMBER.match(word) or len(word) < 2
+        else (stem(word), word_weight(word))
+    )
+    if len(_TERM_OF) >= _TERM_OF_MAX:  # bounded: forgetting only costs the lookup again
+        _TERM_OF.clear()
+    _TERM_OF[word] = term
+    return term
+
+
 @lru_cache(maxsize=20_000)
 def _content_terms(text: str, expansion_items: tuple[tuple[str, tuple[str, ...]], ...]) -> Terms:
     expansions = dict(expansion_items)
     weights: dict[str, float] = {}
+    known = _TERM_OF
     for word in words(text):
-        if word in STOPWORDS or _NUMBER.match(word) or len(word) < 2:
+        try:
+            term = known[word]
+        except KeyError:
+            term = _term_of(word)
+        if term is None:
             continue
         if expansions and word in expansions:
             for long_stem in expansions[word]:
                 weights[long_stem] = max(weights.get(long_stem, 0.0), 1.0)
-        s = stem(word)
-        w = word_weight(word)
+        s, w = term
         if w > weights.get(s, 0.0):
             weights[s] = w
     if expansions:  # the long form written out stands for its abbreviation too

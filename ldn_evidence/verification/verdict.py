@@ -49,10 +49,11 @@ def verify_claim(claim: ClaimInput, study: StudyInput) -> VerificationResult:
     outcome = claim_outcome(claim.outcome, text)
 
     def note() -> str | None:
+        who = claim_population(claim.population, text)
+        if not (who or "").strip():  # no population named: no mismatch, the study unread
+            return None
         return population_mismatch(
-            claim_population(claim.population, text),
-            study_population(study.title or "", abstract),
-            f"{study.title or ''}\n{abstract}",
+            who, study_population(study.title or "", abstract), f"{study.title or ''}\n{abstract}"
         )
 
     if figure is None and is_safety_claim(text) and outcome in (None, "side effects"):

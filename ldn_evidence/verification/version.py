@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "1fec19553a4b71c595bb9de3d2c30db061f5cd0442b04299f66b3c96fd4bff92"
+ENGINE_SOURCE_SHA256 = "ee373259e347ceeac366f0ad8fdb10e33403f02ff953b63a3f3278aca6c9f0d3"
 
 _PACKAGE = Path(__file__).parent
 
