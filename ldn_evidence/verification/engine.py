@@ -26,6 +26,7 @@ sentence and a reason. No outcome list decides what can be checked.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 
@@ -186,7 +187,9 @@ def _coverage(claim: Terms, terms: Terms) -> tuple[float, list[str]]:
     if total <= 0:
         return 0.0, []
     matched = [t for t in claim.weights if t in terms]
-    return sum(claim.weights[t] for t in matched) / total, matched
+    # fsum over a set: correctly rounded, so the result does not depend on the set's
+    # iteration order (which varies with PYTHONHASHSEED) and equal sums compare equal
+    return math.fsum(claim.weights[t] for t in matched) / total, matched
 
 
 def abstract_sentences(
@@ -278,7 +281,7 @@ def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> froze
     for s in sentences:
         missing = [t for t in implied if t not in s.terms]
         if missing:
-            s.implied = sum(claim.weights[t] for t in missing) * TITLE_CREDIT / claim.total
+            s.implied = math.fsum(claim.weights[t] for t in missing) * TITLE_CREDIT / claim.total
     return frozenset(implied)
 
 
@@ -315,7 +318,7 @@ def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
         rest = _claim_stems_in(sentence[:lo] + " " + sentence[hi:], claim)
         weight = claim.terms.weights
         key = anchors or frozenset(weight)
-        if sum(weight[t] for t in key.intersection(rest)) > sum(
+        if math.fsum(weight[t] for t in key.intersection(rest)) > math.fsum(
             weight[t] for t in key.intersection(found)
         ):
             continue

@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-ENGINE_VERSION = "2026.11.30-1"
-ENGINE_SOURCE_SHA256 = "ee373259e347ceeac366f0ad8fdb10e33403f02ff953b63a3f3278aca6c9f0d3"
+ENGINE_VERSION = "2026.11.30-2"
+ENGINE_SOURCE_SHA256 = "e401d46c1dd7bd5d981140c93127dc97f1ec3b2061980d4387bd37df5f8e8a0e"
 
 _PACKAGE = Path(__file__).parent
 
