@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, fields, is_dataclass
+from copy import deepcopy
+from dataclasses import fields, is_dataclass
 from importlib.resources import files
 from typing import Any
 
@@ -37,10 +38,41 @@ def chunks_json(report: Report) -> Iterator[bytes]:
 
 def _data(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+        return _plain(value)
     if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
         return value
     return [_data(v) for v in value]
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None: not a dataclass), worked out once per class."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+        _FIELDS[cls] = names
+        return names
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict(value)` as JSON reads it (the same keys, values and order),
+    without its generic walk and the deep copy of every leaf: the views hold only
+    strings, numbers, booleans, None, lists, dicts and other views."""
+    cls = type(value)
+    if cls in _LEAVES:
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return deepcopy(value)
 
 
 class _Each:

@@ -53,3 +53,21 @@ def test_schema_rejects_drift(report: Report, validator) -> None:  # type: ignor
 
 def test_non_ascii_kept(report: Report) -> None:
     assert "Ñúñez".encode() in render(report, "json")
+
+
+def test_bytes_are_json_dumps_of_asdict(report: Report, export_db: ExportDb) -> None:
+    """The file is `json.dumps(dataclasses.asdict(report), indent=2)`, written a claim at
+    a time with its own walk of the views (`json_out._plain`), for every filter."""
+    from dataclasses import asdict
+
+    from ldn_evidence.db import session_scope
+    from ldn_evidence.services.report import build_report
+    from tests.export.hostile import GENERATED_AT
+
+    reports = [report]
+    with session_scope(export_db.engine) as session:
+        for filters in [{"verdict": "supported"}, {"document_ids": [export_db.document_id]}]:
+            reports.append(build_report(session=session, generated_at=GENERATED_AT, **filters))
+    for each in reports:
+        expected = json.dumps(asdict(each), indent=2, ensure_ascii=False) + "\n"
+        assert render(each, "json") == expected.encode("utf-8")
