@@ -88,6 +88,7 @@ def export(
             verdict=verdict.value if verdict is not None else None,
             pmids=pmid or None,
             inline_flags=chosen.name == "json",  # the one format with flags after claims
+            detail=not chosen.bibliography,  # no bibliography shows design or level rule
         )
         if chosen.bibliography and not report.study_count:
             status("No study is cited by the selected claims: the export is empty.")

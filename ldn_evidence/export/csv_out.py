@@ -64,7 +64,11 @@ _FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "＝", "＋", "－", "＠
 def neutralise(value: object) -> str:
     """The cell as text without control characters (terminal escapes), with a leading
     quote when a spreadsheet would run it."""
-    text = "" if value is None else str(value)
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    if text.isascii() and text.isprintable():  # most cells: no control character to drop
+        return "'" + text if text.startswith(_FORMULA_START) else text
     if text.startswith(_FORMULA_START):  # before stripping: "\r=…" keeps its quote
         return "'" + strip_controls(text)
     text = strip_controls(text)  # after: "\x1b=…" would start with "=" once stripped

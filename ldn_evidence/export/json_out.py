@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, fields, is_dataclass
+from copy import deepcopy
+from dataclasses import fields, is_dataclass
 from importlib.resources import files
+from json.encoder import encode_basestring as _string  # json's, as ensure_ascii=False
 from typing import Any
 
 from ldn_evidence.viewmodel import DocumentEntry, Report
@@ -37,10 +39,41 @@ def chunks_json(report: Report) -> Iterator[bytes]:
 
 def _data(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+        return _plain(value)
     if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
         return value
     return [_data(v) for v in value]
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None: not a dataclass), worked out once per class."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+        _FIELDS[cls] = names
+        return names
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict(value)` as JSON reads it (the same keys, values and order),
+    without its generic walk and the deep copy of every leaf: the views hold only
+    strings, numbers, booleans, None, lists, dicts and other views."""
+    cls = type(value)
+    if cls in _LEAVES:
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return deepcopy(value)
 
 
 class _Each:
@@ -72,7 +105,73 @@ def _document(doc: DocumentEntry, level: int) -> Iterator[str]:
 
 
 def _dump(value: Any, level: int) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, its lines indented `level` more:
+    written by `_encode` (json's own encoder is pure Python once it indents)."""
+    parts: list[str] = []
+    _encode(value, "\n" + "  " * level, parts.append)
+    return "".join(parts)
+
+
+def _float(value: float) -> str:
+    """A float as json writes it (`allow_nan`: NaN, Infinity, -Infinity)."""
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+_INFINITY = float("inf")
+
+
+def _encode(value: Any, newline: str, out: Any) -> None:
+    """`value` as json.dumps writes it with indent=2, `newline` starting each of its lines
+    after the first; anything but the JSON types, or a key that is not a string, goes
+    through json.dumps itself (so its output and its errors stay json's)."""
+    kind = type(value)
+    if kind is str:
+        out(_string(value))
+    elif value is None:
+        out("null")
+    elif value is True:
+        out("true")
+    elif value is False:
+        out("false")
+    elif kind is int:
+        out(int.__repr__(value))
+    elif kind is float:
+        out(_float(value))
+    elif kind is list or kind is tuple:
+        if not value:
+            out("[]")
+            return
+        inner = newline + "  "
+        out("[" + inner)
+        first = True
+        for item in value:
+            if not first:
+                out("," + inner)
+            first = False
+            _encode(item, inner, out)
+        out(newline + "]")
+    elif kind is dict and all(type(key) is str for key in value):
+        if not value:
+            out("{}")
+            return
+        inner = newline + "  "
+        out("{" + inner)
+        first = True
+        for key, item in value.items():
+            if not first:
+                out("," + inner)
+            first = False
+            out(_string(key) + ": ")
+            _encode(item, inner, out)
+        out(newline + "}")
+    else:
+        out(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline))
 
 
 def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.models import Citation, Claim, SourceDocument, Study
+from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.grading import levels_from
 from ldn_evidence.services.text_search import contains_any
 from ldn_evidence.services.verdicts import check_verdict
@@ -30,10 +30,34 @@ _CLAIM_LOAD = (
 )
 
 
+# Columns no claim view (`views.claim_brief`, `report.claim_entry`) reads: left unloaded
+# in the batches, where decoding them (dates, JSON) costs more than anything else per row.
+_UNREAD = (
+    defer(Claim.created_at),
+    defer(Claim.updated_at),
+)
+_UNREAD_CITATION = (defer(Citation.checked_inputs_sha256), defer(Citation.created_at))
+_UNREAD_STUDY = (
+    defer(Study.raw_xml),
+    defer(Study.pmid_version),
+    defer(Study.kind),
+    defer(Study.article_date),
+    defer(Study.publisher),
+    defer(Study.fetched_at),
+    defer(Study.curation_note),
+)
+_UNREAD_REFERENCE = (
+    defer(Reference.candidates),
+    defer(Reference.resolved_at),
+    defer(Reference.marker),
+)
+
+
 # What a report entry reads of a claim, loaded per batch: no page text, no raw XML, no
 # verdict history (`claims show` alone shows events). `brief`: what a list row reads
 # (`views.claim_brief`): neither the studies' abstracts nor their authors.
 def batch_load(*, brief: bool = False) -> tuple[object, ...]:
+    citations = selectinload(Claim.citations).options(*_UNREAD_CITATION)
     study = selectinload(Claim.citations).selectinload(Citation.study)
     parts = [
         selectinload(Study.publication_types),
@@ -45,8 +69,10 @@ def batch_load(*, brief: bool = False) -> tuple[object, ...]:
     else:
         parts += [selectinload(Study.authors)]
     return (
-        study.options(defer(Study.raw_xml), *parts),
-        selectinload(Claim.citations).selectinload(Citation.reference),
+        *_UNREAD,
+        citations,
+        study.options(*_UNREAD_STUDY, *parts),
+        selectinload(Claim.citations).selectinload(Citation.reference).options(*_UNREAD_REFERENCE),
     )
 
 

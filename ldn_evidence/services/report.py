@@ -211,11 +211,12 @@ def claim_entry(
     *,
     stronger: StrongerEvidence | None = None,
     records: dict[int, StudyRecord] | None = None,
+    detail: bool = True,
 ) -> ClaimEntry:
     """The claim as the report shows it, with `citations` (default: all of them) and the
     claim's last `evidence` run (`evidence_runs.latest_evidence_for`), if any.
     `records`: study records already made, by study id (a study cited by several claims
-    of a batch is made once)."""
+    of a batch is made once). `detail`: see `study_record`."""
     if citations is None:
         citations = list(claim.citations)
     if records is None:
@@ -223,17 +224,21 @@ def claim_entry(
     return ClaimEntry(
         **claim_fields(claim),
         figure_label=figure_label(claim),
-        citations=[_citation_entry(c, records) for c in sorted(citations, key=_order)],
+        citations=[
+            _citation_entry(c, records, detail=detail) for c in sorted(citations, key=_order)
+        ],
         stronger_evidence=stronger,
     )
 
 
-def _citation_entry(citation: Citation, records: dict[int, StudyRecord]) -> CitationEntry:
+def _citation_entry(
+    citation: Citation, records: dict[int, StudyRecord], *, detail: bool = True
+) -> CitationEntry:
     study = None
     if citation.study is not None:
         study = records.get(citation.study.id)
         if study is None:
-            study = records[citation.study.id] = study_record(citation.study)
+            study = records[citation.study.id] = study_record(citation.study, detail=detail)
     return CitationEntry(
         **citation_fields(citation),
         origin_label=citation_origin_label(citation.origin),
@@ -265,7 +270,11 @@ def record_version(study: Study) -> str:
     return "curated" if study.origin == StudyOrigin.CURATED else "unrecorded"
 
 
-def study_record(study: Study) -> StudyRecord:
+def study_record(study: Study, *, detail: bool = True) -> StudyRecord:
+    """The study as the report shows it. `detail`: with its design, the modifiers it is
+    read from and the rule that decided its level, the costliest fields (read off the
+    title and abstract); without, those three are empty, for renderers that never show
+    them (the bibliographies)."""
     authors = [
         Author(
             family=a.last_name,
@@ -277,7 +286,7 @@ def study_record(study: Study) -> StudyRecord:
         for a in study.authors
     ]
     flags = study_flags(study)
-    modifiers = study_modifiers(study)
+    modifiers = study_modifiers(study) if detail else {}
     return StudyRecord(
         pmid=study.pmid,
         doi=study.doi,
@@ -314,7 +323,7 @@ def study_record(study: Study) -> StudyRecord:
             doi=study.doi,
             pmid=study.pmid,
         ),
-        level_rule=level_rule(study),
-        design=study_design(study, modifiers),
+        level_rule=level_rule(study) if detail else "",
+        design=study_design(study, modifiers) if detail else "",
         modifiers=modifiers,
     )

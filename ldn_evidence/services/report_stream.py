@@ -120,13 +120,16 @@ def report_stream(
     generated_at: datetime | None = None,
     batch_size: int = BATCH_SIZE,
     inline_flags: bool = True,
+    detail: bool = True,
 ) -> ReportStream:
     """`build_report`'s report, streamed: the same arguments, checks and errors, read
     again on each pass and `batch_size` claims at a time. Valid while `session` is open.
 
     `inline_flags`: a document's red flags are worked out as its claims are read (the
     JSON export reads them after the claims); without, they cost nothing until read, and
-    then a pass of their own (the CSV export and the bibliographies never read them)."""
+    then a pass of their own (the CSV export and the bibliographies never read them).
+    `detail`: each study's design, modifiers and level rule are worked out
+    (`report.study_record`); the bibliographies, which show none of them, pass False."""
     doc_ids = _unique(document_ids)
     wanted = _unique(claim_ids)
     pmid_set = _check_pmids(session, pmids)
@@ -150,7 +153,9 @@ def report_stream(
             # Each claim's last `evidence` run, read for the batch at once.
             evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
             for claim, kept in selected:
-                yield claim_entry(claim, kept, stronger=evidence.get(claim.id), records=records)
+                yield claim_entry(
+                    claim, kept, stronger=evidence.get(claim.id), records=records, detail=detail
+                )
 
     def entries() -> Iterator[DocumentEntry]:
         for doc in documents:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 
 from ldn_evidence.export import render
-from ldn_evidence.export.csv_out import COLUMNS, neutralise
+from ldn_evidence.export.csv_out import _FORMULA_START, COLUMNS, neutralise
 from ldn_evidence.export.model import Report
+from ldn_evidence.textsafe import strip_controls
 from tests.export.hostile import (
     FORMULA_CLAIM,
     LOOSE_CLAIM,
@@ -53,6 +55,27 @@ def test_neutralise() -> None:
     assert neutralise("a=b") == "a=b"
     assert neutralise(None) == ""
     assert neutralise(12) == "12"
+    assert neutralise(-3) == "'-3"
+
+
+def _neutralise_by_the_rule(value: object) -> str:
+    """The rule, without `neutralise`'s fast path for plain ASCII text."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + strip_controls(text)
+    text = strip_controls(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def test_neutralise_fast_path_keeps_the_rule() -> None:
+    """Every cell, plain ASCII or not, comes out as the rule makes it."""
+    pieces = ["a", "=", "+", "-", "@", "|", " ", "1", "\t", "\n", "\r", "\x1b", "\x7f", "\x0b"]
+    pieces += ["\x85", "\x9b", "é", "＝", "－", "\u2028", "~", "\x00"]
+    rng = random.Random(15)
+    cells: list[object] = [None, 0, -1, 2.5, -0.5, True, "", *pieces]
+    cells += ["".join(rng.choices(pieces, k=rng.randint(1, 6))) for _ in range(5000)]
+    for cell in cells:
+        assert neutralise(cell) == _neutralise_by_the_rule(cell), repr(cell)
 
 
 def test_source_columns(report: Report) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 
 import jsonschema
 import pytest
 
 from ldn_evidence.export import render
-from ldn_evidence.export.json_out import load_schema
+from ldn_evidence.export.json_out import _dump, load_schema
 from ldn_evidence.export.model import Report
+from ldn_evidence.vocab import Verdict
 from tests.export.hostile import HOSTILE_ABSTRACT, LOOSE_CLAIM, SCRIPT_CLAIM, ExportDb
 
 
@@ -53,3 +55,66 @@ def test_schema_rejects_drift(report: Report, validator) -> None:  # type: ignor
 
 def test_non_ascii_kept(report: Report) -> None:
     assert "Ñúñez".encode() in render(report, "json")
+
+
+def test_bytes_are_json_dumps_of_asdict(report: Report, export_db: ExportDb) -> None:
+    """The file is `json.dumps(dataclasses.asdict(report), indent=2)`, written a claim at
+    a time with its own walk of the views (`json_out._plain`), for every filter."""
+    from dataclasses import asdict
+
+    from ldn_evidence.db import session_scope
+    from ldn_evidence.services.report import build_report
+    from tests.export.hostile import GENERATED_AT
+
+    reports = [report]
+    with session_scope(export_db.engine) as session:
+        for filters in [{"verdict": "supported"}, {"document_ids": [export_db.document_id]}]:
+            reports.append(build_report(session=session, generated_at=GENERATED_AT, **filters))
+    for each in reports:
+        expected = json.dumps(asdict(each), indent=2, ensure_ascii=False) + "\n"
+        assert render(each, "json") == expected.encode("utf-8")
+
+
+def _random_value(rng: random.Random, depth: int) -> object:
+    leaves: list[object] = [
+        None,
+        True,
+        False,
+        0,
+        -7,
+        10**20,
+        1.5,
+        -0.0,
+        1e300,
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        "",
+        "plain",
+        'quote " back \\ slash',
+        "line\nbreak\ttab\x1b\x00\u2028",
+        "Müller ＝ 𝛼",
+        Verdict.SUPPORTED,
+    ]
+    if depth <= 0 or rng.random() < 0.4:
+        return rng.choice(leaves)
+    n = rng.randint(0, 3)
+    shape = rng.randrange(4)
+    if shape == 0:
+        return [_random_value(rng, depth - 1) for _ in range(n)]
+    if shape == 1:
+        return tuple(_random_value(rng, depth - 1) for _ in range(n))
+    if shape == 2:
+        return {f"k{i}\n": _random_value(rng, depth - 1) for i in range(n)}
+    return {rng.choice([1, 2.5, True, None, "s"]): _random_value(rng, depth - 1)}
+
+
+def test_dump_writes_what_json_dumps_writes() -> None:
+    """`json_out._dump`, the encoder the export writes with, against json.dumps with
+    indent=2 on random nested values (non-string keys, NaN, enums, control characters)."""
+    rng = random.Random(15)
+    for _ in range(3000):
+        value = _random_value(rng, 4)
+        level = rng.randrange(4)
+        expected = json.dumps(value, indent=2, ensure_ascii=False)
+        assert _dump(value, level) == expected.replace("\n", "\n" + "  " * level), value

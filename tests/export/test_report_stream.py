@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from ldn_evidence.db import session_scope
-from ldn_evidence.export import FORMATS, render, render_chunks, write_atomic_chunks
+from ldn_evidence.export import EXPORT_FORMATS, FORMATS, render, render_chunks, write_atomic_chunks
 from ldn_evidence.export.markdown_out import _squeeze_blank_lines
 from ldn_evidence.services.claims import claims_query, iter_claims
 from ldn_evidence.services.report import build_report
@@ -32,7 +32,12 @@ FILTERS: list[dict[str, Any]] = [
 
 
 def _both(
-    engine: Any, fmt: str, batch_size: int = 2, inline_flags: bool = True, **filters: Any
+    engine: Any,
+    fmt: str,
+    batch_size: int = 2,
+    inline_flags: bool = True,
+    detail: bool = True,
+    **filters: Any,
 ) -> tuple[bytes, bytes]:
     with session_scope(engine) as session:
         whole = render(build_report(session=session, generated_at=GENERATED_AT, **filters), fmt)
@@ -42,6 +47,7 @@ def _both(
             generated_at=GENERATED_AT,
             batch_size=batch_size,
             inline_flags=inline_flags,
+            detail=detail,
             **filters,
         )
         streamed = b"".join(render_chunks(stream, fmt))
@@ -58,6 +64,30 @@ def test_every_format_is_byte_identical_streamed(export_db: ExportDb, fmt: str) 
     ]:
         whole, streamed = _both(export_db.engine, fmt, **filters)
         assert streamed == whole, (fmt, filters)
+
+
+@pytest.mark.parametrize("fmt", [f.name for f in EXPORT_FORMATS if f.bibliography])
+def test_bibliographies_need_no_design(export_db: ExportDb, fmt: str) -> None:
+    """The export reads a bibliography's studies without their design, modifiers and level
+    rule (`detail=False`): the same bytes as the report built whole, with them."""
+    for filters in [*FILTERS, {"document_ids": [export_db.seed_document_id]}]:
+        whole, streamed = _both(export_db.engine, fmt, detail=False, **filters)
+        assert streamed == whole, (fmt, filters)
+
+
+def test_without_detail_the_study_has_no_design(export_db: ExportDb) -> None:
+    with session_scope(export_db.engine) as session:
+        stream = report_stream(session=session, generated_at=GENERATED_AT, detail=False)
+        plain = [c.study for e in stream.all_claims() for c in e.citations if c.study]
+    with session_scope(export_db.engine) as session:
+        stream = report_stream(session=session, generated_at=GENERATED_AT)
+        full = [c.study for e in stream.all_claims() for c in e.citations if c.study]
+    assert plain and len(plain) == len(full)
+    assert all(s.design == "" and s.modifiers == {} and s.level_rule == "" for s in plain)
+    assert any(s.design for s in full) and all(s.level_rule for s in full)
+    assert [(s.pmid, s.citation, s.flags) for s in plain] == [
+        (s.pmid, s.citation, s.flags) for s in full
+    ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
