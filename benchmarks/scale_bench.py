@@ -153,6 +153,11 @@ def table() -> str:
     def cell(r: dict | None) -> str:
         if r is None:
             return "—"
+        if r["failed"] and "timed out" in r["failed"]:
+            return (
+                f"stopped after {r['min_wall']:.0f} s wall ({r['min_cpu']:.0f} s CPU), "
+                f"{r['peak_rss_mb']:.0f} MB by then"
+            )
         if r["failed"]:
             return "failed"
         text = (
