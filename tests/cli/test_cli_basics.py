@@ -26,6 +26,7 @@ def _commands(group=None, prefix=()):  # type: ignore[no-untyped-def]
             yield from _commands(cmd, path)
 
 
+@pytest.mark.slow
 def test_every_command_has_help() -> None:
     runner = CliRunner()
     seen = []
@@ -49,6 +50,7 @@ def test_every_command_has_help() -> None:
         assert expected in seen
 
 
+@pytest.mark.slow
 def test_help_shows_value_lists_and_no_python_types() -> None:
     """Every option and argument is named by a metavar (ID, PMID, FILE, VERDICT …), never
     a Python type (`<int>`, `<list[str]>`); verdicts and levels are listed where asked."""
@@ -76,6 +78,7 @@ def test_help_shows_value_lists_and_no_python_types() -> None:
     assert "[CLAIM]..." in helps["verify"] and "[PMID]..." in helps["fetch"]
 
 
+@pytest.mark.slow
 def test_empty_results_say_so(tmp_path: Path) -> None:
     runner = CliRunner()
     db = ["--db", str(tmp_path / "empty.db")]

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Cli
 
 SEED_TITLE = "Low Dose Naltrexone (LDN), part 2: how it works, and fibromyalgia"
@@ -33,6 +35,7 @@ def test_list_on_the_seed(cli: Cli, seed_file: Path) -> None:
     assert table.exit_code == 0 and "Low Dose Naltrexone" in table.stdout
 
 
+@pytest.mark.slow
 def test_unsourced_claims_are_counted(cli: Cli, seed_file: Path) -> None:
     doc = _seeded(cli, seed_file)
     added = _ok(

@@ -38,6 +38,7 @@ def claim(cli: Cli, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch) -> Cli:
     return cli
 
 
+@pytest.mark.slow
 def test_evidence_for_a_claim(claim: Cli) -> None:
     result = claim("evidence", "1", "--since", "2015")
     assert result.exit_code == 0, result.output

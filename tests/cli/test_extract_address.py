@@ -99,6 +99,7 @@ def _slow(request: Request) -> Response:
     ],
     ids=["404", "pdf", "json", "too-large", "empty", "binary", "loop", "refused", "timeout"],
 )
+@pytest.mark.slow
 def test_a_page_that_cannot_be_had_is_one_line_and_nothing_stored(
     cli: Cli, site: HTTPServer, db_url: str, monkeypatch: pytest.MonkeyPatch, serve, says: str
 ) -> None:
@@ -113,6 +114,7 @@ def test_a_page_that_cannot_be_had_is_one_line_and_nothing_stored(
     assert count_rows(db_url, "source_documents") == 0
 
 
+@pytest.mark.slow
 def test_url_is_for_files_only(cli: Cli, site: HTTPServer) -> None:
     address = _page(site, "/zinc", b"Zinc cut colds by 33%.", "text/plain")
     result = cli("extract", address, "--url", "https://elsewhere.example/zinc")

@@ -34,6 +34,7 @@ SEED_FRAGMENTS = [
 ]
 
 
+@pytest.mark.slow
 def test_seed_page(cli: Cli, fake: FakeEutils, db_url: str) -> None:
     page = shared_path("seed", "ldn-fibromyalgia-part2.txt")
     _seed_server(fake)
@@ -63,6 +64,7 @@ def test_seed_page(cli: Cli, fake: FakeEutils, db_url: str) -> None:
     assert len(fake.requests) == before
 
 
+@pytest.mark.slow
 def test_footnoted_html_page(cli: Cli, fake: FakeEutils) -> None:
     fake.add_article(
         "1111111",
@@ -130,6 +132,7 @@ def test_changed_page_is_a_new_version(cli: Cli, fake: FakeEutils, tmp_path: Pat
     assert len(json.loads(cli("claims", "list", "--json").stdout)) == 2  # old kept
 
 
+@pytest.mark.slow
 def test_network_failure_leaves_reference_unresolved(
     cli: Cli, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,6 +147,7 @@ def test_network_failure_leaves_reference_unresolved(
     assert not any(r.utility == "efetch" for r in fake.requests)
 
 
+@pytest.mark.slow
 def test_ambiguous_title_is_never_guessed(cli: Cli, fake: FakeEutils, tmp_path: Path) -> None:
     page = tmp_path / "p.txt"
     page.write_text(
@@ -194,6 +198,7 @@ def test_stdin(cli: Cli, fake: FakeEutils) -> None:
 OWN_PAGES = Path(__file__).parents[1] / "pages"
 
 
+@pytest.mark.slow
 def test_a_dry_run_asks_pubmed_nothing_unless_told_to_resolve(
     cli: Cli, fake: FakeEutils, db_url: str
 ) -> None:
@@ -219,6 +224,7 @@ def test_a_dry_run_asks_pubmed_nothing_unless_told_to_resolve(
         assert count_rows(db_url, table) == 0
 
 
+@pytest.mark.slow
 def test_no_network_is_said_in_one_line_within_seconds(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -244,6 +250,7 @@ def test_no_network_is_said_in_one_line_within_seconds(
     assert "cannot be reached (connection refused" in fetched.stderr
 
 
+@pytest.mark.slow
 def test_unmarked_claims_on_a_page_that_marks_claims_are_unsourced(
     cli: Cli, fake: FakeEutils
 ) -> None:

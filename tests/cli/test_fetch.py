@@ -61,6 +61,7 @@ def test_refetch_unchanged_changes_nothing_changed_record_updates(
     assert count_rows(db_url, "studies") == 1
 
 
+@pytest.mark.slow
 def test_not_found_reported(cli: Cli, fake: FakeEutils) -> None:
     fake.add_article("7", make_article("7"))
     result = cli("fetch", "7", "8", "9")
@@ -82,6 +83,7 @@ def test_bad_pmids_refused_before_any_request(cli: Cli, fake: FakeEutils, bad: s
     assert fake.requests == []
 
 
+@pytest.mark.slow
 def test_failure_midway_keeps_stored_batches_exit_3(
     cli: Cli, fake: FakeEutils, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -116,6 +118,7 @@ def test_truncated_and_error_replies_are_retried_never_stored(
     assert count_rows(db_url, "studies") == 1
 
 
+@pytest.mark.slow
 def test_missing_fetches_cited_and_replaces_curated_keeping_citations(
     cli: Cli, fake: FakeEutils, seed_file: Path
 ) -> None:

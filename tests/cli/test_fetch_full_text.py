@@ -34,6 +34,7 @@ def full_texts(url: str) -> list[dict[str, object]]:
     return [dict(r) for r in rows]
 
 
+@pytest.mark.slow
 def test_open_and_not_open_articles(cli: Cli, fake: FakeEutils, db_url: str) -> None:
     add_study(fake, "11", "PMC1011")
     add_study(fake, "12", "PMC1012", open_access=False)
@@ -60,6 +61,7 @@ def test_open_and_not_open_articles(cli: Cli, fake: FakeEutils, db_url: str) -> 
     assert len(fake.requests_for("efetch")) == 2  # known answers are not asked again
 
 
+@pytest.mark.slow
 def test_missing_fetches_what_stored_studies_lack(cli: Cli, fake: FakeEutils) -> None:
     add_study(fake, "21", "PMC2021")
     add_study(fake, "22", "PMC2022")
@@ -71,6 +73,7 @@ def test_missing_fetches_what_stored_studies_lack(cli: Cli, fake: FakeEutils) ->
     assert "no full text to fetch" in second.stderr
 
 
+@pytest.mark.slow
 def test_records_are_fetched_first_and_unknowns_said(cli: Cli, fake: FakeEutils) -> None:
     add_study(fake, "31", "PMC3031")
     fake.pmc_articles.clear()  # PMC does not have it after all

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
 
 SAMPLE = Path(__file__).parents[1] / "services" / "fixtures" / "retraction-watch-sample.csv"
 
 
+@pytest.mark.slow
 def test_import_flags_the_cited_studies(cli: Cli, seed_file: Path) -> None:
     assert cli("load", str(seed_file)).exit_code == 0
     result = cli("import-retractions", str(SAMPLE))

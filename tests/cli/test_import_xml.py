@@ -38,6 +38,7 @@ def count(engine: sa.Engine) -> int:
         return conn.execute(sa.text("SELECT count(*) FROM studies")).scalar_one()
 
 
+@pytest.mark.slow
 def test_import_then_rerun_skips_what_is_stored(cli: Cli, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = generated(tmp_path, 230)
     (first,) = summaries(cli("import-xml", "--chunk-size", "100", "--json", str(path)))

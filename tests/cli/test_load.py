@@ -97,6 +97,7 @@ def test_loading_twice_changes_nothing(cli: Cli, seed_file: Path, db_url: str) -
     assert _counts(db_url) == before
 
 
+@pytest.mark.slow
 def test_csv_form(cli: Cli, tmp_path: Path) -> None:
     f = tmp_path / "claims.csv"
     f.write_text(

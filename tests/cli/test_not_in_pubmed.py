@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
 from tests.eutils_server import FakeEutils, make_article
 
@@ -54,6 +56,7 @@ def test_a_fabricated_pmid_on_a_page_is_not_found_everywhere(cli: Cli, fake: Fak
     assert f"[not_found: {FLAG}]" in cli("claims", "show", str(cramps["id"])).stdout
 
 
+@pytest.mark.slow
 def test_fetch_flags_a_cited_pmid_and_clears_the_flag_once_pubmed_has_it(
     cli: Cli, fake: FakeEutils
 ) -> None:
@@ -74,6 +77,7 @@ def test_fetch_flags_a_cited_pmid_and_clears_the_flag_once_pubmed_has_it(
     assert (citation["reference"]["status"], citation["reference"]["error"]) == ("resolved", None)
 
 
+@pytest.mark.slow
 def test_a_curated_study_does_not_hide_that_pubmed_lacks_its_pmid(
     cli: Cli, fake: FakeEutils, seed_file: Path
 ) -> None:
@@ -93,6 +97,7 @@ def test_a_curated_study_does_not_hide_that_pubmed_lacks_its_pmid(
     assert ("not_found", flag) in [(r["status"], r["error"]) for r in shown["references"]]
 
 
+@pytest.mark.slow
 def test_a_doi_or_citation_that_resolves_to_nothing_is_not_found(
     cli: Cli, fake: FakeEutils
 ) -> None:

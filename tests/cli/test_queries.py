@@ -31,6 +31,7 @@ def _ids(cli: Cli, *args: str) -> list[int]:
     return [c["id"] for c in json.loads(result.stdout)]
 
 
+@pytest.mark.slow
 def test_claim_filters(loaded: Cli) -> None:
     assert _ids(loaded) == [1, 2, 3, 4, 5, 6, 7]
     assert _ids(loaded, "--unsourced") == [6]
@@ -67,6 +68,7 @@ def test_claims_list_shows_level_and_verdict(loaded: Cli) -> None:
     assert "UNSOURCED" in table and "PMID 23359310" in table and "unchecked" in table
 
 
+@pytest.mark.slow
 def test_study_filters(cli: Cli, httpserver, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     fake = FakeEutils(httpserver)
     for k, v in fake.env().items():

@@ -45,6 +45,7 @@ def _references(cli: Cli, doc_id: int) -> list[tuple[str, str | None, str | None
     return [(r["status"], r["pmid"], r["error"]) for r in shown["references"]]
 
 
+@pytest.mark.slow
 def test_extracting_the_page_again_resolves_its_failed_references(
     cli: Cli, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,6 +73,7 @@ def test_extracting_the_page_again_resolves_its_failed_references(
     assert len(fake.requests) == before  # nothing left to resolve: PubMed is not asked
 
 
+@pytest.mark.slow
 def test_the_resolve_command(cli: Cli, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch) -> None:
     doc_id = _extract_offline(cli, monkeypatch, fake)
     fake.titles.clear()  # the title search finds nothing yet: only the DOI resolves
@@ -90,6 +92,7 @@ def test_the_resolve_command(cli: Cli, fake: FakeEutils, monkeypatch: pytest.Mon
     assert len(json.loads(cli("documents", "list", "--json").stdout)) == 1
 
 
+@pytest.mark.slow
 def test_resolve_while_pubmed_still_fails_exits_3_in_one_line(
     cli: Cli, fake: FakeEutils, monkeypatch: pytest.MonkeyPatch
 ) -> None:

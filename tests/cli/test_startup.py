@@ -67,6 +67,7 @@ def seeded(tmp_path: Path, sqlite_at_head: Path, seed_file: Path) -> str:
     return url
 
 
+@pytest.mark.slow
 def test_reads_check_the_schema_with_one_query_and_import_only_what_they_use(
     tmp_path: Path, seeded: str
 ) -> None:
@@ -85,6 +86,7 @@ def test_reads_check_the_schema_with_one_query_and_import_only_what_they_use(
         assert "pydantic" not in top
 
 
+@pytest.mark.slow
 def test_a_write_command_on_a_new_database_still_migrates(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     probe = _probe(tmp_path, [["--db", url, "claims", "add", "Zinc cut colds by 33%."]])

@@ -113,6 +113,7 @@ def test_reviewer_verdict_wins_and_is_kept(cli: Cli, seeded: FakeEutils) -> None
     assert c["events"][-1]["note"] == "60% is a press figure"
 
 
+@pytest.mark.slow
 def test_changed_abstract_recomputes_automatic_verdict(cli: Cli, seeded: FakeEutils) -> None:
     cli("verify")
     before = _citation(cli, 5, "23359310")
@@ -144,6 +145,7 @@ def test_unknown_claim(cli: Cli) -> None:
     assert result.exit_code == 1 and "no claim with id 99" in result.stderr
 
 
+@pytest.mark.slow
 def test_study_design_modifiers_shown(cli: Cli, seeded: FakeEutils) -> None:
     study = json.loads(cli("studies", "show", "23359310", "--json").stdout)
     mods = study["modifiers"]

@@ -88,6 +88,7 @@ def test_the_full_text_decides_where_the_abstract_cannot(
     assert (back["verdict"], back["evidence_location"]) == (abstract["verdict"], None)
 
 
+@pytest.mark.slow
 def test_nothing_in_the_full_text_says_so(cli: Cli, with_full_text: FakeEutils) -> None:
     added = json.loads(
         cli("claims", "add", "Magnesium halves migraine days in children.", "--json").stdout
@@ -98,6 +99,7 @@ def test_nothing_in_the_full_text_says_so(cli: Cli, with_full_text: FakeEutils) 
     assert row["reason"].endswith(f"; nor does the full text ({PILOT_PMCID})")
 
 
+@pytest.mark.slow
 def test_a_reviewer_verdict_is_not_touched(cli: Cli, with_full_text: FakeEutils) -> None:
     checked = cli("claims", "check", str(CLAIM), PILOT_PMID, "--verdict", "not_supported")
     assert checked.exit_code == 0

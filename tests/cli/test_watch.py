@@ -30,6 +30,7 @@ def fast_pubmed(fake: FakeEutils, monkeypatch: pytest.MonkeyPatch) -> FakeEutils
     return fake
 
 
+@pytest.mark.slow
 def test_watch_reports_a_new_retraction_with_exit_4(
     cli: Cli, fast_pubmed: FakeEutils, tmp_path: Path
 ) -> None:

@@ -28,6 +28,7 @@ def test_choices_mirror_the_library() -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.slow
 def test_every_format_to_stdout(export_db: ExportDb, fmt: str) -> None:
     result = _run(export_db, "--format", fmt)
     assert result.exit_code == 0, result.stderr

@@ -167,6 +167,7 @@ def test_no_red_flags_is_said(tmp_path: Path) -> None:
     assert "_No red flags on the page in this report._" in render(report, "markdown").decode()
 
 
+@pytest.mark.slow
 def test_documents_show_lists_red_flags_first(review_db: ReviewDb) -> None:
     cli = Cli(str(review_db.engine.url))
     result = cli("documents", "show", str(review_db.document_id), "--json")

@@ -236,6 +236,7 @@ def test_csv_columns(engine: sa.Engine, claims: tuple[int, int]) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_no_section_without_a_run(engine: sa.Engine, claims: tuple[int, int]) -> None:
     from ldn_evidence.models import EvidenceRun
 
@@ -276,6 +277,7 @@ def test_chromium_keeps_the_section_inert_and_prints_it(
 
 
 @pytest.mark.parametrize("fmt", ["json", "html", "markdown", "csv"])
+@pytest.mark.slow
 def test_streamed_report_holds_the_same_runs(
     engine: sa.Engine, claims: tuple[int, int], fmt: str
 ) -> None:

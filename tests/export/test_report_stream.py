@@ -55,6 +55,7 @@ def _both(
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.slow
 def test_every_format_is_byte_identical_streamed(export_db: ExportDb, fmt: str) -> None:
     for filters in [
         *FILTERS,
@@ -67,6 +68,7 @@ def test_every_format_is_byte_identical_streamed(export_db: ExportDb, fmt: str) 
 
 
 @pytest.mark.parametrize("fmt", [f.name for f in EXPORT_FORMATS if f.bibliography])
+@pytest.mark.slow
 def test_bibliographies_need_no_design(export_db: ExportDb, fmt: str) -> None:
     """The export reads a bibliography's studies without their design, modifiers and level
     rule (`detail=False`): the same bytes as the report built whole, with them."""
@@ -91,6 +93,7 @@ def test_without_detail_the_study_has_no_design(export_db: ExportDb) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.slow
 def test_red_flags_and_summary_streamed_as_built_whole(tmp_path: Path, fmt: str) -> None:
     """The review page has every red flag; its summary counts retracted sources."""
     db = build_review_db(tmp_path)

@@ -137,6 +137,7 @@ def test_requests_without_key_are_at_least_a_third_of_a_second_apart(fake):
     assert min(gaps([r.time for r in fake.requests])) >= 0.333
 
 
+@pytest.mark.slow
 def test_requests_with_key_are_at_least_a_tenth_of_a_second_apart(fake):
     add_articles(fake, "1")
     client = make_client(fake, rate_limiter=None, api_key=KEY)
@@ -146,6 +147,7 @@ def test_requests_with_key_are_at_least_a_tenth_of_a_second_apart(fake):
     assert min(gaps([r.time for r in fake.requests])) >= 0.099
 
 
+@pytest.mark.slow
 def test_retries_pass_through_the_limiter_too(fake):
     add_articles(fake, "1")
     fake.inject(503, 503)
@@ -251,6 +253,7 @@ def test_the_timeout_bounds_the_whole_reply_not_each_read(fake):
 
 
 @pytest.mark.parametrize("fault", ["drop", "cut", "html", 503, Fault.http(429, retry_after=0)])
+@pytest.mark.slow
 def test_ecitmatch_and_idconv_retry_too(fake, fault):
     fake.add_citation("science", 1987, 235, 182, "3026048")
     fake.add_doi("10.1000/x", "42")
@@ -469,6 +472,7 @@ def unreachable_client(**kw) -> PubMedClient:
     return PubMedClient(base_url=base, idconv_url=base + "idconv/", **kw)
 
 
+@pytest.mark.slow
 def test_connection_refused_is_tried_twice_then_every_request_fails_at_once():
     client = unreachable_client()
     assert client.max_retries == 5
@@ -486,6 +490,7 @@ def test_connection_refused_is_tried_twice_then_every_request_fails_at_once():
 
 
 @pytest.mark.parametrize("utility", ["efetch", "ecitmatch"])  # requests, and urllib
+@pytest.mark.slow
 def test_unknown_host_is_said_plainly(monkeypatch, utility):
     import socket
 

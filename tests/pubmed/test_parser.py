@@ -467,6 +467,7 @@ def test_truncated_input_yields_earlier_records_then_fails() -> None:
     assert str(err).startswith(f"efetch reply, line {err.line}")
 
 
+@pytest.mark.slow
 def test_truncated_gzip_yields_earlier_records_then_fails(tmp_path: Path) -> None:
     body = b"".join(article_xml(pmid=str(i)).split(b"<PubmedArticleSet>")[1].split(
         b"</PubmedArticleSet>")[0] + b"<Padding>" + bytes(range(65, 91)) * 40 + b"</Padding>"

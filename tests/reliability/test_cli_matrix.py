@@ -350,6 +350,7 @@ def test_bad_input_matrix(seeded_cli: tuple[Cli, str], place: dict[str, str]) ->
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_valid_invocations_succeed(seeded_cli: tuple[Cli, str], place: dict[str, str]) -> None:
     """The harness itself: each command's OK invocation works on this database."""
     cli, _url = seeded_cli

@@ -30,6 +30,7 @@ def test_malformed_url_is_one_line_exit_1(url: str) -> None:
 
 @pytest.mark.parametrize("param", ["password", "sslpassword", "passfile", "PassWord"])
 @pytest.mark.parametrize("port", ["9", "notaport"])
+@pytest.mark.slow
 def test_credentials_in_the_query_are_masked(param: str, port: str) -> None:
     """Port 9 refuses connections (the error names the database); a bad port is refused
     before any connection (the error quotes the URL)."""

@@ -158,6 +158,7 @@ def test_no_terminal_escapes_in_csv_or_markdown(
         assert "Zinc]52;c;ZWNobyBwd25lZA==" in text.replace("\\", ""), fmt
 
 
+@pytest.mark.slow
 def test_bibtex_braces_balanced_for_bibtexparser(
     hostile_db: tuple[Cli, str], tmp_path: Path
 ) -> None:

@@ -129,6 +129,7 @@ def test_binary_and_empty_pages_refused(
         ("one-long-word.txt", b"a" * 300_000 + b"\n\n" + CLAIM),
     ],
 )
+@pytest.mark.slow
 def test_broken_and_nested_markup_degrades(
     sqlite_cli: tuple[Cli, str], tmp_path: Path, name: str, data: bytes
 ) -> None:

@@ -162,6 +162,7 @@ BAD_PMIDS = ["-5", "27797938abc", "1" * 30, ARABIC_INDIC, "³", "9" * 5000, "+7"
 
 
 @pytest.mark.parametrize("bad", BAD_PMIDS, ids=lambda p: repr(p[:12]))
+@pytest.mark.slow
 def test_import_xml_refuses_a_record_with_a_bad_pmid(
     sqlite_cli: tuple[Cli, str], tmp_path: Path, bad: str
 ) -> None:

@@ -76,6 +76,7 @@ def test_text_page_controls_never_reach_the_database(
         ("--title", "Zinc\x1b]0;owned\x07"),
     ],
 )
+@pytest.mark.slow
 def test_extract_refuses_hostile_url_and_title(
     sqlite_cli: tuple[Cli, str], tmp_path: Path, given: tuple[str, str]
 ) -> None:
@@ -180,6 +181,7 @@ def test_load_csv_keeps_windows_line_breaks_inside_cells(
         ("claims", "check", "1", "23359310", "--verdict", "supported", "--by", "Eve\x07"),
     ],
 )
+@pytest.mark.slow
 def test_typed_values_with_control_characters_are_refused(
     sqlite_cli: tuple[Cli, str], seed_file: Path, argv: tuple[str, ...]
 ) -> None:

@@ -155,6 +155,7 @@ def test_the_first_revision_has_a_snapshot() -> None:
 
 
 @pytest.mark.parametrize("revision", SNAPSHOTS)
+@pytest.mark.slow
 def test_upgrade_from_a_released_revision_keeps_the_data(revision: str, db_url: str) -> None:
     from ldn_evidence.db import current_revision, head_revision, make_engine, upgrade
 

@@ -63,6 +63,7 @@ def _no_key(result) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("kind", _kinds(KINDS))
+@pytest.mark.slow
 def test_fault_then_success(
     kind: str,
     sqlite_cli: tuple[Cli, str],
@@ -106,6 +107,7 @@ PERSISTENT = ["429", "503", "drop", "timeout", "trickle", "truncated", "html-200
 
 
 @pytest.mark.parametrize("kind", _kinds(PERSISTENT))
+@pytest.mark.slow
 def test_persistent_fault_exit_3_nothing_stored(
     kind: str,
     sqlite_cli: tuple[Cli, str],

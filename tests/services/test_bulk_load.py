@@ -226,6 +226,7 @@ def test_seed_and_reload(twins: Twins, seed_file: Path) -> None:
 
 
 @pytest.mark.parametrize("n", [3, 4, 5, 8, 9])  # CHUNK 4: one chunk less one … two plus one
+@pytest.mark.slow
 def test_chunk_boundaries_with_duplicates(
     twins: Twins, small_chunks: int, tmp_path: Path, n: int
 ) -> None:

@@ -177,6 +177,7 @@ def test_nothing_is_linked_and_the_run_is_stored(
     assert again == report
 
 
+@pytest.mark.slow
 def test_the_claims_text_when_nothing_is_stored(
     engine: sa.Engine, fake: FakeEutils, client: PubMedClient
 ) -> None:

@@ -157,6 +157,7 @@ def test_cite_pmid_not_stored_makes_a_resolved_reference(
     assert shown["references"][-1]["study_stored"] is False
 
 
+@pytest.mark.slow
 def test_cite_stored_study_by_doi_needs_no_network(
     cli: Cli, seed_file: Path, fake: FakeEutils
 ) -> None:
@@ -203,6 +204,7 @@ def test_cite_doi_resolved_to_a_stored_study_links_it(
     assert data["reference"]["pmid"] == "27182116" and data["reference"]["kind"] == "doi"
 
 
+@pytest.mark.slow
 def test_cite_doi_when_the_id_converter_fails(
     cli: Cli, fake: FakeEutils, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -60,6 +60,7 @@ def _claim(claim_id: int) -> Callable[[Any], object]:
     return lambda s: claim_detail(get_claim(session=s, claim_id=claim_id))
 
 
+@pytest.mark.slow
 def test_studies_show_reads_a_fixed_number_of_statements(stored: Cli) -> None:
     six = _statements(stored.url, _study(FIRST))  # cited by 6 claims
     eight = _statements(stored.url, _study(SECOND))  # by 8

@@ -46,6 +46,7 @@ def test_zipf_is_wordfreqs_own(word: str) -> None:
     assert _zipf(word) == zipf_frequency(word, "en")
 
 
+@pytest.mark.slow
 def test_zipf_is_wordfreqs_own_across_the_list() -> None:
     """Every 25th word of wordfreq's English list (frequent to rare), plain or not."""
     for word in itertools.islice(iter_wordlist("en"), 0, None, 25):
@@ -145,6 +146,7 @@ FIGURE_EDGE_TEXTS = [
 ]
 
 
+@pytest.mark.slow
 def test_figure_prefilter_skips_nothing_the_patterns_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -198,6 +200,7 @@ def _outcome_texts() -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 def test_outcome_prefilter_skips_no_mention(monkeypatch: pytest.MonkeyPatch) -> None:
     """`find_outcomes` returns early when the one combined pattern finds nothing: with and
     without that shortcut it finds the same mentions."""
@@ -209,6 +212,7 @@ def test_outcome_prefilter_skips_no_mention(monkeypatch: pytest.MonkeyPatch) -> 
     assert [find(t) for t in texts] == with_filter
 
 
+@pytest.mark.slow
 def test_outcome_prefilter_matches_exactly_when_a_pattern_does() -> None:
     for t in _outcome_texts():
         assert bool(outcomes._ANY_OUTCOME.search(t)) == any(
@@ -339,6 +343,7 @@ NEGATION_TEXTS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_negation_prefilters_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """`negations` and `no_effect_spans` skip ASCII text holding none of the words every
     match holds: on each branch, Unicode case folds and verify-dev sentences they give

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +59,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 @SETTINGS
 @given(claim=claims, title=texts, abstract=texts)
+@pytest.mark.slow
 def test_verify_claim_never_crashes(claim: ClaimInput, title: str, abstract: str) -> None:
     result = verify_claim(claim, StudyInput(title, abstract, []))
     assert result.verdict in VERDICTS
@@ -107,6 +109,7 @@ link_names = st.sampled_from(["RetractionIn", "ErratumIn", "ExpressionOfConcernI
     abstract=texts,
     links=st.lists(link_names | st.text(max_size=12), max_size=5),
 )
+@pytest.mark.slow
 def test_grade_study_never_crashes(
     types: list[str], title: str, abstract: str, links: list[str]
 ) -> None:
