@@ -319,6 +319,14 @@ def screen_page(lines_per_row: int) -> int:
     return max(5, (lines - 6) // max(1, lines_per_row))
 
 
+def more_line(more: int, noun: str, next_offset: int) -> str:
+    """What a terminal page ends with when rows are left."""
+    return (
+        f"… {more:,} more {noun}: --offset {next_offset} shows the next page, --limit N "
+        "more at a time; --json or a pipe lists them all."
+    )
+
+
 def print_json_items(items: Iterable[Any]) -> None:
     """`print_json(list(items))`, written an item at a time: the same bytes, never the
     whole list in memory."""

@@ -13,6 +13,7 @@ from ldn_evidence.cli._common import (
     echo,
     emit,
     emit_rows,
+    more_line,
     on_terminal,
     one_of,
     screen_page,
@@ -130,14 +131,6 @@ def list_(
 
 
 _LINES_PER_ROW = 3  # a claim row and its rule; sources add lines
-
-
-def more_line(more: int, noun: str, next_offset: int) -> str:
-    """What a terminal page ends with when rows are left."""
-    return (
-        f"… {more:,} more {noun}: --offset {next_offset} shows the next page, --limit N "
-        "more at a time; --json or a pipe lists them all."
-    )
 
 
 def _render_detail(d: ClaimDetail) -> None:

@@ -13,6 +13,7 @@ from ldn_evidence.cli._common import (
     echo,
     emit,
     emit_rows,
+    more_line,
     on_terminal,
     one_of,
     screen_page,
@@ -81,7 +82,6 @@ def list_(
 
     On a terminal a page is shown (--limit, --offset) with how many more there are;
     piped or with --json every study is listed, read a batch at a time."""
-    from ldn_evidence.cli.claims import more_line
     from ldn_evidence.services.studies import count_studies, iter_studies, studies_query
     from ldn_evidence.services.views import study_brief
 

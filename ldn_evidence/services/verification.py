@@ -32,7 +32,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import NotFoundError
-from ldn_evidence.figures import Figure
 from ldn_evidence.models import Citation, Claim, SourceDocument, Study
 from ldn_evidence.services.verdicts import AutomaticVerdict, set_automatic_verdicts
 from ldn_evidence.services.verify_batch import (
@@ -40,7 +39,7 @@ from ldn_evidence.services.verify_batch import (
     Checker,
     FullTexts,
     citations_query,
-    claim_row_input,
+    claim_input,
     digest,
     load_study_inputs,
 )
@@ -94,27 +93,6 @@ class VerifySummary:
             key = "skipped" if r.skipped else r.verdict
             out[key] = out.get(key, 0) + 1
         return out
-
-
-def claim_input(claim: Claim) -> ClaimInput:
-    figure = None
-    if claim.figure_value is not None:
-        figure = Figure(
-            value=claim.figure_value,
-            unit=claim.figure_unit or "%",
-            qualifier=claim.figure_qualifier or "exact",
-            text=claim.figure_text or "",
-        )
-    # Whether the figure is a difference from placebo is read from the text by the engine
-    # (`claim_terms.claim_versus_placebo`): "compared with duloxetine" is not placebo.
-    return ClaimInput(
-        text=claim.text,
-        figure=figure,
-        outcome=claim.outcome,
-        population=claim.population,
-        condition=claim.condition,
-        intervention=claim.intervention,
-    )
 
 
 def study_input(study: Study) -> StudyInput:
@@ -321,7 +299,7 @@ class _Batch:
         inputs: dict[int, ClaimInput] = {}
         for p in pending:
             if p.cite.claim_id not in inputs:
-                inputs[p.cite.claim_id] = claim_row_input(claims[p.cite.claim_id])
+                inputs[p.cite.claim_id] = claim_input(claims[p.cite.claim_id])
         decisions = self.engine.run(
             [
                 (inputs[p.cite.claim_id], self._study_inputs[p.cite.study_id], p.cite.study_id)

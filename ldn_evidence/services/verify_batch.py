@@ -142,23 +142,26 @@ def citations_query(claim_ids: Sequence[int]) -> Select[Any]:
     )
 
 
-def claim_row_input(row: Any) -> ClaimInput:
-    """`claim_input` of a claim's row as read."""
+def claim_input(claim: Any) -> ClaimInput:
+    """What the engine reads of a claim: a `Claim`, or a claim's row as read (the same
+    column names). Whether the figure is a difference from placebo is read from the text
+    by the engine (`claim_terms.claim_versus_placebo`): "compared with duloxetine" is not
+    placebo."""
     figure = None
-    if row.figure_value is not None:
+    if claim.figure_value is not None:
         figure = Figure(
-            value=row.figure_value,
-            unit=row.figure_unit or "%",
-            qualifier=row.figure_qualifier or "exact",
-            text=row.figure_text or "",
+            value=claim.figure_value,
+            unit=claim.figure_unit or "%",
+            qualifier=claim.figure_qualifier or "exact",
+            text=claim.figure_text or "",
         )
     return ClaimInput(
-        text=row.text,
+        text=claim.text,
         figure=figure,
-        outcome=row.outcome,
-        population=row.population,
-        condition=row.condition,
-        intervention=row.intervention,
+        outcome=claim.outcome,
+        population=claim.population,
+        condition=claim.condition,
+        intervention=claim.intervention,
     )
 
 
