@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ldn_evidence.db import make_engine, session_scope
 from ldn_evidence.errors import InputError
-from ldn_evidence.models import Base, Claim, Reference, SourceDocument, Study
+from ldn_evidence.models import Claim, Reference, SourceDocument, Study, all_tables
 from ldn_evidence.services import bulk_load, loading
 from ldn_evidence.services.dataset import (
     ClaimData,
@@ -137,7 +137,7 @@ def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table but the times it was written, by id."""
     out = {}
     with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in all_tables().sorted_tables:
             cols = [c for c in table.columns if c.name not in TIMES]
             rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).all()
             out[table.name] = [tuple(r) for r in rows]
