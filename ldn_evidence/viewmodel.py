@@ -704,6 +704,42 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Citing:
+    """A claim citing a study, as a bibliography's note on the study shows it."""
+
+    claim_id: int
+    document_id: int | None
+    claim_text: str
+    verdict: str
+    verdict_origin: str
+    checked_by: str | None
+    reason: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CitedStudy:
+    """A study the report cites, with the claims that cite it (in report order): what a
+    bibliography writes for each study."""
+
+    study: StudyRecord
+    citing: list[Citing]
+
+
+def citing_of(claim: ClaimEntry, citation: CitationEntry) -> Citing:
+    return Citing(
+        claim_id=claim.id,
+        document_id=claim.document_id,
+        claim_text=claim.text,
+        verdict=citation.verdict,
+        verdict_origin=citation.verdict_origin,
+        checked_by=citation.checked_by,
+        reason=citation.reason,
+        note=citation.note,
+    )
+
+
+@dataclass(frozen=True)
 class Report:
     schema: str
     generated_at: str
@@ -740,6 +776,22 @@ class Report:
                     seen[citation.study.pmid] = citation.study
         return list(seen.values())
 
+    def cited(self, *, with_citing: bool = True) -> Iterator[CitedStudy]:
+        """`studies()` one at a time, each with the claims that cite it (`with_citing`;
+        without, `citing` is empty), in order of first citation."""
+        found: dict[str, CitedStudy] = {}
+        for claim in self.all_claims():
+            for citation in claim.citations:
+                study = citation.study
+                if study is None:
+                    continue
+                entry = found.get(study.pmid)
+                if entry is None:
+                    entry = found[study.pmid] = CitedStudy(study, [])
+                if with_citing:
+                    entry.citing.append(citing_of(claim, citation))
+        return iter(found.values())
+
 
 @dataclass(frozen=True)
 class ReportStream(Report):
@@ -751,9 +803,16 @@ class ReportStream(Report):
 
     flagged: Callable[[], list[DocumentEntry]] | None = None
     study_count: int = 0  # distinct studies cited: the bibliographies' entries
+    # the cited studies read from the database a batch at a time (`Report.cited`)
+    cited_studies: Callable[[bool], Iterator[CitedStudy]] | None = None
 
     @property
     def flagged_documents(self) -> list[DocumentEntry]:
         if self.flagged is None:
             return super().flagged_documents
         return self.flagged()
+
+    def cited(self, *, with_citing: bool = True) -> Iterator[CitedStudy]:
+        if self.cited_studies is None:
+            return super().cited(with_citing=with_citing)
+        return self.cited_studies(with_citing)

@@ -23,7 +23,6 @@ from bibtexparser.model import Entry, Field
 from ldn_evidence.export.bibdata import (
     bare_title,
     bibliography,
-    cited_studies,
     date_parts,
     page_range,
 )
@@ -100,11 +99,10 @@ def render_bibtex(report: Report) -> bytes:
 
 
 def chunks_bibtex(report: Report) -> Iterator[bytes]:
-    """An entry at a time (keys and notes from a first pass over the claims), separated
-    as bibtexparser separates the entries of a library."""
-    keys, notes = bibliography(report)
-    for n, study in enumerate(cited_studies(report)):
+    """An entry at a time, each study as first cited (`bibliography`), separated as
+    bibtexparser separates the entries of a library."""
+    for n, (study, key, notes) in enumerate(bibliography(report)):
         library = bibtexparser.Library()
-        library.add(bibtex_entry(study, keys[study.pmid], notes.get(study.pmid)))
+        library.add(bibtex_entry(study, key, notes))
         text = bibtexparser.write_string(library)
         yield (text if n == 0 else _BETWEEN + text).encode("utf-8")

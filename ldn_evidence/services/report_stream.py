@@ -38,6 +38,7 @@ from ldn_evidence.services.report import (
     _unique,
     claim_entry,
 )
+from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies
 from ldn_evidence.services.verdicts import check_verdict
 from ldn_evidence.services.views import document_brief, reference_entry, study_flags
 from ldn_evidence.viewmodel import (
@@ -75,6 +76,7 @@ class _Selection:
         pmids: set[str] | None,
     ) -> None:
         self.doc_ids = doc_ids
+        self.claim_ids = claim_ids
         self.verdict = verdict
         self.pmids = pmids
         self.pair_filter = verdict is not None or pmids is not None
@@ -192,6 +194,14 @@ def report_stream(
         claims_without_document=Rows(loose, lambda: claims_of(None) if loose else iter(())),
         flagged=flagged,
         study_count=_study_count(session, sel),
+        cited_studies=lambda with_citing: cited_studies(
+            session=session,
+            sel=sel,
+            documents=[*(d.id for d in documents), *([None] if loose else [])],
+            with_citing=with_citing,
+            detail=detail,
+            batch_size=min(batch_size, STUDY_BATCH),
+        ),
     )
 
 
