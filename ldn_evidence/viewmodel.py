@@ -718,6 +718,28 @@ class Citing:
 
 
 @dataclass(frozen=True)
+class StudyName:
+    """What a study's citation key is made of: its first author's name, year and title."""
+
+    pmid: str
+    family: str | None  # the first author's
+    literal: str | None  # the first author, a group
+    year: int | None
+    title: str
+
+    @classmethod
+    def of(cls, study: StudyRecord) -> StudyName:
+        first = study.authors[0] if study.authors else None
+        return cls(
+            pmid=study.pmid,
+            family=first.family if first else None,
+            literal=first.literal if first else None,
+            year=study.year,
+            title=study.title,
+        )
+
+
+@dataclass(frozen=True)
 class CitedStudy:
     """A study the report cites, with the claims that cite it (in report order): what a
     bibliography writes for each study."""
@@ -776,9 +798,9 @@ class Report:
                     seen[citation.study.pmid] = citation.study
         return list(seen.values())
 
-    def cited(self, *, with_citing: bool = True) -> Iterator[CitedStudy]:
-        """`studies()` one at a time, each with the claims that cite it (`with_citing`;
-        without, `citing` is empty), in order of first citation."""
+    def cited(self) -> Iterator[CitedStudy]:
+        """`studies()` one at a time, each with the claims that cite it, in order of
+        first citation."""
         found: dict[str, CitedStudy] = {}
         for claim in self.all_claims():
             for citation in claim.citations:
@@ -788,9 +810,12 @@ class Report:
                 entry = found.get(study.pmid)
                 if entry is None:
                     entry = found[study.pmid] = CitedStudy(study, [])
-                if with_citing:
-                    entry.citing.append(citing_of(claim, citation))
+                entry.citing.append(citing_of(claim, citation))
         return iter(found.values())
+
+    def study_names(self) -> Iterator[StudyName]:
+        """`cited()`'s studies, only what their citation keys are made of."""
+        return (StudyName.of(cited.study) for cited in self.cited())
 
 
 @dataclass(frozen=True)
@@ -803,8 +828,10 @@ class ReportStream(Report):
 
     flagged: Callable[[], list[DocumentEntry]] | None = None
     study_count: int = 0  # distinct studies cited: the bibliographies' entries
-    # the cited studies read from the database a batch at a time (`Report.cited`)
-    cited_studies: Callable[[bool], Iterator[CitedStudy]] | None = None
+    # the cited studies read from the database a batch at a time (`Report.cited`,
+    # `Report.study_names`)
+    cited_studies: Callable[[], Iterator[CitedStudy]] | None = None
+    cited_names: Callable[[], Iterator[StudyName]] | None = None
 
     @property
     def flagged_documents(self) -> list[DocumentEntry]:
@@ -812,7 +839,12 @@ class ReportStream(Report):
             return super().flagged_documents
         return self.flagged()
 
-    def cited(self, *, with_citing: bool = True) -> Iterator[CitedStudy]:
+    def cited(self) -> Iterator[CitedStudy]:
         if self.cited_studies is None:
-            return super().cited(with_citing=with_citing)
-        return self.cited_studies(with_citing)
+            return super().cited()
+        return self.cited_studies()
+
+    def study_names(self) -> Iterator[StudyName]:
+        if self.cited_names is None:
+            return super().study_names()
+        return self.cited_names()

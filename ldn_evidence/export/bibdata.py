@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from ldn_evidence.viewmodel import Citing, Report, StudyRecord
+from ldn_evidence.viewmodel import Citing, Report, StudyName, StudyRecord
 
 # Letters NFKD does not take apart.
 _FOLD = str.maketrans(
@@ -61,11 +61,12 @@ def _token(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
 
 
-def base_key(study: StudyRecord) -> str:
-    first = study.authors[0] if study.authors else None
-    name = ""
-    if first is not None:
-        name = _token(first.family or "") or _token((first.literal or "").split(" ")[0])
+def base_key(study: StudyRecord | StudyName) -> str:
+    """ "younger2013lowdose": the first author's family name (or a group's first word),
+    the year and the title's first word that is not a stopword, ASCII-folded."""
+    if isinstance(study, StudyRecord):
+        study = StudyName.of(study)
+    name = _token(study.family or "") or _token((study.literal or "").split(" ")[0])
     words = (_token(w) for w in re.split(r"\s+", study.title or ""))
     word = next((w for w in words if w and w not in _STOPWORDS), "")
     return f"{name or 'anon'}{study.year or 'nd'}{word}"
@@ -167,11 +168,12 @@ def bibliography(report: Report) -> Iterator[tuple[StudyRecord, str, list[str]]]
     """Each cited study in order of first citation, with its citation key
     (`citation_keys`) and its claims' notes (`note_line`).
 
-    Two passes over `Report.cited`: the first counts the keys' bases, keeping only the
-    bases that more than one study shares; the second writes each study as it comes. No
-    study, key or note is held beyond the one being written, so a streamed report's
-    bibliography holds the bases alone, whatever the number of claims."""
-    counts = Counter(base_key(cited.study) for cited in report.cited(with_citing=False))
+    Two passes: the first counts the keys' bases (`Report.study_names`), keeping only
+    the bases that more than one study shares; the second writes each study of
+    `Report.cited` as it comes. No study, key or note is held beyond the one being
+    written, so a streamed report's bibliography holds the bases alone, whatever the
+    number of claims."""
+    counts = Counter(base_key(name) for name in report.study_names())
     shared = {base for base, n in counts.items() if n > 1}
     del counts
     for cited in report.cited():

@@ -5,7 +5,8 @@ study once, in order of first citation, with the claims that cite it.
 studies in the same order without building a claim: the selected citations' study ids in
 report order (documents in the report's order, a page's claims by position and id, a
 claim's citations by reference position and id, as `report.claim_entry` sorts them), the
-first of each kept, then a batch of studies at a time with the claims that cite them.
+first of each kept, then a batch of studies at a time with the claims that cite them
+(`cited_studies`), or only what their citation keys are made of (`study_names`).
 What is held is the ids of the studies already written, not the studies.
 """
 
@@ -18,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ldn_evidence.models import Citation, Claim, Reference, Study
-from ldn_evidence.services.claims import _UNREAD_STUDY
+from ldn_evidence.models import Citation, Claim, Reference, Study, StudyAuthor
+from ldn_evidence.services.claims import _UNREAD_STUDY, BATCH_SIZE
 from ldn_evidence.services.report import study_record
-from ldn_evidence.viewmodel import CitedStudy, Citing
+from ldn_evidence.viewmodel import CitedStudy, Citing, StudyName
 
 if TYPE_CHECKING:
     from ldn_evidence.services.report_stream import _Selection
@@ -44,7 +45,6 @@ def cited_studies(
     session: Session,
     sel: _Selection,
     documents: Sequence[int | None],
-    with_citing: bool = True,
     detail: bool = True,
     batch_size: int = STUDY_BATCH,
 ) -> Iterator[CitedStudy]:
@@ -55,11 +55,39 @@ def cited_studies(
     while ids := list(islice(first, batch_size)):
         query = select(Study).options(*_STUDY_LOAD).where(Study.id.in_(ids))
         studies = {s.id: s for s in session.scalars(query)}
-        citing = _citing(session, sel, ids) if with_citing else {}
+        citing = _citing(session, sel, ids)
         for study_id in ids:
-            yield CitedStudy(
-                study_record(studies[study_id], detail=detail), citing.get(study_id, [])
-            )
+            record = study_record(studies[study_id], detail=detail)
+            yield CitedStudy(record, citing.get(study_id, []))
+
+
+def study_names(
+    *,
+    session: Session,
+    sel: _Selection,
+    documents: Sequence[int | None],
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[StudyName]:
+    """`cited_studies`' studies, only what their citation keys are made of (`StudyName`),
+    read as plain rows: no study is built."""
+    first = _first_citations(session, sel, documents, batch_size)
+    while ids := list(islice(first, batch_size)):
+        rows = session.execute(
+            select(Study.id, Study.pmid, Study.pub_year, Study.title).where(Study.id.in_(ids))
+        )
+        studies = {study_id: (pmid, year, title) for study_id, pmid, year, title in rows}
+        authors = session.execute(
+            select(StudyAuthor.study_id, StudyAuthor.last_name, StudyAuthor.collective_name)
+            .where(StudyAuthor.study_id.in_(ids))
+            .order_by(StudyAuthor.study_id, StudyAuthor.position)
+        )
+        firsts: dict[int, tuple[str | None, str | None]] = {}
+        for study_id, family, literal in authors:
+            firsts.setdefault(study_id, (family, literal))
+        for study_id in ids:
+            pmid, year, title = studies[study_id]
+            family, literal = firsts.get(study_id, (None, None))
+            yield StudyName(pmid, family, literal, year, title or "")
 
 
 def _pairs(sel: _Selection) -> list[ColumnElement[bool]]:
