@@ -18,6 +18,7 @@ from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Stud
 from ldn_evidence.services import report_cited
 from ldn_evidence.services import report_stream as report_stream_module
 from ldn_evidence.services.report import build_report, study_record
+from ldn_evidence.services.report_cited import IdBits
 from ldn_evidence.services.report_stream import report_stream
 from ldn_evidence.viewmodel import StudyName, StudyRecord
 from tests.export.hostile import GENERATED_AT
@@ -167,3 +168,12 @@ def test_a_bibliography_holds_a_batch_of_studies(
         assert chunks >= stream.study_count
         assert 0 < most <= 2 * 3, fmt
         assert not alive
+
+
+def test_id_bits_is_a_set_of_ids() -> None:
+    rng = random.Random(15)
+    bits, ids = IdBits(), set()
+    for _ in range(5000):
+        row_id = rng.choice([rng.randrange(64), rng.randrange(10**6)])
+        assert bits.add(row_id) == (row_id not in ids)
+        ids.add(row_id)
