@@ -38,6 +38,7 @@ from ldn_evidence.services.report import (
     _unique,
     claim_entry,
 )
+from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
 from ldn_evidence.services.verdicts import check_verdict
 from ldn_evidence.services.views import document_brief, reference_entry, study_flags
 from ldn_evidence.viewmodel import (
@@ -75,6 +76,7 @@ class _Selection:
         pmids: set[str] | None,
     ) -> None:
         self.doc_ids = doc_ids
+        self.claim_ids = claim_ids
         self.verdict = verdict
         self.pmids = pmids
         self.pair_filter = verdict is not None or pmids is not None
@@ -177,6 +179,7 @@ def report_stream(
         return out
 
     loose = 0 if doc_ids else counts.get(None, 0)
+    cited_from = [*(d.id for d in documents), *([None] if loose else [])]
     stamp = (generated_at or datetime.now(UTC)).astimezone(UTC)
     return ReportStream(
         schema=SCHEMA,
@@ -192,6 +195,16 @@ def report_stream(
         claims_without_document=Rows(loose, lambda: claims_of(None) if loose else iter(())),
         flagged=flagged,
         study_count=_study_count(session, sel),
+        cited_studies=lambda: cited_studies(
+            session=session,
+            sel=sel,
+            documents=cited_from,
+            detail=detail,
+            batch_size=min(batch_size, STUDY_BATCH),
+        ),
+        cited_names=lambda: study_names(
+            session=session, sel=sel, documents=cited_from, batch_size=batch_size
+        ),
     )
 
 
