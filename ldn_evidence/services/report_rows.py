@@ -1,0 +1,311 @@
+"""A streamed report's claims read as plain rows: `claim_entries` builds the same
+`ClaimEntry` views as `report.claim_entry`, from a few Core statements per batch of claims
+(the claims, their citations, references and cited studies, the studies' authors,
+publication types, links and Retraction Watch notices) instead of ORM entities, whose
+loading cost more than anything else in an export.
+
+The rows are shaped as the entities are (`_Record`: the same attribute names), so the views
+are made by the one set of builders (`views.claim_fields`, `views.citation_fields`,
+`views.reference_entry`, `report.study_record`) whichever way the rows were read; a test
+holds the streamed report identical to `build_report`'s in every format.
+
+A study's record is made once per export while it stays among the last `STUDY_CACHE` made
+(`StudyRecords`): a study cited by many claims of a page is read and worked out once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from ldn_evidence.models import Citation, Claim, PublicationTypeRow, Reference, Study
+from ldn_evidence.models.retractions import RetractionNotice
+from ldn_evidence.models.studies import StudyAuthor, StudyLinkRow, study_publication_types
+from ldn_evidence.services.evidence_runs import latest_evidence_for
+from ldn_evidence.services.report import study_record
+from ldn_evidence.services.views import (
+    citation_fields,
+    claim_fields,
+    figure_label,
+    reference_entry,
+)
+from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, ReferenceEntry, StudyRecord
+from ldn_evidence.vocab import citation_origin_label
+
+STUDY_CACHE = 4096  # study records kept between batches (a few KB each)
+
+
+class _Record:
+    """A row read by attribute, as the entity of the same columns reads: what the view
+    builders are given in place of a `Claim`, `Citation`, `Reference` or `Study`."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:  # only for a name never set: typed as Any
+        raise AttributeError(name)
+
+
+class _Author(_Record):
+    display_name = StudyAuthor.display_name  # the entity's own rule, read off the row
+
+
+def _columns(entity: Any, *names: str) -> list[Any]:
+    return [getattr(entity, name) for name in names]
+
+
+_CLAIM = _columns(
+    Claim,
+    "id",
+    "document_id",
+    "position",
+    "text",
+    "kind",
+    "condition",
+    "intervention",
+    "dose",
+    "outcome",
+    "population",
+    "figure_value",
+    "figure_unit",
+    "figure_qualifier",
+    "figure_text",
+)
+_CITATION = _columns(
+    Citation,
+    "id",
+    "claim_id",
+    "study_id",
+    "reference_id",
+    "origin",
+    "verdict",
+    "verdict_origin",
+    "study_figure",
+    "evidence_sentence",
+    "evidence_location",
+    "reason",
+    "note",
+    "checked_at",
+    "checked_by",
+    "checked_record_sha256",
+)
+_REFERENCE = _columns(
+    Reference, "id", "position", "raw", "kind", "url", "title", "pmid", "doi", "status", "error"
+)
+_STUDY = _columns(
+    Study,
+    "id",
+    "pmid",
+    "doi",
+    "pmcid",
+    "title",
+    "abstract",
+    "journal_title",
+    "journal_iso",
+    "issn",
+    "pub_year",
+    "pub_date",
+    "volume",
+    "issue",
+    "pages",
+    "language",
+    "evidence_level",
+    "retracted",
+    "origin",
+    "raw_sha256",
+)
+_AUTHOR = _columns(StudyAuthor, "last_name", "fore_name", "initials", "collective_name")
+
+
+class StudyRecords:
+    """Study records by study id, the last `size` made kept (oldest dropped first)."""
+
+    def __init__(self, size: int = STUDY_CACHE) -> None:
+        self.size = size
+        self.records: dict[int, StudyRecord] = {}
+
+    def get(self, study_id: int) -> StudyRecord | None:
+        return self.records.get(study_id)
+
+    def add(self, study_id: int, record: StudyRecord) -> None:
+        records = self.records
+        records[study_id] = record
+        while len(records) > self.size:
+            del records[next(iter(records))]
+
+
+def id_batches(*, session: Session, query: Select[Any], size: int) -> Iterator[Sequence[int]]:
+    """The ids `query` selects (ordered), `size` at a time, read from one cursor."""
+    result = session.execute(query.execution_options(yield_per=size))
+    yield from result.scalars().partitions(size)
+
+
+def claim_entries(
+    *,
+    session: Session,
+    ids: Sequence[int],
+    verdict: str | None,
+    pmids: set[str] | None,
+    records: StudyRecords,
+    detail: bool = True,
+) -> list[ClaimEntry]:
+    """The claims with these ids, in this order, as `report.claim_entry` makes them with the
+    citations `report._keep` keeps (a claim left with none is dropped when `verdict` or
+    `pmids` select claim–source pairs), each with its last `evidence` run."""
+    claims = [_Record(**row._asdict(), citations=[]) for row in _rows(session, _CLAIM, Claim, ids)]
+    by_id = {c.id: c for c in claims}
+    rows = session.execute(
+        select(*_CITATION).where(Citation.claim_id.in_(ids)).order_by(Citation.id)
+    ).all()
+    references = _references(session, {row.reference_id for row in rows} - {None})
+    studies = _studies(session, {row.study_id for row in rows} - {None}, records, detail)
+    none = (None, None)
+    for row in rows:
+        reference, reference_view = references.get(row.reference_id, none)
+        by_id[row.claim_id].citations.append(
+            _Record(
+                **row._asdict(),
+                study=studies.get(row.study_id),  # its record: `_keep` reads its PMID
+                reference=reference,
+                reference_view=reference_view,
+            )
+        )
+    pair_filter = verdict is not None or pmids is not None
+    selected = []
+    for claim in (by_id[i] for i in ids if i in by_id):
+        kept = [c for c in claim.citations if _keep(c, verdict, pmids)]
+        if not pair_filter or kept:
+            selected.append((claim, kept))
+    evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
+    return [
+        ClaimEntry(
+            **claim_fields(claim),  # type: ignore[arg-type]  # a _Record shaped as a Claim
+            figure_label=figure_label(claim),  # type: ignore[arg-type]
+            citations=[_citation_entry(c) for c in sorted(kept, key=_order)],
+            stronger_evidence=evidence.get(claim.id),
+        )
+        for claim, kept in selected
+    ]
+
+
+def _rows(session: Session, columns: list[Any], entity: Any, ids: Iterable[int]) -> Any:
+    return session.execute(select(*columns).where(entity.id.in_(list(ids))))
+
+
+def _keep(citation: _Record, verdict: str | None, pmids: set[str] | None) -> bool:
+    """`report._keep`, of a citation whose study is its record."""
+    if verdict is not None and citation.verdict != verdict:
+        return False
+    if pmids is None:
+        return True
+    if citation.study is not None:
+        return citation.study.pmid in pmids
+    return citation.reference is not None and citation.reference.pmid in pmids
+
+
+def _order(citation: _Record) -> tuple[int, int]:
+    """`report._order`: the reference's place on the page, then the citation's id."""
+    ref = citation.reference
+    position = ref.position if ref is not None and ref.position is not None else 10**9
+    return (position, citation.id)
+
+
+def _citation_entry(citation: _Record) -> CitationEntry:
+    return CitationEntry(
+        **citation_fields(citation),  # type: ignore[arg-type]  # a _Record shaped as a Citation
+        origin_label=citation_origin_label(citation.origin),
+        reference=citation.reference_view,
+        study=citation.study,
+    )
+
+
+def _references(
+    session: Session, ids: set[int | None]
+) -> dict[int | None, tuple[_Record | None, ReferenceEntry | None]]:
+    found: dict[int | None, tuple[_Record | None, ReferenceEntry | None]] = {}
+    if not ids:
+        return found
+    for row in _rows(session, _REFERENCE, Reference, ids):  # type: ignore[arg-type]
+        ref = _Record(**row._asdict())
+        found[ref.id] = (ref, reference_entry(ref))  # type: ignore[arg-type]
+    return found
+
+
+def _studies(
+    session: Session, ids: set[int | None], records: StudyRecords, detail: bool
+) -> dict[int | None, StudyRecord]:
+    """Each study's record: from `records`, or read (with its parts) and made."""
+    found: dict[int | None, StudyRecord] = {}
+    wanted: list[int] = []
+    for study_id in ids:
+        if study_id is None:
+            continue
+        record = records.get(study_id)
+        if record is None:
+            wanted.append(study_id)
+        else:
+            found[study_id] = record
+    if not wanted:
+        return found
+    studies = {
+        row.id: _Record(
+            **row._asdict(), authors=[], publication_types=[], links=[], retraction_notices=[]
+        )
+        for row in _rows(session, _STUDY, Study, wanted)
+    }
+    authors = (
+        select(StudyAuthor.study_id, *_AUTHOR)
+        .where(StudyAuthor.study_id.in_(wanted))
+        .order_by(StudyAuthor.study_id, StudyAuthor.position)
+    )
+    for row in session.execute(authors):
+        values = row._asdict()
+        studies[values.pop("study_id")].authors.append(_Author(**values))
+    types = (
+        select(study_publication_types.c.study_id, PublicationTypeRow.name)
+        .join(
+            PublicationTypeRow,
+            PublicationTypeRow.id == study_publication_types.c.publication_type_id,
+        )
+        .where(study_publication_types.c.study_id.in_(wanted))
+        .order_by(study_publication_types.c.study_id, PublicationTypeRow.name)
+    )
+    for study_id, name in session.execute(types):
+        studies[study_id].publication_types.append(_Record(name=name))
+    links = (
+        select(StudyLinkRow.study_id, StudyLinkRow.ref_type)
+        .where(StudyLinkRow.study_id.in_(wanted))
+        .order_by(StudyLinkRow.study_id, StudyLinkRow.position)
+    )
+    for study_id, ref_type in session.execute(links):
+        studies[study_id].links.append(_Record(ref_type=ref_type))
+    # `Study.retraction_notices`: matched by PMID or DOI, in the relationship's order
+    notices = (
+        select(
+            Study.id,
+            RetractionNotice.notice_date,
+            RetractionNotice.record_id,
+            RetractionNotice.nature,
+        )
+        .join(
+            RetractionNotice,
+            or_(
+                Study.pmid == RetractionNotice.original_pmid,
+                func.lower(Study.doi) == RetractionNotice.original_doi,
+            ),
+        )
+        .where(Study.id.in_(wanted))
+        .order_by(Study.id, RetractionNotice.notice_date, RetractionNotice.record_id)
+    )
+    for study_id, notice_date, record_id, nature in session.execute(notices):
+        studies[study_id].retraction_notices.append(
+            _Record(notice_date=notice_date, record_id=record_id, nature=nature)
+        )
+    for study_id, study in studies.items():
+        record = study_record(study, detail=detail)  # type: ignore[arg-type]  # shaped as a Study
+        records.add(study_id, record)
+        found[study_id] = record
+    return found
