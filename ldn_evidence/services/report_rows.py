@@ -45,6 +45,18 @@ class _Record:
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
 
+    @classmethod
+    def rows(cls, result: Any, **more: Any) -> Iterator[Any]:
+        """A record of each row of `result`, with `more` (each a factory: list)."""
+        keys = list(result.keys())
+        new = cls.__new__
+        for row in result:
+            record = new(cls)
+            record.__dict__ = dict(zip(keys, row, strict=True))
+            for name, factory in more.items():
+                record.__dict__[name] = factory()
+            yield record
+
     def __getattr__(self, name: str) -> Any:  # only for a name never set: typed as Any
         raise AttributeError(name)
 
@@ -155,24 +167,23 @@ def claim_entries(
     """The claims with these ids, in this order, as `report.claim_entry` makes them with the
     citations `report._keep` keeps (a claim left with none is dropped when `verdict` or
     `pmids` select claim–source pairs), each with its last `evidence` run."""
-    claims = [_Record(**row._asdict(), citations=[]) for row in _rows(session, _CLAIM, Claim, ids)]
+    claims = list(_Record.rows(_rows(session, _CLAIM, Claim, ids), citations=list))
     by_id = {c.id: c for c in claims}
-    rows = session.execute(
-        select(*_CITATION).where(Citation.claim_id.in_(ids)).order_by(Citation.id)
-    ).all()
-    references = _references(session, {row.reference_id for row in rows} - {None})
-    studies = _studies(session, {row.study_id for row in rows} - {None}, records, detail)
-    none = (None, None)
-    for row in rows:
-        reference, reference_view = references.get(row.reference_id, none)
-        by_id[row.claim_id].citations.append(
-            _Record(
-                **row._asdict(),
-                study=studies.get(row.study_id),  # its record: `_keep` reads its PMID
-                reference=reference,
-                reference_view=reference_view,
+    citations = list(
+        _Record.rows(
+            session.execute(
+                select(*_CITATION).where(Citation.claim_id.in_(ids)).order_by(Citation.id)
             )
         )
+    )
+    references = _references(session, {c.reference_id for c in citations} - {None})
+    studies = _studies(session, {c.study_id for c in citations} - {None}, records, detail)
+    none = (None, None)
+    for c in citations:
+        values = c.__dict__
+        values["study"] = studies.get(c.study_id)  # its record: `_keep` reads its PMID
+        values["reference"], values["reference_view"] = references.get(c.reference_id, none)
+        by_id[c.claim_id].citations.append(c)
     pair_filter = verdict is not None or pmids is not None
     selected = []
     for claim in (by_id[i] for i in ids if i in by_id):
@@ -191,7 +202,7 @@ def claim_entries(
     ]
 
 
-def _rows(session: Session, columns: list[Any], entity: Any, ids: Iterable[int]) -> Any:
+def _rows(session: Session, columns: list[Any], entity: Any, ids: Iterable[Any]) -> Any:
     return session.execute(select(*columns).where(entity.id.in_(list(ids))))
 
 
@@ -228,8 +239,7 @@ def _references(
     found: dict[int | None, tuple[_Record | None, ReferenceEntry | None]] = {}
     if not ids:
         return found
-    for row in _rows(session, _REFERENCE, Reference, ids):  # type: ignore[arg-type]
-        ref = _Record(**row._asdict())
+    for ref in _Record.rows(_rows(session, _REFERENCE, Reference, ids)):
         found[ref.id] = (ref, reference_entry(ref))  # type: ignore[arg-type]
     return found
 
@@ -250,20 +260,20 @@ def _studies(
             found[study_id] = record
     if not wanted:
         return found
+    parts = {"authors": list, "publication_types": list, "links": list}
     studies = {
-        row.id: _Record(
-            **row._asdict(), authors=[], publication_types=[], links=[], retraction_notices=[]
+        s.id: s
+        for s in _Record.rows(
+            _rows(session, _STUDY, Study, wanted), **parts, retraction_notices=list
         )
-        for row in _rows(session, _STUDY, Study, wanted)
     }
     authors = (
         select(StudyAuthor.study_id, *_AUTHOR)
         .where(StudyAuthor.study_id.in_(wanted))
         .order_by(StudyAuthor.study_id, StudyAuthor.position)
     )
-    for row in session.execute(authors):
-        values = row._asdict()
-        studies[values.pop("study_id")].authors.append(_Author(**values))
+    for author in _Author.rows(session.execute(authors)):
+        studies[author.study_id].authors.append(author)
     types = (
         select(study_publication_types.c.study_id, PublicationTypeRow.name)
         .join(
