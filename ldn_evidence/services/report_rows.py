@@ -233,6 +233,15 @@ def _citation_entry(citation: _Record) -> CitationEntry:
     )
 
 
+def document_references(*, session: Session, document_id: int) -> list[ReferenceEntry]:
+    """`views.reference_entry` of each of the page's references, in `SourceDocument.references`
+    order (by position, as the relationship loads them)."""
+    query = (
+        select(*_REFERENCE).where(Reference.document_id == document_id).order_by(Reference.position)
+    )
+    return [reference_entry(ref) for ref in _Record.rows(session.execute(query))]
+
+
 def _references(
     session: Session, ids: set[int | None]
 ) -> dict[int | None, tuple[_Record | None, ReferenceEntry | None]]:

@@ -31,9 +31,14 @@ from ldn_evidence.models.studies import StudyLinkRow
 from ldn_evidence.services.claims import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
 from ldn_evidence.services.report import _check_claims, _check_pmids, _unique
-from ldn_evidence.services.report_rows import StudyRecords, claim_entries, id_batches
+from ldn_evidence.services.report_rows import (
+    StudyRecords,
+    claim_entries,
+    document_references,
+    id_batches,
+)
 from ldn_evidence.services.verdicts import check_verdict
-from ldn_evidence.services.views import document_brief, reference_entry, study_flags
+from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (
     SCHEMA,
     ClaimEntry,
@@ -220,8 +225,7 @@ def _document_entry(
     inline_flags: bool = True,
 ) -> DocumentEntry:
     """The page with its claims as `Rows` and its red flags known once they are read."""
-    references = [reference_entry(r) for r in doc.references]
-    session.expire(doc, ["references"])  # the rows are let go: only the views stay
+    references = document_references(session=session, document_id=doc.id)  # views, no rows
     collector: list[PageFlags] = []
 
     def claims(collect: bool = inline_flags) -> Iterator[ClaimEntry]:
