@@ -15,10 +15,10 @@ A study's record is made once per export while it stays among the last `STUDY_CA
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.models import Citation, Claim, PublicationTypeRow, Reference, Study
@@ -66,7 +66,13 @@ class _Author(_Record):
 
 
 def _columns(entity: Any, *names: str) -> list[Any]:
-    return [getattr(entity, name) for name in names]
+    """The entity's table columns (a Core select: rows, no ORM loading on the way)."""
+    table = entity.__table__
+    return [table.c[name] for name in names]
+
+
+def _ids() -> Any:
+    return bindparam("ids", expanding=True)  # a list of ids given at each execution
 
 
 _CLAIM = _columns(
@@ -129,7 +135,65 @@ _STUDY = _columns(
     "origin",
     "raw_sha256",
 )
-_AUTHOR = _columns(StudyAuthor, "last_name", "fore_name", "initials", "collective_name")
+_AUTHOR = _columns(StudyAuthor, "study_id", "last_name", "fore_name", "initials", "collective_name")
+
+# The statements, made once (their SQL is compiled once, and cached by SQLAlchemy).
+_claims, _citations, _references_, _studies_ = (
+    Claim.__table__.c,
+    Citation.__table__.c,
+    Reference.__table__.c,
+    Study.__table__.c,
+)
+_CLAIMS = select(*_CLAIM).where(_claims.id.in_(_ids()))
+_CITATIONS = select(*_CITATION).where(_citations.claim_id.in_(_ids())).order_by(_citations.id)
+_REFERENCES = select(*_REFERENCE).where(_references_.id.in_(_ids()))
+_PAGE_REFERENCES = (  # `SourceDocument.references`: by position, as the relationship orders them
+    select(*_REFERENCE)
+    .where(_references_.document_id == bindparam("document_id"))
+    .order_by(_references_.position)
+)
+_STUDIES = select(*_STUDY).where(_studies_.id.in_(_ids()))
+_authors, _links, _types, _kinds, _notices = (
+    StudyAuthor.__table__.c,
+    StudyLinkRow.__table__.c,
+    study_publication_types.c,
+    PublicationTypeRow.__table__.c,
+    RetractionNotice.__table__.c,
+)
+_AUTHORS = (
+    select(*_AUTHOR)
+    .where(_authors.study_id.in_(_ids()))
+    .order_by(_authors.study_id, _authors.position)
+)
+_TYPES = (
+    select(_types.study_id, _kinds.name)
+    .join_from(
+        study_publication_types,
+        PublicationTypeRow.__table__,
+        _kinds.id == _types.publication_type_id,
+    )
+    .where(_types.study_id.in_(_ids()))
+    .order_by(_types.study_id, _kinds.name)
+)
+_LINKS = (
+    select(_links.study_id, _links.ref_type)
+    .where(_links.study_id.in_(_ids()))
+    .order_by(_links.study_id, _links.position)
+)
+# `Study.retraction_notices`: matched by PMID or DOI, in the relationship's order
+_NOTICES = (
+    select(_studies_.id, _notices.notice_date, _notices.record_id, _notices.nature)
+    .join_from(
+        Study.__table__,
+        RetractionNotice.__table__,
+        or_(
+            _studies_.pmid == _notices.original_pmid,
+            func.lower(_studies_.doi) == _notices.original_doi,
+        ),
+    )
+    .where(_studies_.id.in_(_ids()))
+    .order_by(_studies_.id, _notices.notice_date, _notices.record_id)
+)
 
 
 class StudyRecords:
@@ -167,15 +231,9 @@ def claim_entries(
     """The claims with these ids, in this order, as `report.claim_entry` makes them with the
     citations `report._keep` keeps (a claim left with none is dropped when `verdict` or
     `pmids` select claim–source pairs), each with its last `evidence` run."""
-    claims = list(_Record.rows(_rows(session, _CLAIM, Claim, ids), citations=list))
+    claims = list(_Record.rows(session.execute(_CLAIMS, {"ids": list(ids)}), citations=list))
     by_id = {c.id: c for c in claims}
-    citations = list(
-        _Record.rows(
-            session.execute(
-                select(*_CITATION).where(Citation.claim_id.in_(ids)).order_by(Citation.id)
-            )
-        )
-    )
+    citations = list(_Record.rows(session.execute(_CITATIONS, {"ids": list(ids)})))
     references = _references(session, {c.reference_id for c in citations} - {None})
     studies = _studies(session, {c.study_id for c in citations} - {None}, records, detail)
     none = (None, None)
@@ -200,10 +258,6 @@ def claim_entries(
         )
         for claim, kept in selected
     ]
-
-
-def _rows(session: Session, columns: list[Any], entity: Any, ids: Iterable[Any]) -> Any:
-    return session.execute(select(*columns).where(entity.id.in_(list(ids))))
 
 
 def _keep(citation: _Record, verdict: str | None, pmids: set[str] | None) -> bool:
@@ -236,10 +290,8 @@ def _citation_entry(citation: _Record) -> CitationEntry:
 def document_references(*, session: Session, document_id: int) -> list[ReferenceEntry]:
     """`views.reference_entry` of each of the page's references, in `SourceDocument.references`
     order (by position, as the relationship loads them)."""
-    query = (
-        select(*_REFERENCE).where(Reference.document_id == document_id).order_by(Reference.position)
-    )
-    return [reference_entry(ref) for ref in _Record.rows(session.execute(query))]
+    rows = session.execute(_PAGE_REFERENCES, {"document_id": document_id})
+    return [reference_entry(ref) for ref in _Record.rows(rows)]
 
 
 def _references(
@@ -248,7 +300,7 @@ def _references(
     found: dict[int | None, tuple[_Record | None, ReferenceEntry | None]] = {}
     if not ids:
         return found
-    for ref in _Record.rows(_rows(session, _REFERENCE, Reference, ids)):
+    for ref in _Record.rows(session.execute(_REFERENCES, {"ids": list(ids)})):
         found[ref.id] = (ref, reference_entry(ref))  # type: ignore[arg-type]
     return found
 
@@ -269,57 +321,19 @@ def _studies(
             found[study_id] = record
     if not wanted:
         return found
+    each = {"ids": wanted}
     parts = {"authors": list, "publication_types": list, "links": list}
     studies = {
         s.id: s
-        for s in _Record.rows(
-            _rows(session, _STUDY, Study, wanted), **parts, retraction_notices=list
-        )
+        for s in _Record.rows(session.execute(_STUDIES, each), **parts, retraction_notices=list)
     }
-    authors = (
-        select(StudyAuthor.study_id, *_AUTHOR)
-        .where(StudyAuthor.study_id.in_(wanted))
-        .order_by(StudyAuthor.study_id, StudyAuthor.position)
-    )
-    for author in _Author.rows(session.execute(authors)):
+    for author in _Author.rows(session.execute(_AUTHORS, each)):
         studies[author.study_id].authors.append(author)
-    types = (
-        select(study_publication_types.c.study_id, PublicationTypeRow.name)
-        .join(
-            PublicationTypeRow,
-            PublicationTypeRow.id == study_publication_types.c.publication_type_id,
-        )
-        .where(study_publication_types.c.study_id.in_(wanted))
-        .order_by(study_publication_types.c.study_id, PublicationTypeRow.name)
-    )
-    for study_id, name in session.execute(types):
+    for study_id, name in session.execute(_TYPES, each):
         studies[study_id].publication_types.append(_Record(name=name))
-    links = (
-        select(StudyLinkRow.study_id, StudyLinkRow.ref_type)
-        .where(StudyLinkRow.study_id.in_(wanted))
-        .order_by(StudyLinkRow.study_id, StudyLinkRow.position)
-    )
-    for study_id, ref_type in session.execute(links):
+    for study_id, ref_type in session.execute(_LINKS, each):
         studies[study_id].links.append(_Record(ref_type=ref_type))
-    # `Study.retraction_notices`: matched by PMID or DOI, in the relationship's order
-    notices = (
-        select(
-            Study.id,
-            RetractionNotice.notice_date,
-            RetractionNotice.record_id,
-            RetractionNotice.nature,
-        )
-        .join(
-            RetractionNotice,
-            or_(
-                Study.pmid == RetractionNotice.original_pmid,
-                func.lower(Study.doi) == RetractionNotice.original_doi,
-            ),
-        )
-        .where(Study.id.in_(wanted))
-        .order_by(Study.id, RetractionNotice.notice_date, RetractionNotice.record_id)
-    )
-    for study_id, notice_date, record_id, nature in session.execute(notices):
+    for study_id, notice_date, record_id, nature in session.execute(_NOTICES, each):
         studies[study_id].retraction_notices.append(
             _Record(notice_date=notice_date, record_id=record_id, nature=nature)
         )
