@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "e401d46c1dd7bd5d981140c93127dc97f1ec3b2061980d4387bd37df5f8e8a0e"
+ENGINE_SOURCE_SHA256 = "08585e6a48b38abb28dad217cf23dc04c06c905631d9bc8c8dc36a06fac27c1e"
 
 _PACKAGE = Path(__file__).parent
 
