@@ -31,13 +31,13 @@ from ldn_evidence.models.studies import StudyLinkRow
 from ldn_evidence.services.claims import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
 from ldn_evidence.services.report import _check_claims, _check_pmids, _unique
+from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
 from ldn_evidence.services.report_rows import (
     StudyRecords,
     claim_entries,
     document_references,
     id_batches,
 )
-from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
 from ldn_evidence.services.verdicts import check_verdict
 from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (

@@ -156,7 +156,7 @@ def test_a_bibliography_holds_a_batch_of_studies(
         most = max(most, len(alive))
         return record
 
-    monkeypatch.setattr(report_stream_module, "claim_entry", no_claims)
+    monkeypatch.setattr(report_stream_module, "claim_entries", no_claims)
     monkeypatch.setattr(report_cited, "study_record", counted)
     for fmt in BIBLIOGRAPHIES:
         with session_scope(engine) as session:
