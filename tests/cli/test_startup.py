@@ -89,7 +89,11 @@ def test_reads_check_the_schema_with_one_query_and_import_only_what_they_use(
 # What one command alone imports (a fresh interpreter each): the ORM only where rows are
 # mapped, the models a command reads, no parser or CSV reader to show a study.
 ALONE = {
-    ("db", "current", "--json"): {"sqlalchemy.orm", "ldn_evidence.models"},
+    ("db", "current", "--json"): {
+        "sqlalchemy.orm",
+        "ldn_evidence.models",
+        "ldn_evidence.viewmodel",
+    },
     ("claims", "show", "4", "--json"): {
         "ldn_evidence.models.evidence",
         "ldn_evidence.models.monitoring",
