@@ -181,14 +181,12 @@ def _refusal(record: ArticleRecord, problem: str) -> RejectedRecord:
 
 def stored_shas(engine: Engine) -> Lookup:
     """{pmid: raw_sha256} of the stored studies among `pmids`, in one query."""
-    from sqlalchemy import select
-
-    from ldn_evidence.services.bulk import STUDIES
+    from ldn_evidence.services.bulk import select_in
 
     def lookup(pmids: list[str]) -> dict[str, str | None]:
-        query = select(STUDIES.c.pmid, STUDIES.c.raw_sha256).where(STUDIES.c.pmid.in_(pmids))
+        query = "SELECT pmid, raw_sha256 FROM studies WHERE pmid IN ({})"
         with engine.connect() as conn:
-            return {pmid: sha for pmid, sha in conn.execute(query)}
+            return {pmid: sha for pmid, sha in select_in(conn, query, pmids)}
 
     return lookup
 
