@@ -160,7 +160,10 @@ def prepare(record: ArticleRecord, *, origin: str = "file", sha256: str | None =
         if key in seen:
             continue
         seen.add(key)
-        mesh.append((key, m.descriptor_name, i, m.major_topic, _qualifiers_json(m.qualifiers)))
+        q = m.qualifiers
+        mesh.append(
+            (key, m.descriptor_name, i, m.major_topic, _qualifiers_json(q) if q else "null")
+        )
     return Prepared(
         pmid=record.pmid,
         sha256=sha,
@@ -186,6 +189,7 @@ def _limits(table: Table, columns: Sequence[str]) -> tuple[tuple[int, str, int],
 
 # What each part of a Prepared record is written to (its tuples without study_id).
 _ROW_LIMITS = {name: length for _i, name, length in _limits(STUDIES, list(STUDIES.c.keys()))}
+_ROW_CHECKS = tuple(_ROW_LIMITS.items())
 _PART_LIMITS = {
     table: (table.name, _limits(table, columns[1:])) for table, columns in _CHILDREN.items()
 }
@@ -197,9 +201,10 @@ def too_long(p: Prepared) -> str | None:
     """The first value of `p` longer than its column keeps, as "the field … is N
     characters long; at most M fit", or None. SQLite would store it and PostgreSQL refuse
     it: the record is refused on both, so both hold the same."""
-    for name, value in p.row.items():
-        limit = _ROW_LIMITS.get(name)
-        if limit is not None and isinstance(value, str) and len(value) > limit:
+    row = p.row
+    for name, limit in _ROW_CHECKS:  # the studies columns in order, as `prepare` fills them
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > limit:
             return base_too_long("studies", name, value, limit)
     parts = (
         (_PART_LIMITS[SECTIONS], p.sections),
@@ -207,19 +212,31 @@ def too_long(p: Prepared) -> str | None:
         (_PART_LIMITS[KEYWORDS], p.keywords),
         (_PART_LIMITS[LINKS], p.links),
         (_TYPE_LIMITS, p.types),
-        (_MESH_LIMITS, [m[:2] for m in p.mesh]),
+        (_MESH_LIMITS, p.mesh),  # (key, name, …): the limits' indexes are ui's and name's
     )
     for (table, limits), rows in parts:
-        for row in rows:
-            for i, name, limit in limits:
-                value = row[i]
+        for i, _name, limit in limits:
+            for r in rows:
+                value = r[i]
                 if isinstance(value, str) and len(value) > limit:
-                    return base_too_long(table, name, value, limit)
+                    return _first_too_long(table, limits, rows)
     return None
 
 
+def _first_too_long(
+    table: str, limits: tuple[tuple[int, str, int], ...], rows: Sequence[tuple[Any, ...]]
+) -> str | None:
+    """The message for the first over-long value of `rows`, row by row."""
+    for r in rows:
+        for i, name, limit in limits:
+            value = r[i]
+            if isinstance(value, str) and len(value) > limit:
+                return base_too_long(table, name, value, limit)
+    return None  # pragma: no cover - called only when there is one
+
+
 def _author(i: int, a: Author) -> tuple[Any, ...]:
-    affiliations = _json(list(a.affiliations) or None)
+    affiliations = json.dumps(list(a.affiliations)) if a.affiliations else "null"
     return (i, a.last_name, a.fore_name, a.initials, a.collective_name, a.orcid, affiliations)
 
 
