@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 CHUNK = 500
 _WHAT = "a PubMed XML file"
 QUEUE_CHUNKS = 2  # chunks a worker may run ahead of the writer
+# SQLite's page cache for the import's connection (KiB; SQLite's default is 2,000). A chunk
+# inserts into eight indexes at scattered places (MeSH term ids, DOIs …); with the default
+# the pages are read back from the OS again and again: ~0.4 s of system CPU a 30,000-record
+# file. Bounded, so memory stays flat (+6 MB).
+SQLITE_CACHE_KIB = 8000
 
 Lookup = Callable[[list[str]], dict[str, str | None]]
 Record = ArticleRecord | DeletedCitation | RejectedRecord
@@ -327,6 +332,8 @@ def _write_chunk(
 
     try:
         with database_errors(engine), session_scope(engine) as session:
+            if engine.dialect.name == "sqlite":  # see SQLITE_CACHE_KIB
+                session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             run: list[Item] = []
 
             def flush() -> None:
