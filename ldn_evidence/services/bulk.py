@@ -7,8 +7,9 @@ writes a whole chunk in a few Core statements and produces exactly the same rows
    sha256 matches is "unchanged" and not written;
 2. publication types and MeSH terms are resolved to ids (cached across chunks, missing
    ones inserted with ON CONFLICT DO NOTHING: the vocabularies stay shared and unique);
-3. one upsert (INSERT … ON CONFLICT (pmid) DO UPDATE … RETURNING id) writes the studies
-   rows: an updated study keeps its row and id, so the citations to it survive;
+3. one upsert (INSERT … ON CONFLICT (pmid) DO UPDATE) writes the studies rows: an updated
+   study keeps its row and id, so the citations to it survive (SQLite: one DBAPI
+   executemany, the new ids read back by PMID; PostgreSQL: COPY, then RETURNING id);
 4. the child rows of updated studies are deleted and every child row is inserted with
    executemany (on PostgreSQL optionally COPY, see `COPY_CHILDREN`).
 
