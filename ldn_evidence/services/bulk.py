@@ -7,8 +7,9 @@ writes a whole chunk in a few Core statements and produces exactly the same rows
    sha256 matches is "unchanged" and not written;
 2. publication types and MeSH terms are resolved to ids (cached across chunks, missing
    ones inserted with ON CONFLICT DO NOTHING: the vocabularies stay shared and unique);
-3. one upsert (INSERT … ON CONFLICT (pmid) DO UPDATE … RETURNING id) writes the studies
-   rows: an updated study keeps its row and id, so the citations to it survive;
+3. one upsert (INSERT … ON CONFLICT (pmid) DO UPDATE) writes the studies rows: an updated
+   study keeps its row and id, so the citations to it survive (SQLite: one DBAPI
+   executemany, the new ids read back by PMID; PostgreSQL: COPY, then RETURNING id);
 4. the child rows of updated studies are deleted and every child row is inserted with
    executemany (on PostgreSQL optionally COPY, see `COPY_CHILDREN`).
 
@@ -25,7 +26,17 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, exists, select, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Dialect,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ldn_evidence.models import (
@@ -150,7 +161,10 @@ def prepare(record: ArticleRecord, *, origin: str = "file", sha256: str | None =
         if key in seen:
             continue
         seen.add(key)
-        mesh.append((key, m.descriptor_name, i, m.major_topic, _qualifiers_json(m.qualifiers)))
+        q = m.qualifiers
+        mesh.append(
+            (key, m.descriptor_name, i, m.major_topic, _qualifiers_json(q) if q else "null")
+        )
     return Prepared(
         pmid=record.pmid,
         sha256=sha,
@@ -176,6 +190,7 @@ def _limits(table: Table, columns: Sequence[str]) -> tuple[tuple[int, str, int],
 
 # What each part of a Prepared record is written to (its tuples without study_id).
 _ROW_LIMITS = {name: length for _i, name, length in _limits(STUDIES, list(STUDIES.c.keys()))}
+_ROW_CHECKS = tuple(_ROW_LIMITS.items())
 _PART_LIMITS = {
     table: (table.name, _limits(table, columns[1:])) for table, columns in _CHILDREN.items()
 }
@@ -187,9 +202,10 @@ def too_long(p: Prepared) -> str | None:
     """The first value of `p` longer than its column keeps, as "the field … is N
     characters long; at most M fit", or None. SQLite would store it and PostgreSQL refuse
     it: the record is refused on both, so both hold the same."""
-    for name, value in p.row.items():
-        limit = _ROW_LIMITS.get(name)
-        if limit is not None and isinstance(value, str) and len(value) > limit:
+    row = p.row
+    for name, limit in _ROW_CHECKS:  # the studies columns in order, as `prepare` fills them
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > limit:
             return base_too_long("studies", name, value, limit)
     parts = (
         (_PART_LIMITS[SECTIONS], p.sections),
@@ -197,19 +213,31 @@ def too_long(p: Prepared) -> str | None:
         (_PART_LIMITS[KEYWORDS], p.keywords),
         (_PART_LIMITS[LINKS], p.links),
         (_TYPE_LIMITS, p.types),
-        (_MESH_LIMITS, [m[:2] for m in p.mesh]),
+        (_MESH_LIMITS, p.mesh),  # (key, name, …): the limits' indexes are ui's and name's
     )
     for (table, limits), rows in parts:
-        for row in rows:
-            for i, name, limit in limits:
-                value = row[i]
+        for i, _name, limit in limits:
+            for r in rows:
+                value = r[i]
                 if isinstance(value, str) and len(value) > limit:
-                    return base_too_long(table, name, value, limit)
+                    return _first_too_long(table, limits, rows)
     return None
 
 
+def _first_too_long(
+    table: str, limits: tuple[tuple[int, str, int], ...], rows: Sequence[tuple[Any, ...]]
+) -> str | None:
+    """The message for the first over-long value of `rows`, row by row."""
+    for r in rows:
+        for i, name, limit in limits:
+            value = r[i]
+            if isinstance(value, str) and len(value) > limit:
+                return base_too_long(table, name, value, limit)
+    return None  # pragma: no cover - called only when there is one
+
+
 def _author(i: int, a: Author) -> tuple[Any, ...]:
-    affiliations = _json(list(a.affiliations) or None)
+    affiliations = json.dumps(list(a.affiliations)) if a.affiliations else "null"
     return (i, a.last_name, a.fore_name, a.initials, a.collective_name, a.orcid, affiliations)
 
 
@@ -247,31 +275,53 @@ class Vocabulary:
     def ids(self, conn: Connection, kind: str, wanted: dict[str, dict[str, Any]]) -> dict[str, int]:
         """{key: id} of `wanted` ({key: the row to insert if missing}); kind "types"/"mesh"."""
         table, key = (TYPES, TYPES.c.name) if kind == "types" else (MESH, MESH.c.ui)
-        new = self._new[kind]
-        known = {**getattr(self, kind), **new}
-        missing = [k for k in wanted if k not in known]
+        cached, new = getattr(self, kind), self._new[kind]
+        missing = [k for k in wanted if k not in cached and k not in new]
         for attempt in (1, 2):
             if not missing:
                 break
-            query = select(key, table.c.id, table.c.ui).where(key.in_(missing))
-            found = {k: (id_, ui) for k, id_, ui in conn.execute(query)}
+            query = f"SELECT {key.name}, id, ui FROM {table.name} WHERE {key.name} IN ({{}})"
+            found = {k: (id_, ui) for k, id_, ui in select_in(conn, query, missing)}
             new.update(found)
-            known.update(found)
             missing = [k for k in missing if k not in found]
             if missing and attempt == 1:  # insert, then read the ids (ours or a racer's)
-                rows = [wanted[k] for k in missing]
-                conn.execute(_insert(conn, table).on_conflict_do_nothing(), rows)
-        fill = [k for k in wanted if kind == "types" and wanted[k]["ui"] and not known[k][1]]
+                cols = ("name", "ui") if kind == "types" else ("ui", "name")
+                rows = [tuple(wanted[k][c] for c in cols) for k in missing]
+                conn.exec_driver_sql(
+                    f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({_marks(conn, 2)}) "
+                    "ON CONFLICT DO NOTHING",
+                    rows,
+                )
+
+        def known(k: str) -> tuple[int, str | None]:
+            return new.get(k) or cached[k]
+
+        fill = [k for k in wanted if kind == "types" and wanted[k]["ui"] and not known(k)[1]]
         if fill:  # the ORM path sets a type's missing UI when a record carries one
             conn.execute(
                 update(TYPES)
                 .where(TYPES.c.id == bindparam("b_id"), TYPES.c.ui.is_(None))
                 .values(ui=bindparam("b_ui")),
-                [{"b_id": known[k][0], "b_ui": wanted[k]["ui"]} for k in fill],
+                [{"b_id": known(k)[0], "b_ui": wanted[k]["ui"]} for k in fill],
             )
             for k in fill:
-                new[k] = (known[k][0], wanted[k]["ui"])
-        return {k: known[k][0] for k in wanted}
+                new[k] = (known(k)[0], wanted[k]["ui"])
+        return {k: (new.get(k) or cached[k])[0] for k in wanted}
+
+
+def select_in(conn: Connection, query: str, keys: Sequence[Any]) -> list[Any]:
+    """The rows of `query` (SQL with one `IN ({})`) for `keys`, 1,000 at a time, through
+    the DBAPI: a Core `in_()` of a chunk's keys costs more to render than to run."""
+    rows: list[Any] = []
+    for start in range(0, len(keys), 1000):
+        part = tuple(keys[start : start + 1000])
+        rows += conn.exec_driver_sql(query.format(_marks(conn, len(part))), part).all()
+    return rows
+
+
+def _marks(conn: Connection, n: int) -> str:
+    """`n` positional placeholders in the DBAPI's style (sqlite3: ?, psycopg: %s)."""
+    return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * n)
 
 
 def _insert(conn: Connection, table: Table) -> Any:
@@ -296,14 +346,8 @@ def store_prepared(
     if not items:
         return result
     pmids = list(dict.fromkeys(i.pmid for i in items))
-    stored = {
-        pmid: (id_, sha)
-        for pmid, id_, sha in conn.execute(
-            select(STUDIES.c.pmid, STUDIES.c.id, STUDIES.c.raw_sha256).where(
-                STUDIES.c.pmid.in_(pmids)
-            )
-        )
-    }
+    query = "SELECT pmid, id, raw_sha256 FROM studies WHERE pmid IN ({})"
+    stored = {pmid: (id_, sha) for pmid, id_, sha in select_in(conn, query, pmids)}
     current = {pmid: sha for pmid, (_id, sha) in stored.items()}
     final: dict[str, Item] = {}
     for item in items:
@@ -320,7 +364,8 @@ def store_prepared(
             continue  # what is stored is what the last record says
         todo.append(item if isinstance(item, Prepared) else _reprepare(item, origin))
     if todo:
-        _write(conn, todo, vocab, replace=[stored[p.pmid][0] for p in todo if p.pmid in stored])
+        known = {p.pmid: stored[p.pmid][0] for p in todo if p.pmid in stored}
+        _write(conn, todo, vocab, known)
     return result
 
 
@@ -350,7 +395,10 @@ def store_articles(
     )
 
 
-def _write(conn: Connection, todo: list[Prepared], vocab: Vocabulary, replace: list[int]) -> None:
+def _write(
+    conn: Connection, todo: list[Prepared], vocab: Vocabulary, known: dict[str, int]
+) -> None:
+    """Write `todo`; `known`: {pmid: id} of those already stored (their parts replaced)."""
     types: dict[str, dict[str, Any]] = {}
     mesh: dict[str, dict[str, Any]] = {}
     for p in todo:
@@ -358,13 +406,15 @@ def _write(conn: Connection, todo: list[Prepared], vocab: Vocabulary, replace: l
             if not types.get(name, {}).get("ui"):  # the first UI given wins, as in the ORM
                 types[name] = {"name": name, "ui": ui}
         for key, name, *_ in p.mesh:
-            mesh.setdefault(key, {"ui": key, "name": name})
+            if key not in mesh:
+                mesh[key] = {"ui": key, "name": name}
     type_ids = vocab.ids(conn, "types", types)
     mesh_ids = vocab.ids(conn, "mesh", mesh)
+    replace = list(known.values())
     if replace:
         for table in _CHILD_TABLES:
             conn.execute(delete(table).where(table.c.study_id.in_(replace)))
-    ids = _upsert_studies(conn, todo)
+    ids = _upsert_studies(conn, todo, known)
     children: dict[Table, list[tuple[Any, ...]]] = {t: [] for t in _CHILD_TABLES}
     for p in todo:
         sid = ids[p.pmid]
@@ -384,19 +434,24 @@ def _write(conn: Connection, todo: list[Prepared], vocab: Vocabulary, replace: l
         if copy:
             _copy(conn, f'COPY "{table.name}" ({cols}) FROM STDIN', rows)
         else:  # one DBAPI executemany (psycopg pipelines it), no per-row Core overhead
-            mark = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(rows[0]))
+            mark = _marks(conn, len(rows[0]))
             conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) VALUES ({mark})', rows)
 
 
-def _upsert_studies(conn: Connection, todo: list[Prepared]) -> dict[str, int]:
+def _upsert_studies(
+    conn: Connection, todo: list[Prepared], known: dict[str, int]
+) -> dict[str, int]:
     """INSERT … ON CONFLICT (pmid) DO UPDATE of the studies rows; {pmid: id}.
 
-    SQLite: one executemany (insertmanyvalues) with RETURNING. PostgreSQL: COPY into a
-    temporary table, then one INSERT … SELECT … ON CONFLICT … RETURNING (psycopg parses
-    a 26 000-placeholder VALUES statement client-side far slower than COPY runs).
+    SQLite: one DBAPI executemany of the statement (no per-row Core work), then the new
+    rows' ids in one query. PostgreSQL: COPY into a temporary table, then one INSERT …
+    SELECT … ON CONFLICT … RETURNING (psycopg parses a 26 000-placeholder VALUES statement
+    client-side far slower than COPY runs); without COPY, a Core upsert … RETURNING.
     """
     now = datetime.now(UTC)
     cols = [*todo[0].row, "fetched_at"]
+    if conn.dialect.name == "sqlite":
+        return _upsert_sqlite(conn, todo, cols, now, known)
     if conn.dialect.name != "postgresql" or not COPY_STUDIES:
         ins = _insert(conn, STUDIES)
         upsert = ins.on_conflict_do_update(
@@ -419,6 +474,44 @@ def _upsert_studies(conn: Connection, todo: list[Prepared]) -> dict[str, int]:
     ).all()
     conn.exec_driver_sql("DROP TABLE ldn_studies_stage")
     return dict(rows)  # type: ignore[arg-type]
+
+
+def _upsert_sqlite(
+    conn: Connection, todo: list[Prepared], cols: list[str], now: datetime, known: dict[str, int]
+) -> dict[str, int]:
+    """The SQLite upsert: the rows as tuples in one executemany. Values are bound as Core
+    would bind them: `fetched_at` through its type's processor (once: it is the same for
+    every row); the others need none (a bool binds as the integer Core would send: the
+    tests hold `plain_columns` true)."""
+    stamp = _fetched_at_processor(conn.dialect)(now)
+    names = ", ".join(cols)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "pmid")
+    conn.exec_driver_sql(
+        f"INSERT INTO studies ({names}) VALUES ({', '.join('?' * len(cols))}) "
+        f"ON CONFLICT (pmid) DO UPDATE SET {updates}",
+        [(*p.row.values(), stamp) for p in todo],
+    )
+    new = [p.pmid for p in todo if p.pmid not in known]
+    found = select_in(conn, "SELECT pmid, id FROM studies WHERE pmid IN ({})", new)
+    return {**known, **dict(found)}
+
+
+@lru_cache(maxsize=4)
+def _fetched_at_processor(dialect: Dialect) -> Any:
+    """How Core binds `studies.fetched_at` on `dialect` (SQLite: a text timestamp)."""
+    process = STUDIES.c.fetched_at.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
+
+
+def plain_columns(dialect: Dialect) -> bool:
+    """Every studies column but fetched_at binds its Python value unchanged on SQLite, or
+    (Boolean) as the integer sqlite3 binds a bool as."""
+    for column in STUDIES.c:
+        if column.name == "fetched_at" or isinstance(column.type, Boolean):
+            continue
+        if column.type.dialect_impl(dialect).bind_processor(dialect) is not None:
+            return False
+    return True
 
 
 def _copy(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:

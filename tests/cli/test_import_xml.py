@@ -171,3 +171,39 @@ def test_missing_file_is_refused_before_anything_is_read(cli: Cli, engine, tmp_p
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path / 'nope.xml'}: no such file\n"
     assert count(engine) == 0
+
+
+def test_import_points_references_at_the_new_studies(cli: Cli, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ldn_evidence.models import Reference
+
+    with session_scope(engine) as s:
+        s.add(Reference(raw="ref a", kind="pubmed", pmid=str(START + 3), status="not_found"))
+        s.add(Reference(raw="ref b", kind="pubmed", pmid="99999998", status="unresolved"))
+    path = generated(tmp_path, 8)
+    summaries(cli("import-xml", "--chunk-size", "3", "--json", str(path)))
+    with session_scope(engine) as s:
+        refs = {r.raw: r for r in s.scalars(sa.select(Reference))}
+        study = s.scalars(sa.select(Study).where(Study.pmid == str(START + 3))).one()
+        assert (refs["ref a"].study_id, refs["ref a"].status) == (study.id, "resolved")
+        assert (refs["ref b"].study_id, refs["ref b"].status) == (None, "unresolved")
+
+
+def test_the_collector_runs_rarely_while_importing_and_as_before_after(
+    cli: Cli, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from ldn_evidence.services import importing
+
+    seen = []
+    real = importing._store_chunk
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "_store_chunk", spy)
+    before = gc.get_threshold()
+    summaries(cli("import-xml", "--json", str(generated(tmp_path, 3))))
+    assert seen == [importing.GC_THRESHOLD]
+    assert gc.get_threshold() == before

@@ -193,3 +193,10 @@ def test_generated_records_are_distinct_studies(tmp_path: Path) -> None:
     got = [r for r in iter_articles(path) if isinstance(r, ArticleRecord)]
     assert [r.pmid for r in got] == [str(50_000_000 + i) for i in range(75)]
     assert all(r.article_ids.get("pubmed") in (None, r.pmid) for r in got)
+
+
+def test_sqlite_studies_columns_bind_unchanged_but_fetched_at() -> None:
+    """The SQLite upsert binds the rows' values as they are (`_upsert_sqlite`)."""
+    from sqlalchemy.dialects import sqlite
+
+    assert bulk.plain_columns(sqlite.dialect())
