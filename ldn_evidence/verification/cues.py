@@ -245,10 +245,10 @@ def hedge(sentence: str) -> str | None:
 def directions(sentence: str) -> list[tuple[str, int]]:
     """(direction, character offset) of each direction word in `sentence`."""
     out = []
-    for tok in tokens(sentence):
-        d = word_direction(tok.text)
+    for m in _TOKEN.finditer(sentence):  # `tokens`, without a Token for each
+        d = word_direction(m.group(0).lower())
         if d:
-            out.append((d, tok.start))
+            out.append((d, m.start()))
     return out
 
 

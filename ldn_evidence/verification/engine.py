@@ -186,7 +186,8 @@ def _coverage(claim: Terms, terms: Terms) -> tuple[float, list[str]]:
     total = claim.total
     if total <= 0:
         return 0.0, []
-    matched = [t for t in claim.weights if t in terms]
+    held = terms.weights  # `in` on the dict itself: no Terms.__contains__ call a term
+    matched = [t for t in claim.weights if t in held]
     # fsum over a set: correctly rounded, so the result does not depend on the set's
     # iteration order (which varies with PYTHONHASHSEED) and equal sums compare equal
     return math.fsum(claim.weights[t] for t in matched) / total, matched
@@ -220,8 +221,10 @@ def topic_weighted(claim: Terms, sentences: list[Sentence], title: Terms) -> Ter
     if n < 3:
         return claim
     weights = {}
+    held = [s.terms.weights for s in sentences]
+    in_title = title.weights
     for term, w in claim.weights.items():
-        df = sum(term in s.terms for s in sentences) + (term in title)
+        df = sum(term in h for h in held) + (term in in_title)
         weights[term] = w * (1.0 - (1.0 - TOPIC_FLOOR) * df / n)
     return Terms(weights)
 
@@ -242,8 +245,14 @@ def rank_sentences(
     best first. A sentence that carries none of the `anchors` (what the claim says about
     the study's topic) counts half: "LDN was well tolerated" does not address "LDN
     reduced pain"."""
+    weights, total = claim.terms.weights, claim.terms.total  # `_coverage`, the claim's part once
     for s in sentences:
-        s.coverage, s.matched = _coverage(claim.terms, s.terms)
+        if total <= 0:
+            s.coverage, s.matched = 0.0, []
+        else:
+            held = s.terms.weights
+            s.matched = [t for t in weights if t in held]
+            s.coverage = math.fsum(weights[t] for t in s.matched) / total
         s.coverage += s.implied
         if anchors and not anchors.intersection(s.matched):
             s.coverage *= 0.5
@@ -273,15 +282,19 @@ def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> froze
     implied in every sentence ("Pain did not differ from placebo" in a trial of LDN): a
     sentence without it still gets TITLE_CREDIT of its weight. Returns those terms."""
     n = len(sentences)
+    held = [s.terms.weights for s in sentences]
     implied = [
         t
         for t in claim.weights
-        if t in title or (n >= 3 and sum(t in s.terms for s in sentences) / n >= 0.4)
+        if t in title.weights or (n >= 3 and sum(t in h for h in held) / n >= 0.4)
     ]
-    for s in sentences:
-        missing = [t for t in implied if t not in s.terms]
+    if not implied:
+        return frozenset()
+    total = claim.total
+    for s, h in zip(sentences, held, strict=True):
+        missing = [t for t in implied if t not in h]
         if missing:
-            s.implied = math.fsum(claim.weights[t] for t in missing) * TITLE_CREDIT / claim.total
+            s.implied = math.fsum(claim.weights[t] for t in missing) * TITLE_CREDIT / total
     return frozenset(implied)
 
 
@@ -299,7 +312,8 @@ def expansions_for(claim_text: str, title: str, abstract: str) -> dict[str, tupl
 
 
 def _claim_stems_in(span: str, claim: ClaimAnalysis) -> list[str]:
-    return [s for s in {stem(w) for w in words(span)} if s in claim.terms]
+    held = claim.terms.weights
+    return [s for s in {stem(w) for w in words(span)} if s in held]
 
 
 def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
@@ -335,7 +349,7 @@ def _direction_terms(text: str, claim: ClaimAnalysis, window: int = 5) -> dict[s
     dirs = [cues.word_direction(t.text) for t in toks]
     out: dict[str, str] = {}
     for i, s in enumerate(stems):
-        if s not in claim.terms or dirs[i]:
+        if s not in claim.terms.weights or dirs[i]:
             continue
         best: tuple[int, str] | None = None
         for j in range(max(0, i - window), min(len(toks), i + window + 1)):

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "e401d46c1dd7bd5d981140c93127dc97f1ec3b2061980d4387bd37df5f8e8a0e"
+ENGINE_SOURCE_SHA256 = "026e63a59bb6af999afb2c2fa82999a6b1e3411a6be8a304041973bafc06a085"
 
 _PACKAGE = Path(__file__).parent
 
