@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ldn_evidence.sentences import ABSTRACT, sentence_texts
 from ldn_evidence.verification import cues
@@ -123,8 +124,11 @@ def asserts(sentence: str) -> bool:
     return bool(_ASSERTING.search(sentence) or cues.directions(sentence))
 
 
+@lru_cache(maxsize=4096)
 def analyze_claim(text: str) -> ClaimAnalysis:
-    """What the claim asserts, read from its text alone (see the module docstring)."""
+    """What the claim asserts, read from its text alone (see the module docstring). Kept
+    per text, as a claim is checked against each study it cites: callers make changed
+    copies (`dataclasses.replace`), never change the one returned."""
     quantities = [q for q in find_quantities(text) if q.kind != OTHER]
     analysis = ClaimAnalysis(
         text=text,
@@ -232,10 +236,16 @@ def topic_weighted(claim: Terms, sentences: list[Sentence], title: Terms) -> Ter
 def predicate_light(terms: Terms, text: str) -> Terms:
     """Direction words ("reduced", "higher") weigh DIRECTION_WEIGHT of their weight: they
     say which way, which the direction check compares; the coverage is about *what*."""
-    directional = {stem(w) for w in words(text) if cues.word_direction(w)}
+    directional = _directional_stems(text)
     return Terms(
         {t: w * DIRECTION_WEIGHT if t in directional else w for t, w in terms.weights.items()}
     )
+
+
+@lru_cache(maxsize=4096)
+def _directional_stems(text: str) -> frozenset[str]:
+    """The stems of `text`'s direction words (kept per claim: read twice a check)."""
+    return frozenset(stem(w) for w in words(text) if cues.word_direction(w))
 
 
 def rank_sentences(
@@ -263,18 +273,25 @@ def anchor_terms(claim: ClaimAnalysis) -> frozenset[str]:
     """What the claim says something about: its terms after the first word that states a
     change or a relation ("LDN reduced *fatigue*", "X is associated with *Y*"), direction
     words left out. Empty when the claim has no such word."""
-    first = None
-    for _, at in claim.directions:
-        first = at if first is None else min(first, at)
-    m = _ASSERTING.search(claim.text)
+    stems = _anchor_stems(claim.text, tuple(at for _, at in claim.directions))
+    if stems is None:
+        return frozenset()
+    return frozenset(t for t in claim.terms.weights if t in stems)
+
+
+@lru_cache(maxsize=4096)
+def _anchor_stems(text: str, direction_starts: tuple[int, ...]) -> frozenset[str] | None:
+    """The stems after the first word of `text` that states a change (one of
+    `direction_starts`) or a relation, direction words left out; None without such a word.
+    (Kept per claim: `verify_text` asks again once the claim's terms are weighted.)"""
+    first = min(direction_starts) if direction_starts else None
+    m = _ASSERTING.search(text)
     if m and (first is None or m.start() < first):
         first = m.start()
     if first is None:
-        return frozenset()
-    tail = claim.text[first:]
-    found = [w for w in words(tail)[1:] if not cues.word_direction(w)]
-    stems = {stem(w) for w in found}
-    return frozenset(t for t in claim.terms.weights if t in stems)
+        return None
+    found = [w for w in words(text[first:])[1:] if not cues.word_direction(w)]
+    return frozenset(stem(w) for w in found)
 
 
 def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> frozenset[str]:

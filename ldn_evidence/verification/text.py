@@ -267,7 +267,7 @@ def section_label(sentence: str) -> str | None:
         if label in BACKGROUND_LABELS or label in FINDING_LABELS:
             return label
     caps: list[str] = []
-    for word in sentence.split()[:8]:
+    for word in sentence.split(maxsplit=8)[:8]:  # the first eight words, the rest unsplit
         if not _CAPS_WORD.fullmatch(word.rstrip(":")):
             break
         caps.append(word.rstrip(":"))

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "026e63a59bb6af999afb2c2fa82999a6b1e3411a6be8a304041973bafc06a085"
+ENGINE_SOURCE_SHA256 = "03c80a9496871c169831d5b16ebc8d6c2e5fcf54fe44b5490bf32066539f48d3"
 
 _PACKAGE = Path(__file__).parent
 

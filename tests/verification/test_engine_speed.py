@@ -502,3 +502,75 @@ def test_figure_pattern_guard_words_are_in_every_match() -> None:
                 w in name.lower() for w in quantities._NEEDS_RATIO
             ), m
     assert matched > 30
+
+
+CLAIM_TEXTS = [
+    "LDN reduced pain in women with fibromyalgia.",
+    "Pain did not decrease, but fatigue increased with LDN.",
+    "LDN is associated with lower fatigue.",
+    "Nearly 30% of patients improved on LDN.",
+    "LDN was studied for pain.",
+    "Fatigue and sleep.",
+    "",
+]
+
+
+def _anchors_the_long_way(claim: engine.ClaimAnalysis) -> frozenset[str]:
+    first = None
+    for _, at in claim.directions:
+        first = at if first is None else min(first, at)
+    m = engine._ASSERTING.search(claim.text)
+    if m and (first is None or m.start() < first):
+        first = m.start()
+    if first is None:
+        return frozenset()
+    found = [w for w in words(claim.text[first:])[1:] if not cues.word_direction(w)]
+    stems = {stem(w) for w in found}
+    return frozenset(t for t in claim.terms.weights if t in stems)
+
+
+@pytest.mark.parametrize("claim_text", CLAIM_TEXTS)
+def test_kept_claim_analysis_is_the_fresh_one(claim_text: str) -> None:
+    """`analyze_claim` is kept per text; what it keeps (and the anchor and direction stems
+    kept with it) is what a fresh reading gives, and checking a claim changes none of it."""
+    fresh = engine.analyze_claim.__wrapped__(claim_text)
+    kept = engine.analyze_claim(claim_text)
+    assert kept == fresh
+    assert engine.anchor_terms(kept) == _anchors_the_long_way(kept)
+    light = engine.predicate_light(content_terms(claim_text), claim_text)
+    directional = {stem(w) for w in words(claim_text) if cues.word_direction(w)}
+    assert light.weights == {
+        t: w * engine.DIRECTION_WEIGHT if t in directional else w
+        for t, w in content_terms(claim_text).weights.items()
+    }
+    verify_claim(
+        ClaimInput(text=claim_text),
+        StudyInput(title="LDN (low-dose naltrexone)", abstract="LDN reduced pain by 30%."),
+    )
+    assert engine.analyze_claim(claim_text) == fresh
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["RESULTS: Pain fell.", "METHODS AND MATERIALS Forty women.", "  CONCLUSIONS   A B C D E F G",
+     "A B C D E F G H RESULTS", "Pain fell.", "", "   ", "MAIN OUTCOME MEASURES: pain"],
+)  # fmt: skip
+def test_section_label_reads_the_first_eight_words(sentence: str) -> None:
+    def long_way(s: str) -> str | None:
+        m = text._TITLE_LABEL.match(s)
+        if m:
+            label = text._canonical_label(m.group(1))
+            if label in text.BACKGROUND_LABELS or label in text.FINDING_LABELS:
+                return label
+        caps: list[str] = []
+        for word in s.split()[:8]:
+            if not text._CAPS_WORD.fullmatch(word.rstrip(":")):
+                break
+            caps.append(word.rstrip(":"))
+        for size in range(len(caps), 0, -1):
+            label = text._canonical_label(" ".join(caps[:size]))
+            if label in text.BACKGROUND_LABELS or label in text.FINDING_LABELS:
+                return label
+        return None
+
+    assert text.section_label(sentence) == long_way(sentence)
