@@ -172,7 +172,10 @@ _AIM_WORDS = (
 def _is_aim(text: str) -> bool:
     if text.isascii():
         lowered = text.lower()
-        if not any(w in lowered for w in _AIM_WORDS):
+        for w in _AIM_WORDS:  # a loop, not any(): this runs on every sentence
+            if w in lowered:
+                break
+        else:
             return False
     return bool(_AIM.search(text))
 

@@ -266,9 +266,9 @@ _NEEDS_COUNT = ("thousand", "million", "billion", "lakh")
 
 
 def _find_quantities(text: str) -> list[Quantity]:
-    if not _MAY_HOLD_A_FIGURE.search(text):
+    digit = _DIGIT.search(text) is not None  # `_MAY_HOLD_A_FIGURE`'s first branch, alone
+    if not digit and not _MAY_HOLD_A_FIGURE.search(text):
         return []
-    digit = _DIGIT.search(text) is not None
     lowered = text.lower() if text.isascii() else None
     percent_sign = "%" in text
     taken: list[tuple[int, int]] = []

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "03c80a9496871c169831d5b16ebc8d6c2e5fcf54fe44b5490bf32066539f48d3"
+ENGINE_SOURCE_SHA256 = "74f3f90bbbeedd3b760dd71296b3ccf89b631a37f06d7d009c4f816163bb8d00"
 
 _PACKAGE = Path(__file__).parent
 

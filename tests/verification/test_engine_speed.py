@@ -574,3 +574,13 @@ def test_section_label_reads_the_first_eight_words(sentence: str) -> None:
         return None
 
     assert text.section_label(sentence) == long_way(sentence)
+
+
+@pytest.mark.parametrize(
+    "claim_text", [*CLAIM_TEXTS, "A 3-fold rise; 8 of 10 patients.", "p < 0.05", "Half of them."]
+)
+def test_kept_claim_figure_is_the_fresh_one(claim_text: str) -> None:
+    from ldn_evidence.figures import parse_claim_figure
+
+    assert parse_claim_figure(claim_text) == parse_claim_figure.__wrapped__(claim_text)
+    assert parse_claim_figure(claim_text) == parse_claim_figure.__wrapped__(claim_text)
