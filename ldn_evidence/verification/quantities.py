@@ -251,7 +251,12 @@ def _holds(lowered: str | None, needed: tuple[str, ...]) -> bool:
     """False when ASCII text (`lowered`: its lower case; None for other text) holds none of
     `needed`: a pattern each of whose matches holds one of them cannot match it. Text that
     is not ASCII may: IGNORECASE also folds a few letters (the long ſ) that lower() keeps."""
-    return lowered is None or any(w in lowered for w in needed)
+    if lowered is None:
+        return True
+    for w in needed:  # a loop, not any(): it runs several times a text
+        if w in lowered:
+            return True
+    return False
 
 
 # What each pattern's every match holds besides a digit (`_NEEDS`; lower case). A pattern

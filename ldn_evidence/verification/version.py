@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "74f3f90bbbeedd3b760dd71296b3ccf89b631a37f06d7d009c4f816163bb8d00"
+ENGINE_SOURCE_SHA256 = "dc9ac6473e8e526798dc2ad50b80842bcd8c45558732c8238adc3d6b62aaa382"
 
 _PACKAGE = Path(__file__).parent
 
