@@ -6,7 +6,7 @@ import importlib.resources
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -18,10 +18,12 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.orm import Session, sessionmaker
 
 from ldn_evidence.config import redact_db_url
 from ldn_evidence.errors import DatabaseError
+
+if TYPE_CHECKING:  # the ORM is imported by session_scope: `db current` needs only Core
+    from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The newest revision in migrations/versions/: what `ensure_schema` compares a database's
@@ -276,6 +278,8 @@ def database_errors(engine: Engine) -> Iterator[None]:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, always close."""
+    from sqlalchemy.orm import sessionmaker
+
     factory = sessionmaker(engine, expire_on_commit=False)
     event.listen(factory, "before_flush", _refuse_over_long)
     try:

@@ -704,6 +704,64 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Citing:
+    """A claim citing a study, as a bibliography's note on the study shows it."""
+
+    claim_id: int
+    document_id: int | None
+    claim_text: str
+    verdict: str
+    verdict_origin: str
+    checked_by: str | None
+    reason: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class StudyName:
+    """What a study's citation key is made of: its first author's name, year and title."""
+
+    pmid: str
+    family: str | None  # the first author's
+    literal: str | None  # the first author, a group
+    year: int | None
+    title: str
+
+    @classmethod
+    def of(cls, study: StudyRecord) -> StudyName:
+        first = study.authors[0] if study.authors else None
+        return cls(
+            pmid=study.pmid,
+            family=first.family if first else None,
+            literal=first.literal if first else None,
+            year=study.year,
+            title=study.title,
+        )
+
+
+@dataclass(frozen=True)
+class CitedStudy:
+    """A study the report cites, with the claims that cite it (in report order): what a
+    bibliography writes for each study."""
+
+    study: StudyRecord
+    citing: list[Citing]
+
+
+def citing_of(claim: ClaimEntry, citation: CitationEntry) -> Citing:
+    return Citing(
+        claim_id=claim.id,
+        document_id=claim.document_id,
+        claim_text=claim.text,
+        verdict=citation.verdict,
+        verdict_origin=citation.verdict_origin,
+        checked_by=citation.checked_by,
+        reason=citation.reason,
+        note=citation.note,
+    )
+
+
+@dataclass(frozen=True)
 class Report:
     schema: str
     generated_at: str
@@ -740,6 +798,25 @@ class Report:
                     seen[citation.study.pmid] = citation.study
         return list(seen.values())
 
+    def cited(self) -> Iterator[CitedStudy]:
+        """`studies()` one at a time, each with the claims that cite it, in order of
+        first citation."""
+        found: dict[str, CitedStudy] = {}
+        for claim in self.all_claims():
+            for citation in claim.citations:
+                study = citation.study
+                if study is None:
+                    continue
+                entry = found.get(study.pmid)
+                if entry is None:
+                    entry = found[study.pmid] = CitedStudy(study, [])
+                entry.citing.append(citing_of(claim, citation))
+        return iter(found.values())
+
+    def study_names(self) -> Iterator[StudyName]:
+        """`cited()`'s studies, only what their citation keys are made of."""
+        return (StudyName.of(cited.study) for cited in self.cited())
+
 
 @dataclass(frozen=True)
 class ReportStream(Report):
@@ -751,9 +828,23 @@ class ReportStream(Report):
 
     flagged: Callable[[], list[DocumentEntry]] | None = None
     study_count: int = 0  # distinct studies cited: the bibliographies' entries
+    # the cited studies read from the database a batch at a time (`Report.cited`,
+    # `Report.study_names`)
+    cited_studies: Callable[[], Iterator[CitedStudy]] | None = None
+    cited_names: Callable[[], Iterator[StudyName]] | None = None
 
     @property
     def flagged_documents(self) -> list[DocumentEntry]:
         if self.flagged is None:
             return super().flagged_documents
         return self.flagged()
+
+    def cited(self) -> Iterator[CitedStudy]:
+        if self.cited_studies is None:
+            return super().cited()
+        return self.cited_studies()
+
+    def study_names(self) -> Iterator[StudyName]:
+        if self.cited_names is None:
+            return super().study_names()
+        return self.cited_names()

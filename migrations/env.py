@@ -8,13 +8,13 @@ from alembic import context
 
 from ldn_evidence.config import resolve_db_url
 from ldn_evidence.db import make_engine
-from ldn_evidence.models import Base
+from ldn_evidence.models import all_tables
 
 config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = Base.metadata
+target_metadata = all_tables()
 
 
 def _configure(connection) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,6 @@ from ldn_evidence.cli._common import (
     screen_page,
     session,
 )
-from ldn_evidence.viewmodel import StudyWithDesign
 from ldn_evidence.vocab import LEVEL_KEYS, VERDICTS, citation_origin_label, level_label
 
 _or = one_of
@@ -161,7 +160,7 @@ def _render_detail(d: ClaimDetail) -> None:
                 f"PMID {st.pmid}: {st.title} ({st.journal_iso or st.journal or ''}"
                 f" {st.year or ''}){flags}"
             )
-            design = st.design if isinstance(st, StudyWithDesign) else ""
+            design = getattr(st, "design", "")  # a StudyWithDesign shows its design
             level = (
                 f"level: {level_label(st.evidence_level)}"
                 + (f" ({design})" if design else "")

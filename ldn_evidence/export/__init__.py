@@ -20,14 +20,12 @@ from ldn_evidence.export.formats import (
     render,
     render_chunks,
 )
-from ldn_evidence.viewmodel import Report
 
 __all__ = [
     "EXPORT_FORMATS",
     "EXTENSIONS",
     "FORMATS",
     "Format",
-    "Report",
     "render",
     "render_chunks",
     "write_atomic",

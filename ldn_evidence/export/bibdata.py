@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from ldn_evidence.viewmodel import Report, StudyRecord
+from ldn_evidence.viewmodel import Citing, Report, StudyName, StudyRecord
 
 # Letters NFKD does not take apart.
 _FOLD = str.maketrans(
@@ -61,11 +61,12 @@ def _token(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
 
 
-def base_key(study: StudyRecord) -> str:
-    first = study.authors[0] if study.authors else None
-    name = ""
-    if first is not None:
-        name = _token(first.family or "") or _token((first.literal or "").split(" ")[0])
+def base_key(study: StudyRecord | StudyName) -> str:
+    """ "younger2013lowdose": the first author's family name (or a group's first word),
+    the year and the title's first word that is not a stopword, ASCII-folded."""
+    if isinstance(study, StudyRecord):
+        study = StudyName.of(study)
+    name = _token(study.family or "") or _token((study.literal or "").split(" ")[0])
     words = (_token(w) for w in re.split(r"\s+", study.title or ""))
     word = next((w for w in words if w and w not in _STOPWORDS), "")
     return f"{name or 'anon'}{study.year or 'nd'}{word}"
@@ -143,44 +144,40 @@ def _clip(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def note_line(citing: Citing) -> str:
+    """The claim, its page, the verdict, who reached it, the reason and the reviewer's
+    note, on one line."""
+    where = f" (document {citing.document_id})" if citing.document_id is not None else ""
+    line = f"Claim {citing.claim_id}{where}: “{_clip(citing.claim_text)}” — verdict: "
+    line += citing.verdict.replace("_", " ")
+    if citing.verdict_origin == "reviewer":
+        line += f" (reviewer{': ' + citing.checked_by if citing.checked_by else ''})"
+    if citing.reason:
+        line += f"; why: {_clip(citing.reason)}"
+    if citing.note:
+        line += f"; note: {_clip(citing.note)}"
+    return line
+
+
 def claim_notes(report: Report) -> dict[str, list[str]]:
-    """PMID -> one line per claim that cites the study: the claim, its page, the verdict,
-    who reached it, the reason and the reviewer's note."""
-    return bibliography(report)[1]
+    """PMID -> one line per claim that cites the study (`note_line`)."""
+    return {c.study.pmid: [note_line(x) for x in c.citing] for c in report.cited()}
 
 
-def bibliography(report: Report) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """In one pass over the report's claims: PMID -> citation key (`citation_keys`), and
-    PMID -> the claims' notes (`claim_notes`), in order of first citation. Only keys and
-    notes are kept, not the studies."""
-    bases: dict[str, str] = {}
-    notes: dict[str, list[str]] = {}
-    for claim in report.all_claims():
-        for citation in claim.citations:
-            study = citation.study
-            if study is None:
-                continue
-            if study.pmid not in bases:
-                bases[study.pmid] = base_key(study)
-            where = f" (document {claim.document_id})" if claim.document_id is not None else ""
-            line = f"Claim {claim.id}{where}: “{_clip(claim.text)}” — verdict: "
-            line += citation.verdict.replace("_", " ")
-            if citation.verdict_origin == "reviewer":
-                line += f" (reviewer{': ' + citation.checked_by if citation.checked_by else ''})"
-            if citation.reason:
-                line += f"; why: {_clip(citation.reason)}"
-            if citation.note:
-                line += f"; note: {_clip(citation.note)}"
-            notes.setdefault(study.pmid, []).append(line)
-    return keys_from_bases(bases), notes
+def bibliography(report: Report) -> Iterator[tuple[StudyRecord, str, list[str]]]:
+    """Each cited study in order of first citation, with its citation key
+    (`citation_keys`) and its claims' notes (`note_line`).
 
-
-def cited_studies(report: Report) -> Iterator[StudyRecord]:
-    """`Report.studies()` one at a time (deduplicated by PMID, in order of first citation),
-    only the PMIDs seen kept."""
-    seen: set[str] = set()
-    for claim in report.all_claims():
-        for citation in claim.citations:
-            if citation.study is not None and citation.study.pmid not in seen:
-                seen.add(citation.study.pmid)
-                yield citation.study
+    Two passes: the first counts the keys' bases (`Report.study_names`), keeping only
+    the bases that more than one study shares; the second writes each study of
+    `Report.cited` as it comes. No study, key or note is held beyond the one being
+    written, so a streamed report's bibliography holds the bases alone, whatever the
+    number of claims."""
+    counts = Counter(base_key(name) for name in report.study_names())
+    shared = {base for base, n in counts.items() if n > 1}
+    del counts
+    for cited in report.cited():
+        study = cited.study
+        base = base_key(study)
+        key = f"{base}-{study.pmid}" if base in shared else base
+        yield study, key, [note_line(c) for c in cited.citing]

@@ -17,7 +17,6 @@ from typing import Any
 from ldn_evidence.export.bibdata import (
     bare_title,
     bibliography,
-    cited_studies,
     date_parts,
     page_range,
 )
@@ -69,12 +68,11 @@ def render_csljson(report: Report) -> bytes:
 
 
 def chunks_csljson(report: Report) -> Iterator[bytes]:
-    """`json.dumps(items, indent=2)` an item at a time (keys and notes from a first pass
-    over the claims)."""
-    keys, notes = bibliography(report)
+    """`json.dumps(items, indent=2)` an item at a time, each study as first cited
+    (`bibliography`)."""
     opened = False
-    for study in cited_studies(report):
-        item = csl_item(study, keys[study.pmid], notes.get(study.pmid))
+    for study, key, notes in bibliography(report):
+        item = csl_item(study, key, notes)
         text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
         yield (("[\n  " if not opened else ",\n  ") + text).encode("utf-8")
         opened = True

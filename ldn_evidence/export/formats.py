@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ldn_evidence.errors import InputError
-from ldn_evidence.viewmodel import Report
+
+if TYPE_CHECKING:
+    from ldn_evidence.viewmodel import Report
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ others, so any change of shape comes with a new schema version.
 
 The file is written as it is made, a claim at a time (`chunks_json`), with the bytes
 `json.dumps(asdict(report), indent=2)` would give: a streamed report (`ReportStream`) is
-never held whole.
+never held whole. Each claim is written by orjson (C, dataclasses read natively) where it
+writes what json.dumps writes (`_orjson_safe`), else by the indenting encoder `_encode`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import fields, is_dataclass
 from importlib.resources import files
 from json.encoder import encode_basestring as _string  # json's, as ensure_ascii=False
 from typing import Any
+
+import orjson
 
 from ldn_evidence.viewmodel import DocumentEntry, Report
 
@@ -105,11 +108,45 @@ def _document(doc: DocumentEntry, level: int) -> Iterator[str]:
 
 
 def _dump(value: Any, level: int) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False)`, its lines indented `level` more:
-    written by `_encode` (json's own encoder is pure Python once it indents)."""
+    """`json.dumps(_plain(value), indent=2, ensure_ascii=False)`, its lines indented `level`
+    more: by orjson where it writes the same (`_orjson_safe`), else by `_encode` (json's own
+    encoder is pure Python once it indents)."""
+    if _orjson_safe(value):
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+        return text.replace("\n", "\n" + "  " * level) if level else text
     parts: list[str] = []
-    _encode(value, "\n" + "  " * level, parts.append)
+    _encode(_plain(value), "\n" + "  " * level, parts.append)
     return "".join(parts)
+
+
+_INT_RANGE = range(-(2**63), 2**64)  # what orjson writes; json.dumps writes any int
+_SMALLEST = 1e-4  # a float this size or larger orjson writes as repr (so json) does:
+# smaller, 1e-05 is "0.00001"; NaN and infinities it writes as null
+
+
+def _orjson_safe(value: Any) -> bool:
+    """Whether orjson writes `value` as json.dumps writes `_plain(value)`: only strings,
+    None, booleans, ints of 64 bits, floats that are 0 or at least `_SMALLEST` and finite,
+    lists, tuples, dicts with string keys and dataclasses holding only their fields (orjson
+    writes an instance's __dict__, in field order). Subclasses (enums) are left to json."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
+        return value in _INT_RANGE
+    if kind is float:
+        return value == 0.0 or _SMALLEST <= abs(value) < _INFINITY  # NaN: False
+    names = _field_names(kind)
+    if names is not None:
+        slots = getattr(value, "__dict__", None)
+        if slots is None or len(slots) != len(names):
+            return False
+        return all(_orjson_safe(item) for item in slots.values())
+    if kind is list or kind is tuple:
+        return all(_orjson_safe(item) for item in value)
+    if kind is dict:
+        return all(type(key) is str and _orjson_safe(item) for key, item in value.items())
+    return False
 
 
 def _float(value: float) -> str:
@@ -196,7 +233,7 @@ def _array(each: _Each, level: int) -> Iterator[str]:
         if each.write is not None:
             yield from each.write(item, level + 1)
         else:
-            yield _dump(_data(item), level + 1)
+            yield _dump(item if is_dataclass(item) else _data(item), level + 1)
     yield ("\n" + "  " * level + "]") if opened else "[]"
 
 

@@ -16,7 +16,6 @@ import rispy
 from ldn_evidence.export.bibdata import (
     bare_title,
     bibliography,
-    cited_studies,
     date_parts,
     split_pages,
 )
@@ -92,18 +91,16 @@ def render_ris(report: Report) -> bytes:
 
 
 def chunks_ris(report: Report) -> Iterator[bytes]:
-    """A record at a time: the keys and notes in a first pass over the claims, then each
-    study as first cited. rispy separates records by their place in the file, so each is
-    written once the next one is known."""
-    keys, notes = bibliography(report)
+    """A record at a time, each study as first cited (`bibliography`). rispy separates
+    records by their place in the file, so each is written once the next one is known."""
     writer = _Writer()
-    studies = cited_studies(report)
+    studies = bibliography(report)
     current = next(studies, None)
     count = 0
     while current is not None:
         following = next(studies, None)
         count += 1
-        record = ris_record(current, keys[current.pmid], notes.get(current.pmid))
+        record = ris_record(*current)
         total = count + 1 if following is not None else count
         lines = writer._format_reference(record, count=count, n=total)
         yield "".join(f"{line}\n" for line in lines).encode("utf-8")

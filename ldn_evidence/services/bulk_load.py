@@ -322,15 +322,21 @@ def _claim(claim: _Claim | None, data: ClaimData, pos: int, summary: LoadSummary
 
 def _cite(claim: _Claim, ref: _Ref, origin: str, summary: LoadSummary) -> _Citation | None:
     """`linking.cite` of `claim` to `ref` (and its study) on the in-memory claim; the new
-    citation, or None when the claim had one of that reference or study."""
+    citation, or None when the claim had one of that reference or study (which takes the
+    other only when no other citation of the claim holds it, as `linking.cite`)."""
     study_id = ref.study_id
     for existing in claim.citations:
         same_ref = existing.reference_id == ref.id
         same_study = study_id is not None and existing.study_id == study_id
         if same_ref or same_study:
-            if existing.reference_id is None:
+            others = [c for c in claim.citations if c is not existing]
+            if existing.reference_id is None and all(c.reference_id != ref.id for c in others):
                 existing.reference_id, existing.dirty = ref.id, True
-            if existing.study_id is None and study_id is not None:
+            if (
+                existing.study_id is None
+                and study_id is not None
+                and all(c.study_id != study_id for c in others)
+            ):
                 existing.study_id, existing.dirty = study_id, True
             if origin == CLAIM and existing.origin == PAGE:
                 existing.origin, existing.dirty = origin, True  # a per-claim marker is stronger

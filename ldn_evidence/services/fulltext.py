@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
-from ldn_evidence.pubmed.jats_records import FullTextRecord, location, section_path
 from ldn_evidence.viewmodel import (
     FullTextBrief,
     FullTextSectionView,
@@ -31,6 +30,7 @@ from ldn_evidence.viewmodel import (
 from ldn_evidence.vocab import PASSAGE_KINDS, FullTextStatus, pmc_article_url
 
 if TYPE_CHECKING:  # the check's passages are only built for `verify` (imported there)
+    from ldn_evidence.pubmed.jats_records import FullTextRecord
     from ldn_evidence.verification.full_text import Passage as CheckPassage
 
 Outcome = Literal["new", "updated", "unchanged", "not_open"]
@@ -155,6 +155,8 @@ def full_text_for(*, session: Session, study: Study, passages: bool = True) -> F
 
 def passage_location(row: FullText, passage: FullTextPassage) -> str:
     """Where a stored passage is: "full text, Results › Pain, ¶4", "Table 2" …"""
+    from ldn_evidence.pubmed.jats_records import location, section_path
+
     sections = [(s.title, s.parent_position) for s in row.sections]
     at = passage.section.position if passage.section is not None else None
     return location(passage.kind, passage.number, passage.label, section_path(sections, at))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ldn_evidence.errors import InputError
-from ldn_evidence.pubmed.records import ArticleRecord
 from ldn_evidence.vocab import LEVEL_KEYS, RETRACTED_LEVEL, levels_at_least
 
 if TYPE_CHECKING:
     from ldn_evidence.models import Study
+    from ldn_evidence.pubmed.records import ArticleRecord
 
 
 def check_level(level: str) -> str:

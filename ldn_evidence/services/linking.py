@@ -24,16 +24,28 @@ def cite(
 ) -> tuple[Citation, bool]:
     """The citation of `claim` to `reference`/`study`, created when missing.
 
-    Returns (citation, created). Unique per (claim, study) and per (claim, reference).
+    Returns (citation, created). Unique per (claim, study) and per (claim, reference):
+    a citation found by one of the two takes the other only when no other citation of
+    the claim holds it (a claim citing two references that come to resolve to one study
+    keeps two citations, one of them without the study).
     """
     study = study or (reference.study if reference is not None else None)
     for existing in claim.citations:
         same_ref = reference is not None and existing.reference_id == reference.id
         same_study = study is not None and existing.study_id == study.id
         if same_ref or same_study:
-            if existing.reference is None and reference is not None:
+            others = [c for c in claim.citations if c is not existing]
+            if (
+                existing.reference is None
+                and reference is not None
+                and all(c.reference_id != reference.id for c in others)
+            ):
                 existing.reference = reference
-            if existing.study is None and study is not None:
+            if (
+                existing.study is None
+                and study is not None
+                and all(c.study_id != study.id for c in others)
+            ):
                 existing.study = study
             if origin == "claim" and existing.origin == "page":
                 existing.origin = "claim"  # a per-claim marker is the stronger link

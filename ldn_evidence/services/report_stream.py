@@ -28,18 +28,18 @@ from ldn_evidence.models import (
 )
 from ldn_evidence.models.retractions import RetractionNotice
 from ldn_evidence.models.studies import StudyLinkRow
-from ldn_evidence.services.claims import BATCH_SIZE, claim_batches
-from ldn_evidence.services.evidence_runs import latest_evidence_for
+from ldn_evidence.services.claims import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
-from ldn_evidence.services.report import (
-    _check_claims,
-    _check_pmids,
-    _keep,
-    _unique,
-    claim_entry,
+from ldn_evidence.services.report import _check_claims, _check_pmids, _unique
+from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
+from ldn_evidence.services.report_rows import (
+    StudyRecords,
+    claim_entries,
+    document_references,
+    id_batches,
 )
 from ldn_evidence.services.verdicts import check_verdict
-from ldn_evidence.services.views import document_brief, reference_entry, study_flags
+from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (
     SCHEMA,
     ClaimEntry,
@@ -49,7 +49,6 @@ from ldn_evidence.viewmodel import (
     RedFlag,
     ReportStream,
     Rows,
-    StudyRecord,
     Summary,
     extend,
 )
@@ -75,6 +74,7 @@ class _Selection:
         pmids: set[str] | None,
     ) -> None:
         self.doc_ids = doc_ids
+        self.claim_ids = claim_ids
         self.verdict = verdict
         self.pmids = pmids
         self.pair_filter = verdict is not None or pmids is not None
@@ -143,19 +143,19 @@ def report_stream(
     if sel.narrowed and not doc_ids:
         documents = [d for d in documents if counts.get(d.id)]
 
+    records = StudyRecords()  # a study cited again within the export is made once
+
     def claims_of(document_id: int | None) -> Iterator[ClaimEntry]:
         query = sel.of_document(document_id)
-        for batch in claim_batches(session=session, query=query, size=batch_size):
-            records: dict[int, StudyRecord] = {}
-            selected = [(c, [x for x in c.citations if _keep(x, verdict, pmid_set)]) for c in batch]
-            if sel.pair_filter:
-                selected = [(c, kept) for c, kept in selected if kept]
-            # Each claim's last `evidence` run, read for the batch at once.
-            evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
-            for claim, kept in selected:
-                yield claim_entry(
-                    claim, kept, stronger=evidence.get(claim.id), records=records, detail=detail
-                )
+        for ids in id_batches(session=session, query=query, size=batch_size):
+            yield from claim_entries(
+                session=session,
+                ids=ids,
+                verdict=verdict,
+                pmids=pmid_set,
+                records=records,
+                detail=detail,
+            )
 
     def entries() -> Iterator[DocumentEntry]:
         for doc in documents:
@@ -177,6 +177,7 @@ def report_stream(
         return out
 
     loose = 0 if doc_ids else counts.get(None, 0)
+    cited_from = [*(d.id for d in documents), *([None] if loose else [])]
     stamp = (generated_at or datetime.now(UTC)).astimezone(UTC)
     return ReportStream(
         schema=SCHEMA,
@@ -192,6 +193,16 @@ def report_stream(
         claims_without_document=Rows(loose, lambda: claims_of(None) if loose else iter(())),
         flagged=flagged,
         study_count=_study_count(session, sel),
+        cited_studies=lambda: cited_studies(
+            session=session,
+            sel=sel,
+            documents=cited_from,
+            detail=detail,
+            batch_size=min(batch_size, STUDY_BATCH),
+        ),
+        cited_names=lambda: study_names(
+            session=session, sel=sel, documents=cited_from, batch_size=batch_size
+        ),
     )
 
 
@@ -227,8 +238,7 @@ def _document_entry(
     inline_flags: bool = True,
 ) -> DocumentEntry:
     """The page with its claims as `Rows` and its red flags known once they are read."""
-    references = [reference_entry(r) for r in doc.references]
-    session.expire(doc, ["references"])  # the rows are let go: only the views stay
+    references = document_references(session=session, document_id=doc.id)  # views, no rows
     collector: list[PageFlags] = []
 
     def claims(collect: bool = inline_flags) -> Iterator[ClaimEntry]:

@@ -13,14 +13,17 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.models import RetractionNotice, Study, utcnow
-from ldn_evidence.services.retraction_csv import BadRow, NoticeRow, read_notices
 from ldn_evidence.viewmodel import FlaggedStudy, RetractionImport, RetractionNoticeView
 from ldn_evidence.vocab import RetractionNature
+
+if TYPE_CHECKING:  # the CSV reader is imported by `import_retractions`, not by every view
+    from ldn_evidence.services.retraction_csv import BadRow, NoticeRow
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 CHUNK = 1000
@@ -55,6 +58,8 @@ def import_retractions(
     """Store the notices of the Retraction Watch CSV at `path`; `on_bad_row` hears of each
     row that cannot be read (it is skipped). Returns the counts and every stored study a
     notice names."""
+    from ldn_evidence.services.retraction_csv import BadRow, read_notices
+
     counts = _Counts()
     chunk: dict[int, NoticeRow] = {}
     for item in read_notices(path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
@@ -22,10 +22,12 @@ from ldn_evidence.models import (
     StudyLinkRow,
     StudyMeshTerm,
 )
-from ldn_evidence.pubmed.records import ArticleRecord
 from ldn_evidence.services.grading import check_level
 from ldn_evidence.services.text_search import contains_any
 from ldn_evidence.vocab import RetractionNature
+
+if TYPE_CHECKING:  # a record is stored by `store_article`; showing a study needs no parser
+    from ldn_evidence.pubmed.records import ArticleRecord
 
 RETRACTION = RetractionNature.RETRACTION.value
 

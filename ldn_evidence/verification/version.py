@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "dc9ac6473e8e526798dc2ad50b80842bcd8c45558732c8238adc3d6b62aaa382"
+ENGINE_SOURCE_SHA256 = "a7decf4d95aaadba6d9e199edfa8c0909d84b8077505097beb18b7e803b2b04e"
 
 _PACKAGE = Path(__file__).parent
 

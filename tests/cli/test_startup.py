@@ -23,13 +23,13 @@ from sqlalchemy.engine import Engine
 
 statements = []
 event.listen(Engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-from ldn_evidence.cli import app
+from ldn_evidence.cli import app_for
 
 runs = []
 for args in json.loads(sys.argv[2]):
     before, code = len(statements), 0
     try:
-        app(args, prog_name="ldn-evidence")
+        app_for(args)(args, prog_name="ldn-evidence")  # as `ldn-evidence` (cli.main) runs
     except SystemExit as exc:
         code = exc.code or 0
     runs.append({"args": args, "code": code, "statements": statements[before:]})
@@ -84,6 +84,41 @@ def test_reads_check_the_schema_with_one_query_and_import_only_what_they_use(
     assert "requests" not in top and "ldn_evidence.pubmed.client" not in modules
     if _typer_checks_values_with_pydantic():
         assert "pydantic" not in top
+
+
+# What one command alone imports (a fresh interpreter each): the ORM only where rows are
+# mapped, the models a command reads, no parser or CSV reader to show a study.
+ALONE = {
+    ("db", "current", "--json"): {
+        "sqlalchemy.orm",
+        "ldn_evidence.models",
+        "ldn_evidence.viewmodel",
+    },
+    ("claims", "show", "4", "--json"): {
+        "ldn_evidence.models.evidence",
+        "ldn_evidence.models.monitoring",
+        "ldn_evidence.models.fulltext",
+        "ldn_evidence.pubmed.records",
+        "ldn_evidence.services.retraction_csv",
+        "ldn_evidence.pubmed.jats_records",
+    },
+    ("studies", "show", "23359310", "--json"): {
+        "ldn_evidence.models.evidence",
+        "ldn_evidence.models.monitoring",
+        "ldn_evidence.pubmed.records",
+        "ldn_evidence.services.retraction_csv",
+    },
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", list(ALONE), ids=" ".join)
+def test_one_command_imports_only_what_it_reads(
+    tmp_path: Path, seeded: str, args: tuple[str, ...]
+) -> None:
+    probe = _probe(tmp_path, [["--db", seeded, *args]])
+    assert probe["runs"][0]["code"] == 0
+    assert not ALONE[args] & set(probe["modules"]), ALONE[args] & set(probe["modules"])
 
 
 @pytest.mark.slow
@@ -239,3 +274,86 @@ def test_the_verification_package_gives_every_name_it_lists() -> None:
 
     for name in verification.__all__:
         assert getattr(verification, name) is not None, name
+
+
+# ---- one command's branch of the app: the same answers as the whole app ----------------------
+
+
+def test_app_for_keeps_only_the_named_command(tmp_path: Path) -> None:
+    import typer.main
+
+    from ldn_evidence.cli import app, app_for
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for args in ([], ["--help"], ["--db"], ["--db", url], ["--bogus", "claims"], ["clams"]):
+        assert app_for(args) is app, args
+    for args, names in (
+        (["claims", "show", "4"], ["claims", "show"]),
+        (["--db", url, "db", "current"], ["db", "current"]),
+        (["--db", url, "claims", "--help"], ["claims", "list", "show", "add", "cite", "check"]),
+        (["--db", url, "claims", "shw"], ["claims", "list", "show", "add", "cite", "check"]),
+        ([f"--db={url}", "export", "--format", "csv"], ["export"]),
+        (["--db", url, "--db", url, "import-xml", "x.xml"], ["import-xml"]),
+    ):
+        one = typer.main.get_command(app_for(args))
+        assert list(one.commands) == names[:1], args  # type: ignore[attr-defined]
+        if len(names) > 1:
+            assert list(one.commands[names[0]].commands) == names[1:], args  # type: ignore[attr-defined]
+    assert app.registered_groups and app.registered_commands  # the whole app is untouched
+    assert len(typer.main.get_command(app).commands) > 10  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["claims", "--help"],
+        ["claims", "show", "--help"],
+        ["claims", "shw"],
+        ["claims"],
+        ["db", "current", "--help"],
+        ["export", "--help"],
+        ["import-xml", "--help"],
+        ["load"],
+        ["claims", "show", "abc"],
+        ["claims", "show", "999", "--json"],
+        ["db", "current", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_one_commands_app_answers_as_the_whole_app(
+    tmp_path: Path, sqlite_at_head: Path, args: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from ldn_evidence.cli import app, app_for
+
+    url = f"sqlite:///{tmp_path / 'same.db'}"
+    copy_sqlite_at_head(sqlite_at_head, url)
+    argv = ["--db", url, *args]
+    runner = CliRunner()
+    whole = runner.invoke(app, argv, prog_name="ldn-evidence")
+    one = runner.invoke(app_for(argv), argv, prog_name="ldn-evidence")
+    assert app_for(argv) is not app
+    assert (one.exit_code, one.stdout, one.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+
+
+@pytest.mark.slow
+def test_one_commands_app_shows_what_the_whole_app_shows(seeded: str) -> None:
+    from typer.testing import CliRunner
+
+    from ldn_evidence.cli import app, app_for
+
+    runner = CliRunner()
+    for args in (
+        ["claims", "show", "4"],
+        ["claims", "show", "4", "--json"],
+        ["studies", "show", "23359310"],
+        ["studies", "show", "23359310", "--json"],
+        ["documents", "show", "1", "--json"],
+        ["claims", "list", "--json"],
+    ):
+        argv = ["--db", seeded, *args]
+        whole = runner.invoke(app, argv, prog_name="ldn-evidence")
+        one = runner.invoke(app_for(argv), argv, prog_name="ldn-evidence")
+        assert whole.exit_code == 0 and whole.stdout, args
+        assert (one.exit_code, one.stdout, one.stderr) == (whole.exit_code, whole.stdout, ""), args

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from ldn_evidence.db import current_revision, downgrade, head_revision, make_engine, upgrade
-from ldn_evidence.models import Base
+from ldn_evidence.models import all_tables
 
 TABLES = {
     "source_documents",
@@ -58,7 +58,7 @@ def test_upgrade_downgrade_upgrade(db_url: str) -> None:
 def test_models_match_migrations(engine: sa.Engine) -> None:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = compare_metadata(ctx, Base.metadata)
+        diff = compare_metadata(ctx, all_tables())
     assert diff == []
 
 

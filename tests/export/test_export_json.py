@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import asdict, dataclass
 
 import jsonschema
 import pytest
@@ -83,7 +84,14 @@ def _random_value(rng: random.Random, depth: int) -> object:
         0,
         -7,
         10**20,
+        2**64,
+        2**64 - 1,
+        -(2**63) - 1,
         1.5,
+        1e-05,  # orjson writes 0.00001: json's encoder writes these
+        -4.9e-324,
+        1e-4,
+        0.1,
         -0.0,
         1e300,
         float("nan"),
@@ -99,14 +107,45 @@ def _random_value(rng: random.Random, depth: int) -> object:
     if depth <= 0 or rng.random() < 0.4:
         return rng.choice(leaves)
     n = rng.randint(0, 3)
-    shape = rng.randrange(4)
+    shape = rng.randrange(5)
     if shape == 0:
         return [_random_value(rng, depth - 1) for _ in range(n)]
     if shape == 1:
         return tuple(_random_value(rng, depth - 1) for _ in range(n))
     if shape == 2:
         return {f"k{i}\n": _random_value(rng, depth - 1) for i in range(n)}
+    if shape == 3:
+        return _Pair(_random_value(rng, depth - 1), _random_value(rng, depth - 1))
     return {rng.choice([1, 2.5, True, None, "s"]): _random_value(rng, depth - 1)}
+
+
+@dataclass(frozen=True)
+class _Pair:
+    second: object
+    first: object
+
+
+def _asdict_all(value: object) -> object:
+    """`value` with each dataclass as `dataclasses.asdict` makes it."""
+    if isinstance(value, _Pair):
+        return asdict(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_asdict_all(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _asdict_all(v) for k, v in value.items()}
+    return value
+
+
+def test_orjson_writes_the_claims_where_it_can() -> None:
+    """The fast path is taken for plain views and refused where orjson would differ."""
+    from ldn_evidence.export.json_out import _orjson_safe
+
+    assert _orjson_safe(_Pair([1, 2.5, None, "x"], {"k": [True, 0.0, 1e-4]}))
+    for differs in [1e-05, float("nan"), float("inf"), 2**64, {1: 2}, Verdict.SUPPORTED]:
+        assert not _orjson_safe(_Pair("a", [differs]))
+    extra = _Pair(1, 2)
+    object.__setattr__(extra, "more", 3)  # orjson would write it: not a field
+    assert not _orjson_safe(extra)
 
 
 def test_dump_writes_what_json_dumps_writes() -> None:
@@ -116,5 +155,5 @@ def test_dump_writes_what_json_dumps_writes() -> None:
     for _ in range(3000):
         value = _random_value(rng, 4)
         level = rng.randrange(4)
-        expected = json.dumps(value, indent=2, ensure_ascii=False)
+        expected = json.dumps(_asdict_all(value), indent=2, ensure_ascii=False)
         assert _dump(value, level) == expected.replace("\n", "\n" + "  " * level), value

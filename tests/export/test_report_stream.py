@@ -170,3 +170,34 @@ def test_blank_lines_squeezed_across_pieces() -> None:
         cuts = sorted(rng.sample(range(len(text) + 1), k=min(5, len(text) + 1)))
         parts = [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
         assert "".join(_squeeze_blank_lines(iter(parts))) == re.sub(r"\n{3,}", "\n\n", text)
+
+
+def test_a_study_cited_again_is_made_once(
+    export_db: ExportDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim at a time (`batch_size=1`), a study cited by several claims is read and
+    made once for the export, while it is among the last records made."""
+    from ldn_evidence.services import report_rows
+
+    made: list[str] = []
+    real = report_rows.study_record
+
+    def counting(study: Any, *, detail: bool = True) -> Any:
+        made.append(study.pmid)
+        return real(study, detail=detail)
+
+    monkeypatch.setattr(report_rows, "study_record", counting)
+    with session_scope(export_db.engine) as session:
+        stream = report_stream(session=session, batch_size=1)
+        cited = [c.study.pmid for e in stream.all_claims() for c in e.citations if c.study]
+    assert len(cited) > len(set(cited))  # the database cites a study more than once
+    assert sorted(made) == sorted(set(cited))
+
+
+def test_study_records_keep_the_last_made() -> None:
+    from ldn_evidence.services.report_rows import StudyRecords
+
+    records = StudyRecords(size=2)
+    for study_id in (1, 2, 3):
+        records.add(study_id, object())  # type: ignore[arg-type]
+    assert records.get(1) is None and records.get(2) is not None and records.get(3) is not None

@@ -319,3 +319,29 @@ def test_every_outcome_has_a_matching_synonym() -> None:
     for name in FIGURE_OUTCOMES:
         mentions = find_outcomes(f"the {name} changed")
         assert [m.outcome for m in mentions] == [name], name
+
+
+def test_a_pattern_skipped_for_lacking_its_text_could_not_have_matched() -> None:
+    """`_raw_figures` skips a pattern on a sentence without the text every match of it
+    holds (`_HOLDS`): each match, of random sentences made of figure words, holds it."""
+    import random
+
+    from ldn_evidence.verification.abstract_figures import _HOLDS, PATTERNS
+
+    words = [
+        "12", "18", "31", "2.5", "28·8", "twenty", "Thirty-two", "one third", "half", "of",
+        "OF", "out", "the", "patients", "women", "%", "percent", "PER CENT", "per\ncent",
+        "percentage points", "fold", "FOLD", "-fold", "twofold", "times", "TİMES", "tımes",
+        "×", "higher", "/", "18/31", "(", "to", "–", "-", "and", "between", "from", "about",
+        ">=", "≥", "nearly", "by", "reduced", "ſ", "Kelvin K",
+    ]  # fmt: skip
+    rng = random.Random(15)
+    matched = 0
+    for _ in range(4000):
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(2, 12)))
+        for kind, rx in PATTERNS:
+            holds = _HOLDS.get(kind)
+            for m in rx.finditer(sentence):
+                matched += 1
+                assert holds is None or holds.search(m.group(0)), (kind, m.group(0))
+    assert matched > 1000

@@ -1,0 +1,181 @@
+"""A streamed report's cited studies (`ReportStream.cited`), for the bibliographies: each
+study once, in order of first citation, with the claims that cite it.
+
+`Report.cited` finds them by reading every claim's entry; here SQL gives the same
+studies in the same order without building a claim: the selected citations' study ids in
+report order (documents in the report's order, a page's claims by position and id, a
+claim's citations by reference position and id, as `report.claim_entry` sorts them), the
+first of each kept, then a batch of studies at a time with the claims that cite them
+(`cited_studies`), or only what their citation keys are made of (`study_names`).
+What is held is a bit for each study already written (`IdBits`), not the studies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ldn_evidence.models import Citation, Claim, Reference, Study, StudyAuthor
+from ldn_evidence.services.claims import _UNREAD_STUDY, BATCH_SIZE
+from ldn_evidence.services.report import study_record
+from ldn_evidence.viewmodel import CitedStudy, Citing, StudyName
+
+if TYPE_CHECKING:
+    from ldn_evidence.services.report_stream import _Selection
+
+_LAST = 10**9  # a citation without a reference position sorts after those with one
+# Studies made a batch at a time: a study's rows (authors above all) cost ~20 KB loaded,
+# so a batch of 200 holds ~5 MB.
+STUDY_BATCH = 200
+_STUDY_LOAD = (
+    *_UNREAD_STUDY,
+    selectinload(Study.authors),
+    selectinload(Study.publication_types),
+    selectinload(Study.links),
+    selectinload(Study.retraction_notices),
+)
+
+
+def cited_studies(
+    *,
+    session: Session,
+    sel: _Selection,
+    documents: Sequence[int | None],
+    detail: bool = True,
+    batch_size: int = STUDY_BATCH,
+) -> Iterator[CitedStudy]:
+    """The studies cited by the selected claims of `documents` (ids in report order; None:
+    the claims without a document), `batch_size` studies at a time; `detail`: see
+    `report.study_record`."""
+    first = _first_citations(session, sel, documents, batch_size)
+    while ids := list(islice(first, batch_size)):
+        query = select(Study).options(*_STUDY_LOAD).where(Study.id.in_(ids))
+        studies = {s.id: s for s in session.scalars(query)}
+        citing = _citing(session, sel, ids)
+        for study_id in ids:
+            record = study_record(studies[study_id], detail=detail)
+            yield CitedStudy(record, citing.get(study_id, []))
+
+
+def study_names(
+    *,
+    session: Session,
+    sel: _Selection,
+    documents: Sequence[int | None],
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[StudyName]:
+    """`cited_studies`' studies, only what their citation keys are made of (`StudyName`),
+    read as plain rows: no study is built."""
+    first = _first_citations(session, sel, documents, batch_size)
+    while ids := list(islice(first, batch_size)):
+        rows = session.execute(
+            select(Study.id, Study.pmid, Study.pub_year, Study.title).where(Study.id.in_(ids))
+        )
+        studies = {study_id: (pmid, year, title) for study_id, pmid, year, title in rows}
+        authors = session.execute(
+            select(StudyAuthor.study_id, StudyAuthor.last_name, StudyAuthor.collective_name)
+            .where(StudyAuthor.study_id.in_(ids))
+            .order_by(StudyAuthor.study_id, StudyAuthor.position)
+        )
+        firsts: dict[int, tuple[str | None, str | None]] = {}
+        for study_id, family, literal in authors:
+            firsts.setdefault(study_id, (family, literal))
+        for study_id in ids:
+            pmid, year, title = studies[study_id]
+            family, literal = firsts.get(study_id, (None, None))
+            yield StudyName(pmid, family, literal, year, title or "")
+
+
+def _pairs(sel: _Selection) -> list[ColumnElement[bool]]:
+    """The selected citations of a study: the pair filters, and the chosen claims.
+    (`sel.claims` also asks that a claim have a citation passing the pair filters: this
+    citation passes them.)"""
+    where = [Citation.study_id.is_not(None), *sel.pair]
+    if sel.claim_ids:
+        where.append(Claim.id.in_(sel.claim_ids))
+    return where
+
+
+def _first_citations(
+    session: Session, sel: _Selection, documents: Sequence[int | None], batch_size: int
+) -> Iterator[int]:
+    """Each cited study's id once, in order of first citation."""
+    seen = IdBits()
+    order = (Claim.position, Claim.id, func.coalesce(Reference.position, _LAST), Citation.id)
+    for document_id in documents:
+        on_page = (
+            Claim.document_id.is_(None) if document_id is None else Claim.document_id == document_id
+        )
+        query = (
+            select(Citation.study_id)
+            .join(Claim, Claim.id == Citation.claim_id)
+            .outerjoin(Reference, Reference.id == Citation.reference_id)
+            .where(on_page, *_pairs(sel))
+            .order_by(*order)
+            .execution_options(yield_per=batch_size)
+        )
+        for study_id in session.scalars(query):
+            if study_id is not None and seen.add(study_id):
+                yield study_id
+
+
+class IdBits:
+    """A set of row ids as one bit each: a million studies' ids in 125 KB, where a set of
+    ints costs ~100 bytes an id."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+
+    def add(self, row_id: int) -> bool:
+        """Add `row_id`; True when it was not there before."""
+        byte, bit = divmod(row_id, 8)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(max(byte + 1, 2 * len(self._bits)) - len(self._bits)))
+        mask = 1 << bit
+        if self._bits[byte] & mask:
+            return False
+        self._bits[byte] |= mask
+        return True
+
+
+def _citing(
+    session: Session, sel: _Selection, ids: Sequence[int]
+) -> dict[int | None, list[Citing]]:
+    """Study id -> the selected claims citing it, in report order."""
+    if sel.doc_ids:
+        rank = {doc_id: n for n, doc_id in enumerate(sel.doc_ids)}
+        pages: tuple[Any, ...] = (case(rank, value=Claim.document_id),)
+        on_pages = [Claim.document_id.in_(sel.doc_ids)]
+    else:
+        pages = (Claim.document_id.is_(None), Claim.document_id)
+        on_pages = []
+    query = (
+        select(
+            Citation.study_id,
+            Claim.id,
+            Claim.document_id,
+            Claim.text,
+            Citation.verdict,
+            Citation.verdict_origin,
+            Citation.checked_by,
+            Citation.reason,
+            Citation.note,
+        )
+        .join(Claim, Claim.id == Citation.claim_id)
+        .outerjoin(Reference, Reference.id == Citation.reference_id)
+        .where(Citation.study_id.in_(ids), *on_pages, *_pairs(sel))
+        .order_by(
+            *pages, Claim.position, Claim.id, func.coalesce(Reference.position, _LAST), Citation.id
+        )
+    )
+    out: dict[int | None, list[Citing]] = {}
+    for row in session.execute(query):
+        study_id, claim_id, document_id, text, verdict, origin, by, reason, note = row
+        out.setdefault(study_id, []).append(
+            Citing(claim_id, document_id, text, verdict, origin, by, reason, note)
+        )
+    return out
