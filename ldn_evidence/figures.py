@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Qualifier vocabulary stored in `claims.figure_qualifier`.
 QUALIFIERS = ("exact", "nearly", "about", "over", "at least", "up to", "less than")
@@ -240,8 +241,11 @@ def _fraction(match: re.Match[str]) -> tuple[int, Figure] | None:
 _FINDERS = ((_PERCENT_RE, _percent), (_FOLD_RE, _fold), (_OF_RE, _of), (_FRACTION_RE, _fraction))
 
 
+@lru_cache(maxsize=4096)
 def parse_claim_figure(text: str) -> Figure | None:
-    """The first figure a claim states ("nearly 30%", "3-fold", "8 of 10"), else None."""
+    """The first figure a claim states ("nearly 30%", "3-fold", "8 of 10"), else None.
+    (Kept per text, the Figure being frozen: `verify` reads a claim's for each study it
+    cites, and again when the abstract supports it only in part.)"""
     if not text:
         return None
     found: list[tuple[int, Figure]] = []

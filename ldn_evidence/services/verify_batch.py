@@ -45,9 +45,13 @@ CLAIM_FIELDS = (
 """What `claim_input` reads of a claim: a verdict is computed from these."""
 
 
+_JSON = json.JSONEncoder(default=str)
+"""`json.dumps(…, default=str)`'s own encoder, made once (dumps makes one a call)."""
+
+
 def digest(*parts: object) -> str:
     """sha256 of `parts` (JSON; datetimes and other values as their str)."""
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return hashlib.sha256(_JSON.encode(parts).encode()).hexdigest()
 
 
 def load_study_inputs(

@@ -188,7 +188,10 @@ def _may_hold(sentence: str, needed: tuple[str, ...]) -> bool:
     if not sentence.isascii():
         return True
     lowered = sentence.lower()
-    return any(w in lowered for w in needed)
+    for w in needed:  # a loop, not any(): it runs on every sentence checked
+        if w in lowered:
+            return True
+    return False
 
 
 def negations(sentence: str, *, claim: bool = False) -> list[tuple[int, int]]:
@@ -245,10 +248,10 @@ def hedge(sentence: str) -> str | None:
 def directions(sentence: str) -> list[tuple[str, int]]:
     """(direction, character offset) of each direction word in `sentence`."""
     out = []
-    for tok in tokens(sentence):
-        d = word_direction(tok.text)
+    for m in _TOKEN.finditer(sentence):  # `tokens`, without a Token for each
+        d = word_direction(m.group(0).lower())
         if d:
-            out.append((d, tok.start))
+            out.append((d, m.start()))
     return out
 
 

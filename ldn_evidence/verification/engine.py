@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ldn_evidence.sentences import ABSTRACT, sentence_texts
 from ldn_evidence.verification import cues
@@ -123,8 +124,11 @@ def asserts(sentence: str) -> bool:
     return bool(_ASSERTING.search(sentence) or cues.directions(sentence))
 
 
+@lru_cache(maxsize=4096)
 def analyze_claim(text: str) -> ClaimAnalysis:
-    """What the claim asserts, read from its text alone (see the module docstring)."""
+    """What the claim asserts, read from its text alone (see the module docstring). Kept
+    per text, as a claim is checked against each study it cites: callers make changed
+    copies (`dataclasses.replace`), never change the one returned."""
     quantities = [q for q in find_quantities(text) if q.kind != OTHER]
     analysis = ClaimAnalysis(
         text=text,
@@ -168,7 +172,10 @@ _AIM_WORDS = (
 def _is_aim(text: str) -> bool:
     if text.isascii():
         lowered = text.lower()
-        if not any(w in lowered for w in _AIM_WORDS):
+        for w in _AIM_WORDS:  # a loop, not any(): this runs on every sentence
+            if w in lowered:
+                break
+        else:
             return False
     return bool(_AIM.search(text))
 
@@ -186,7 +193,8 @@ def _coverage(claim: Terms, terms: Terms) -> tuple[float, list[str]]:
     total = claim.total
     if total <= 0:
         return 0.0, []
-    matched = [t for t in claim.weights if t in terms]
+    held = terms.weights  # `in` on the dict itself: no Terms.__contains__ call a term
+    matched = [t for t in claim.weights if t in held]
     # fsum over a set: correctly rounded, so the result does not depend on the set's
     # iteration order (which varies with PYTHONHASHSEED) and equal sums compare equal
     return math.fsum(claim.weights[t] for t in matched) / total, matched
@@ -220,8 +228,10 @@ def topic_weighted(claim: Terms, sentences: list[Sentence], title: Terms) -> Ter
     if n < 3:
         return claim
     weights = {}
+    held = [s.terms.weights for s in sentences]
+    in_title = title.weights
     for term, w in claim.weights.items():
-        df = sum(term in s.terms for s in sentences) + (term in title)
+        df = sum(term in h for h in held) + (term in in_title)
         weights[term] = w * (1.0 - (1.0 - TOPIC_FLOOR) * df / n)
     return Terms(weights)
 
@@ -229,10 +239,16 @@ def topic_weighted(claim: Terms, sentences: list[Sentence], title: Terms) -> Ter
 def predicate_light(terms: Terms, text: str) -> Terms:
     """Direction words ("reduced", "higher") weigh DIRECTION_WEIGHT of their weight: they
     say which way, which the direction check compares; the coverage is about *what*."""
-    directional = {stem(w) for w in words(text) if cues.word_direction(w)}
+    directional = _directional_stems(text)
     return Terms(
         {t: w * DIRECTION_WEIGHT if t in directional else w for t, w in terms.weights.items()}
     )
+
+
+@lru_cache(maxsize=4096)
+def _directional_stems(text: str) -> frozenset[str]:
+    """The stems of `text`'s direction words (kept per claim: read twice a check)."""
+    return frozenset(stem(w) for w in words(text) if cues.word_direction(w))
 
 
 def rank_sentences(
@@ -242,8 +258,14 @@ def rank_sentences(
     best first. A sentence that carries none of the `anchors` (what the claim says about
     the study's topic) counts half: "LDN was well tolerated" does not address "LDN
     reduced pain"."""
+    weights, total = claim.terms.weights, claim.terms.total  # `_coverage`, the claim's part once
     for s in sentences:
-        s.coverage, s.matched = _coverage(claim.terms, s.terms)
+        if total <= 0:
+            s.coverage, s.matched = 0.0, []
+        else:
+            held = s.terms.weights
+            s.matched = [t for t in weights if t in held]
+            s.coverage = math.fsum(weights[t] for t in s.matched) / total
         s.coverage += s.implied
         if anchors and not anchors.intersection(s.matched):
             s.coverage *= 0.5
@@ -254,18 +276,25 @@ def anchor_terms(claim: ClaimAnalysis) -> frozenset[str]:
     """What the claim says something about: its terms after the first word that states a
     change or a relation ("LDN reduced *fatigue*", "X is associated with *Y*"), direction
     words left out. Empty when the claim has no such word."""
-    first = None
-    for _, at in claim.directions:
-        first = at if first is None else min(first, at)
-    m = _ASSERTING.search(claim.text)
+    stems = _anchor_stems(claim.text, tuple(at for _, at in claim.directions))
+    if stems is None:
+        return frozenset()
+    return frozenset(t for t in claim.terms.weights if t in stems)
+
+
+@lru_cache(maxsize=4096)
+def _anchor_stems(text: str, direction_starts: tuple[int, ...]) -> frozenset[str] | None:
+    """The stems after the first word of `text` that states a change (one of
+    `direction_starts`) or a relation, direction words left out; None without such a word.
+    (Kept per claim: `verify_text` asks again once the claim's terms are weighted.)"""
+    first = min(direction_starts) if direction_starts else None
+    m = _ASSERTING.search(text)
     if m and (first is None or m.start() < first):
         first = m.start()
     if first is None:
-        return frozenset()
-    tail = claim.text[first:]
-    found = [w for w in words(tail)[1:] if not cues.word_direction(w)]
-    stems = {stem(w) for w in found}
-    return frozenset(t for t in claim.terms.weights if t in stems)
+        return None
+    found = [w for w in words(text[first:])[1:] if not cues.word_direction(w)]
+    return frozenset(stem(w) for w in found)
 
 
 def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> frozenset[str]:
@@ -273,15 +302,19 @@ def title_credit(claim: Terms, title: Terms, sentences: list[Sentence]) -> froze
     implied in every sentence ("Pain did not differ from placebo" in a trial of LDN): a
     sentence without it still gets TITLE_CREDIT of its weight. Returns those terms."""
     n = len(sentences)
+    held = [s.terms.weights for s in sentences]
     implied = [
         t
         for t in claim.weights
-        if t in title or (n >= 3 and sum(t in s.terms for s in sentences) / n >= 0.4)
+        if t in title.weights or (n >= 3 and sum(t in h for h in held) / n >= 0.4)
     ]
-    for s in sentences:
-        missing = [t for t in implied if t not in s.terms]
+    if not implied:
+        return frozenset()
+    total = claim.total
+    for s, h in zip(sentences, held, strict=True):
+        missing = [t for t in implied if t not in h]
         if missing:
-            s.implied = math.fsum(claim.weights[t] for t in missing) * TITLE_CREDIT / claim.total
+            s.implied = math.fsum(claim.weights[t] for t in missing) * TITLE_CREDIT / total
     return frozenset(implied)
 
 
@@ -299,7 +332,8 @@ def expansions_for(claim_text: str, title: str, abstract: str) -> dict[str, tupl
 
 
 def _claim_stems_in(span: str, claim: ClaimAnalysis) -> list[str]:
-    return [s for s in {stem(w) for w in words(span)} if s in claim.terms]
+    held = claim.terms.weights
+    return [s for s in {stem(w) for w in words(span)} if s in held]
 
 
 def negated_in(sentence: str, claim: ClaimAnalysis) -> str | None:
@@ -335,7 +369,7 @@ def _direction_terms(text: str, claim: ClaimAnalysis, window: int = 5) -> dict[s
     dirs = [cues.word_direction(t.text) for t in toks]
     out: dict[str, str] = {}
     for i, s in enumerate(stems):
-        if s not in claim.terms or dirs[i]:
+        if s not in claim.terms.weights or dirs[i]:
             continue
         best: tuple[int, str] | None = None
         for j in range(max(0, i - window), min(len(toks), i + window + 1)):

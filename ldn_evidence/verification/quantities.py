@@ -243,9 +243,39 @@ _MAY_HOLD_A_FIGURE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_P_VALUE = re.compile(r"[pP]\s*[<>=≤≥]")  # `_EXCLUDED`'s p-value, which may have no digit
+
+
+def _holds(lowered: str | None, needed: tuple[str, ...]) -> bool:
+    """False when ASCII text (`lowered`: its lower case; None for other text) holds none of
+    `needed`: a pattern each of whose matches holds one of them cannot match it. Text that
+    is not ASCII may: IGNORECASE also folds a few letters (the long ſ) that lower() keeps."""
+    if lowered is None:
+        return True
+    for w in needed:  # a loop, not any(): it runs several times a text
+        if w in lowered:
+            return True
+    return False
+
+
+# What each pattern's every match holds besides a digit (`_NEEDS`; lower case). A pattern
+# whose match needs a digit (every `_NUM`, `\d`) is not run on text without one.
+_NEEDS_PERCENT = ("%", "per")  # "%", "percent", "per cent"
+_NEEDS_FOLD = ("fold", "times", "twice", "doubl", "tripl")
+_NEEDS_RATIO = ("ratio", "relative")  # and the upper-case names, read case-sensitively
+_RATIO_NAMES = ("OR", "HR", "RR")  # every name of `(?-i:a?OR|a?HR|a?RR|IRR|sHR|RRR)` holds one
+_NEEDS_PER_N = ("per",)
+_NEEDS_FRACTION = ("half", "third", "quarter", "fifth", "tenth")
+_NEEDS_COUNT = ("thousand", "million", "billion", "lakh")
+
+
 def _find_quantities(text: str) -> list[Quantity]:
-    if not _MAY_HOLD_A_FIGURE.search(text):
+    digit = _DIGIT.search(text) is not None  # `_MAY_HOLD_A_FIGURE`'s first branch, alone
+    if not digit and not _MAY_HOLD_A_FIGURE.search(text):
         return []
+    lowered = text.lower() if text.isascii() else None
+    percent_sign = "%" in text
     taken: list[tuple[int, int]] = []
     out: list[Quantity] = []
 
@@ -264,18 +294,19 @@ def _find_quantities(text: str) -> list[Quantity]:
         )  # fmt: skip
         taken.append((begin, end))
 
-    for m in _CONFIDENCE.finditer(text):
+    for m in _CONFIDENCE.finditer(text) if digit and percent_sign else ():
         taken.append((m.start(), m.end()))
-    for m in _CONCENTRATION.finditer(text):
+    for m in _CONCENTRATION.finditer(text) if digit and percent_sign else ():
         if m.group(1).lower() in _NOT_SUBSTANCES:
             continue
         pm = _PERCENT.search(text, m.start(), m.end())
         if pm:
             add(OTHER, 0.0, 0.0, pm, unit="dose")
-    for m in _EXCLUDED.finditer(text):
+    for m in _EXCLUDED.finditer(text) if digit or _P_VALUE.search(text) else ():
         if not _overlaps(taken, m.start(), m.end()):
             add(OTHER, 0.0, 0.0, m)
-    for m in _RATIO.finditer(text):
+    ratio = digit and (any(n in text for n in _RATIO_NAMES) or _holds(lowered, _NEEDS_RATIO))
+    for m in _RATIO.finditer(text) if ratio else ():
         if _overlaps(taken, m.start("a"), m.end("a")):
             continue
         value = _num(m["a"])
@@ -284,7 +315,7 @@ def _find_quantities(text: str) -> list[Quantity]:
         name = raw.removeprefix("a") if len(raw) <= 4 else "".join(w[0] for w in raw.split())
         name = name.upper()
         add(RATIO, value, value, m, unit=name, ci=ci)
-    for m in _PERCENT.finditer(text):
+    for m in _PERCENT.finditer(text) if digit and _holds(lowered, _NEEDS_PERCENT) else ():
         if _overlaps(taken, m.start(), m.end()):
             continue
         a = _num(m["a"])
@@ -300,7 +331,7 @@ def _find_quantities(text: str) -> list[Quantity]:
             add(MEASURE, a, b, m, unit="points")
         else:
             add(PERCENT, a, b, m)
-    for m in _FOLD.finditer(text):
+    for m in _FOLD.finditer(text) if _holds(lowered, _NEEDS_FOLD) else ():
         if _overlaps(taken, m.start(), m.end()):
             continue
         if m["twice"]:
@@ -310,7 +341,7 @@ def _find_quantities(text: str) -> list[Quantity]:
             raw = m["a"] or m["w"] or m["a2"] or m["w2"]
             value = _word_or_num(raw)
         add(FOLD, value, value, m)
-    for m in _PER_N.finditer(text):
+    for m in _PER_N.finditer(text) if digit and _holds(lowered, _NEEDS_PER_N) else ():
         if _overlaps(taken, m.start(), m.end()):
             continue
         per = _PER.get(m["n"].lower().replace(" ", ""), 0)
@@ -323,18 +354,18 @@ def _find_quantities(text: str) -> list[Quantity]:
         x, n = _word_or_num(m["x"]), _word_or_num(m["n"])
         if n > 0 and 0 < x <= n and not (1900 <= n <= 2099):
             add(PERCENT, 100 * x / n, 100 * x / n, m, unit="rate")
-    for m in _SLASH.finditer(text):
+    for m in _SLASH.finditer(text) if digit and "/" in text else ():
         if _overlaps(taken, m.start(), m.end()):
             continue
         x, n = float(m["x"] or m["x2"]), float(m["n"] or m["n2"])
         if n > 0 and x <= n:
             add(PERCENT, 100 * x / n, 100 * x / n, m, unit="share")
-    for m in _FRACTION.finditer(text):
+    for m in _FRACTION.finditer(text) if _holds(lowered, _NEEDS_FRACTION) else ():
         if _overlaps(taken, m.start(), m.end()):
             continue
         v = _FRACTIONS[" ".join(m["f"].lower().split())]
         add(PERCENT, v, v, m, unit="share")
-    for m in _MEASURE.finditer(text):
+    for m in _MEASURE.finditer(text) if digit else ():
         if _overlaps(taken, m.start(), m.end()):
             continue
         unit = _UNIT_OF.get(" ".join(m["unit"].lower().split()), "")
@@ -345,7 +376,7 @@ def _find_quantities(text: str) -> list[Quantity]:
         a = _num(m["a"])
         b = _num(m["b"]) if m["b"] else a
         add(MEASURE, a, b, m, unit=unit)
-    for m in _COUNT.finditer(text):
+    for m in _COUNT.finditer(text) if digit and _holds(lowered, _NEEDS_COUNT) else ():
         if _overlaps(taken, m.start(), m.end()):
             continue
         v = _num(m["a"]) * _MULTIPLIERS[m["mult"].lower()]

@@ -100,15 +100,19 @@ def word_weight(word: str) -> float:
 
 _PLAIN_WORD = re.compile(r"[a-z]+")
 _FREQ_MIN = zipf_to_freq(0.0)
+_ZIPF_FLOOR = round(math.log(_FREQ_MIN, 10) + 9, 2)  # wordfreq's Zipf of a word it lacks
 
 
 def _zipf(word: str) -> float:
     """`wordfreq.zipf_frequency(word, "en")`, the same number: a plain lower-case ASCII word
-    wordfreq lists is one token, so its frequency is read from the list directly (wordfreq's
-    arithmetic, step for step) without wordfreq's tokenizer; anything else asks wordfreq."""
-    freq = _FREQUENCIES().get(word) if _PLAIN_WORD.fullmatch(word) else None
-    if freq is None:
+    is one token, so its frequency is read from the list directly (wordfreq's arithmetic,
+    step for step) without wordfreq's tokenizer, and one the list lacks has wordfreq's
+    floor; anything else asks wordfreq."""
+    if not _PLAIN_WORD.fullmatch(word):
         return zipf_frequency(word, "en")
+    freq = _FREQUENCIES().get(word)
+    if freq is None:  # one token wordfreq does not list: the minimum frequency
+        return _ZIPF_FLOOR
     combined = 1.0 / (0.0 + 1.0 / freq)  # one token: wordfreq's 1/f = 1/f1 + … with one term
     unrounded = max(combined, _FREQ_MIN)
     rounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
@@ -263,7 +267,7 @@ def section_label(sentence: str) -> str | None:
         if label in BACKGROUND_LABELS or label in FINDING_LABELS:
             return label
     caps: list[str] = []
-    for word in sentence.split()[:8]:
+    for word in sentence.split(maxsplit=8)[:8]:  # the first eight words, the rest unsplit
         if not _CAPS_WORD.fullmatch(word.rstrip(":")):
             break
         caps.append(word.rstrip(":"))
@@ -286,9 +290,12 @@ def initialisms(claim: str, text: str) -> dict[str, tuple[str, ...]]:
     """Abbreviations the claim uses that `text` writes out without defining them:
     "LDN" in a claim, "low-dose naltrexone" in the abstract -> {"ldn": stems of it}."""
     out: dict[str, tuple[str, ...]] = {}
+    found = list(_INITIALISM.finditer(claim))
+    if not found:  # most claims use none: the text is not read
+        return out
     tokens = re.findall(r"[A-Za-z][A-Za-z0-9']*", text)
     initials = "".join(t[0].lower() for t in tokens)
-    for m in _INITIALISM.finditer(claim):
+    for m in found:
         abbr = m.group(0).rstrip("s") if m.group(0).endswith("s") else m.group(0)
         letters = abbr.lower()
         if len(letters) < 2 or letters in out:

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "08585e6a48b38abb28dad217cf23dc04c06c905631d9bc8c8dc36a06fac27c1e"
+ENGINE_SOURCE_SHA256 = "a7decf4d95aaadba6d9e199edfa8c0909d84b8077505097beb18b7e803b2b04e"
 
 _PACKAGE = Path(__file__).parent
 

@@ -289,3 +289,16 @@ def test_worker_processes_give_the_same_verdicts(session: Session, two) -> None:
         (r.claim_id, r.pmid, r.verdict, r.sentence, r.reason) for r in alone.rows
     ]
     assert len(alone.rows) == 9 and not any(r.changed for r in pooled.rows)
+
+
+def test_inputs_digest_is_sha256_of_json_dumps() -> None:
+    """The fingerprint stays what earlier runs stored: sha256 of `json.dumps(parts,
+    default=str)` (a datetime as its str)."""
+    import json
+    from datetime import UTC, datetime
+
+    from ldn_evidence.services.verify_batch import digest
+
+    parts = ("2026.11.30-2", 'é \u2028 "q"', 1.5, None, 12, datetime(2026, 1, 1, tzinfo=UTC), [1])
+    expected = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    assert digest(*parts) == expected

@@ -373,3 +373,214 @@ def test_negation_prefilters_change_nothing(monkeypatch: pytest.MonkeyPatch) -> 
         ):
             for m in pattern.finditer(t):
                 assert not t.isascii() or any(w in m.group(0).lower() for w in needed), m
+
+
+def test_zipf_of_unlisted_plain_words_is_wordfreqs_floor() -> None:
+    """A plain lower-case word wordfreq's list lacks gets wordfreq's own floor."""
+    for word in ["zzzzqqq", "qqxqq", "naltrexonex", "fibromyalgiaz", "aaaaaaaaaaaaaaaaaaaaaaaa"]:
+        assert word not in text._FREQUENCIES()
+        assert _zipf(word) == zipf_frequency(word, "en"), word
+
+
+@pytest.mark.slow
+def test_zipf_of_verify_dev_words_is_wordfreqs_own() -> None:
+    """Every word of the first verify-dev claims and abstracts, listed or not, plain or not."""
+    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    seen: set[str] = set()
+    for path in sorted(dev.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:150]:
+            pair = json.loads(line)
+            seen.update(words(pair["claim"]), words(pair["study"].get("abstract") or ""))
+    unlisted = [w for w in seen if w.isalpha() and w.isascii() and w not in text._FREQUENCIES()]
+    assert len(unlisted) > 20
+    for word in sorted(seen):
+        assert _zipf(word) == zipf_frequency(word, "en"), word
+
+
+def _initialisms_the_long_way(claim: str, body: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    tokens = re.findall(r"[A-Za-z][A-Za-z0-9']*", body)
+    initials = "".join(t[0].lower() for t in tokens)
+    for m in text._INITIALISM.finditer(claim):
+        abbr = m.group(0).rstrip("s") if m.group(0).endswith("s") else m.group(0)
+        letters = abbr.lower()
+        if len(letters) < 2 or letters in out:
+            continue
+        at = initials.find(letters)
+        while at >= 0:
+            phrase = tokens[at : at + len(letters)]
+            if all(w[0].islower() or w[0].isupper() for w in phrase) and not any(
+                w.lower() in STOPWORDS for w in phrase
+            ):
+                out[letters] = tuple(stem(w.lower()) for w in phrase)
+                break
+            at = initials.find(letters, at + 1)
+    return out
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["LDN reduced pain.", "ldn reduced pain.", "Low dose naltrexone reduced pain.", "NSAIDs help.",
+     "The CRP and the HbA1c fell.", ""],
+)  # fmt: skip
+def test_initialisms_read_the_text_only_for_a_claim_with_one(claim: str) -> None:
+    body = (
+        "Low dose naltrexone (4.5 mg) lowered C-reactive protein; non-steroidal "
+        "anti-inflammatory drugs."
+    )
+    assert text.initialisms(claim, body) == _initialisms_the_long_way(claim, body)
+
+
+def _quantity_texts() -> list[str]:
+    texts = list(FIGURE_EDGE_TEXTS) + [
+        "OR 1.86 (95% CI 1.2-2.4); aOR 2.1; HR 0.74; sHR 1.2; IRR 3.4; RRR 20%; rr 1.2.",
+        "The odds ratio was 1.5; hazard ratios of 0.8; relative risk 2.1; rate ratio 1.1.",
+        "12 per 1000; 493 per million; 3 deaths per 100,000 people; 10 PER CENT; 5 percent.",
+        "3529/5237 (in 12/40 patients); 10/66 dementia; of 3/4.",
+        "It tripled.",
+        "A triple dose.",
+        "Rates doubled.",
+        "2 times higher.",
+        "7 million cases.",
+        "400 thousand deaths.",
+        "2 lakh people.",
+        "3 BILLION doses.",
+        "Pain fell 12 mmHg, 4.5 days, 3 d, 12 h, 2.3 kg, 6 feet, 27 kg/m2, 5 points.",
+        "Half of 20 patients; a THIRD of them; one-fifth of 10; a tenth of 30.",
+        "atropine 0.5–1% eye drops; LDN 4.5% cream; about 30% (95% CI 20-40%).",
+        "2 tımes hıgher; ſeven-day; 3 ﬁve; p ≤ 0.05; P≥.01; p = .",
+        "Ten in 100; one out of every ten; 12 in 40 (30%).",
+    ]
+    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    for path in sorted(dev.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
+            pair = json.loads(line)
+            texts.append(pair["claim"])
+            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    return texts
+
+
+@pytest.mark.slow
+def test_figure_pattern_guards_skip_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_find_quantities` runs a pattern only on text holding what its every match holds
+    (a digit, "%", "/", a word): with the guards off it finds the same figures."""
+    texts = _quantity_texts()
+    with_guards = [quantities._find_quantities(t) for t in texts]
+    assert sum(bool(found) for found in with_guards) > 100
+    monkeypatch.setattr(quantities, "_DIGIT", re.compile(""))
+    monkeypatch.setattr(quantities, "_holds", lambda lowered, needed: True)
+    monkeypatch.setattr(quantities, "_RATIO_NAMES", ("",))
+    without = [quantities._find_quantities(t) for t in texts]
+    assert without == with_guards
+
+
+def test_figure_pattern_guard_words_are_in_every_match() -> None:
+    """Each guarded pattern's every match (ASCII text) holds a digit and one of its words."""
+    guarded = [
+        (quantities._PERCENT, quantities._NEEDS_PERCENT, True),
+        (quantities._FOLD, quantities._NEEDS_FOLD, False),
+        (quantities._PER_N, quantities._NEEDS_PER_N, True),
+        (quantities._FRACTION, quantities._NEEDS_FRACTION, False),
+        (quantities._COUNT, quantities._NEEDS_COUNT, True),
+        (quantities._MEASURE, (), True),
+        (quantities._SLASH, ("/",), True),
+        (quantities._CONCENTRATION, ("%",), True),
+        (quantities._CONFIDENCE, ("%",), True),
+    ]
+    texts = [t for t in _quantity_texts()[:40] if t.isascii()]
+    matched = 0
+    for pattern, needed, digit in guarded:
+        for t in texts:
+            for m in pattern.finditer(t):
+                matched += 1
+                assert not digit or quantities._DIGIT.search(m.group(0)), m
+                assert not needed or any(w in m.group(0).lower() for w in needed), m
+    for t in texts:
+        for m in quantities._RATIO.finditer(t):
+            name = m.group("name")
+            assert any(n in name for n in quantities._RATIO_NAMES) or any(
+                w in name.lower() for w in quantities._NEEDS_RATIO
+            ), m
+    assert matched > 30
+
+
+CLAIM_TEXTS = [
+    "LDN reduced pain in women with fibromyalgia.",
+    "Pain did not decrease, but fatigue increased with LDN.",
+    "LDN is associated with lower fatigue.",
+    "Nearly 30% of patients improved on LDN.",
+    "LDN was studied for pain.",
+    "Fatigue and sleep.",
+    "",
+]
+
+
+def _anchors_the_long_way(claim: engine.ClaimAnalysis) -> frozenset[str]:
+    first = None
+    for _, at in claim.directions:
+        first = at if first is None else min(first, at)
+    m = engine._ASSERTING.search(claim.text)
+    if m and (first is None or m.start() < first):
+        first = m.start()
+    if first is None:
+        return frozenset()
+    found = [w for w in words(claim.text[first:])[1:] if not cues.word_direction(w)]
+    stems = {stem(w) for w in found}
+    return frozenset(t for t in claim.terms.weights if t in stems)
+
+
+@pytest.mark.parametrize("claim_text", CLAIM_TEXTS)
+def test_kept_claim_analysis_is_the_fresh_one(claim_text: str) -> None:
+    """`analyze_claim` is kept per text; what it keeps (and the anchor and direction stems
+    kept with it) is what a fresh reading gives, and checking a claim changes none of it."""
+    fresh = engine.analyze_claim.__wrapped__(claim_text)
+    kept = engine.analyze_claim(claim_text)
+    assert kept == fresh
+    assert engine.anchor_terms(kept) == _anchors_the_long_way(kept)
+    light = engine.predicate_light(content_terms(claim_text), claim_text)
+    directional = {stem(w) for w in words(claim_text) if cues.word_direction(w)}
+    assert light.weights == {
+        t: w * engine.DIRECTION_WEIGHT if t in directional else w
+        for t, w in content_terms(claim_text).weights.items()
+    }
+    verify_claim(
+        ClaimInput(text=claim_text),
+        StudyInput(title="LDN (low-dose naltrexone)", abstract="LDN reduced pain by 30%."),
+    )
+    assert engine.analyze_claim(claim_text) == fresh
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["RESULTS: Pain fell.", "METHODS AND MATERIALS Forty women.", "  CONCLUSIONS   A B C D E F G",
+     "A B C D E F G H RESULTS", "Pain fell.", "", "   ", "MAIN OUTCOME MEASURES: pain"],
+)  # fmt: skip
+def test_section_label_reads_the_first_eight_words(sentence: str) -> None:
+    def long_way(s: str) -> str | None:
+        m = text._TITLE_LABEL.match(s)
+        if m:
+            label = text._canonical_label(m.group(1))
+            if label in text.BACKGROUND_LABELS or label in text.FINDING_LABELS:
+                return label
+        caps: list[str] = []
+        for word in s.split()[:8]:
+            if not text._CAPS_WORD.fullmatch(word.rstrip(":")):
+                break
+            caps.append(word.rstrip(":"))
+        for size in range(len(caps), 0, -1):
+            label = text._canonical_label(" ".join(caps[:size]))
+            if label in text.BACKGROUND_LABELS or label in text.FINDING_LABELS:
+                return label
+        return None
+
+    assert text.section_label(sentence) == long_way(sentence)
+
+
+@pytest.mark.parametrize(
+    "claim_text", [*CLAIM_TEXTS, "A 3-fold rise; 8 of 10 patients.", "p < 0.05", "Half of them."]
+)
+def test_kept_claim_figure_is_the_fresh_one(claim_text: str) -> None:
+    from ldn_evidence.figures import parse_claim_figure
+
+    assert parse_claim_figure(claim_text) == parse_claim_figure.__wrapped__(claim_text)
+    assert parse_claim_figure(claim_text) == parse_claim_figure.__wrapped__(claim_text)
