@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -97,6 +98,21 @@ _WORD_NUMBERS = {
     "twenty": 20,
     "hundred": 100,
 }
+
+
+def number_word(word: str, values: Mapping[str, int]) -> int:
+    """The value of `word`, a number word a case-insensitive pattern matched: one of
+    `values`' keys in any case, or spelled with letters `re.IGNORECASE` takes for its
+    letters ("ſix" with the long s, "SİX", "nıne")."""
+    found = values.get(word.lower())
+    if found is not None:
+        return found
+    for key, value in values.items():
+        if re.fullmatch(re.escape(key), word, re.IGNORECASE):
+            return value
+    raise KeyError(word)
+
+
 _FRACTIONS = {
     "half": 50.0,
     "a half": 50.0,
@@ -218,13 +234,13 @@ def _fold(match: re.Match[str]) -> tuple[int, Figure] | None:
     if match["twice"]:
         return match.start(), _figure(2, "fold", "exact", match["twice"])
     start, qualifier, written = _with_qualifier(match)
-    value = _number(match["num"]) if match["num"] else _WORD_NUMBERS[match["word"].lower()]
+    value = _number(match["num"]) if match["num"] else number_word(match["word"], _WORD_NUMBERS)
     return start, _figure(value, "fold", qualifier, written)
 
 
 def _of(match: re.Match[str]) -> tuple[int, Figure] | None:
-    x = int(match["x"]) if match["x"] else _WORD_NUMBERS[match["wx"].lower()]
-    n = int(match["n"]) if match["n"] else _WORD_NUMBERS[match["wn"].lower()]
+    x = int(match["x"]) if match["x"] else number_word(match["wx"], _WORD_NUMBERS)
+    n = int(match["n"]) if match["n"] else number_word(match["wn"], _WORD_NUMBERS)
     in_form = (match["sep"] or match["wsep"] or "").lower().startswith("in")
     if n <= 0 or x > n or (in_form and n > 1000) or (1900 <= n <= 2099 and not match["noun"]):
         return None

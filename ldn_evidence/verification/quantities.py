@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ldn_evidence.figures import QUALIFIER_PHRASES
+from ldn_evidence.figures import QUALIFIER_PHRASES, number_word
 
 PERCENT, RATIO, FOLD, MEASURE, COUNT, OTHER = (
     "percent",
@@ -126,8 +126,9 @@ def _num(text: str) -> float:
 
 
 def _word_or_num(text: str) -> float:
-    t = text.lower()
-    return float(_WORDNUM[t]) if t in _WORDNUM else _num(t)
+    if any(c.isdigit() for c in text):
+        return _num(text)
+    return float(number_word(text, _WORDNUM))
 
 
 _RANGE_SEP = r"\s*(?:%\s*)?(?:-|–|—|to|and)\s*"

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "a7decf4d95aaadba6d9e199edfa8c0909d84b8077505097beb18b7e803b2b04e"
+ENGINE_SOURCE_SHA256 = "567f96612af2ed9811c1bf8a82875e82c2d9b9720e6d33a3b168a6a8ebf6eb67"
 
 _PACKAGE = Path(__file__).parent
 

@@ -31,6 +31,7 @@ WORDS = [
     "half", "over", "nearly", "≥", "respectively", "baseline", ".", ",", ";", "\n", "18",
     "31", "28.8", "2.5", "n =", "RESULTS:", "BACKGROUND:", "well tolerated", "no serious",
     "adverse events", "β-endorphin", "weeks", "8-week", "randomized", "double-blind",
+    "ſix-fold", "SİX times", "nıne", "one in ſeven",  # letters re's IGNORECASE reads as s, i
 ]  # fmt: skip
 texts = st.one_of(
     st.text(max_size=400),
@@ -116,3 +117,27 @@ def test_grade_study_never_crashes(
     grade = grade_study(types, title, abstract, links)
     assert grade.level in {lv.key for lv in LEVELS}
     assert (grade.level == "retracted") == ("retracted" in grade.flags)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("a ſix-fold rise", "fold", 6.0),  # ſ: the long s
+        ("a SİX-fold rise", "fold", 6.0),  # İ: the dotted capital I
+        ("nıne times higher", "fold", 9.0),  # ı: the dotless i
+        ("one in ſix patients", "percent", 100 / 6),
+    ],
+)
+def test_a_number_word_spelled_with_letters_re_reads_as_others(
+    text: str, kind: str, value: float
+) -> None:
+    """The figure patterns match number words case-insensitively, so "ſix" is a "six"
+    to them: its value is read as such instead of failing the check."""
+    from ldn_evidence.verification.quantities import find_quantities
+
+    (found,) = find_quantities(text)
+    assert (found.kind, found.low) == (kind, pytest.approx(value))
+    result = verify_claim(
+        ClaimInput(text=f"Pain fell {text}"), StudyInput(title="T", abstract=text)
+    )
+    assert result.verdict in VERDICTS
