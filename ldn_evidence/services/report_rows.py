@@ -35,7 +35,7 @@ from ldn_evidence.services.views import (
 from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, ReferenceEntry, StudyRecord
 from ldn_evidence.vocab import citation_origin_label
 
-STUDY_CACHE = 4096  # study records kept between batches (a few KB each)
+STUDY_CACHE = 1024  # study records kept between batches (a few KB each: ~4 MB in all)
 
 
 class _Record:
