@@ -25,7 +25,7 @@ from ldn_evidence.models import Citation, Claim, PublicationTypeRow, Reference, 
 from ldn_evidence.models.retractions import RetractionNotice
 from ldn_evidence.models.studies import StudyAuthor, StudyLinkRow, study_publication_types
 from ldn_evidence.services.evidence_runs import latest_evidence_for
-from ldn_evidence.services.report import study_record
+from ldn_evidence.services.report import _keep, _order, study_record
 from ldn_evidence.services.views import (
     citation_fields,
     claim_fields,
@@ -245,7 +245,7 @@ def claim_entries(
     pair_filter = verdict is not None or pmids is not None
     selected = []
     for claim in (by_id[i] for i in ids if i in by_id):
-        kept = [c for c in claim.citations if _keep(c, verdict, pmids)]
+        kept = [c for c in claim.citations if _keep(c, verdict, pmids)]  # type: ignore[arg-type]
         if not pair_filter or kept:
             selected.append((claim, kept))
     evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
@@ -253,29 +253,11 @@ def claim_entries(
         ClaimEntry(
             **claim_fields(claim),  # type: ignore[arg-type]  # a _Record shaped as a Claim
             figure_label=figure_label(claim),  # type: ignore[arg-type]
-            citations=[_citation_entry(c) for c in sorted(kept, key=_order)],
+            citations=[_citation_entry(c) for c in sorted(kept, key=_order)],  # type: ignore[arg-type]
             stronger_evidence=evidence.get(claim.id),
         )
         for claim, kept in selected
     ]
-
-
-def _keep(citation: _Record, verdict: str | None, pmids: set[str] | None) -> bool:
-    """`report._keep`, of a citation whose study is its record."""
-    if verdict is not None and citation.verdict != verdict:
-        return False
-    if pmids is None:
-        return True
-    if citation.study is not None:
-        return citation.study.pmid in pmids
-    return citation.reference is not None and citation.reference.pmid in pmids
-
-
-def _order(citation: _Record) -> tuple[int, int]:
-    """`report._order`: the reference's place on the page, then the citation's id."""
-    ref = citation.reference
-    position = ref.position if ref is not None and ref.position is not None else 10**9
-    return (position, citation.id)
 
 
 def _citation_entry(citation: _Record) -> CitationEntry:
