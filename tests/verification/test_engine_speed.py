@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from pathlib import Path
 
 import pytest
 from wordfreq import iter_wordlist, zipf_frequency
@@ -33,6 +32,7 @@ from ldn_evidence.verification.text import (
     word_weight,
     words,
 )
+from tests.conftest import shared_path
 
 TRICKY_WORDS = [
     "the", "a", "i", "naltrexone", "ldn", "covid", "covid19", "sarscov2", "19", "2019ncov",
@@ -154,7 +154,7 @@ def test_figure_prefilter_skips_nothing_the_patterns_read(
     and on every sentence of the verify-dev abstracts, what it finds with the filter is
     what it finds without."""
     texts = list(FIGURE_EDGE_TEXTS)
-    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     for path in sorted(dev.glob("*.jsonl"))[:3]:
         for line in path.read_text(encoding="utf-8").splitlines()[:150]:
             pair = json.loads(line)
@@ -191,7 +191,7 @@ def _outcome_texts() -> list[str]:
     for outcome in FIGURE_OUTCOMES.values():
         for name in (outcome.name, outcome.name.upper(), outcome.name.title()):
             texts += [name, f"the {name} fell", f"{name}-like", f"x{name}"]
-    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     for path in sorted(dev.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines()[:120]:
             pair = json.loads(line)
@@ -256,7 +256,7 @@ def test_hedge_prefilter_changes_nothing() -> None:
     tricky text (each branch of both patterns, Unicode case folds) and on verify-dev
     sentences it says what the two patterns say."""
     texts = list(HEDGE_TEXTS)
-    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     for path in sorted(dev.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines()[:200]:
             pair = json.loads(line)
@@ -312,7 +312,7 @@ def test_aim_prefilter_changes_nothing() -> None:
     `_AIM` holds: on each branch, Unicode case folds and verify-dev sentences it says
     what `_AIM` says."""
     texts = list(AIM_TEXTS)
-    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     for path in sorted(dev.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines()[:200]:
             texts.extend(sentence_texts(json.loads(line)["study"].get("abstract") or "", ABSTRACT))
@@ -349,7 +349,7 @@ def test_negation_prefilters_change_nothing(monkeypatch: pytest.MonkeyPatch) -> 
     match holds: on each branch, Unicode case folds and verify-dev sentences they give
     what they give with the filter off."""
     texts = list(NEGATION_TEXTS)
-    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     for path in sorted(dev.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines()[:200]:
             pair = json.loads(line)
@@ -385,7 +385,7 @@ def test_zipf_of_unlisted_plain_words_is_wordfreqs_floor() -> None:
 @pytest.mark.slow
 def test_zipf_of_verify_dev_words_is_wordfreqs_own() -> None:
     """Every word of the first verify-dev claims and abstracts, listed or not, plain or not."""
-    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     seen: set[str] = set()
     for path in sorted(dev.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines()[:150]:
@@ -451,7 +451,7 @@ def _quantity_texts() -> list[str]:
         "2 tımes hıgher; ſeven-day; 3 ﬁve; p ≤ 0.05; P≥.01; p = .",
         "Ten in 100; one out of every ten; 12 in 40 (30%).",
     ]
-    dev = Path(__file__).resolve().parents[2].parent / "shared" / "verify-dev"
+    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     for path in sorted(dev.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines()[:200]:
             pair = json.loads(line)
