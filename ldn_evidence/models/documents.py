@@ -54,6 +54,23 @@ class SourceDocument(Base):
     )
 
 
+# A claim's own data beside its text and page: what a dataset gives, `load` stores and the
+# report reads (services/bulk_load.py, services/report_rows.py).
+CLAIM_DATA_COLUMNS = (
+    "position",
+    "kind",
+    "condition",
+    "intervention",
+    "dose",
+    "outcome",
+    "population",
+    "figure_value",
+    "figure_unit",
+    "figure_qualifier",
+    "figure_text",
+)
+
+
 class Claim(Base):
     __tablename__ = "claims"
 

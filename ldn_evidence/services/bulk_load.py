@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import Citation, Claim, Reference
 from ldn_evidence.models.base import too_long
+from ldn_evidence.models.documents import CLAIM_DATA_COLUMNS
 from ldn_evidence.services.bulk_links import attach_studies, chunks
 from ldn_evidence.vocab import CitationOrigin, ResolutionStatus, Verdict, VerdictOrigin
 
@@ -45,19 +46,6 @@ CLAIMS: Table = Claim.__table__  # type: ignore[assignment]
 CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
 
 REF_COLUMNS = ("kind", "url", "title", "pmid", "doi", "marker", "position", "status", "error")
-CLAIM_COLUMNS = (
-    "position",
-    "kind",
-    "condition",
-    "intervention",
-    "dose",
-    "outcome",
-    "population",
-    "figure_value",
-    "figure_unit",
-    "figure_qualifier",
-    "figure_text",
-)
 RESOLVED = ResolutionStatus.RESOLVED.value
 NOT_FOUND = ResolutionStatus.NOT_FOUND.value
 PAGE, CLAIM = CitationOrigin.PAGE.value, CitationOrigin.CLAIM.value
@@ -271,7 +259,7 @@ def _stored_claims(
     out: dict[str, _Claim] = {}
     if not texts:
         return out
-    cols = [CLAIMS.c[c] for c in CLAIM_COLUMNS]
+    cols = [CLAIMS.c[c] for c in CLAIM_DATA_COLUMNS]
     query = (
         select(CLAIMS.c.id, CLAIMS.c.text, *cols)
         .where(_same_page(CLAIMS, document_id), CLAIMS.c.text.in_(texts))
@@ -279,7 +267,8 @@ def _stored_claims(
     )
     for row in conn.execute(query):
         if row.text not in out:
-            out[row.text] = _Claim(row.id, row.text, {c: row._mapping[c] for c in CLAIM_COLUMNS})
+            values = {c: row._mapping[c] for c in CLAIM_DATA_COLUMNS}
+            out[row.text] = _Claim(row.id, row.text, values)
     if out:
         by_id = {c.id: c for c in out.values()}
         C = CITATIONS.c
@@ -294,19 +283,9 @@ def _stored_claims(
 
 
 def _claim(claim: _Claim | None, data: ClaimData, pos: int, summary: LoadSummary) -> _Claim:
-    values = {
-        "position": data.position if data.position is not None else pos,
-        "kind": data.kind,
-        "condition": data.condition,
-        "intervention": data.intervention,
-        "dose": data.dose,
-        "outcome": data.outcome,
-        "population": data.population,
-        "figure_value": data.figure_value,
-        "figure_unit": data.figure_unit,
-        "figure_qualifier": data.figure_qualifier,
-        "figure_text": data.figure_text,
-    }
+    values = {c: getattr(data, c) for c in CLAIM_DATA_COLUMNS}
+    if data.position is None:
+        values["position"] = pos
     if claim is None:
         summary.count("claims", True)
         _refuse_over_long(CLAIMS, _CLAIM_LIMITS, values)
@@ -375,7 +354,7 @@ def _write_claims(
         stmt = (
             update(CLAIMS)
             .where(CLAIMS.c.id == bindparam("b_id"))
-            .values({c: bindparam(f"b_{c}") for c in (*CLAIM_COLUMNS, "updated_at")})
+            .values({c: bindparam(f"b_{c}") for c in (*CLAIM_DATA_COLUMNS, "updated_at")})
         )
         conn.execute(
             stmt,

@@ -22,6 +22,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.models import Citation, Claim, PublicationTypeRow, Reference, Study
+from ldn_evidence.models.documents import CLAIM_DATA_COLUMNS
 from ldn_evidence.models.retractions import RetractionNotice
 from ldn_evidence.models.studies import StudyAuthor, StudyLinkRow, study_publication_types
 from ldn_evidence.services.evidence_runs import latest_evidence_for
@@ -75,23 +76,7 @@ def _ids() -> Any:
     return bindparam("ids", expanding=True)  # a list of ids given at each execution
 
 
-_CLAIM = _columns(
-    Claim,
-    "id",
-    "document_id",
-    "position",
-    "text",
-    "kind",
-    "condition",
-    "intervention",
-    "dose",
-    "outcome",
-    "population",
-    "figure_value",
-    "figure_unit",
-    "figure_qualifier",
-    "figure_text",
-)
+_CLAIM = _columns(Claim, "id", "document_id", "text", *CLAIM_DATA_COLUMNS)
 _CITATION = _columns(
     Citation,
     "id",
