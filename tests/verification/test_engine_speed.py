@@ -34,6 +34,27 @@ from ldn_evidence.verification.text import (
 )
 from tests.conftest import shared_path
 
+
+def _dev_pairs(per_file: int) -> list[dict]:
+    """The first `per_file` pairs of each verify-dev file (skips cleanly without ../shared)."""
+    dev = shared_path("verify-dev")
+    return [
+        json.loads(line)
+        for path in sorted(dev.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()[:per_file]
+    ]
+
+
+def _dev_texts(per_file: int, *, claims: bool = True) -> list[str]:
+    """Of `_dev_pairs`: each claim (unless `claims` is False) and its abstract's sentences."""
+    texts: list[str] = []
+    for pair in _dev_pairs(per_file):
+        if claims:
+            texts.append(pair["claim"])
+        texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    return texts
+
+
 TRICKY_WORDS = [
     "the", "a", "i", "naltrexone", "ldn", "covid", "covid19", "sarscov2", "19", "2019ncov",
     "it's", "don't", "children's", "café", "naïve", "zzzzqqq", "xq", "cyp2d6", "b12", "0",
@@ -154,12 +175,7 @@ def test_figure_prefilter_skips_nothing_the_patterns_read(
     and on every sentence of the verify-dev abstracts, what it finds with the filter is
     what it finds without."""
     texts = list(FIGURE_EDGE_TEXTS)
-    dev = shared_path("verify-dev")  # skips cleanly without ../shared
-    for path in sorted(dev.glob("*.jsonl"))[:3]:
-        for line in path.read_text(encoding="utf-8").splitlines()[:150]:
-            pair = json.loads(line)
-            texts.append(pair["claim"])
-            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    texts.extend(_dev_texts(150))
     with_filter = [quantities._find_quantities(t) for t in texts]
     monkeypatch.setattr(quantities, "_MAY_HOLD_A_FIGURE", re.compile(""))
     assert [quantities._find_quantities(t) for t in texts] == with_filter
@@ -191,12 +207,7 @@ def _outcome_texts() -> list[str]:
     for outcome in FIGURE_OUTCOMES.values():
         for name in (outcome.name, outcome.name.upper(), outcome.name.title()):
             texts += [name, f"the {name} fell", f"{name}-like", f"x{name}"]
-    dev = shared_path("verify-dev")  # skips cleanly without ../shared
-    for path in sorted(dev.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines()[:120]:
-            pair = json.loads(line)
-            texts.append(pair["claim"])
-            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    texts.extend(_dev_texts(120))
     return texts
 
 
@@ -256,12 +267,7 @@ def test_hedge_prefilter_changes_nothing() -> None:
     tricky text (each branch of both patterns, Unicode case folds) and on verify-dev
     sentences it says what the two patterns say."""
     texts = list(HEDGE_TEXTS)
-    dev = shared_path("verify-dev")  # skips cleanly without ../shared
-    for path in sorted(dev.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
-            pair = json.loads(line)
-            texts.append(pair["claim"])
-            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    texts.extend(_dev_texts(200))
     got = [cues.hedge.__wrapped__(t) for t in texts]
     assert got == [_hedge_the_long_way(t) for t in texts]
     assert got[:14].count("strong") == 9 and got[10:13] == ["weak"] * 3
@@ -312,10 +318,7 @@ def test_aim_prefilter_changes_nothing() -> None:
     `_AIM` holds: on each branch, Unicode case folds and verify-dev sentences it says
     what `_AIM` says."""
     texts = list(AIM_TEXTS)
-    dev = shared_path("verify-dev")  # skips cleanly without ../shared
-    for path in sorted(dev.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
-            texts.extend(sentence_texts(json.loads(line)["study"].get("abstract") or "", ABSTRACT))
+    texts.extend(_dev_texts(200, claims=False))
     got = [engine._is_aim(t) for t in texts]
     assert got == [bool(engine._AIM.search(t)) for t in texts]
     assert got[:9] == [True] * 9 and got[9:11] == [False, False]
@@ -349,12 +352,7 @@ def test_negation_prefilters_change_nothing(monkeypatch: pytest.MonkeyPatch) -> 
     match holds: on each branch, Unicode case folds and verify-dev sentences they give
     what they give with the filter off."""
     texts = list(NEGATION_TEXTS)
-    dev = shared_path("verify-dev")  # skips cleanly without ../shared
-    for path in sorted(dev.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
-            pair = json.loads(line)
-            texts.append(pair["claim"])
-            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    texts.extend(_dev_texts(200))
 
     def run() -> list[object]:
         return [
@@ -385,12 +383,9 @@ def test_zipf_of_unlisted_plain_words_is_wordfreqs_floor() -> None:
 @pytest.mark.slow
 def test_zipf_of_verify_dev_words_is_wordfreqs_own() -> None:
     """Every word of the first verify-dev claims and abstracts, listed or not, plain or not."""
-    dev = shared_path("verify-dev")  # skips cleanly without ../shared
     seen: set[str] = set()
-    for path in sorted(dev.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines()[:150]:
-            pair = json.loads(line)
-            seen.update(words(pair["claim"]), words(pair["study"].get("abstract") or ""))
+    for pair in _dev_pairs(150):
+        seen.update(words(pair["claim"]), words(pair["study"].get("abstract") or ""))
     unlisted = [w for w in seen if w.isalpha() and w.isascii() and w not in text._FREQUENCIES()]
     assert len(unlisted) > 20
     for word in sorted(seen):
@@ -451,12 +446,7 @@ def _quantity_texts() -> list[str]:
         "2 tımes hıgher; ſeven-day; 3 ﬁve; p ≤ 0.05; P≥.01; p = .",
         "Ten in 100; one out of every ten; 12 in 40 (30%).",
     ]
-    dev = shared_path("verify-dev")  # skips cleanly without ../shared
-    for path in sorted(dev.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines()[:200]:
-            pair = json.loads(line)
-            texts.append(pair["claim"])
-            texts.extend(sentence_texts(pair["study"].get("abstract") or "", ABSTRACT))
+    texts.extend(_dev_texts(200))
     return texts
 
 
