@@ -17,11 +17,11 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ldn_evidence.models import Citation, Claim, Reference, Study, StudyAuthor
-from ldn_evidence.services.claims import _UNREAD_STUDY, BATCH_SIZE
-from ldn_evidence.services.report import study_record
+from ldn_evidence.services.claims import BATCH_SIZE
+from ldn_evidence.services.report_rows import study_records
 from ldn_evidence.viewmodel import CitedStudy, Citing, StudyName
 
 if TYPE_CHECKING:
@@ -31,13 +31,6 @@ _LAST = 10**9  # a citation without a reference position sorts after those with 
 # Studies made a batch at a time: a study's rows (authors above all) cost ~20 KB loaded,
 # so a batch of 200 holds ~5 MB.
 STUDY_BATCH = 200
-_STUDY_LOAD = (
-    *_UNREAD_STUDY,
-    selectinload(Study.authors),
-    selectinload(Study.publication_types),
-    selectinload(Study.links),
-    selectinload(Study.retraction_notices),
-)
 
 
 def cited_studies(
@@ -53,12 +46,10 @@ def cited_studies(
     `report.study_record`."""
     first = _first_citations(session, sel, documents, batch_size)
     while ids := list(islice(first, batch_size)):
-        query = select(Study).options(*_STUDY_LOAD).where(Study.id.in_(ids))
-        studies = {s.id: s for s in session.scalars(query)}
+        records = study_records(session=session, ids=ids, detail=detail)
         citing = _citing(session, sel, ids)
         for study_id in ids:
-            record = study_record(studies[study_id], detail=detail)
-            yield CitedStudy(record, citing.get(study_id, []))
+            yield CitedStudy(records[study_id], citing.get(study_id, []))
 
 
 def study_names(

@@ -15,7 +15,7 @@ A study's record is made once per export while it stays among the last `STUDY_CA
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
@@ -220,7 +220,9 @@ def claim_entries(
     by_id = {c.id: c for c in claims}
     citations = list(_Record.rows(session.execute(_CITATIONS, {"ids": list(ids)})))
     references = _references(session, {c.reference_id for c in citations} - {None})
-    studies = _studies(session, {c.study_id for c in citations} - {None}, records, detail)
+    studies = study_records(
+        session=session, ids={c.study_id for c in citations}, records=records, detail=detail
+    )
     none = (None, None)
     for c in citations:
         values = c.__dict__
@@ -272,10 +274,17 @@ def _references(
     return found
 
 
-def _studies(
-    session: Session, ids: set[int | None], records: StudyRecords, detail: bool
+def study_records(
+    *,
+    session: Session,
+    ids: Iterable[int | None],
+    records: StudyRecords | None = None,
+    detail: bool = True,
 ) -> dict[int | None, StudyRecord]:
-    """Each study's record: from `records`, or read (with its parts) and made."""
+    """Each study's record (`report.study_record`): from `records`, or read as rows (with
+    its authors, publication types, links and notices) and made, and kept in `records`."""
+    if records is None:
+        records = StudyRecords(size=0)
     found: dict[int | None, StudyRecord] = {}
     wanted: list[int] = []
     for study_id in ids:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from ldn_evidence.db import session_scope
 from ldn_evidence.export import EXPORT_FORMATS, render, render_chunks
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study, StudyAuthor
-from ldn_evidence.services import report_cited
+from ldn_evidence.services import report_rows
 from ldn_evidence.services import report_stream as report_stream_module
 from ldn_evidence.services.report import build_report, study_record
 from ldn_evidence.services.report_cited import IdBits
@@ -157,7 +157,7 @@ def test_a_bibliography_holds_a_batch_of_studies(
         return record
 
     monkeypatch.setattr(report_stream_module, "claim_entries", no_claims)
-    monkeypatch.setattr(report_cited, "study_record", counted)
+    monkeypatch.setattr(report_rows, "study_record", counted)  # the cited studies' records
     for fmt in BIBLIOGRAPHIES:
         with session_scope(engine) as session:
             stream = report_stream(
