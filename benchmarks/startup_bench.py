@@ -3,7 +3,9 @@ CPU), and in all.
 
     python -m benchmarks.startup_bench [--db URL] [--repeat 5] [--claim ID] [--pmid PMID]
 
-Each command runs in a fresh interpreter, as a user runs it, with a hook on SQLAlchemy's
+The commands: the three shows, the three lists (a page of five rows), an export of one
+claim in csv and json, and `db current`. Each command runs in a fresh interpreter, as a
+user runs it, with a hook on SQLAlchemy's
 `before_cursor_execute` that notes the process's CPU time (user + system, interpreter
 start-up included) and the wall time since the launch at each SQL statement. "Before
 the query" is the first statement that is not the schema-revision check (the version
@@ -141,6 +143,11 @@ def main(argv: list[str] | None = None) -> None:
         f"claims show {args.claim} --json": ["claims", "show", args.claim, "--json"],
         f"studies show {args.pmid}": ["studies", "show", args.pmid],
         "documents show 1": ["documents", "show", "1"],
+        "claims list --limit 5": ["claims", "list", "--limit", "5"],
+        "studies list --limit 5": ["studies", "list", "--limit", "5"],
+        "documents list": ["documents", "list"],
+        f"export csv --claim {args.claim}": ["export", "-f", "csv", "--claim", args.claim],
+        f"export json --claim {args.claim}": ["export", "-f", "json", "--claim", args.claim],
         "db current": ["db", "current"],
     }
     rows = []
