@@ -20,14 +20,9 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
-from ldn_evidence.viewmodel import (
-    FullTextBrief,
-    FullTextSectionView,
-    FullTextView,
-    PassageView,
-    extend,
-)
-from ldn_evidence.vocab import PASSAGE_KINDS, FullTextStatus, pmc_article_url
+from ldn_evidence.services.fulltext_views import brief_of, passage_location
+from ldn_evidence.viewmodel import FullTextBrief
+from ldn_evidence.vocab import FullTextStatus
 
 if TYPE_CHECKING:  # the check's passages are only built for `verify` (imported there)
     from ldn_evidence.pubmed.jats_records import FullTextRecord
@@ -153,15 +148,6 @@ def full_text_for(*, session: Session, study: Study, passages: bool = True) -> F
     return rows[0] if rows else None
 
 
-def passage_location(row: FullText, passage: FullTextPassage) -> str:
-    """Where a stored passage is: "full text, Results › Pain, ¶4", "Table 2" …"""
-    from ldn_evidence.pubmed.jats_records import location, section_path
-
-    sections = [(s.title, s.parent_position) for s in row.sections]
-    at = passage.section.position if passage.section is not None else None
-    return location(passage.kind, passage.number, passage.label, section_path(sections, at))
-
-
 def check_passages(row: FullText) -> list[CheckPassage]:
     """The stored passages as the full-text check reads them (`verification.full_text`):
     each with its location, its section's kind and its top-level section."""
@@ -195,7 +181,10 @@ def check_passages(row: FullText) -> list[CheckPassage]:
 
 def full_text_summary(*, session: Session, study: Study) -> FullTextBrief | None:
     """`full_text_brief` of the study's full text with its passages counted by the
-    database, not loaded (`studies show`). None when no full text is stored."""
+    database, not loaded. None when no full text is stored.
+
+    The test oracle of `show_rows.full_text_summary` (what `studies show` reads): the
+    same brief from either (tests/cli/test_show_core.py)."""
     row = full_text_for(session=session, study=study, passages=False)
     if row is None:
         return None
@@ -210,43 +199,4 @@ def full_text_summary(*, session: Session, study: Study) -> FullTextBrief | None
         counts[kind] += n
         if section_id is not None and section_id in positions:
             per_section[positions[section_id]] += n
-    return _brief(row, counts, per_section)
-
-
-def full_text_brief(row: FullText) -> FullTextBrief:
-    counts = Counter(p.kind for p in row.passages)
-    per_section = Counter(p.section.position for p in row.passages if p.section is not None)
-    return _brief(row, counts, per_section)
-
-
-def _brief(row: FullText, counts: Counter[str], per_section: Counter[int]) -> FullTextBrief:
-    return FullTextBrief(
-        pmcid=row.pmcid,
-        status=row.status,
-        license=row.license_name,
-        license_url=row.license_url,
-        copyright=row.copyright,
-        origin=row.origin,
-        fetched_at=row.fetched_at.isoformat() if row.fetched_at else None,
-        notice=row.notice,
-        url=pmc_article_url(row.pmcid),
-        counts={kind: counts[kind] for kind in PASSAGE_KINDS if counts[kind]},
-        sections=[
-            FullTextSectionView(
-                title=s.title, kind=s.kind, depth=s.depth, passages=per_section[s.position]
-            )
-            for s in row.sections
-        ],
-    )
-
-
-def full_text_view(row: FullText) -> FullTextView:
-    return extend(
-        full_text_brief(row),
-        FullTextView,
-        title=row.title,
-        passages=[
-            PassageView(location=passage_location(row, p), kind=p.kind, text=p.text)
-            for p in row.passages
-        ],
-    )
+    return brief_of(row, counts, per_section)
