@@ -11,17 +11,15 @@ text already stored (from an open-access package, say).
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
-from ldn_evidence.services.fulltext_views import brief_of, passage_location
-from ldn_evidence.viewmodel import FullTextBrief
+from ldn_evidence.services.fulltext_views import passage_location
 from ldn_evidence.vocab import FullTextStatus
 
 if TYPE_CHECKING:  # the check's passages are only built for `verify` (imported there)
@@ -126,17 +124,19 @@ def _link(session: Session, row: FullText, study: Study | None) -> None:
     session.flush()
 
 
-def full_text_for(*, session: Session, study: Study, passages: bool = True) -> FullText | None:
-    """The study's full text (sections and, unless `passages` is False, passages loaded;
-    the article's XML left unloaded): linked to it, or stored before it with its PMID or
-    PMCID. None when there is none."""
+def full_text_for(*, session: Session, study: Study) -> FullText | None:
+    """The study's full text (sections and passages loaded, the article's XML left
+    unloaded): linked to it, or stored before it with its PMID or PMCID. None when there
+    is none.
+
+    `studies show` reads it as Core rows (`show_rows.read_full_text`); this ORM reading
+    is their test oracle (tests/cli/test_show_core.py)."""
     unlinked = [FullText.pmid == study.pmid]
     if study.pmcid:
         unlinked.append(FullText.pmcid == study.pmcid)
-    load = _LOAD if passages else _LOAD[:1]
     rows = session.scalars(
         select(FullText)
-        .options(*load, defer(FullText.raw_xml))
+        .options(*_LOAD, defer(FullText.raw_xml))
         .where(
             or_(
                 FullText.study_id == study.id,
@@ -174,29 +174,3 @@ def check_passages(row: FullText) -> list[CheckPassage]:
         )
         for p in row.passages
     ]
-
-
-# ---- views (`studies show`) ----------------------------------------------------------------
-
-
-def full_text_summary(*, session: Session, study: Study) -> FullTextBrief | None:
-    """`full_text_brief` of the study's full text with its passages counted by the
-    database, not loaded. None when no full text is stored.
-
-    The test oracle of `show_rows.full_text_summary` (what `studies show` reads): the
-    same brief from either (tests/cli/test_show_core.py)."""
-    row = full_text_for(session=session, study=study, passages=False)
-    if row is None:
-        return None
-    counts: Counter[str] = Counter()
-    per_section: Counter[int] = Counter()
-    positions = {s.id: s.position for s in row.sections}
-    for kind, section_id, n in session.execute(
-        select(FullTextPassage.kind, FullTextPassage.section_id, func.count())
-        .where(FullTextPassage.full_text_id == row.id)
-        .group_by(FullTextPassage.kind, FullTextPassage.section_id)
-    ):
-        counts[kind] += n
-        if section_id is not None and section_id in positions:
-            per_section[positions[section_id]] += n
-    return brief_of(row, counts, per_section)

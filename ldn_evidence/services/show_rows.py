@@ -7,8 +7,8 @@ show command neither imports `sqlalchemy.orm` nor maps the models.
 
 Each relationship is read in its order (`Claim.citations` by id, `Study.authors` by
 position, `Study.retraction_notices` by date and record id, …); the ORM readings
-(`claims.get_claim`, `studies.get_study`, `documents.get_document`,
-`fulltext.full_text_summary`) are kept as the test oracle: the views made from either are
+(`claims.get_claim`, `studies.get_study`, `documents.get_document`; the full text by
+`fulltext.full_text_for`) are kept as the test oracle: the views made from either are
 identical (tests/cli/test_show_core.py).
 """
 

@@ -1,6 +1,6 @@
 """`claims show`, `studies show` and `documents show` read Core rows (`services.show_rows`)
 and show exactly what the ORM reading of the same rows shows (`claims.get_claim`,
-`studies.get_study` with `fulltext.full_text_summary` / `full_text_for`,
+`studies.get_study` with `fulltext.full_text_for` and all its passages loaded,
 `documents.get_document`: kept as this test's oracle), for every claim, study and page of
 varied databases: the seed, with reviewers' verdicts (events), Retraction Watch notices,
 full texts (open, withheld, none), a study without an abstract, curated studies, pages
@@ -22,7 +22,7 @@ from sqlalchemy import select
 from ldn_evidence.db import make_engine, read_scope, session_scope
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import tables
-from tests.conftest import Cli, copy_sqlite_at_head
+from tests.conftest import Cli
 from tests.eutils_server import make_article
 from tests.helpers.jats import make_pmc_article
 
@@ -45,7 +45,7 @@ def _orm_views(url: str, claims: list[int], pmids: list[str], docs: list[int]) -
     from ldn_evidence.services.claims import get_claim
     from ldn_evidence.services.documents import get_document
     from ldn_evidence.services.entries import document_detail
-    from ldn_evidence.services.fulltext import full_text_for, full_text_summary
+    from ldn_evidence.services.fulltext import full_text_for
     from ldn_evidence.services.fulltext_views import full_text_brief, full_text_view
     from ldn_evidence.services.studies import get_study
     from ldn_evidence.services.views import claim_detail, study_detail
@@ -67,12 +67,7 @@ def _orm_views(url: str, claims: list[int], pmids: list[str], docs: list[int]) -
     for i in claims:
         each(f"claims show {i}", lambda s, i=i: claim_detail(get_claim(session=s, claim_id=i)))
     for p in pmids:
-        each(
-            f"studies show {p}",
-            lambda s, p=p: study_detail(
-                st := get_study(session=s, pmid=p), full_text_summary(session=s, study=st)
-            ),
-        )
+        each(f"studies show {p}", lambda s, p=p: study_detail(*_with_full_text(s, p)))
         each(f"studies show {p} --full-text", lambda s, p=p: full_text(s, p))
     for d in docs:
         each(
@@ -81,6 +76,18 @@ def _orm_views(url: str, claims: list[int], pmids: list[str], docs: list[int]) -
         )
     engine.dispose()
     return shown
+
+
+def _with_full_text(s: Any, pmid: str) -> tuple[Any, Any]:
+    """The study and the brief of its full text, every passage loaded and counted here
+    (`show_rows.full_text_summary` has the database count them)."""
+    from ldn_evidence.services.fulltext import full_text_for
+    from ldn_evidence.services.fulltext_views import full_text_brief
+    from ldn_evidence.services.studies import get_study
+
+    study = get_study(session=s, pmid=pmid)
+    row = full_text_for(session=s, study=study)
+    return study, full_text_brief(row) if row is not None else None
 
 
 def _core_views(url: str, claims: list[int], pmids: list[str], docs: list[int]) -> dict[str, str]:
@@ -148,11 +155,9 @@ def _same_both_ways(url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def varied(tmp_path: Path, sqlite_at_head: Path, seed_file: Path) -> str:
-    """The seed, reviewers' verdicts, notices, full texts, and studies of every kind."""
-    url = f"sqlite:///{tmp_path / 'varied.db'}"
-    copy_sqlite_at_head(sqlite_at_head, url)
-    cli = Cli(url)
+def varied(cli: Cli, tmp_path: Path, seed_file: Path) -> str:
+    """The seed, reviewers' verdicts, notices, full texts, and studies of every kind (on
+    SQLite, and on PostgreSQL when configured)."""
     records = tmp_path / "pubmed.xml"
     records.write_bytes(
         b"<PubmedArticleSet>"
@@ -186,7 +191,7 @@ def varied(tmp_path: Path, sqlite_at_head: Path, seed_file: Path) -> str:
     for step in steps:
         result = cli(*step)
         assert result.exit_code == 0, (step, result.output)
-    return url
+    return cli.url
 
 
 @pytest.mark.slow
@@ -303,6 +308,7 @@ def orm_readers(show_rows: Any) -> None:
     connection's engine (the readers' rows are read in one session, as the commands did)."""
     from ldn_evidence.services import documents, fulltext, studies
     from ldn_evidence.services.claims import get_claim
+    from ldn_evidence.services.fulltext_views import full_text_brief
 
     sessions: dict[int, Any] = {}
 
@@ -319,12 +325,12 @@ def orm_readers(show_rows: Any) -> None:
     show_rows.read_study = lambda *, conn, pmid: studies.get_study(
         session=session_for(conn), pmid=pmid
     )
-    show_rows.read_full_text = lambda *, conn, study, passages=True: fulltext.full_text_for(
-        session=session_for(conn), study=study, passages=passages
-    )
-    show_rows.full_text_summary = lambda *, conn, study: fulltext.full_text_summary(
+    show_rows.read_full_text = lambda *, conn, study: fulltext.full_text_for(
         session=session_for(conn), study=study
     )
+    show_rows.full_text_summary = lambda *, conn, study: (
+        lambda row: full_text_brief(row) if row is not None else None
+    )(fulltext.full_text_for(session=session_for(conn), study=study))
     show_rows.read_document = lambda *, conn, document_id: documents.get_document(
         session=session_for(conn), document_id=document_id
     )
