@@ -198,7 +198,8 @@ def document_detail(doc: SourceDocument) -> DocumentDetail:
     ]
     claims = sorted(doc.claims, key=lambda c: (c.position is None, c.position or 0, c.id))
     briefs = [claim_brief(c) for c in claims]
-    entry = document_entry(doc, [claim_entry(c) for c in claims])
+    # the red flags read no study's design, modifiers or level rule (`detail`)
+    entry = document_entry(doc, [claim_entry(c, detail=False) for c in claims])
     return extend(
         document_brief(doc),
         DocumentDetail,
