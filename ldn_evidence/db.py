@@ -276,6 +276,22 @@ def database_errors(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
+def read_scope(engine: Engine) -> Iterator[Connection]:
+    """A unit of work that only reads, in SQLAlchemy Core (no ORM is imported): one
+    connection and one transaction, rolled back at the end (nothing is ever committed).
+    Database failures are one-line DatabaseErrors, as in `session_scope`."""
+    try:
+        with _connect(engine) as conn:
+            conn.begin()
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+    except OperationalError as exc:
+        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
+
+
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, always close."""
     from sqlalchemy.orm import sessionmaker

@@ -23,7 +23,7 @@ from ldn_evidence.errors import EvidenceError
 from ldn_evidence.textsafe import terminal_safe
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
     from ldn_evidence.pubmed.client import PubMedClient
@@ -131,6 +131,16 @@ def session(ctx: typer.Context, *, create: bool = False) -> Iterator[Session]:
 
     with session_scope(state(ctx).engine(create=create)) as s:
         yield s
+
+
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator[Connection]:
+    """One read-only unit of work for a command that reads with Core statements: no ORM
+    is imported, no database created (`db.read_scope`)."""
+    from ldn_evidence.db import read_scope
+
+    with read_scope(state(ctx).engine(create=False)) as conn:
+        yield conn
 
 
 def pubmed_client() -> PubMedClient:

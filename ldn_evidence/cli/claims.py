@@ -16,6 +16,7 @@ from ldn_evidence.cli._common import (
     more_line,
     on_terminal,
     one_of,
+    reading,
     screen_page,
     session,
 )
@@ -189,9 +190,9 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a claim, its source document, and each citation with its study and verdict."""
-    from ldn_evidence.services.claims import get_claim
+    from ldn_evidence.services.show_rows import read_claim
     from ldn_evidence.services.views import claim_detail
 
-    with session(ctx) as s:
-        data = claim_detail(get_claim(session=s, claim_id=claim_id))
+    with reading(ctx) as conn:
+        data = claim_detail(read_claim(conn=conn, claim_id=claim_id))
     emit(data, as_json, _render_detail)

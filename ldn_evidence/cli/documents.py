@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, emit, session
+from ldn_evidence.cli._common import JsonOption, console, emit, reading, session
 
 if TYPE_CHECKING:
     from ldn_evidence.viewmodel import DocumentDetail, DocumentRow
@@ -101,8 +101,9 @@ def show(
 ) -> None:
     """Show a document: its red flags first, then its references (numbered from 1; kind,
     status, PMID, error) and claims in page order."""
-    from ldn_evidence.services.documents import document_detail, get_document
+    from ldn_evidence.services.entries import document_detail
+    from ldn_evidence.services.show_rows import read_document
 
-    with session(ctx) as s:
-        data = document_detail(get_document(session=s, document_id=document_id))
+    with reading(ctx) as conn:
+        data = document_detail(read_document(conn=conn, document_id=document_id))
     emit(data, as_json, _render_detail)

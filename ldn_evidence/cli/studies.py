@@ -16,6 +16,7 @@ from ldn_evidence.cli._common import (
     more_line,
     on_terminal,
     one_of,
+    reading,
     screen_page,
     session,
 )
@@ -197,26 +198,21 @@ def show(
     and whether its full text is stored (licence, sections); --full-text prints it."""
     from ldn_evidence.errors import NotFoundError
     from ldn_evidence.pubmed.ids import validate_pmids
-    from ldn_evidence.services.fulltext import (
-        full_text_brief,
-        full_text_for,
-        full_text_summary,
-        full_text_view,
-    )
-    from ldn_evidence.services.studies import get_study
+    from ldn_evidence.services.fulltext_views import full_text_brief, full_text_view
+    from ldn_evidence.services.show_rows import full_text_summary, read_full_text, read_study
     from ldn_evidence.services.views import study_detail
 
     (pmid,) = validate_pmids([pmid])
-    with session(ctx) as s:
-        study = get_study(session=s, pmid=pmid)
+    with reading(ctx) as conn:
+        study = read_study(conn=conn, pmid=pmid)
         if full_text:
-            row = full_text_for(session=s, study=study)
+            row = read_full_text(conn=conn, study=study)
             if row is None or row.status != "open":
                 brief: FullTextBrief | None = full_text_brief(row) if row else None
                 raise NotFoundError(_no_full_text(pmid, study.pmcid, brief))
             text = full_text_view(row)
         else:
-            data = study_detail(study, full_text_summary(session=s, study=study))
+            data = study_detail(study, full_text_summary(conn=conn, study=study))
     if full_text:
         emit(text, as_json, _render_full_text)
     else:

@@ -1,29 +1,18 @@
-"""Declarative base with a MetaData naming convention (Alembic's naming.rst)."""
+"""Declarative base over the Core tables' MetaData (`models/tables.py`, with its naming
+convention: Alembic's naming.rst), and the length rule of every write path."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy import CheckConstraint, DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.types import TypeDecorator
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from ldn_evidence.models.tables import metadata, utcnow
+
+__all__ = ["Base", "length_problem", "too_long", "utcnow"]
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def one_of(column: str, values: tuple[str, ...], *, name: str) -> CheckConstraint:
-    """CHECK (`column` IN (values)): a column holding one value of a `vocab` set."""
-    return CheckConstraint(f"{column} IN ('" + "', '".join(values) + "')", name=name)
+    # The classes map onto the tables of `models.tables` (`__table__ = tables.…`).
+    metadata = metadata
 
 
 def too_long(table: str, column: str, value: str, limit: int) -> str:
@@ -47,24 +36,3 @@ def length_problem(obj: object) -> str | None:
         if isinstance(value, str) and len(value) > limit:
             return too_long(column.table.name, column.name, value, limit)
     return None
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC timestamps on both engines (SQLite stores naive values)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value

@@ -1,29 +1,27 @@
-"""`watch`: each run over the cited studies, each study's check, and what changed."""
+"""`watch`: each run over the cited studies, each study's check, and what changed (mapped
+onto `tables.watch_runs`, `tables.study_checks`, `tables.study_changes`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, relationship
 
-from ldn_evidence.models.base import Base, UTCDateTime, one_of, utcnow
-from ldn_evidence.vocab import CHANGE_KINDS, CHANGE_SOURCES, CHECK_OUTCOMES
+from ldn_evidence.models import tables
+from ldn_evidence.models.base import Base
 
 
 class WatchRun(Base):
     """One `watch`: when, over which document's citations (all when NULL), and whether it
     got through (`finished_at`; a run PubMed broke off keeps the batches it checked)."""
 
-    __tablename__ = "watch_runs"
+    __table__ = tables.watch_runs
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("source_documents.id", ondelete="SET NULL"), index=True
-    )
+    id: Mapped[int]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    document_id: Mapped[int | None]
 
     checks: Mapped[list[StudyCheck]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="StudyCheck.id"
@@ -35,16 +33,15 @@ class StudyCheck(Base):
     (`snapshot`: title, abstract digest, publication types, links), which the next check
     compares with."""
 
-    __tablename__ = "study_checks"
-    __table_args__ = (one_of("outcome", CHECK_OUTCOMES, name="outcome"),)
+    __table__ = tables.study_checks
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("watch_runs.id", ondelete="CASCADE"), index=True)
-    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
-    checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    outcome: Mapped[str] = mapped_column(String(20))
-    record_sha256: Mapped[str | None] = mapped_column(String(64))
-    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    id: Mapped[int]
+    run_id: Mapped[int]
+    study_id: Mapped[int]
+    checked_at: Mapped[datetime]
+    outcome: Mapped[str]
+    record_sha256: Mapped[str | None]
+    snapshot: Mapped[dict[str, Any] | None]
 
     run: Mapped[WatchRun] = relationship(back_populates="checks")
     changes: Mapped[list[StudyChange]] = relationship(
@@ -56,18 +53,12 @@ class StudyChange(Base):
     """One thing a check found changed: a new retraction, erratum, … (`vocab.ChangeKind`),
     from the PubMed record or from a Retraction Watch notice imported since."""
 
-    __tablename__ = "study_changes"
-    __table_args__ = (
-        one_of("kind", CHANGE_KINDS, name="kind"),
-        one_of("source", CHANGE_SOURCES, name="source"),
-    )
+    __table__ = tables.study_changes
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    check_id: Mapped[int] = mapped_column(
-        ForeignKey("study_checks.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(20))
-    detail: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    check_id: Mapped[int]
+    kind: Mapped[str]
+    source: Mapped[str]
+    detail: Mapped[str | None]
 
     check: Mapped[StudyCheck] = relationship(back_populates="changes")

@@ -30,7 +30,7 @@ _CLAIM_LOAD = (
 )
 
 
-# Columns no claim view (`views.claim_brief`, `report.claim_entry`) reads: left unloaded
+# Columns no claim view (`views.claim_brief`, `entries.claim_entry`) reads: left unloaded
 # in the batches, where decoding them (dates, JSON) costs more than anything else per row.
 _UNREAD = (
     defer(Claim.created_at),
@@ -208,6 +208,10 @@ def iter_claims(
 
 
 def get_claim(*, session: Session, claim_id: int) -> Claim:
+    """The claim with its page, citations, studies, references and verdict history loaded.
+
+    The test oracle of `show_rows.read_claim` (what `claims show` reads): the same
+    `views.claim_detail` made from either is identical (tests/cli/test_show_core.py)."""
     claim = session.scalars(select(Claim).options(*_CLAIM_LOAD).where(Claim.id == claim_id)).first()
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")

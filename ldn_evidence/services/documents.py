@@ -1,4 +1,6 @@
-"""Source documents: the list with counts, and one document with its references and claims."""
+"""Source documents: the list with counts, and one document with its references and claims
+as entities (`get_document`, the ORM reading of `documents show`, which reads Core rows:
+`show_rows.read_document`)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument
-from ldn_evidence.services.report import claim_entry, document_entry
-from ldn_evidence.services.views import claim_brief, document_brief, iso, reference_view
-from ldn_evidence.viewmodel import DocumentDetail, DocumentReference, DocumentRow, extend
+from ldn_evidence.services.views import iso
+from ldn_evidence.viewmodel import DocumentRow
 
-__all__ = ["document_detail", "get_document", "list_documents"]
+__all__ = ["get_document", "list_documents"]
 
 
 def _counts(session: Session, query: Any) -> dict[int, int]:
@@ -56,7 +57,10 @@ def list_documents(*, session: Session) -> list[DocumentRow]:
 
 
 def get_document(*, session: Session, document_id: int) -> SourceDocument:
-    """The document with its references and claims loaded; NotFoundError when absent."""
+    """The document with its references and claims loaded; NotFoundError when absent.
+
+    The test oracle of `show_rows.read_document` (what `documents show` reads): the same
+    `entries.document_detail` made from either is identical (tests/cli/test_show_core.py)."""
     doc = session.scalars(
         select(SourceDocument)
         .options(
@@ -68,30 +72,3 @@ def get_document(*, session: Session, document_id: int) -> SourceDocument:
     if doc is None:
         raise NotFoundError(f"no document with id {document_id}")
     return doc
-
-
-def document_detail(doc: SourceDocument) -> DocumentDetail:
-    """The document, its references (numbered from 1 in page order; kind, status,
-    resolved PMID, error, candidates), its claims in page order (citation count,
-    verdicts) and its red flags (as the report lists them)."""
-    references = [
-        extend(
-            reference_view(ref),
-            DocumentReference,
-            position=number,
-            resolved_pmid=ref.study.pmid if ref.study is not None else ref.pmid,
-            study_stored=ref.study is not None,
-        )
-        for number, ref in enumerate(doc.references, start=1)
-    ]
-    claims = sorted(doc.claims, key=lambda c: (c.position is None, c.position or 0, c.id))
-    briefs = [claim_brief(c) for c in claims]
-    entry = document_entry(doc, [claim_entry(c) for c in claims])
-    return extend(
-        document_brief(doc),
-        DocumentDetail,
-        references=references,
-        claims=briefs,
-        unsourced_claims=sum(1 for b in briefs if b.unsourced),
-        red_flags=entry.red_flags,
-    )

@@ -11,23 +11,16 @@ text already stored (from an open-access package, say).
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
-from ldn_evidence.viewmodel import (
-    FullTextBrief,
-    FullTextSectionView,
-    FullTextView,
-    PassageView,
-    extend,
-)
-from ldn_evidence.vocab import PASSAGE_KINDS, FullTextStatus, pmc_article_url
+from ldn_evidence.services.fulltext_views import passage_location
+from ldn_evidence.vocab import FullTextStatus
 
 if TYPE_CHECKING:  # the check's passages are only built for `verify` (imported there)
     from ldn_evidence.pubmed.jats_records import FullTextRecord
@@ -131,17 +124,19 @@ def _link(session: Session, row: FullText, study: Study | None) -> None:
     session.flush()
 
 
-def full_text_for(*, session: Session, study: Study, passages: bool = True) -> FullText | None:
-    """The study's full text (sections and, unless `passages` is False, passages loaded;
-    the article's XML left unloaded): linked to it, or stored before it with its PMID or
-    PMCID. None when there is none."""
+def full_text_for(*, session: Session, study: Study) -> FullText | None:
+    """The study's full text (sections and passages loaded, the article's XML left
+    unloaded): linked to it, or stored before it with its PMID or PMCID. None when there
+    is none.
+
+    `studies show` reads it as Core rows (`show_rows.read_full_text`); this ORM reading
+    is their test oracle (tests/cli/test_show_core.py)."""
     unlinked = [FullText.pmid == study.pmid]
     if study.pmcid:
         unlinked.append(FullText.pmcid == study.pmcid)
-    load = _LOAD if passages else _LOAD[:1]
     rows = session.scalars(
         select(FullText)
-        .options(*load, defer(FullText.raw_xml))
+        .options(*_LOAD, defer(FullText.raw_xml))
         .where(
             or_(
                 FullText.study_id == study.id,
@@ -151,15 +146,6 @@ def full_text_for(*, session: Session, study: Study, passages: bool = True) -> F
         .order_by(FullText.study_id.is_(None), FullText.id.desc())
     ).all()
     return rows[0] if rows else None
-
-
-def passage_location(row: FullText, passage: FullTextPassage) -> str:
-    """Where a stored passage is: "full text, Results › Pain, ¶4", "Table 2" …"""
-    from ldn_evidence.pubmed.jats_records import location, section_path
-
-    sections = [(s.title, s.parent_position) for s in row.sections]
-    at = passage.section.position if passage.section is not None else None
-    return location(passage.kind, passage.number, passage.label, section_path(sections, at))
 
 
 def check_passages(row: FullText) -> list[CheckPassage]:
@@ -188,65 +174,3 @@ def check_passages(row: FullText) -> list[CheckPassage]:
         )
         for p in row.passages
     ]
-
-
-# ---- views (`studies show`) ----------------------------------------------------------------
-
-
-def full_text_summary(*, session: Session, study: Study) -> FullTextBrief | None:
-    """`full_text_brief` of the study's full text with its passages counted by the
-    database, not loaded (`studies show`). None when no full text is stored."""
-    row = full_text_for(session=session, study=study, passages=False)
-    if row is None:
-        return None
-    counts: Counter[str] = Counter()
-    per_section: Counter[int] = Counter()
-    positions = {s.id: s.position for s in row.sections}
-    for kind, section_id, n in session.execute(
-        select(FullTextPassage.kind, FullTextPassage.section_id, func.count())
-        .where(FullTextPassage.full_text_id == row.id)
-        .group_by(FullTextPassage.kind, FullTextPassage.section_id)
-    ):
-        counts[kind] += n
-        if section_id is not None and section_id in positions:
-            per_section[positions[section_id]] += n
-    return _brief(row, counts, per_section)
-
-
-def full_text_brief(row: FullText) -> FullTextBrief:
-    counts = Counter(p.kind for p in row.passages)
-    per_section = Counter(p.section.position for p in row.passages if p.section is not None)
-    return _brief(row, counts, per_section)
-
-
-def _brief(row: FullText, counts: Counter[str], per_section: Counter[int]) -> FullTextBrief:
-    return FullTextBrief(
-        pmcid=row.pmcid,
-        status=row.status,
-        license=row.license_name,
-        license_url=row.license_url,
-        copyright=row.copyright,
-        origin=row.origin,
-        fetched_at=row.fetched_at.isoformat() if row.fetched_at else None,
-        notice=row.notice,
-        url=pmc_article_url(row.pmcid),
-        counts={kind: counts[kind] for kind in PASSAGE_KINDS if counts[kind]},
-        sections=[
-            FullTextSectionView(
-                title=s.title, kind=s.kind, depth=s.depth, passages=per_section[s.position]
-            )
-            for s in row.sections
-        ],
-    )
-
-
-def full_text_view(row: FullText) -> FullTextView:
-    return extend(
-        full_text_brief(row),
-        FullTextView,
-        title=row.title,
-        passages=[
-            PassageView(location=passage_location(row, p), kind=p.kind, text=p.text)
-            for p in row.passages
-        ],
-    )

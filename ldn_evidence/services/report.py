@@ -2,7 +2,8 @@
 export filters; `ldn_evidence.export` renders it in each format.
 
 The rows are read through `services.claims.list_claims` (eager loads) and turned into
-views with the helpers of `services.views`, so exports show what `claims show` shows.
+views with the builders of `services.entries` and `services.views`, so exports show what
+`claims show` shows.
 Each claim's last `evidence` run comes from `services.evidence_runs.latest_evidence_for`,
 read for all the report's claims at once.
 """
@@ -16,46 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.export.ama import ama_citation
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.claims import list_claims
+from ldn_evidence.services.entries import _keep, claim_entry, document_entry
 from ldn_evidence.services.evidence_runs import latest_evidence_for
-from ldn_evidence.services.grading import level_rule
-from ldn_evidence.services.red_flags import page_red_flags, skipped_sentences
 from ldn_evidence.services.verdicts import check_verdict
-from ldn_evidence.services.views import (
-    citation_fields,
-    claim_fields,
-    document_brief,
-    figure_label,
-    reference_entry,
-    study_design,
-    study_flags,
-    study_modifiers,
-)
-from ldn_evidence.viewmodel import (
-    SCHEMA,
-    Author,
-    CitationEntry,
-    ClaimEntry,
-    DocumentEntry,
-    Filters,
-    Report,
-    StrongerEvidence,
-    StudyRecord,
-    Summary,
-    extend,
-)
+from ldn_evidence.viewmodel import SCHEMA, ClaimEntry, Filters, Report, Summary
 from ldn_evidence.vocab import (
     NOT_IN_ABSTRACT,
     PARTIALLY_SUPPORTED,
     SUPPORTED,
     UNCHECKED,
     UNSUPPORTED_VERDICTS,
-    StudyOrigin,
-    citation_origin_label,
     normalize_pmid,
-    pubmed_url,
 )
 
 
@@ -185,145 +159,3 @@ def _documents(session: Session, ids: list[int]) -> list[SourceDocument]:
             raise NotFoundError(f"no document with id {', '.join(missing)}")
         return [docs[i] for i in ids]
     return list(session.scalars(query.order_by(SourceDocument.id)))
-
-
-def _pmid_of(citation: Citation) -> str | None:
-    if citation.study is not None:
-        return citation.study.pmid
-    return citation.reference.pmid if citation.reference is not None else None
-
-
-def _keep(citation: Citation, verdict: str | None, pmids: set[str] | None) -> bool:
-    if verdict is not None and citation.verdict != verdict:
-        return False
-    return pmids is None or _pmid_of(citation) in pmids
-
-
-def _order(citation: Citation) -> tuple[int, int]:
-    ref = citation.reference
-    position = ref.position if ref is not None and ref.position is not None else 10**9
-    return (position, citation.id)
-
-
-def claim_entry(
-    claim: Claim,
-    citations: list[Citation] | None = None,
-    *,
-    stronger: StrongerEvidence | None = None,
-    records: dict[int, StudyRecord] | None = None,
-    detail: bool = True,
-) -> ClaimEntry:
-    """The claim as the report shows it, with `citations` (default: all of them) and the
-    claim's last `evidence` run (`evidence_runs.latest_evidence_for`), if any.
-    `records`: study records already made, by study id (a study cited by several claims
-    of a batch is made once). `detail`: see `study_record`."""
-    if citations is None:
-        citations = list(claim.citations)
-    if records is None:
-        records = {}
-    return ClaimEntry(
-        **claim_fields(claim),
-        figure_label=figure_label(claim),
-        citations=[
-            _citation_entry(c, records, detail=detail) for c in sorted(citations, key=_order)
-        ],
-        stronger_evidence=stronger,
-    )
-
-
-def _citation_entry(
-    citation: Citation, records: dict[int, StudyRecord], *, detail: bool = True
-) -> CitationEntry:
-    study = None
-    if citation.study is not None:
-        study = records.get(citation.study.id)
-        if study is None:
-            study = records[citation.study.id] = study_record(citation.study, detail=detail)
-    return CitationEntry(
-        **citation_fields(citation),
-        origin_label=citation_origin_label(citation.origin),
-        reference=reference_entry(citation.reference) if citation.reference else None,
-        study=study,
-    )
-
-
-def document_entry(
-    doc: SourceDocument, claims: list[ClaimEntry], *, whole_page: bool = True
-) -> DocumentEntry:
-    """The page with its selected `claims` and its red flags. `whole_page`: every claim
-    of the page is selected, so the page's own flags (uncited references that do not
-    resolve, sentences the extractor skipped) are listed too."""
-    references = [reference_entry(r) for r in doc.references]
-    skipped = skipped_sentences(doc.text, [c.text for c in doc.claims]) if whole_page else []
-    return extend(
-        document_brief(doc),
-        DocumentEntry,
-        references=references,
-        claims=claims,
-        red_flags=page_red_flags(claims, references, skipped, whole_page=whole_page),
-    )
-
-
-def record_version(study: Study) -> str:
-    if study.raw_sha256:
-        return study.raw_sha256[:12]
-    return "curated" if study.origin == StudyOrigin.CURATED else "unrecorded"
-
-
-def study_record(study: Study, *, detail: bool = True) -> StudyRecord:
-    """The study as the report shows it. `detail`: with its design, the modifiers it is
-    read from and the rule that decided its level, the costliest fields (read off the
-    title and abstract); without, those three are empty, for renderers that never show
-    them (the bibliographies)."""
-    authors = [
-        Author(
-            family=a.last_name,
-            given=a.fore_name,
-            initials=a.initials,
-            literal=a.collective_name,
-            display=a.display_name,
-        )
-        for a in study.authors
-    ]
-    flags = study_flags(study)
-    modifiers = study_modifiers(study) if detail else {}
-    return StudyRecord(
-        pmid=study.pmid,
-        doi=study.doi,
-        pmcid=study.pmcid,
-        title=study.title or "",
-        authors=authors,
-        journal=study.journal_title,
-        journal_iso=study.journal_iso,
-        issn=study.issn,
-        year=study.pub_year,
-        pub_date=study.pub_date,
-        volume=study.volume,
-        issue=study.issue,
-        pages=study.pages,
-        language=study.language,
-        abstract=study.abstract,
-        publication_types=[t.name for t in study.publication_types],
-        evidence_level=study.evidence_level,
-        retracted="retracted" in flags,
-        flags=flags,
-        origin=study.origin,
-        record_sha256=study.raw_sha256,
-        record_version=record_version(study),
-        url=pubmed_url(study.pmid),
-        citation=ama_citation(
-            authors=authors,
-            title=study.title,
-            journal_iso=study.journal_iso,
-            journal=study.journal_title,
-            year=study.pub_year,
-            volume=study.volume,
-            issue=study.issue,
-            pages=study.pages,
-            doi=study.doi,
-            pmid=study.pmid,
-        ),
-        level_rule=level_rule(study) if detail else "",
-        design=study_design(study, modifiers) if detail else "",
-        modifiers=modifiers,
-    )

@@ -4,7 +4,7 @@ study once, in order of first citation, with the claims that cite it.
 `Report.cited` finds them by reading every claim's entry; here SQL gives the same
 studies in the same order without building a claim: the selected citations' study ids in
 report order (documents in the report's order, a page's claims by position and id, a
-claim's citations by reference position and id, as `report.claim_entry` sorts them), the
+claim's citations by reference position and id, as `entries.claim_entry` sorts them), the
 first of each kept, then a batch of studies at a time with the claims that cite them
 (`cited_studies`), or only what their citation keys are made of (`study_names`).
 What is held is a bit for each study already written (`IdBits`), not the studies.
@@ -43,7 +43,7 @@ def cited_studies(
 ) -> Iterator[CitedStudy]:
     """The studies cited by the selected claims of `documents` (ids in report order; None:
     the claims without a document), `batch_size` studies at a time; `detail`: see
-    `report.study_record`."""
+    `entries.study_record`."""
     first = _first_citations(session, sel, documents, batch_size)
     while ids := list(islice(first, batch_size)):
         records = study_records(session=session, ids=ids, detail=detail)

@@ -1,12 +1,12 @@
 """A streamed report's claims read as plain rows: `claim_entries` builds the same
-`ClaimEntry` views as `report.claim_entry`, from a few Core statements per batch of claims
+`ClaimEntry` views as `entries.claim_entry`, from a few Core statements per batch of claims
 (the claims, their citations, references and cited studies, the studies' authors,
 publication types, links and Retraction Watch notices) instead of ORM entities, whose
 loading cost more than anything else in an export.
 
-The rows are shaped as the entities are (`_Record`: the same attribute names), so the views
+The rows are shaped as the entities are (`rows.Record`: the same attribute names), so the views
 are made by the one set of builders (`views.claim_fields`, `views.citation_fields`,
-`views.reference_entry`, `report.study_record`) whichever way the rows were read; a test
+`views.reference_entry`, `entries.study_record`) whichever way the rows were read; a test
 holds the streamed report identical to `build_report`'s in every format.
 
 A study's record is made once per export while it stays among the last `STUDY_CACHE` made
@@ -18,15 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from ldn_evidence.models import Citation, Claim, PublicationTypeRow, Reference, Study
-from ldn_evidence.models.documents import CLAIM_DATA_COLUMNS
-from ldn_evidence.models.retractions import RetractionNotice
-from ldn_evidence.models.studies import StudyAuthor, StudyLinkRow, study_publication_types
+from ldn_evidence.models import tables
+from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
+from ldn_evidence.services.entries import _keep, _order, study_record
 from ldn_evidence.services.evidence_runs import latest_evidence_for
-from ldn_evidence.services.report import _keep, _order, study_record
+from ldn_evidence.services.rows import Record as _Record
+from ldn_evidence.services.rows import cited_studies, columns
+from ldn_evidence.services.rows import ids as _ids
 from ldn_evidence.services.views import (
     citation_fields,
     claim_fields,
@@ -39,46 +40,9 @@ from ldn_evidence.vocab import citation_origin_label
 STUDY_CACHE = 1024  # study records kept between batches (a few KB each: ~4 MB in all)
 
 
-class _Record:
-    """A row read by attribute, as the entity of the same columns reads: what the view
-    builders are given in place of a `Claim`, `Citation`, `Reference` or `Study`."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-    @classmethod
-    def rows(cls, result: Any, **more: Any) -> Iterator[Any]:
-        """A record of each row of `result`, with `more` (each a factory: list)."""
-        keys = list(result.keys())
-        new = cls.__new__
-        for row in result:
-            record = new(cls)
-            record.__dict__ = dict(zip(keys, row, strict=True))
-            for name, factory in more.items():
-                record.__dict__[name] = factory()
-            yield record
-
-    def __getattr__(self, name: str) -> Any:  # only for a name never set: typed as Any
-        raise AttributeError(name)
-
-
-class _Author(_Record):
-    display_name = StudyAuthor.display_name  # the entity's own rule, read off the row
-
-
-def _columns(entity: Any, *names: str) -> list[Any]:
-    """The entity's table columns (a Core select: rows, no ORM loading on the way)."""
-    table = entity.__table__
-    return [table.c[name] for name in names]
-
-
-def _ids() -> Any:
-    return bindparam("ids", expanding=True)  # a list of ids given at each execution
-
-
-_CLAIM = _columns(Claim, "id", "document_id", "text", *CLAIM_DATA_COLUMNS)
-_CITATION = _columns(
-    Citation,
+_CLAIM = columns(tables.claims, "id", "document_id", "text", *CLAIM_DATA_COLUMNS)
+_CITATION = columns(
+    tables.citations,
     "id",
     "claim_id",
     "study_id",
@@ -95,40 +59,22 @@ _CITATION = _columns(
     "checked_by",
     "checked_record_sha256",
 )
-_REFERENCE = _columns(
-    Reference, "id", "position", "raw", "kind", "url", "title", "pmid", "doi", "status", "error"
-)
-_STUDY = _columns(
-    Study,
+_REFERENCE = columns(
+    tables.references,
     "id",
+    "position",
+    "raw",
+    "kind",
+    "url",
+    "title",
     "pmid",
     "doi",
-    "pmcid",
-    "title",
-    "abstract",
-    "journal_title",
-    "journal_iso",
-    "issn",
-    "pub_year",
-    "pub_date",
-    "volume",
-    "issue",
-    "pages",
-    "language",
-    "evidence_level",
-    "retracted",
-    "origin",
-    "raw_sha256",
+    "status",
+    "error",
 )
-_AUTHOR = _columns(StudyAuthor, "study_id", "last_name", "fore_name", "initials", "collective_name")
 
 # The statements, made once (their SQL is compiled once, and cached by SQLAlchemy).
-_claims, _citations, _references_, _studies_ = (
-    Claim.__table__.c,
-    Citation.__table__.c,
-    Reference.__table__.c,
-    Study.__table__.c,
-)
+_claims, _citations, _references_ = tables.claims.c, tables.citations.c, tables.references.c
 _CLAIMS = select(*_CLAIM).where(_claims.id.in_(_ids()))
 _CITATIONS = select(*_CITATION).where(_citations.claim_id.in_(_ids())).order_by(_citations.id)
 _REFERENCES = select(*_REFERENCE).where(_references_.id.in_(_ids()))
@@ -136,48 +82,6 @@ _PAGE_REFERENCES = (  # `SourceDocument.references`: by position, as the relatio
     select(*_REFERENCE)
     .where(_references_.document_id == bindparam("document_id"))
     .order_by(_references_.position)
-)
-_STUDIES = select(*_STUDY).where(_studies_.id.in_(_ids()))
-_authors, _links, _types, _kinds, _notices = (
-    StudyAuthor.__table__.c,
-    StudyLinkRow.__table__.c,
-    study_publication_types.c,
-    PublicationTypeRow.__table__.c,
-    RetractionNotice.__table__.c,
-)
-_AUTHORS = (
-    select(*_AUTHOR)
-    .where(_authors.study_id.in_(_ids()))
-    .order_by(_authors.study_id, _authors.position)
-)
-_TYPES = (
-    select(_types.study_id, _kinds.name)
-    .join_from(
-        study_publication_types,
-        PublicationTypeRow.__table__,
-        _kinds.id == _types.publication_type_id,
-    )
-    .where(_types.study_id.in_(_ids()))
-    .order_by(_types.study_id, _kinds.name)
-)
-_LINKS = (
-    select(_links.study_id, _links.ref_type)
-    .where(_links.study_id.in_(_ids()))
-    .order_by(_links.study_id, _links.position)
-)
-# `Study.retraction_notices`: matched by PMID or DOI, in the relationship's order
-_NOTICES = (
-    select(_studies_.id, _notices.notice_date, _notices.record_id, _notices.nature)
-    .join_from(
-        Study.__table__,
-        RetractionNotice.__table__,
-        or_(
-            _studies_.pmid == _notices.original_pmid,
-            func.lower(_studies_.doi) == _notices.original_doi,
-        ),
-    )
-    .where(_studies_.id.in_(_ids()))
-    .order_by(_studies_.id, _notices.notice_date, _notices.record_id)
 )
 
 
@@ -213,8 +117,8 @@ def claim_entries(
     records: StudyRecords,
     detail: bool = True,
 ) -> list[ClaimEntry]:
-    """The claims with these ids, in this order, as `report.claim_entry` makes them with the
-    citations `report._keep` keeps (a claim left with none is dropped when `verdict` or
+    """The claims with these ids, in this order, as `entries.claim_entry` makes them with the
+    citations `entries._keep` keeps (a claim left with none is dropped when `verdict` or
     `pmids` select claim–source pairs), each with its last `evidence` run."""
     claims = list(_Record.rows(session.execute(_CLAIMS, {"ids": list(ids)}), citations=list))
     by_id = {c.id: c for c in claims}
@@ -281,7 +185,7 @@ def study_records(
     records: StudyRecords | None = None,
     detail: bool = True,
 ) -> dict[int | None, StudyRecord]:
-    """Each study's record (`report.study_record`): from `records`, or read as rows (with
+    """Each study's record (`entries.study_record`): from `records`, or read as rows (with
     its authors, publication types, links and notices) and made, and kept in `records`."""
     if records is None:
         records = StudyRecords(size=0)
@@ -297,22 +201,7 @@ def study_records(
             found[study_id] = record
     if not wanted:
         return found
-    each = {"ids": wanted}
-    parts = {"authors": list, "publication_types": list, "links": list}
-    studies = {
-        s.id: s
-        for s in _Record.rows(session.execute(_STUDIES, each), **parts, retraction_notices=list)
-    }
-    for author in _Author.rows(session.execute(_AUTHORS, each)):
-        studies[author.study_id].authors.append(author)
-    for study_id, name in session.execute(_TYPES, each):
-        studies[study_id].publication_types.append(_Record(name=name))
-    for study_id, ref_type in session.execute(_LINKS, each):
-        studies[study_id].links.append(_Record(ref_type=ref_type))
-    for study_id, notice_date, record_id, nature in session.execute(_NOTICES, each):
-        studies[study_id].retraction_notices.append(
-            _Record(notice_date=notice_date, record_id=record_id, nature=nature)
-        )
+    studies = cited_studies(session, wanted)
     for study_id, study in studies.items():
         record = study_record(study, detail=detail)  # type: ignore[arg-type]  # shaped as a Study
         records.add(study_id, record)

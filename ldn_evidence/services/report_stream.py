@@ -129,7 +129,7 @@ def report_stream(
     JSON export reads them after the claims); without, they cost nothing until read, and
     then a pass of their own (the CSV export and the bibliographies never read them).
     `detail`: each study's design, modifiers and level rule are worked out
-    (`report.study_record`); the bibliographies, which show none of them, pass False."""
+    (`entries.study_record`); the bibliographies, which show none of them, pass False."""
     doc_ids = _unique(document_ids)
     wanted = _unique(claim_ids)
     pmid_set = _check_pmids(session, pmids)

@@ -9,7 +9,7 @@ so an interrupted import resumes when run again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,24 +19,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.models import RetractionNotice, Study, utcnow
-from ldn_evidence.viewmodel import FlaggedStudy, RetractionImport, RetractionNoticeView
-from ldn_evidence.vocab import RetractionNature
+from ldn_evidence.services.views import notice_views, study_flags
+from ldn_evidence.viewmodel import FlaggedStudy, RetractionImport
 
 if TYPE_CHECKING:  # the CSV reader is imported by `import_retractions`, not by every view
     from ldn_evidence.services.retraction_csv import BadRow, NoticeRow
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 CHUNK = 1000
-
-# A notice's flag on the study it names; a reinstatement lifts the retraction and the
-# expression of concern dated before it.
-_NATURE_FLAGS = {
-    RetractionNature.RETRACTION.value: "retracted",
-    RetractionNature.EXPRESSION_OF_CONCERN.value: "expression of concern",
-    RetractionNature.CORRECTION.value: "correction",
-    RetractionNature.REINSTATEMENT.value: "reinstated",
-}
-_LIFTED = ("retracted", "expression of concern")
 
 
 @dataclass
@@ -139,8 +129,6 @@ def flagged_studies(*, session: Session, pmids: Sequence[str] | None = None) -> 
 
 
 def flagged_study(study: Study) -> FlaggedStudy:
-    from ldn_evidence.services.views import study_flags
-
     return FlaggedStudy(
         pmid=study.pmid,
         title=study.title,
@@ -148,40 +136,3 @@ def flagged_study(study: Study) -> FlaggedStudy:
         notices=notice_views(study),
         cited_by_claims=sorted({c.claim_id for c in study.citations}),
     )
-
-
-def notice_flags(natures: Iterable[tuple[str | None, int, str]]) -> list[str]:
-    """The flags notices give a study: `natures` are (date, record id, nature). In date
-    order a reinstatement lifts the retraction and expression of concern before it."""
-    flags: list[str] = []
-    for _date, _rid, nature in sorted(natures, key=lambda n: (n[0] or "", n[1])):
-        flag = _NATURE_FLAGS.get(nature)
-        if flag == "reinstated":
-            flags = [f for f in flags if f not in _LIFTED]
-        elif flag == "retracted" and "reinstated" in flags:
-            flags.remove("reinstated")
-        if flag and flag not in flags:
-            flags.append(flag)
-    return flags
-
-
-def study_notice_flags(study: Study) -> list[str]:
-    return notice_flags((n.notice_date, n.record_id, n.nature) for n in study.retraction_notices)
-
-
-def notice_views(study: Study) -> list[RetractionNoticeView]:
-    from ldn_evidence.services.views import iso
-
-    return [
-        RetractionNoticeView(
-            record_id=n.record_id,
-            nature=n.nature,
-            date=n.notice_date,
-            notice_doi=n.notice_doi,
-            notice_pmid=n.notice_pmid,
-            reasons=list(n.reasons or []),
-            matched_by="pmid" if n.original_pmid == study.pmid else "doi",
-            imported_at=iso(n.imported_at),
-        )
-        for n in study.retraction_notices
-    ]

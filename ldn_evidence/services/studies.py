@@ -206,7 +206,10 @@ def delete_studies(*, session: Session, pmids: Iterable[str]) -> tuple[list[str]
 
 def get_study(*, session: Session, pmid: str) -> Study:
     """The study with its parts and the claims citing it, in one statement each (by the
-    PMID's unique index, then by study id); its raw XML is not loaded."""
+    PMID's unique index, then by study id); its raw XML is not loaded.
+
+    The test oracle of `show_rows.read_study` (what `studies show` reads): the same
+    `views.study_detail` made from either is identical (tests/cli/test_show_core.py)."""
     study = session.scalars(
         select(Study)
         .options(

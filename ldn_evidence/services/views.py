@@ -1,16 +1,17 @@
 """The commands' views (`ldn_evidence.viewmodel`) built from stored rows.
 
 `show`/`list` commands print these (a table, or `dataclasses.asdict` as `--json`);
-`services.report` builds the export's report from the same helpers.
+`services.report` builds the export's report from the same helpers. A builder reads its
+row by attribute: a mapped entity, or a Core row shaped as one (`services.rows.Record`:
+the show commands, the streamed export); this module imports no ORM.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from ldn_evidence.models import Citation, CitationEvent, Claim, Reference, SourceDocument, Study
 from ldn_evidence.services.grading import level_rule
-from ldn_evidence.services.retractions import notice_views, study_notice_flags
 from ldn_evidence.viewmodel import (
     AbstractSectionView,
     AuthorDetail,
@@ -28,13 +29,24 @@ from ldn_evidence.viewmodel import (
     MeshView,
     ReferenceEntry,
     ReferenceView,
+    RetractionNoticeView,
     SourceView,
     StudyDetail,
     StudyView,
     StudyWithDesign,
     extend,
 )
-from ldn_evidence.vocab import StudyOrigin
+from ldn_evidence.vocab import RetractionNature, StudyOrigin
+
+if TYPE_CHECKING:  # what the builders read: mapped entities, or rows shaped as them
+    from ldn_evidence.models import (
+        Citation,
+        CitationEvent,
+        Claim,
+        Reference,
+        SourceDocument,
+        Study,
+    )
 
 
 def iso(value: Any) -> str | None:
@@ -341,3 +353,49 @@ def study_detail(study: Study, full_text: FullTextBrief | None = None) -> StudyD
         retraction_notices=notice_views(study),
         full_text=full_text,
     )
+
+
+# A notice's flag on the study it names; a reinstatement lifts the retraction and the
+# expression of concern dated before it.
+_NATURE_FLAGS = {
+    RetractionNature.RETRACTION.value: "retracted",
+    RetractionNature.EXPRESSION_OF_CONCERN.value: "expression of concern",
+    RetractionNature.CORRECTION.value: "correction",
+    RetractionNature.REINSTATEMENT.value: "reinstated",
+}
+_LIFTED = ("retracted", "expression of concern")
+
+
+def notice_flags(natures: Iterable[tuple[str | None, int, str]]) -> list[str]:
+    """The flags notices give a study: `natures` are (date, record id, nature). In date
+    order a reinstatement lifts the retraction and expression of concern before it."""
+    flags: list[str] = []
+    for _date, _rid, nature in sorted(natures, key=lambda n: (n[0] or "", n[1])):
+        flag = _NATURE_FLAGS.get(nature)
+        if flag == "reinstated":
+            flags = [f for f in flags if f not in _LIFTED]
+        elif flag == "retracted" and "reinstated" in flags:
+            flags.remove("reinstated")
+        if flag and flag not in flags:
+            flags.append(flag)
+    return flags
+
+
+def study_notice_flags(study: Study) -> list[str]:
+    return notice_flags((n.notice_date, n.record_id, n.nature) for n in study.retraction_notices)
+
+
+def notice_views(study: Study) -> list[RetractionNoticeView]:
+    return [
+        RetractionNoticeView(
+            record_id=n.record_id,
+            nature=n.nature,
+            date=n.notice_date,
+            notice_doi=n.notice_doi,
+            notice_pmid=n.notice_pmid,
+            reasons=list(n.reasons or []),
+            matched_by="pmid" if n.original_pmid == study.pmid else "doi",
+            imported_at=iso(n.imported_at),
+        )
+        for n in study.retraction_notices
+    ]

@@ -75,20 +75,20 @@ def test_studies_show_full_text_prints_it(stored: Cli) -> None:
 def test_studies_show_counts_the_passages_without_loading_them(stored: Cli) -> None:
     from sqlalchemy import event
 
-    from ldn_evidence.db import make_engine, session_scope
-    from ldn_evidence.services.fulltext import full_text_brief, full_text_for, full_text_summary
-    from ldn_evidence.services.studies import get_study
+    from ldn_evidence.db import make_engine, read_scope
+    from ldn_evidence.services.fulltext_views import full_text_brief
+    from ldn_evidence.services.show_rows import full_text_summary, read_full_text, read_study
 
     engine = make_engine(stored.url)
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     for pmid in (PMID, "9000002", "9000003"):
-        with session_scope(engine) as s:
-            study = get_study(session=s, pmid=pmid)
+        with read_scope(engine) as conn:
+            study = read_study(conn=conn, pmid=pmid)
             statements.clear()
-            summary = full_text_summary(session=s, study=study)
+            summary = full_text_summary(conn=conn, study=study)
             read = list(statements)
-            row = full_text_for(session=s, study=study)
+            row = read_full_text(conn=conn, study=study)
             assert summary == (full_text_brief(row) if row is not None else None)
         # the text of the passages and the article's XML stay in the database
         assert not any("full_text_passages.text" in x or "raw_xml" in x for x in read), read

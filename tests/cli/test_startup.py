@@ -86,8 +86,9 @@ def test_reads_check_the_schema_with_one_query_and_import_only_what_they_use(
         assert "pydantic" not in top
 
 
-# What one command alone imports (a fresh interpreter each): the ORM only where rows are
-# mapped, the models a command reads, no parser or CSV reader to show a study.
+# What one command alone imports (a fresh interpreter each): the show commands read Core
+# rows (no ORM, no model mapped), no parser or CSV reader to show a study.
+_NO_ORM = {"sqlalchemy.orm", "ldn_evidence.models.base", "ldn_evidence.models.documents"}
 ALONE = {
     ("db", "current", "--json"): {
         "sqlalchemy.orm",
@@ -95,16 +96,18 @@ ALONE = {
         "ldn_evidence.viewmodel",
     },
     ("claims", "show", "4", "--json"): {
-        "ldn_evidence.models.evidence",
-        "ldn_evidence.models.monitoring",
-        "ldn_evidence.models.fulltext",
+        *_NO_ORM,
         "ldn_evidence.pubmed.records",
         "ldn_evidence.services.retraction_csv",
         "ldn_evidence.pubmed.jats_records",
     },
     ("studies", "show", "23359310", "--json"): {
-        "ldn_evidence.models.evidence",
-        "ldn_evidence.models.monitoring",
+        *_NO_ORM,
+        "ldn_evidence.pubmed.records",
+        "ldn_evidence.services.retraction_csv",
+    },
+    ("documents", "show", "1", "--json"): {
+        *_NO_ORM,
         "ldn_evidence.pubmed.records",
         "ldn_evidence.services.retraction_csv",
     },

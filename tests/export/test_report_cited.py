@@ -17,7 +17,8 @@ from ldn_evidence.export import EXPORT_FORMATS, render, render_chunks
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study, StudyAuthor
 from ldn_evidence.services import report_rows
 from ldn_evidence.services import report_stream as report_stream_module
-from ldn_evidence.services.report import build_report, study_record
+from ldn_evidence.services.entries import study_record
+from ldn_evidence.services.report import build_report
 from ldn_evidence.services.report_cited import IdBits
 from ldn_evidence.services.report_stream import report_stream
 from ldn_evidence.viewmodel import StudyName, StudyRecord

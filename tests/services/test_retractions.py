@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.services.retraction_csv import COLUMNS, BadRow, NoticeRow, read_notices
-from ldn_evidence.services.retractions import import_retractions, notice_flags
+from ldn_evidence.services.retractions import import_retractions
+from ldn_evidence.services.views import notice_flags
 from tests.helpers.workflows import units
 
 SAMPLE = Path(__file__).parent / "fixtures" / "retraction-watch-sample.csv"

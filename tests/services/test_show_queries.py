@@ -1,5 +1,5 @@
-"""`claims show` and `studies show` read what they show: a fixed number of statements
-however many citations there are (no lazy load per row), and never a study's raw XML."""
+"""`claims show` and `studies show` read what they show (`services.show_rows`): a fixed
+number of statements however many citations there are, and never a study's raw XML."""
 
 from __future__ import annotations
 
@@ -30,34 +30,33 @@ def stored(cli: Cli, seed_file: Path) -> Cli:
 
 
 def _statements(url: str, show: Callable[[Any], object]) -> list[str]:
-    from ldn_evidence.db import make_engine, session_scope
+    from ldn_evidence.db import make_engine, read_scope
 
     engine = make_engine(url)
     seen: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    with session_scope(engine) as s:
-        show(s)
+    with read_scope(engine) as conn:
+        show(conn)
     engine.dispose()
     return seen
 
 
 def _study(pmid: str) -> Callable[[Any], object]:
-    from ldn_evidence.services.fulltext import full_text_summary
-    from ldn_evidence.services.studies import get_study
+    from ldn_evidence.services.show_rows import full_text_summary, read_study
     from ldn_evidence.services.views import study_detail
 
-    def show(s: Any) -> object:
-        study = get_study(session=s, pmid=pmid)
-        return study_detail(study, full_text_summary(session=s, study=study))
+    def show(conn: Any) -> object:
+        study = read_study(conn=conn, pmid=pmid)
+        return study_detail(study, full_text_summary(conn=conn, study=study))
 
     return show
 
 
 def _claim(claim_id: int) -> Callable[[Any], object]:
-    from ldn_evidence.services.claims import get_claim
+    from ldn_evidence.services.show_rows import read_claim
     from ldn_evidence.services.views import claim_detail
 
-    return lambda s: claim_detail(get_claim(session=s, claim_id=claim_id))
+    return lambda conn: claim_detail(read_claim(conn=conn, claim_id=claim_id))
 
 
 @pytest.mark.slow
