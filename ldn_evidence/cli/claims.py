@@ -105,7 +105,8 @@ def list_(
 
     On a terminal a page is shown (--limit, --offset) with how many more there are;
     piped or with --json every claim is listed, read a batch at a time."""
-    from ldn_evidence.services.claims import claims_query, count_claims, iter_claims
+    from ldn_evidence.services.claim_query import claims_query, count_claims
+    from ldn_evidence.services.claims import iter_claims
     from ldn_evidence.services.views import claim_brief
 
     with session(ctx) as s:
@@ -125,7 +126,7 @@ def list_(
             (claim_brief(c) for c in claims), as_json, _render_list, empty="No claims match."
         )
         if paged:
-            more = count_claims(session=s, query=query) - offset - shown
+            more = count_claims(db=s, query=query) - offset - shown
             if more > 0:
                 echo(more_line(more, "claims", offset + shown))
 

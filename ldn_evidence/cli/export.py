@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import echo, one_of, session, status
+from ldn_evidence.cli._common import echo, one_of, reading, status
 from ldn_evidence.export.formats import FORMATS, export_format, formats_help, option_formats
 from ldn_evidence.vocab import VERDICTS, Verdict
 
@@ -79,10 +79,11 @@ def export(
     if excel and "excel" not in chosen.options:
         takes = " or ".join(option_formats("excel"))
         raise typer.BadParameter(f"--excel applies to --format {takes} only", param_hint="--excel")
-    with session(ctx) as s:
-        # Read as it is written, a batch of claims at a time, inside the one transaction.
+    with reading(ctx) as conn:
+        # Read as it is written, a batch of claims at a time, inside the one transaction
+        # (Core statements: the export imports no ORM).
         report = report_stream(
-            session=s,
+            conn=conn,
             document_ids=document or None,
             claim_ids=claim or None,
             verdict=verdict.value if verdict is not None else None,

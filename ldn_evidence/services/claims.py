@@ -1,17 +1,18 @@
-"""Query claims."""
+"""Claims loaded as entities (the ORM): a claim with everything `claims show` shows
+(`get_claim`, the test oracle of `show_rows.read_claim`), the report built whole
+(`list_claims`) and batches of claims (`iter_claims`). Which claims, in which order:
+`claim_query.claims_query`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, defer, selectinload
 
-from ldn_evidence.errors import InputError, NotFoundError
+from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
-from ldn_evidence.services.grading import levels_from
-from ldn_evidence.services.text_search import contains_any
-from ldn_evidence.services.verdicts import check_verdict
+from ldn_evidence.services.claim_query import BATCH_SIZE, SORTS, claims_query
 
 # Claim views never read a page's full text or a study's raw XML: leave them unloaded.
 _CLAIM_LOAD = (
@@ -76,17 +77,6 @@ def batch_load(*, brief: bool = False) -> tuple[object, ...]:
     )
 
 
-BATCH_SIZE = 1000
-
-SORTS = {
-    "position": (Claim.document_id.is_(None), Claim.document_id, Claim.position, Claim.id),
-    "id": (Claim.id,),
-    "figure": (Claim.figure_value.is_(None), Claim.figure_value.desc(), Claim.id),
-    "created": (Claim.created_at, Claim.id),
-    "updated": (Claim.updated_at.desc(), Claim.id),
-}
-
-
 def list_claims(
     *,
     session: Session,
@@ -98,7 +88,7 @@ def list_claims(
     sort: str = "position",
 ) -> list[Claim]:
     """Claims, filtered (all loaded at once: `iter_claims` streams them in batches).
-    See `claims_query`."""
+    See `claim_query.claims_query`."""
     query = claims_query(
         document_id=document_id,
         verdict=verdict,
@@ -112,61 +102,6 @@ def list_claims(
             select(Claim).options(*_CLAIM_LOAD).where(Claim.id.in_(query)).order_by(*SORTS[sort])
         )
     )
-
-
-def claims_query(
-    *,
-    document_id: int | None = None,
-    verdict: str | None = None,
-    level: str | None = None,
-    unsourced: bool = False,
-    search: str | None = None,
-    sort: str = "position",
-) -> Select[int]:
-    """The ids of the claims selected, in order. `level`: claims citing a study at this
-    evidence level or stronger (`grading.levels_from`).
-
-    `search` is case-insensitive over the claim text and the cited studies' titles and
-    abstracts (LIKE on both engines).
-    """
-    if sort not in SORTS:
-        raise InputError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    query = select(Claim.id).order_by(*SORTS[sort])
-    if document_id is not None:
-        query = query.where(Claim.document_id == document_id)
-    if verdict is not None:
-        check_verdict(verdict)
-        query = query.where(
-            exists().where(Citation.claim_id == Claim.id, Citation.verdict == verdict)
-        )
-    if level is not None:
-        levels = levels_from(level)
-        query = query.where(
-            exists().where(
-                Citation.claim_id == Claim.id,
-                Citation.study_id == Study.id,
-                Study.evidence_level.in_(levels),
-            )
-        )
-    if unsourced:
-        query = query.where(
-            Claim.figure_value.is_not(None), ~exists().where(Citation.claim_id == Claim.id)
-        )
-    if search:
-        in_study = exists().where(
-            Citation.claim_id == Claim.id,
-            Citation.study_id == Study.id,
-            contains_any(search, Study.title, Study.abstract),
-        )
-        query = query.where(or_(contains_any(search, Claim.text), in_study))
-    return query
-
-
-def count_claims(*, session: Session, query: Select[int]) -> int:
-    """How many claims `query` (a `claims_query`) selects."""
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def claim_batches(

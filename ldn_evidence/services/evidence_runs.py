@@ -3,17 +3,19 @@ claim's last run (`latest_evidence`), and the last run of many claims at once as
 report shows it under each claim (`latest_evidence_for`).
 
 Reading a run needs neither the PubMed client nor the verification engine, so the report
-loads this module, not `services.evidence`.
+loads this module, not `services.evidence`; the report's reading (`latest_evidence_for`)
+is Core statements and imports no ORM.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
 
-from ldn_evidence.models import Claim, EvidenceResult, EvidenceRun
+from ldn_evidence.models import tables
+from ldn_evidence.services.rows import Record
 from ldn_evidence.services.views import iso
 from ldn_evidence.viewmodel import EvidenceReport, EvidenceStudy, StrongerEvidence
 from ldn_evidence.vocab import Verdict, level_label
@@ -32,12 +34,27 @@ IDS_PER_QUERY = 500
 """Claims whose runs one statement reads (`latest_evidence_for`); well under the bound
 parameters SQLite and PostgreSQL allow."""
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from ldn_evidence.models import Claim, EvidenceResult, EvidenceRun
+
+_run, _result = tables.evidence_runs.c, tables.evidence_results.c
+# What the report shows of a run (no limit: `evidence_report` alone shows it).
+_RUN_SHOWN = [
+    _run.id, _run.claim_id, _run.ran_at, _run.query, _run.query_source, _run.since_year, _run.found
+]  # fmt: skip
 # The latest run first: the same order for one claim and for many.
-_LATEST_FIRST = (EvidenceRun.ran_at.desc(), EvidenceRun.id.desc())
+_LATEST_FIRST = (_run.ran_at.desc(), _run.id.desc())
 
 
 def latest_evidence(*, session: Session, claim_id: int) -> EvidenceReport | None:
     """The claim's last `evidence` run, as it was reported, or None."""
+    from sqlalchemy.orm import selectinload
+
+    from ldn_evidence.models import Claim, EvidenceRun
+
     run = session.scalars(
         select(EvidenceRun)
         .options(selectinload(EvidenceRun.results))
@@ -53,57 +70,48 @@ def latest_evidence(*, session: Session, claim_id: int) -> EvidenceReport | None
 
 
 def latest_evidence_for(
-    *, session: Session, claim_ids: Iterable[int]
+    *, db: Connection | Session, claim_ids: Iterable[int]
 ) -> dict[int, StrongerEvidence]:
     """Each claim's last `evidence` run, by claim id, as the report shows it; a claim
     never searched has no key. Two statements per `IDS_PER_QUERY` claims (the runs with
     their ranking's size, then only their cited and stronger studies), whatever the
-    number of claims or runs: a report reads it once per batch of claims."""
+    number of claims or runs: a report reads it once per batch of claims. Core statements:
+    `db` is the export's `Connection` or a `Session`."""
     ids = list(dict.fromkeys(claim_ids))
     found: dict[int, StrongerEvidence] = {}
     for start in range(0, len(ids), IDS_PER_QUERY):
-        found |= _latest_runs(session, ids[start : start + IDS_PER_QUERY])
+        found |= _latest_runs(db, ids[start : start + IDS_PER_QUERY])
     return found
 
 
-def _latest_runs(session: Session, claim_ids: list[int]) -> dict[int, StrongerEvidence]:
+def _latest_runs(db: Connection | Session, claim_ids: list[int]) -> dict[int, StrongerEvidence]:
     newest = (
         select(
-            EvidenceRun.id,
-            func.row_number()
-            .over(partition_by=EvidenceRun.claim_id, order_by=_LATEST_FIRST)
-            .label("n"),
+            _run.id,
+            func.row_number().over(partition_by=_run.claim_id, order_by=_LATEST_FIRST).label("n"),
         )
-        .where(EvidenceRun.claim_id.in_(claim_ids))
+        .where(_run.claim_id.in_(claim_ids))
         .subquery()
     )
-    ranked = (
-        select(func.count(EvidenceResult.id))
-        .where(EvidenceResult.run_id == EvidenceRun.id)
-        .scalar_subquery()
+    ranked = select(func.count(_result.id)).where(_result.run_id == _run.id).scalar_subquery()
+    statement = (
+        select(*_RUN_SHOWN, ranked.label("ranked"))
+        .join(newest, newest.c.id == _run.id)
+        .where(newest.c.n == 1)
     )
-    runs = {
-        run.id: (run, size)
-        for run, size in session.execute(
-            select(EvidenceRun, ranked)
-            .join(newest, newest.c.id == EvidenceRun.id)
-            .where(newest.c.n == 1)
-        )
-    }
+    runs = {run.id: run for run in Record.rows(db.execute(statement))}
     if not runs:
         return {}
     shown: dict[int, list[EvidenceStudy]] = {run_id: [] for run_id in runs}
-    for result in session.scalars(
-        select(EvidenceResult)
-        .where(
-            EvidenceResult.run_id.in_(runs),
-            or_(EvidenceResult.cited, EvidenceResult.stronger),
-        )
-        .order_by(EvidenceResult.run_id, EvidenceResult.rank)
-    ):
+    results = (
+        select(tables.evidence_results)
+        .where(_result.run_id.in_(list(runs)), or_(_result.cited, _result.stronger))
+        .order_by(_result.run_id, _result.rank)
+    )
+    for result in Record.rows(db.execute(results)):
         shown[result.run_id].append(study_view(result))
     out = {}
-    for run_id, (run, size) in runs.items():
+    for run_id, run in runs.items():
         cited = [s for s in shown[run_id] if s.cited]
         stronger = [s for s in shown[run_id] if s.stronger]
         out[run.claim_id] = StrongerEvidence(
@@ -113,7 +121,7 @@ def _latest_runs(session: Session, claim_ids: list[int]) -> dict[int, StrongerEv
             query_source=run.query_source,
             since=run.since_year,
             found=run.found,
-            ranked=size,
+            ranked=run.ranked,
             summary=summary_line(stronger, cited_any=bool(cited)),
             cited=cited,
             stronger=stronger,

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ldn_evidence.errors import InputError, NotFoundError
-from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
+from ldn_evidence.errors import NotFoundError
+from ldn_evidence.models import Citation, Claim, SourceDocument
+from ldn_evidence.services.checks import check_claims, check_pmids, check_verdict, unique
 from ldn_evidence.services.claims import list_claims
 from ldn_evidence.services.entries import _keep, claim_entry, document_entry
 from ldn_evidence.services.evidence_runs import latest_evidence_for
-from ldn_evidence.services.verdicts import check_verdict
 from ldn_evidence.viewmodel import SCHEMA, ClaimEntry, Filters, Report, Summary
 from ldn_evidence.vocab import (
     NOT_IN_ABSTRACT,
@@ -29,7 +29,6 @@ from ldn_evidence.vocab import (
     SUPPORTED,
     UNCHECKED,
     UNSUPPORTED_VERDICTS,
-    normalize_pmid,
 )
 
 
@@ -48,9 +47,9 @@ def build_report(
     Unknown document or claim ids and PMIDs the database has never seen raise
     `NotFoundError`; a malformed verdict or PMID raises `InputError`.
     """
-    doc_ids = _unique(document_ids)
-    wanted_claims = _unique(claim_ids)
-    pmid_set = _check_pmids(session, pmids)
+    doc_ids = unique(document_ids)
+    wanted_claims = unique(claim_ids)
+    pmid_set = check_pmids(session, pmids)
     if verdict is not None:
         check_verdict(verdict)
 
@@ -60,7 +59,7 @@ def build_report(
     else:
         claims = list_claims(session=session)
     if wanted_claims:
-        _check_claims(session, wanted_claims)
+        check_claims(session, wanted_claims)
         claims = [c for c in claims if c.id in set(wanted_claims)]
 
     pair_filter = verdict is not None or pmid_set is not None
@@ -70,7 +69,7 @@ def build_report(
         if pair_filter and not kept:
             continue
         selected.append((claim, kept))
-    evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
+    evidence = latest_evidence_for(db=session, claim_ids=[c.id for c, _ in selected])
     entries = [claim_entry(c, kept, stronger=evidence.get(c.id)) for c, kept in selected]
 
     by_doc: dict[int, list[ClaimEntry]] = {}
@@ -122,32 +121,6 @@ def summarise(claims: Iterable[ClaimEntry]) -> Summary:
         unsourced=sum(1 for c in claims if c.unsourced),
         retracted_sources=len(retracted),
     )
-
-
-def _unique(ids: Sequence[int] | None) -> list[int]:
-    return list(dict.fromkeys(ids or ()))
-
-
-def _check_pmids(session: Session, pmids: Sequence[str] | None) -> set[str] | None:
-    if not pmids:
-        return None
-    bad = sorted(str(p).strip() for p in pmids if normalize_pmid(p) is None)
-    if bad:
-        raise InputError(f"not a PMID: {bad[0]!r} (PMIDs are digits, e.g. 23359310)")
-    wanted = {pmid for pmid in map(normalize_pmid, pmids) if pmid is not None}
-    known = set(session.scalars(select(Study.pmid).where(Study.pmid.in_(wanted))))
-    known |= set(session.scalars(select(Reference.pmid).where(Reference.pmid.in_(wanted))))
-    missing = sorted(wanted - known, key=int)
-    if missing:
-        raise NotFoundError(f"no study or reference with PMID {', '.join(missing)}")
-    return wanted
-
-
-def _check_claims(session: Session, ids: list[int]) -> None:
-    found = set(session.scalars(select(Claim.id).where(Claim.id.in_(ids))))
-    missing = [str(i) for i in ids if i not in found]
-    if missing:
-        raise NotFoundError(f"no claim with id {', '.join(missing)}")
 
 
 def _documents(session: Session, ids: list[int]) -> list[SourceDocument]:

@@ -16,16 +16,18 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, case, func, select
 
-from ldn_evidence.models import Citation, Claim, Reference, Study, StudyAuthor
-from ldn_evidence.services.claims import BATCH_SIZE
+from ldn_evidence.models import tables
+from ldn_evidence.services.claim_query import BATCH_SIZE
 from ldn_evidence.services.report_rows import study_records
 from ldn_evidence.viewmodel import CitedStudy, Citing, StudyName
 
 if TYPE_CHECKING:
     from ldn_evidence.services.report_stream import _Selection
+
+_citation, _claim, _reference = tables.citations.c, tables.claims.c, tables.references.c
+_study, _author = tables.studies.c, tables.study_authors.c
 
 _LAST = 10**9  # a citation without a reference position sorts after those with one
 # Studies made a batch at a time: a study's rows (authors above all) cost ~20 KB loaded,
@@ -35,7 +37,7 @@ STUDY_BATCH = 200
 
 def cited_studies(
     *,
-    session: Session,
+    conn: Connection,
     sel: _Selection,
     documents: Sequence[int | None],
     detail: bool = True,
@@ -44,33 +46,33 @@ def cited_studies(
     """The studies cited by the selected claims of `documents` (ids in report order; None:
     the claims without a document), `batch_size` studies at a time; `detail`: see
     `entries.study_record`."""
-    first = _first_citations(session, sel, documents, batch_size)
+    first = _first_citations(conn, sel, documents, batch_size)
     while ids := list(islice(first, batch_size)):
-        records = study_records(session=session, ids=ids, detail=detail)
-        citing = _citing(session, sel, ids)
+        records = study_records(conn=conn, ids=ids, detail=detail)
+        citing = _citing(conn, sel, ids)
         for study_id in ids:
             yield CitedStudy(records[study_id], citing.get(study_id, []))
 
 
 def study_names(
     *,
-    session: Session,
+    conn: Connection,
     sel: _Selection,
     documents: Sequence[int | None],
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[StudyName]:
     """`cited_studies`' studies, only what their citation keys are made of (`StudyName`),
     read as plain rows: no study is built."""
-    first = _first_citations(session, sel, documents, batch_size)
+    first = _first_citations(conn, sel, documents, batch_size)
     while ids := list(islice(first, batch_size)):
-        rows = session.execute(
-            select(Study.id, Study.pmid, Study.pub_year, Study.title).where(Study.id.in_(ids))
+        rows = conn.execute(
+            select(_study.id, _study.pmid, _study.pub_year, _study.title).where(_study.id.in_(ids))
         )
         studies = {study_id: (pmid, year, title) for study_id, pmid, year, title in rows}
-        authors = session.execute(
-            select(StudyAuthor.study_id, StudyAuthor.last_name, StudyAuthor.collective_name)
-            .where(StudyAuthor.study_id.in_(ids))
-            .order_by(StudyAuthor.study_id, StudyAuthor.position)
+        authors = conn.execute(
+            select(_author.study_id, _author.last_name, _author.collective_name)
+            .where(_author.study_id.in_(ids))
+            .order_by(_author.study_id, _author.position)
         )
         firsts: dict[int, tuple[str | None, str | None]] = {}
         for study_id, family, literal in authors:
@@ -85,31 +87,33 @@ def _pairs(sel: _Selection) -> list[ColumnElement[bool]]:
     """The selected citations of a study: the pair filters, and the chosen claims.
     (`sel.claims` also asks that a claim have a citation passing the pair filters: this
     citation passes them.)"""
-    where = [Citation.study_id.is_not(None), *sel.pair]
+    where = [_citation.study_id.is_not(None), *sel.pair]
     if sel.claim_ids:
-        where.append(Claim.id.in_(sel.claim_ids))
+        where.append(_claim.id.in_(sel.claim_ids))
     return where
 
 
 def _first_citations(
-    session: Session, sel: _Selection, documents: Sequence[int | None], batch_size: int
+    conn: Connection, sel: _Selection, documents: Sequence[int | None], batch_size: int
 ) -> Iterator[int]:
     """Each cited study's id once, in order of first citation."""
     seen = IdBits()
-    order = (Claim.position, Claim.id, func.coalesce(Reference.position, _LAST), Citation.id)
+    order = (_claim.position, _claim.id, func.coalesce(_reference.position, _LAST), _citation.id)
     for document_id in documents:
         on_page = (
-            Claim.document_id.is_(None) if document_id is None else Claim.document_id == document_id
+            _claim.document_id.is_(None)
+            if document_id is None
+            else _claim.document_id == document_id
         )
         query = (
-            select(Citation.study_id)
-            .join(Claim, Claim.id == Citation.claim_id)
-            .outerjoin(Reference, Reference.id == Citation.reference_id)
+            select(_citation.study_id)
+            .join(tables.claims, _claim.id == _citation.claim_id)
+            .outerjoin(tables.references, _reference.id == _citation.reference_id)
             .where(on_page, *_pairs(sel))
             .order_by(*order)
             .execution_options(yield_per=batch_size)
         )
-        for study_id in session.scalars(query):
+        for study_id in conn.scalars(query):
             if study_id is not None and seen.add(study_id):
                 yield study_id
 
@@ -134,37 +138,41 @@ class IdBits:
 
 
 def _citing(
-    session: Session, sel: _Selection, ids: Sequence[int]
+    conn: Connection, sel: _Selection, ids: Sequence[int]
 ) -> dict[int | None, list[Citing]]:
     """Study id -> the selected claims citing it, in report order."""
     if sel.doc_ids:
         rank = {doc_id: n for n, doc_id in enumerate(sel.doc_ids)}
-        pages: tuple[Any, ...] = (case(rank, value=Claim.document_id),)
-        on_pages = [Claim.document_id.in_(sel.doc_ids)]
+        pages: tuple[Any, ...] = (case(rank, value=_claim.document_id),)
+        on_pages = [_claim.document_id.in_(sel.doc_ids)]
     else:
-        pages = (Claim.document_id.is_(None), Claim.document_id)
+        pages = (_claim.document_id.is_(None), _claim.document_id)
         on_pages = []
     query = (
         select(
-            Citation.study_id,
-            Claim.id,
-            Claim.document_id,
-            Claim.text,
-            Citation.verdict,
-            Citation.verdict_origin,
-            Citation.checked_by,
-            Citation.reason,
-            Citation.note,
+            _citation.study_id,
+            _claim.id,
+            _claim.document_id,
+            _claim.text,
+            _citation.verdict,
+            _citation.verdict_origin,
+            _citation.checked_by,
+            _citation.reason,
+            _citation.note,
         )
-        .join(Claim, Claim.id == Citation.claim_id)
-        .outerjoin(Reference, Reference.id == Citation.reference_id)
-        .where(Citation.study_id.in_(ids), *on_pages, *_pairs(sel))
+        .join(tables.claims, _claim.id == _citation.claim_id)
+        .outerjoin(tables.references, _reference.id == _citation.reference_id)
+        .where(_citation.study_id.in_(ids), *on_pages, *_pairs(sel))
         .order_by(
-            *pages, Claim.position, Claim.id, func.coalesce(Reference.position, _LAST), Citation.id
+            *pages,
+            _claim.position,
+            _claim.id,
+            func.coalesce(_reference.position, _LAST),
+            _citation.id,
         )
     )
     out: dict[int | None, list[Citing]] = {}
-    for row in session.execute(query):
+    for row in conn.execute(query):
         study_id, claim_id, document_id, text, verdict, origin, by, reason, note = row
         out.setdefault(study_id, []).append(
             Citing(claim_id, document_id, text, verdict, origin, by, reason, note)

@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, select
 
 from ldn_evidence.models import tables
 from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
@@ -102,15 +101,15 @@ class StudyRecords:
             del records[next(iter(records))]
 
 
-def id_batches(*, session: Session, query: Select[Any], size: int) -> Iterator[Sequence[int]]:
+def id_batches(*, conn: Connection, query: Select[Any], size: int) -> Iterator[Sequence[int]]:
     """The ids `query` selects (ordered), `size` at a time, read from one cursor."""
-    result = session.execute(query.execution_options(yield_per=size))
+    result = conn.execute(query.execution_options(yield_per=size))
     yield from result.scalars().partitions(size)
 
 
 def claim_entries(
     *,
-    session: Session,
+    conn: Connection,
     ids: Sequence[int],
     verdict: str | None,
     pmids: set[str] | None,
@@ -120,12 +119,12 @@ def claim_entries(
     """The claims with these ids, in this order, as `entries.claim_entry` makes them with the
     citations `entries._keep` keeps (a claim left with none is dropped when `verdict` or
     `pmids` select claim–source pairs), each with its last `evidence` run."""
-    claims = list(_Record.rows(session.execute(_CLAIMS, {"ids": list(ids)}), citations=list))
+    claims = list(_Record.rows(conn.execute(_CLAIMS, {"ids": list(ids)}), citations=list))
     by_id = {c.id: c for c in claims}
-    citations = list(_Record.rows(session.execute(_CITATIONS, {"ids": list(ids)})))
-    references = _references(session, {c.reference_id for c in citations} - {None})
+    citations = list(_Record.rows(conn.execute(_CITATIONS, {"ids": list(ids)})))
+    references = _references(conn, {c.reference_id for c in citations} - {None})
     studies = study_records(
-        session=session, ids={c.study_id for c in citations}, records=records, detail=detail
+        conn=conn, ids={c.study_id for c in citations}, records=records, detail=detail
     )
     none = (None, None)
     for c in citations:
@@ -139,7 +138,7 @@ def claim_entries(
         kept = [c for c in claim.citations if _keep(c, verdict, pmids)]  # type: ignore[arg-type]
         if not pair_filter or kept:
             selected.append((claim, kept))
-    evidence = latest_evidence_for(session=session, claim_ids=[c.id for c, _ in selected])
+    evidence = latest_evidence_for(db=conn, claim_ids=[c.id for c, _ in selected])
     return [
         ClaimEntry(
             **claim_fields(claim),  # type: ignore[arg-type]  # a _Record shaped as a Claim
@@ -160,27 +159,27 @@ def _citation_entry(citation: _Record) -> CitationEntry:
     )
 
 
-def document_references(*, session: Session, document_id: int) -> list[ReferenceEntry]:
+def document_references(*, conn: Connection, document_id: int) -> list[ReferenceEntry]:
     """`views.reference_entry` of each of the page's references, in `SourceDocument.references`
     order (by position, as the relationship loads them)."""
-    rows = session.execute(_PAGE_REFERENCES, {"document_id": document_id})
+    rows = conn.execute(_PAGE_REFERENCES, {"document_id": document_id})
     return [reference_entry(ref) for ref in _Record.rows(rows)]
 
 
 def _references(
-    session: Session, ids: set[int | None]
+    conn: Connection, ids: set[int | None]
 ) -> dict[int | None, tuple[_Record | None, ReferenceEntry | None]]:
     found: dict[int | None, tuple[_Record | None, ReferenceEntry | None]] = {}
     if not ids:
         return found
-    for ref in _Record.rows(session.execute(_REFERENCES, {"ids": list(ids)})):
+    for ref in _Record.rows(conn.execute(_REFERENCES, {"ids": list(ids)})):
         found[ref.id] = (ref, reference_entry(ref))  # type: ignore[arg-type]
     return found
 
 
 def study_records(
     *,
-    session: Session,
+    conn: Connection,
     ids: Iterable[int | None],
     records: StudyRecords | None = None,
     detail: bool = True,
@@ -201,7 +200,7 @@ def study_records(
             found[study_id] = record
     if not wanted:
         return found
-    studies = cited_studies(session, wanted)
+    studies = cited_studies(conn, wanted)
     for study_id, study in studies.items():
         record = study_record(study, detail=detail)  # type: ignore[arg-type]  # shaped as a Study
         records.add(study_id, record)

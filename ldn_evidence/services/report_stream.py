@@ -14,23 +14,13 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select
 
 from ldn_evidence.errors import NotFoundError
-from ldn_evidence.models import (
-    Citation,
-    Claim,
-    PublicationTypeRow,
-    Reference,
-    SourceDocument,
-    Study,
-)
-from ldn_evidence.models.retractions import RetractionNotice
-from ldn_evidence.models.studies import StudyLinkRow
-from ldn_evidence.services.claims import BATCH_SIZE
+from ldn_evidence.models import tables
+from ldn_evidence.services.checks import check_claims, check_pmids, check_verdict, unique
+from ldn_evidence.services.claim_query import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
-from ldn_evidence.services.report import _check_claims, _check_pmids, _unique
 from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
 from ldn_evidence.services.report_rows import (
     StudyRecords,
@@ -38,7 +28,8 @@ from ldn_evidence.services.report_rows import (
     document_references,
     id_batches,
 )
-from ldn_evidence.services.verdicts import check_verdict
+from ldn_evidence.services.rows import NOTICE_MATCH, Record
+from ldn_evidence.services.rows import cited_studies as study_rows
 from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (
     SCHEMA,
@@ -60,7 +51,10 @@ from ldn_evidence.vocab import (
     UNSUPPORTED_VERDICTS,
 )
 
-_ORDER = (Claim.position, Claim.id)  # a page's claims, as `claims list` sorts them
+_citation, _claim, _reference = tables.citations.c, tables.claims.c, tables.references.c
+_study, _document = tables.studies.c, tables.source_documents.c
+_ORDER = (_claim.position, _claim.id)  # a page's claims, as `claims list` sorts them
+_RETRACTED_CHUNK = 500  # studies read in one statement when counting the retracted
 
 
 class _Selection:
@@ -81,38 +75,40 @@ class _Selection:
         self.narrowed = bool(claim_ids) or self.pair_filter
         pair: list[ColumnElement[bool]] = []
         if verdict is not None:
-            pair.append(Citation.verdict == verdict)
+            pair.append(_citation.verdict == verdict)
         if pmids is not None:
-            by_study = Citation.study_id.in_(select(Study.id).where(Study.pmid.in_(pmids)))
+            by_study = _citation.study_id.in_(select(_study.id).where(_study.pmid.in_(pmids)))
             by_reference = and_(
-                Citation.study_id.is_(None),
-                Citation.reference_id.in_(select(Reference.id).where(Reference.pmid.in_(pmids))),
+                _citation.study_id.is_(None),
+                _citation.reference_id.in_(select(_reference.id).where(_reference.pmid.in_(pmids))),
             )
             pair.append(or_(by_study, by_reference))
         self.pair: list[ColumnElement[bool]] = pair
         claims: list[ColumnElement[bool]] = []
         if claim_ids:
-            claims.append(Claim.id.in_(claim_ids))
+            claims.append(_claim.id.in_(claim_ids))
         if self.pair_filter:
-            claims.append(exists().where(Citation.claim_id == Claim.id, *pair))
+            claims.append(exists().where(_citation.claim_id == _claim.id, *pair))
         self.claims: list[ColumnElement[bool]] = claims
 
     def in_report(self) -> list[ColumnElement[bool]]:
         """Every claim the report holds: of the chosen documents, or of all and none."""
         if self.doc_ids:
-            return [Claim.document_id.in_(self.doc_ids), *self.claims]
+            return [_claim.document_id.in_(self.doc_ids), *self.claims]
         return list(self.claims)
 
     def of_document(self, document_id: int | None) -> Select[int]:
         where = (
-            Claim.document_id.is_(None) if document_id is None else Claim.document_id == document_id
+            _claim.document_id.is_(None)
+            if document_id is None
+            else _claim.document_id == document_id
         )
-        return select(Claim.id).where(where, *self.claims).order_by(*_ORDER)
+        return select(_claim.id).where(where, *self.claims).order_by(*_ORDER)
 
 
 def report_stream(
     *,
-    session: Session,
+    conn: Connection,
     document_ids: Sequence[int] | None = None,
     claim_ids: Sequence[int] | None = None,
     verdict: str | None = None,
@@ -123,23 +119,24 @@ def report_stream(
     detail: bool = True,
 ) -> ReportStream:
     """`build_report`'s report, streamed: the same arguments, checks and errors, read
-    again on each pass and `batch_size` claims at a time. Valid while `session` is open.
+    again on each pass and `batch_size` claims at a time, with Core statements on `conn` (a
+    read-only `db.read_scope`: no ORM is imported). Valid while `conn` is open.
 
     `inline_flags`: a document's red flags are worked out as its claims are read (the
     JSON export reads them after the claims); without, they cost nothing until read, and
     then a pass of their own (the CSV export and the bibliographies never read them).
     `detail`: each study's design, modifiers and level rule are worked out
     (`entries.study_record`); the bibliographies, which show none of them, pass False."""
-    doc_ids = _unique(document_ids)
-    wanted = _unique(claim_ids)
-    pmid_set = _check_pmids(session, pmids)
+    doc_ids = unique(document_ids)
+    wanted = unique(claim_ids)
+    pmid_set = check_pmids(conn, pmids)
     if verdict is not None:
         check_verdict(verdict)
-    documents = _documents(session, doc_ids)
+    documents = _documents(conn, doc_ids)
     if wanted:
-        _check_claims(session, wanted)
+        check_claims(conn, wanted)
     sel = _Selection(doc_ids, wanted, verdict, pmid_set)
-    counts = _claim_counts(session, sel)
+    counts = _claim_counts(conn, sel)
     if sel.narrowed and not doc_ids:
         documents = [d for d in documents if counts.get(d.id)]
 
@@ -147,9 +144,9 @@ def report_stream(
 
     def claims_of(document_id: int | None) -> Iterator[ClaimEntry]:
         query = sel.of_document(document_id)
-        for ids in id_batches(session=session, query=query, size=batch_size):
+        for ids in id_batches(conn=conn, query=query, size=batch_size):
             yield from claim_entries(
-                session=session,
+                conn=conn,
                 ids=ids,
                 verdict=verdict,
                 pmids=pmid_set,
@@ -160,7 +157,7 @@ def report_stream(
     def entries() -> Iterator[DocumentEntry]:
         for doc in documents:
             yield _document_entry(
-                session,
+                conn,
                 doc,
                 counts.get(doc.id, 0),
                 claims_of,
@@ -188,49 +185,51 @@ def report_stream(
             verdict=verdict,
             pmids=sorted(pmid_set) if pmid_set is not None else None,
         ),
-        summary=report_summary(session, sel),
+        summary=report_summary(conn, sel),
         documents=Rows(len(documents), entries),
         claims_without_document=Rows(loose, lambda: claims_of(None) if loose else iter(())),
         flagged=flagged,
-        study_count=_study_count(session, sel),
+        study_count=_study_count(conn, sel),
         cited_studies=lambda: cited_studies(
-            session=session,
+            conn=conn,
             sel=sel,
             documents=cited_from,
             detail=detail,
             batch_size=min(batch_size, STUDY_BATCH),
         ),
         cited_names=lambda: study_names(
-            session=session, sel=sel, documents=cited_from, batch_size=batch_size
+            conn=conn, sel=sel, documents=cited_from, batch_size=batch_size
         ),
     )
 
 
-def _documents(session: Session, ids: list[int]) -> list[SourceDocument]:
+def _documents(conn: Connection, ids: list[int]) -> list[Any]:
     """The documents in report order (all by id, or the chosen ones in the order given;
-    NotFoundError names any unknown id), without their page text or references (read one
-    page at a time, `_document_entry`)."""
-    query = select(SourceDocument).options(defer(SourceDocument.text))
+    NotFoundError names any unknown id), as records without their page text or references
+    (read one page at a time, `_document_entry`)."""
+    query = select(*(c for c in tables.source_documents.c if c.name != "text"))
     if not ids:
-        return list(session.scalars(query.order_by(SourceDocument.id)))
-    docs = {d.id: d for d in session.scalars(query.where(SourceDocument.id.in_(ids)))}
+        return list(Record.rows(conn.execute(query.order_by(_document.id))))
+    docs = {d.id: d for d in Record.rows(conn.execute(query.where(_document.id.in_(ids))))}
     missing = [str(i) for i in ids if i not in docs]
     if missing:
         raise NotFoundError(f"no document with id {', '.join(missing)}")
     return [docs[i] for i in ids]
 
 
-def _claim_counts(session: Session, sel: _Selection) -> dict[int | None, int]:
+def _claim_counts(conn: Connection, sel: _Selection) -> dict[int | None, int]:
     """Selected claims per document id (None: claims without a document)."""
     query = (
-        select(Claim.document_id, func.count()).where(*sel.in_report()).group_by(Claim.document_id)
+        select(_claim.document_id, func.count())
+        .where(*sel.in_report())
+        .group_by(_claim.document_id)
     )
-    return {doc_id: n for doc_id, n in session.execute(query)}
+    return {doc_id: n for doc_id, n in conn.execute(query)}
 
 
 def _document_entry(
-    session: Session,
-    doc: SourceDocument,
+    conn: Connection,
+    doc: Any,
     count: int,
     claims_of: Any,
     *,
@@ -238,7 +237,7 @@ def _document_entry(
     inline_flags: bool = True,
 ) -> DocumentEntry:
     """The page with its claims as `Rows` and its red flags known once they are read."""
-    references = document_references(session=session, document_id=doc.id)  # views, no rows
+    references = document_references(conn=conn, document_id=doc.id)  # views, no rows
     collector: list[PageFlags] = []
 
     def claims(collect: bool = inline_flags) -> Iterator[ClaimEntry]:
@@ -256,13 +255,13 @@ def _document_entry(
                 pass
         skipped = []
         if whole_page:
-            texts = session.execute(
-                select(Claim.text)
-                .where(Claim.document_id == doc.id)
+            texts = conn.execute(
+                select(_claim.text)
+                .where(_claim.document_id == doc.id)
                 .execution_options(yield_per=BATCH_SIZE)
             ).scalars()
-            skipped = skipped_sentences(doc.text, texts)
-            session.expire(doc, ["text"])
+            page = conn.scalar(select(_document.text).where(_document.id == doc.id))
+            skipped = skipped_sentences(page, texts)
         return collector[0].flags(references, skipped, whole_page=whole_page)
 
     return extend(
@@ -274,19 +273,19 @@ def _document_entry(
     )
 
 
-def report_summary(session: Session, sel: _Selection) -> Summary:
+def report_summary(conn: Connection, sel: _Selection) -> Summary:
     """`services.report.summarise` of the selected claims, counted in SQL."""
-    selected = select(Claim.id).where(*sel.in_report())
-    claims = session.scalar(select(func.count()).select_from(selected.subquery())) or 0
-    pairs = (Citation.claim_id.in_(selected), *sel.pair)
-    by_verdict = select(Citation.verdict, func.count()).where(*pairs).group_by(Citation.verdict)
-    verdicts = {verdict: n for verdict, n in session.execute(by_verdict)}
+    selected = select(_claim.id).where(*sel.in_report())
+    claims = conn.scalar(select(func.count()).select_from(selected.subquery())) or 0
+    pairs = (_citation.claim_id.in_(selected), *sel.pair)
+    by_verdict = select(_citation.verdict, func.count()).where(*pairs).group_by(_citation.verdict)
+    verdicts = {verdict: n for verdict, n in conn.execute(by_verdict)}
     unsourced = (
-        session.scalar(
+        conn.scalar(
             select(func.count()).where(
-                Claim.id.in_(selected),
-                Claim.figure_value.is_not(None),
-                ~exists().where(Citation.claim_id == Claim.id),
+                _claim.id.in_(selected),
+                _claim.figure_value.is_not(None),
+                ~exists().where(_citation.claim_id == _claim.id),
             )
         )
         or 0
@@ -300,39 +299,38 @@ def report_summary(session: Session, sel: _Selection) -> Summary:
         not_in_abstract=verdicts.get(NOT_IN_ABSTRACT, 0),
         unchecked=verdicts.get(UNCHECKED, 0),
         unsourced=unsourced,
-        retracted_sources=_retracted_sources(session, pairs),
+        retracted_sources=_retracted_sources(conn, pairs),
     )
 
 
-def _study_count(session: Session, sel: _Selection) -> int:
-    selected = select(Claim.id).where(*sel.in_report())
-    query = select(func.count(func.distinct(Citation.study_id))).where(
-        Citation.claim_id.in_(selected), *sel.pair
+def _study_count(conn: Connection, sel: _Selection) -> int:
+    selected = select(_claim.id).where(*sel.in_report())
+    query = select(func.count(func.distinct(_citation.study_id))).where(
+        _citation.claim_id.in_(selected), *sel.pair
     )
-    return session.scalar(query) or 0
+    return conn.scalar(query) or 0
 
 
-def _retracted_sources(session: Session, pairs: tuple[ColumnElement[bool], ...]) -> int:
+def _retracted_sources(conn: Connection, pairs: tuple[ColumnElement[bool], ...]) -> int:
     """Distinct cited studies flagged retracted (`views.study_flags`): the few studies that
     may be are found in SQL, then flagged as every view flags them."""
-    cited = select(Citation.study_id).where(*pairs, Citation.study_id.is_not(None))
-    maybe = (
-        select(Study)
-        .options(
-            defer(Study.raw_xml),
-            defer(Study.abstract),
-            selectinload(Study.publication_types),
-            selectinload(Study.links),
-            selectinload(Study.retraction_notices),
-        )
-        .where(
-            Study.id.in_(cited),
-            or_(
-                Study.retracted.is_(True),
-                Study.publication_types.any(PublicationTypeRow.name == "Retracted Publication"),
-                Study.links.any(StudyLinkRow.ref_type == "RetractionIn"),
-                Study.retraction_notices.any(RetractionNotice.id.is_not(None)),
-            ),
-        )
+    cited = select(_citation.study_id).where(*pairs, _citation.study_id.is_not(None))
+    types, kinds = tables.study_publication_types.c, tables.publication_types.c
+    links = tables.study_links.c
+    maybe = select(_study.id).where(
+        _study.id.in_(cited),
+        or_(
+            _study.retracted.is_(True),
+            exists()
+            .where(types.study_id == _study.id, types.publication_type_id == kinds.id)
+            .where(kinds.name == "Retracted Publication"),
+            exists().where(links.study_id == _study.id, links.ref_type == "RetractionIn"),
+            exists().where(NOTICE_MATCH),
+        ),
     )
-    return sum(1 for study in session.scalars(maybe) if "retracted" in study_flags(study))
+    ids = list(conn.scalars(maybe))
+    retracted = 0
+    for start in range(0, len(ids), _RETRACTED_CHUNK):
+        studies = study_rows(conn, ids[start : start + _RETRACTED_CHUNK])
+        retracted += sum(1 for study in studies.values() if "retracted" in study_flags(study))
+    return retracted

@@ -40,19 +40,13 @@ from sqlalchemy.orm.util import identity_key
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import Citation, CitationEvent, utcnow
-from ldn_evidence.vocab import VERDICT_ORIGINS, VERDICTS, unknown_verdict_message
+from ldn_evidence.services.checks import check_verdict
+from ldn_evidence.vocab import VERDICT_ORIGINS
 
 __all__ = ["AutomaticVerdict", "check_verdict", "set_automatic_verdicts", "set_verdict"]
 
 CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
 EVENTS: Table = CitationEvent.__table__  # type: ignore[assignment]
-
-
-def check_verdict(verdict: str) -> str:
-    """`verdict` if it is one of VERDICTS, else InputError listing the allowed ones."""
-    if verdict not in VERDICTS:
-        raise InputError(unknown_verdict_message(verdict))
-    return verdict
 
 
 def set_verdict(

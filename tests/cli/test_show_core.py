@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from ldn_evidence.db import make_engine, read_scope, session_scope
 from ldn_evidence.errors import NotFoundError
+from ldn_evidence.export.formats import FORMATS
 from ldn_evidence.models import tables
 from tests.conftest import Cli
 from tests.eutils_server import make_article
@@ -245,13 +246,19 @@ print(json.dumps({"code": code, "orm": "sqlalchemy.orm" in sys.modules,
 
 
 def _run_alone(url: str, *args: str) -> tuple[dict[str, Any], str, str]:
+    probe, out, err = _run_alone_bytes(url, *args)
+    return probe, out.decode().replace("\r\n", "\n"), err
+
+
+def _run_alone_bytes(url: str, *args: str) -> tuple[dict[str, Any], bytes, str]:
+    """The command in a process of its own: the probe's findings, the bytes on stdout, the
+    lines on stderr."""
     proc = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(["--db", url, *args])],
         capture_output=True,
-        text=True,
         check=False,
     )
-    *errors, probe = proc.stderr.strip().splitlines()
+    *errors, probe = proc.stderr.decode().strip().splitlines()
     return json.loads(probe), proc.stdout, "\n".join(errors)
 
 
@@ -334,3 +341,65 @@ def orm_readers(show_rows: Any) -> None:
     show_rows.read_document = lambda *, conn, document_id: documents.get_document(
         session=session_for(conn), document_id=document_id
     )
+
+
+# ---- export: Core rows (`report_stream` on `db.read_scope`); the report built whole, the oracle --
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        *(("export", "-f", name) for name in FORMATS),
+        ("export", "-f", "json", "--claim", "4"),
+        ("export", "-f", "csv", "--document", "1", "--verdict", "not_supported"),
+        ("export", "-f", "html", "--pmid", "31000000"),
+        ("export", "-f", "ris", "--pmid", "9000001"),
+        ("export", "-f", "csv", "--pmid", "99999999"),
+        ("export", "-f", "json", "--claim", "999"),
+    ],
+    ids=" ".join,
+)
+def test_export_imports_no_orm_and_writes_the_report_built_whole(
+    varied: str, args: tuple[str, ...]
+) -> None:
+    """Every format, with filters and with unknown ids: what the command writes, on the
+    stream read as Core rows, is what `build_report` (the ORM oracle) renders, at one of
+    the seconds the command ran in (the JSON, Markdown and HTML say when)."""
+    from datetime import UTC, datetime, timedelta
+
+    from ldn_evidence.export import render
+    from ldn_evidence.services.report import build_report
+
+    started = datetime.now(UTC).replace(microsecond=0)
+    probe, out, err = _run_alone_bytes(varied, *args)
+    ended = datetime.now(UTC)
+    assert not probe["orm"] and not probe["mapped"], args
+    options = dict(zip(args[3::2], args[4::2], strict=True))
+    filters = {
+        "document_ids": [int(options["--document"])] if "--document" in options else None,
+        "claim_ids": [int(options["--claim"])] if "--claim" in options else None,
+        "verdict": options.get("--verdict"),
+        "pmids": [options["--pmid"]] if "--pmid" in options else None,
+    }
+    engine = make_engine(varied, create=False)
+    try:
+        with session_scope(engine) as s:
+            if probe["code"] != 0:
+                with pytest.raises(NotFoundError) as found:
+                    build_report(session=s, **filters)  # type: ignore[arg-type]
+                assert (out, err) == (b"", f"Error: {found.value}")
+                return
+            assert probe["code"] == 0, err
+            moments = []
+            moment = started
+            while moment <= ended + timedelta(seconds=1):
+                moments.append(moment)
+                moment += timedelta(seconds=1)
+            reports = [
+                render(build_report(session=s, generated_at=m, **filters), args[2])  # type: ignore[arg-type]
+                for m in moments
+            ]
+    finally:
+        engine.dispose()
+    assert out in reports, args

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from ldn_evidence.db import session_scope
+from ldn_evidence.db import read_scope, session_scope
 from ldn_evidence.export import EXPORT_FORMATS, render, render_chunks
 from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study, StudyAuthor
 from ldn_evidence.services import report_rows
@@ -120,9 +120,9 @@ def test_streamed_cited_studies_are_the_reports(engine: Engine) -> None:
             rendered = {fmt: render(whole, fmt) for fmt in BIBLIOGRAPHIES}
         studies.append(len(expected))
         for batch_size in (1, 3, 1000):
-            with session_scope(engine) as session:
+            with read_scope(engine) as conn:
                 stream = report_stream(
-                    session=session,
+                    conn=conn,
                     generated_at=GENERATED_AT,
                     batch_size=batch_size,
                     **filters,
@@ -160,9 +160,9 @@ def test_a_bibliography_holds_a_batch_of_studies(
     monkeypatch.setattr(report_stream_module, "claim_entries", no_claims)
     monkeypatch.setattr(report_rows, "study_record", counted)  # the cited studies' records
     for fmt in BIBLIOGRAPHIES:
-        with session_scope(engine) as session:
+        with read_scope(engine) as conn:
             stream = report_stream(
-                session=session, generated_at=GENERATED_AT, batch_size=3, detail=False
+                conn=conn, generated_at=GENERATED_AT, batch_size=3, detail=False
             )
             chunks = sum(1 for _ in render_chunks(stream, fmt))
             assert stream.study_count > 20

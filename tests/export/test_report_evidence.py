@@ -282,11 +282,11 @@ def test_streamed_report_holds_the_same_runs(
     engine: sa.Engine, claims: tuple[int, int], fmt: str
 ) -> None:
     """The streamed report reads each batch's last runs: the same bytes as built whole."""
-    from ldn_evidence.db import session_scope
+    from ldn_evidence.db import read_scope
     from ldn_evidence.export import render_chunks
     from ldn_evidence.services.report_stream import report_stream
 
     whole = render(_report(engine), fmt)
-    with session_scope(engine) as session:
-        stream = report_stream(session=session, generated_at=GENERATED_AT, batch_size=1)
+    with read_scope(engine) as conn:
+        stream = report_stream(conn=conn, generated_at=GENERATED_AT, batch_size=1)
         assert b"".join(render_chunks(stream, fmt)) == whole

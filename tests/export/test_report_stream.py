@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from ldn_evidence.db import session_scope
+from ldn_evidence.db import read_scope, session_scope
 from ldn_evidence.export import EXPORT_FORMATS, FORMATS, render, render_chunks, write_atomic_chunks
 from ldn_evidence.export.markdown_out import _squeeze_blank_lines
 from ldn_evidence.services.claims import claims_query, iter_claims
@@ -41,9 +41,9 @@ def _both(
 ) -> tuple[bytes, bytes]:
     with session_scope(engine) as session:
         whole = render(build_report(session=session, generated_at=GENERATED_AT, **filters), fmt)
-    with session_scope(engine) as session:
+    with read_scope(engine) as conn:
         stream = report_stream(
-            session=session,
+            conn=conn,
             generated_at=GENERATED_AT,
             batch_size=batch_size,
             inline_flags=inline_flags,
@@ -78,11 +78,11 @@ def test_bibliographies_need_no_design(export_db: ExportDb, fmt: str) -> None:
 
 
 def test_without_detail_the_study_has_no_design(export_db: ExportDb) -> None:
-    with session_scope(export_db.engine) as session:
-        stream = report_stream(session=session, generated_at=GENERATED_AT, detail=False)
+    with read_scope(export_db.engine) as conn:
+        stream = report_stream(conn=conn, generated_at=GENERATED_AT, detail=False)
         plain = [c.study for e in stream.all_claims() for c in e.citations if c.study]
-    with session_scope(export_db.engine) as session:
-        stream = report_stream(session=session, generated_at=GENERATED_AT)
+    with read_scope(export_db.engine) as conn:
+        stream = report_stream(conn=conn, generated_at=GENERATED_AT)
         full = [c.study for e in stream.all_claims() for c in e.citations if c.study]
     assert plain and len(plain) == len(full)
     assert all(s.design == "" and s.modifiers == {} and s.level_rule == "" for s in plain)
@@ -107,7 +107,8 @@ def test_summary_counted_in_sql_equals_the_report(export_db: ExportDb) -> None:
     for filters in FILTERS:
         with session_scope(export_db.engine) as session:
             whole = build_report(session=session, **filters).summary
-            assert report_stream(session=session, **filters).summary == whole
+        with read_scope(export_db.engine) as conn:
+            assert report_stream(conn=conn, **filters).summary == whole
 
 
 def test_claims_are_read_in_batches_not_all_at_once(export_db: ExportDb) -> None:
@@ -120,8 +121,8 @@ def test_claims_are_read_in_batches_not_all_at_once(export_db: ExportDb) -> None
 
     event.listen(export_db.engine, "before_cursor_execute", record)
     try:
-        with session_scope(export_db.engine) as session:
-            stream = report_stream(session=session, batch_size=2)
+        with read_scope(export_db.engine) as conn:
+            stream = report_stream(conn=conn, batch_size=2)
             assert isinstance(stream.documents, Rows)
             assert isinstance(stream.claims_without_document, Rows)
             before = len(statements)
@@ -187,8 +188,8 @@ def test_a_study_cited_again_is_made_once(
         return real(study, detail=detail)
 
     monkeypatch.setattr(report_rows, "study_record", counting)
-    with session_scope(export_db.engine) as session:
-        stream = report_stream(session=session, batch_size=1)
+    with read_scope(export_db.engine) as conn:
+        stream = report_stream(conn=conn, batch_size=1)
         cited = [c.study.pmid for e in stream.all_claims() for c in e.citations if c.study]
     assert len(cited) > len(set(cited))  # the database cites a study more than once
     assert sorted(made) == sorted(set(cited))

@@ -88,7 +88,7 @@ def test_the_latest_run_of_each_claim(engine: sa.Engine, claim_ids: list[int]) -
     from ldn_evidence.services.evidence_runs import latest_evidence, latest_evidence_for
 
     with units(engine)() as s, _statements(engine) as seen:
-        found = latest_evidence_for(session=s, claim_ids=claim_ids + claim_ids[:1])
+        found = latest_evidence_for(db=s, claim_ids=claim_ids + claim_ids[:1])
     assert len(seen) == 2  # the runs, then their cited and stronger studies
     assert sorted(found) == claim_ids[:3]  # the claim never searched has no key
     for n, claim_id in enumerate(claim_ids[:3]):
@@ -118,10 +118,10 @@ def test_many_claims_in_batches(
 
     monkeypatch.setattr(evidence_runs, "IDS_PER_QUERY", 2)
     with units(engine)() as s, _statements(engine) as seen:
-        found = evidence_runs.latest_evidence_for(session=s, claim_ids=claim_ids)
+        found = evidence_runs.latest_evidence_for(db=s, claim_ids=claim_ids)
     assert len(seen) == 4  # two batches of two claims
     assert sorted(found) == claim_ids[:3]
     with units(engine)() as s, _statements(engine) as seen:
-        assert evidence_runs.latest_evidence_for(session=s, claim_ids=[]) == {}
-        assert evidence_runs.latest_evidence_for(session=s, claim_ids=claim_ids[3:]) == {}
+        assert evidence_runs.latest_evidence_for(db=s, claim_ids=[]) == {}
+        assert evidence_runs.latest_evidence_for(db=s, claim_ids=claim_ids[3:]) == {}
     assert len(seen) == 1  # no claim: no statement; a claim never searched: one
