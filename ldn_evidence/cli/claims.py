@@ -18,7 +18,6 @@ from ldn_evidence.cli._common import (
     one_of,
     reading,
     screen_page,
-    session,
 )
 from ldn_evidence.vocab import LEVEL_KEYS, VERDICTS, citation_origin_label, level_label
 
@@ -105,11 +104,10 @@ def list_(
 
     On a terminal a page is shown (--limit, --offset) with how many more there are;
     piped or with --json every claim is listed, read a batch at a time."""
-    from ldn_evidence.services.claim_query import claims_query, count_claims
-    from ldn_evidence.services.claims import iter_claims
-    from ldn_evidence.services.views import claim_brief
+    from ldn_evidence.services.claim_query import claims_query
+    from ldn_evidence.services.list_rows import claim_briefs, count
 
-    with session(ctx) as s:
+    with reading(ctx) as conn:
         query = claims_query(
             document_id=document,
             verdict=verdict,
@@ -121,12 +119,10 @@ def list_(
         paged = not as_json and on_terminal()
         if paged and limit is None:
             limit = screen_page(_LINES_PER_ROW)
-        claims = iter_claims(session=s, query=query, brief=True, offset=offset, limit=limit)
-        shown = emit_rows(
-            (claim_brief(c) for c in claims), as_json, _render_list, empty="No claims match."
-        )
+        claims = claim_briefs(conn=conn, query=query, offset=offset, limit=limit)
+        shown = emit_rows(claims, as_json, _render_list, empty="No claims match.")
         if paged:
-            more = count_claims(db=s, query=query) - offset - shown
+            more = count(conn=conn, query=query) - offset - shown
             if more > 0:
                 echo(more_line(more, "claims", offset + shown))
 

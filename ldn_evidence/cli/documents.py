@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ldn_evidence.cli import app
-from ldn_evidence.cli._common import JsonOption, console, emit, reading, session
+from ldn_evidence.cli._common import JsonOption, console, emit, reading
 
 if TYPE_CHECKING:
     from ldn_evidence.viewmodel import DocumentDetail, DocumentRow
@@ -44,10 +44,10 @@ def _render_list(rows: list[DocumentRow]) -> None:
 @documents_app.command("list")
 def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List documents with their numbers of claims, references and unsourced claims."""
-    from ldn_evidence.services.documents import list_documents
+    from ldn_evidence.services.list_rows import list_documents
 
-    with session(ctx) as s:
-        rows = list_documents(session=s)
+    with reading(ctx) as conn:
+        rows = list_documents(conn=conn)
     emit(rows, as_json, _render_list, empty="No documents stored yet.")
 
 

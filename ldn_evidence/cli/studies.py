@@ -18,7 +18,6 @@ from ldn_evidence.cli._common import (
     one_of,
     reading,
     screen_page,
-    session,
 )
 from ldn_evidence.cli.retractions import notice_line
 from ldn_evidence.vocab import LEVEL_KEYS
@@ -83,10 +82,9 @@ def list_(
 
     On a terminal a page is shown (--limit, --offset) with how many more there are;
     piped or with --json every study is listed, read a batch at a time."""
-    from ldn_evidence.services.studies import count_studies, iter_studies, studies_query
-    from ldn_evidence.services.views import study_brief
+    from ldn_evidence.services.list_rows import count, studies_query, study_briefs
 
-    with session(ctx) as s:
+    with reading(ctx) as conn:
         query = studies_query(
             search=search,
             year=year,
@@ -97,12 +95,10 @@ def list_(
         paged = not as_json and on_terminal()
         if paged and limit is None:
             limit = screen_page(2)
-        studies = iter_studies(session=s, query=query, offset=offset, limit=limit)
-        shown = emit_rows(
-            (study_brief(st) for st in studies), as_json, _render_list, empty="No studies match."
-        )
+        studies = study_briefs(conn=conn, query=query, offset=offset, limit=limit)
+        shown = emit_rows(studies, as_json, _render_list, empty="No studies match.")
         if paged:
-            more = count_studies(session=s, query=query) - offset - shown
+            more = count(conn=conn, query=query) - offset - shown
             if more > 0:
                 echo(more_line(more, "studies", offset + shown))
 

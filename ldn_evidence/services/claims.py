@@ -137,7 +137,8 @@ def load_claims(*, session: Session, ids: Sequence[int], options: Sequence[objec
 def iter_claims(
     *, session: Session, query: Select[int], brief: bool = False, **page: int | None
 ) -> Iterator[Claim]:
-    """`claim_batches`, a claim at a time."""
+    """`claim_batches`, a claim at a time. With `brief`: the test oracle of
+    `list_rows.claim_briefs` (what `claims list` reads)."""
     for batch in claim_batches(session=session, query=query, brief=brief, **page):  # type: ignore[arg-type]
         yield from batch
 

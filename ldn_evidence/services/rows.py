@@ -124,20 +124,31 @@ _NOTICES = (
 )
 
 
-def cited_studies(db: Connection | Session, wanted: Iterable[int]) -> dict[int, Any]:
+# What a list row's source reads (`views.claim_brief`): the study's PMID, level and flags.
+_BRIEF_STUDIES = select(
+    *columns(tables.studies, "id", "pmid", "evidence_level", "retracted", "origin")
+).where(_s.id.in_(ids()))
+
+
+def cited_studies(
+    db: Connection | Session, wanted: Iterable[int], *, brief: bool = False
+) -> dict[int, Any]:
     """The studies with these ids as records shaped as `Study` is (no raw XML, article
     date, publisher, fetch date or curation note), each with the parts its views read:
     `authors` (names), `publication_types` (names), `links` (types) and
-    `retraction_notices` (date, record id, nature), in the relationships' orders."""
+    `retraction_notices` (date, record id, nature), in the relationships' orders.
+    `brief`: only what a claim list's source shows (PMID, level, flags: no authors)."""
     each = {"ids": list(wanted)}
-    parts = {"authors": list, "publication_types": list, "links": list}
-    studies = {
-        s.id: s for s in Record.rows(db.execute(_STUDIES, each), **parts, retraction_notices=list)
-    }
+    parts = {"publication_types": list, "links": list, "retraction_notices": list}
+    if not brief:
+        parts["authors"] = list
+    statement = _BRIEF_STUDIES if brief else _STUDIES
+    studies = {s.id: s for s in Record.rows(db.execute(statement, each), **parts)}
     if not studies:
         return studies
-    for author in AuthorRecord.rows(db.execute(_AUTHORS, each)):
-        studies[author.study_id].authors.append(author)
+    if not brief:
+        for author in AuthorRecord.rows(db.execute(_AUTHORS, each)):
+            studies[author.study_id].authors.append(author)
     for study_id, name in db.execute(_TYPES, each):
         studies[study_id].publication_types.append(Record(name=name))
     for study_id, ref_type in db.execute(_LINKS, each):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import NotFoundError
@@ -16,20 +16,15 @@ from ldn_evidence.models import (
     KeywordRow,
     MeshTermRow,
     PublicationTypeRow,
-    RetractionNotice,
     Study,
     StudyAuthor,
     StudyLinkRow,
     StudyMeshTerm,
 )
-from ldn_evidence.services.grading import check_level
-from ldn_evidence.services.text_search import contains_any
-from ldn_evidence.vocab import RetractionNature
+from ldn_evidence.services.list_rows import studies_query
 
 if TYPE_CHECKING:  # a record is stored by `store_article`; showing a study needs no parser
     from ldn_evidence.pubmed.records import ArticleRecord
-
-RETRACTION = RetractionNature.RETRACTION.value
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -258,48 +253,6 @@ _BRIEF_LOAD = (
 )
 
 
-def studies_query(
-    *,
-    search: str | None = None,
-    year: int | None = None,
-    publication_type: str | None = None,
-    retracted: bool = False,
-    level: str | None = None,
-) -> Select[int]:
-    """The ids of the studies selected, newest first. `search`: case-insensitive in title
-    and abstract (LIKE); `publication_type`: case-insensitive name, e.g. "Randomized
-    Controlled Trial"; `level`: an evidence level key (InputError for any other)."""
-    if level is not None:
-        check_level(level)
-    query = select(Study.id).order_by(Study.pub_year.desc(), Study.pmid)
-    if search:
-        query = query.where(contains_any(search, Study.title, Study.abstract))
-    if year is not None:
-        query = query.where(Study.pub_year == year)
-    if publication_type:
-        query = query.where(
-            Study.publication_types.any(
-                func.lower(PublicationTypeRow.name) == publication_type.strip().lower()
-            )
-        )
-    if retracted:
-        query = query.where(
-            or_(
-                Study.retracted.is_(True),
-                Study.links.any(StudyLinkRow.ref_type == "RetractionIn"),
-                Study.retraction_notices.any(RetractionNotice.nature == RETRACTION),
-            )
-        )
-    if level:
-        query = query.where(Study.evidence_level == level)
-    return query
-
-
-def count_studies(*, session: Session, query: Select[int]) -> int:
-    """How many studies `query` (a `studies_query`) selects."""
-    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-
-
 def iter_studies(
     *,
     session: Session,
@@ -309,7 +262,8 @@ def iter_studies(
     size: int = 1000,
 ) -> Iterator[Study]:
     """The studies `query` selects, in order, loaded `size` at a time with what a list row
-    shows; none is kept once the next batch is read."""
+    shows; none is kept once the next batch is read. The test oracle of
+    `list_rows.study_briefs` (what `studies list` reads)."""
     if offset:
         query = query.offset(offset)
     if limit is not None:
