@@ -43,7 +43,8 @@ from ldn_evidence.services.verify_batch import (
     digest,
     load_study_inputs,
 )
-from ldn_evidence.verification import ENGINE_VERSION, ClaimInput, StudyInput
+from ldn_evidence.verification.results import ClaimInput, StudyInput
+from ldn_evidence.verification.version import ENGINE_VERSION
 from ldn_evidence.vocab import ResolutionStatus
 
 

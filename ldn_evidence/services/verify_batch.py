@@ -2,7 +2,11 @@
 their references and studies (`citations_query`), the studies' inputs
 (`load_study_inputs`), their full texts (`FullTexts`), the fingerprint of a verdict's
 inputs (`digest`), and running the engine on the pairs to check, here or in worker
-processes (`Checker`)."""
+processes (`Checker`).
+
+The engine (`verification.combined`) and the full-text entities are imported only when a
+pair is checked (`Checker.run`, `FullTexts.load`): a re-run where nothing changed, or a
+claim without a study, never loads them."""
 
 from __future__ import annotations
 
@@ -11,25 +15,19 @@ import json
 import multiprocessing
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.figures import Figure
-from ldn_evidence.models import (
-    Citation,
-    FullText,
-    FullTextPassage,
-    PublicationTypeRow,
-    Reference,
-    Study,
-)
-from ldn_evidence.models.studies import study_publication_types
-from ldn_evidence.services.fulltext import check_passages
-from ldn_evidence.verification import ClaimInput, StudyInput
-from ldn_evidence.verification.combined import Decision, FullTextInput, decide, decide_given
+from ldn_evidence.models import tables
+from ldn_evidence.verification.results import ClaimInput, StudyInput
 from ldn_evidence.vocab import FullTextStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ldn_evidence.verification.combined import Decision, FullTextInput
 
 CLAIM_FIELDS = (
     "text",
@@ -62,7 +60,8 @@ def load_study_inputs(
     wanted = [i for i in dict.fromkeys(study_ids) if i not in into]
     if not wanted:
         return
-    st, pt = Study.__table__, PublicationTypeRow.__table__
+    st, pt = tables.studies, tables.publication_types
+    study_publication_types = tables.study_publication_types
     types: dict[int, list[str]] = {}
     for study_id, name in conn.execute(
         select(study_publication_types.c.study_id, pt.c.name)
@@ -99,6 +98,8 @@ class Checker:
         self, pairs: list[tuple[ClaimInput, StudyInput, int]], texts: FullTexts
     ) -> list[Decision]:
         """The decision on each (claim, study, study id)."""
+        from ldn_evidence.verification.combined import decide, decide_given
+
         if self.jobs <= 1 or len(pairs) < 2 * self.jobs:
             return [decide(ci, si, partial(texts.load, study_id)) for ci, si, study_id in pairs]
         if self._pool is None:
@@ -110,7 +111,7 @@ class Checker:
 
 def citations_query(claim_ids: Sequence[int]) -> Select[Any]:
     """The claims' citations (in id order), each with its reference and study."""
-    c, r, s = Citation.__table__, Reference.__table__, Study.__table__
+    c, r, s = tables.citations, tables.references, tables.studies
     return (
         select(
             c.c.id,
@@ -189,7 +190,7 @@ class FullTexts:
         todo = [s for s in todo if s.s_origin != "curated"]
         if not self.enabled or not todo:
             return
-        ft = FullText.__table__
+        ft = tables.full_texts
         ids = [s.study_id for s in todo]
         pmids = [s.s_pmid for s in todo]
         pmcids = [s.s_pmcid for s in todo if s.s_pmcid]
@@ -227,12 +228,15 @@ class FullTexts:
         if state is None:
             return None
         if study_id not in self._loaded:
-            row = self.session.get(FullText, state[0], options=LOAD_FULL_TEXT)
+            from sqlalchemy.orm import selectinload
+
+            from ldn_evidence.models import FullText, FullTextPassage
+            from ldn_evidence.services.fulltext import check_passages
+
+            load = (
+                selectinload(FullText.sections),
+                selectinload(FullText.passages).selectinload(FullTextPassage.section),
+            )
+            row = self.session.get(FullText, state[0], options=load)
             self._loaded[study_id] = (row.pmcid, check_passages(row)) if row is not None else None
         return self._loaded[study_id]
-
-
-LOAD_FULL_TEXT = (
-    selectinload(FullText.sections),
-    selectinload(FullText.passages).selectinload(FullTextPassage.section),
-)
