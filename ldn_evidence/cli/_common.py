@@ -6,6 +6,7 @@ services are imported inside the helpers that need them.
 
 from __future__ import annotations
 
+import enum
 import gc
 import json
 import re
@@ -14,6 +15,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -222,26 +224,46 @@ def plain_argument_help() -> None:
 
 # A whole number as typed: what pydantic's lax int reads the same as int() does.
 _PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
+_NOT_PLAIN = object()  # a value left to typer's own check
 
 
-def _plain_kind(annotation: Any) -> tuple[Any, bool]:
-    """(str | int | bool, optional?) for `X` or `X | None`; (None, False) otherwise."""
-    if annotation in (str, int, bool):
-        return annotation, False
+def _plain_kind(annotation: Any) -> tuple[Any, bool, bool]:
+    """(kind, optional?, a list?) for `X`, `X | None`, `list[X]` or `list[X] | None`, where
+    X is str, int, bool, a string enum (a choice) or a Path (left to typer, which checks
+    it, but only when one is given); a list: of str or int only. (None, False, False)
+    otherwise."""
+    optional = False
     args = typing.get_args(annotation)
-    if len(args) == 2 and type(None) in args:
-        (kind,) = [a for a in args if a is not type(None)]
-        if kind in (str, int, bool):
-            return kind, True
-    return None, False
+    if len(args) == 2 and type(None) in args and typing.get_origin(annotation) is not list:
+        (annotation,) = [a for a in args if a is not type(None)]
+        optional = True
+    many = typing.get_origin(annotation) is list
+    if many:
+        (annotation,) = typing.get_args(annotation) or (None,)
+        if annotation not in (str, int):
+            return None, False, False
+    if annotation in (str, int, bool) or _string_enum(annotation):
+        return annotation, optional, many
+    if annotation is Path and not many:
+        return annotation, optional, many
+    return None, False, False
+
+
+def _string_enum(kind: Any) -> bool:
+    return (
+        isinstance(kind, type)
+        and issubclass(kind, enum.Enum)
+        and all(type(m.value) is str for m in kind)
+    )
 
 
 def plain_values_without_pydantic() -> None:
     """Typer (0.2x) checks every parameter's value, even an option left at its default,
     through a pydantic TypeAdapter: ~0.1 s CPU of imports on every command. The plain
-    values (a string, a whole number of digits inside its min/max, a flag, or None for
-    an optional one) are taken as they are here, as pydantic would take them; anything
-    else (" 4", "4.0", a number out of its range, a Path, a choice, a parser) still goes
+    values (a string, a whole number of digits inside its min/max, a flag, a choice's
+    value exactly as listed, a repeated option's strings or whole numbers, or None for an
+    optional one) are taken as they are here, as pydantic would take them; anything
+    else (" 4", "4.0", a number out of its range, a Path, a parser) still goes
     through the adapter, built when first needed, so its result and its error message
     stay typer's. A typer without this machinery is left
     alone."""
@@ -259,16 +281,34 @@ def plain_values_without_pydantic() -> None:
         adapted: list[Any] = field(default_factory=list)
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            kind, optional = _plain_kind(self.annotation)
+            kind, optional, many = _plain_kind(self.annotation)
             if value is None and optional:
                 return None
+            if many and type(value) in (tuple, list):
+                items = [self._plain(kind, item) for item in value]
+                if all(item is not _NOT_PLAIN for item in items):
+                    return items
+            elif not many and (plain := self._plain(kind, value)) is not _NOT_PLAIN:
+                return plain
+            if not self.adapted:  # the value needs typer's own check
+                self.adapted.append(build_runtime_param(self.descriptor))
+            return self.adapted[0]._coerce_value(value, param=param, ctx=ctx)
+
+        def _plain(self, kind: Any, value: Any) -> Any:
+            """The value as pydantic reads it, or _NOT_PLAIN when only pydantic can say."""
+            if kind is Path:  # typer checks a path given (exists, a directory …)
+                return _NOT_PLAIN
+            if _string_enum(kind):
+                if isinstance(value, kind):
+                    return value
+                if type(value) is str and value in kind._value2member_map_:
+                    return kind(value)
+                return _NOT_PLAIN
             if kind is int and type(value) is str and _PLAIN_INT.fullmatch(value):
                 value = int(value)
             if type(value) is kind and (kind is not int or self._in_range(value)):
                 return value
-            if not self.adapted:  # the value needs typer's own check
-                self.adapted.append(build_runtime_param(self.descriptor))
-            return self.adapted[0]._coerce_value(value, param=param, ctx=ctx)
+            return _NOT_PLAIN
 
         def _in_range(self, value: int) -> bool:
             low = getattr(self.parameter_info, "min", None)
@@ -281,14 +321,14 @@ def plain_values_without_pydantic() -> None:
         if self._runtime_param is None:
             desc = self.type_descriptor
             info = desc.parameter_info
-            kind, _optional = _plain_kind(desc.annotation)
+            kind, _optional, many = _plain_kind(desc.annotation)
             if (
-                kind in (str, int, bool)
+                kind is not None
                 and desc.file_annotation is None
                 and getattr(info, "parser", None) is None
                 and not getattr(info, "clamp", False)
-                and (kind is int or getattr(info, "min", None) is None)
-                and (kind is int or getattr(info, "max", None) is None)
+                and ((kind is int and not many) or getattr(info, "min", None) is None)
+                and ((kind is int and not many) or getattr(info, "max", None) is None)
             ):
                 self._runtime_param = PlainRuntimeParam(
                     parameter_info=info, annotation=desc.annotation, descriptor=desc

@@ -43,6 +43,9 @@ READS = [
     ["studies", "show", "23359310", "--json"],
     ["studies", "list", "--json"],
     ["documents", "show", "1", "--json"],
+    ["documents", "list", "--json"],
+    ["export", "-f", "csv", "--claim", "4", "--claim", "5"],
+    ["export", "-f", "json", "--verdict", "unchecked"],
     ["db", "current", "--json"],
 ]
 
@@ -111,6 +114,11 @@ ALONE = {
         "ldn_evidence.pubmed.records",
         "ldn_evidence.services.retraction_csv",
     },
+    ("claims", "list", "--json"): {*_NO_ORM, "ldn_evidence.verification.modifiers"},
+    ("studies", "list", "--json"): {*_NO_ORM, "ldn_evidence.verification.modifiers"},
+    ("documents", "list", "--json"): {*_NO_ORM, "ldn_evidence.verification.modifiers"},
+    ("export", "-f", "csv", "--claim", "4"): {*_NO_ORM, "ldn_evidence.pubmed.records"},
+    ("export", "-f", "ris", "--pmid", "23359310"): {*_NO_ORM, "ldn_evidence.pubmed.records"},
 }
 
 
@@ -251,6 +259,29 @@ def test_values_typer_checks_keep_typer_answers(cli: Cli, seed_file: Path) -> No
     assert "Invalid value for 'ID': Input should be a valid integer" in bad.stderr
     assert cli("studies", "list", "--year", "2013", "--json").exit_code == 0
     assert cli("studies", "list", "--year", "next", "--json").exit_code == 2
+
+
+def test_choices_and_repeated_values_keep_typer_answers(cli: Cli, seed_file: Path) -> None:
+    """A choice as listed and a repeated option's whole numbers are read here; any other
+    spelling goes to typer's check, with the same result or message."""
+    assert cli("load", str(seed_file)).exit_code == 0
+    as_listed = cli("export", "-f", "csv", "--claim", "4", "--claim", "5")
+    assert as_listed.exit_code == 0 and as_listed.stdout.count("\n") > 2
+    for args in (
+        ("-f", "CSV", "--claim", "4", "--claim", "5"),
+        ("-f", "csv", "--claim", "4.0", "--claim", "5"),
+    ):
+        assert cli("export", *args).stdout == as_listed.stdout
+    bad = cli("export", "-f", "xyz")
+    assert bad.exit_code == 2 and "'xyz' is not one of 'csv', 'json'" in bad.stderr
+    bad = cli("export", "-f", "csv", "--claim", "x")
+    assert (
+        bad.exit_code == 2 and "Invalid value for '--claim': Input should be a valid" in bad.stderr
+    )
+    bad = cli("export", "-f", "csv", "--verdict", "nope")
+    assert bad.exit_code == 2 and "'nope' is not one of" in bad.stderr
+    assert cli("export", "-f", "csv", "--verdict", "unchecked").exit_code == 0
+    assert cli("export", "-f", "csv", "-o", str(seed_file.parent)).exit_code == 2  # a directory
 
 
 def test_the_collector_runs_rarely_only_until_the_database_is_open(tmp_path: Path) -> None:
