@@ -19,8 +19,9 @@ def upgrade(ctx: typer.Context) -> None:
 
     engine = state(ctx).engine(check_schema=False, create=True)
     before = current_revision(engine)
-    do_upgrade(engine)
     head = head_revision()
+    if before != head:  # at head there is nothing to run: Alembic is not imported
+        do_upgrade(engine)
     if before == head:
         echo(f"{describe(engine)} is already at {head}")
     else:

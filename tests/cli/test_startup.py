@@ -141,6 +141,14 @@ def test_a_write_command_on_a_new_database_still_migrates(tmp_path: Path) -> Non
     assert Cli(url)("claims", "show", "1").exit_code == 0
 
 
+@pytest.mark.slow
+def test_db_upgrade_at_head_needs_no_alembic(tmp_path: Path, seeded: str) -> None:
+    probe = _probe(tmp_path, [["--db", seeded, "db", "upgrade"]])
+    assert probe["runs"][0]["code"] == 0
+    assert "alembic" not in {name.split(".")[0] for name in probe["modules"]}
+    assert "already at" in Cli(seeded)("db", "upgrade").stdout
+
+
 def _typer_checks_values_with_pydantic() -> bool:
     try:
         from typer._coercion import build_runtime_param  # noqa: F401
