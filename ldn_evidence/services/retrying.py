@@ -17,17 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import NotFoundError, PubMedError
-from ldn_evidence.extract.citations import parse_citation
-from ldn_evidence.extract.model import JournalCitation
-from ldn_evidence.extract.urls import URL_RE
 from ldn_evidence.models import Reference, SourceDocument
-from ldn_evidence.services.fetching import FetchSummary, UnitOfWork, store_and_fetch
-from ldn_evidence.services.linking import attach_studies, not_in_pubmed
-from ldn_evidence.services.resolution import RESOLVED, resolve
 from ldn_evidence.vocab import ResolutionStatus
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what resolves and fetches is imported when something is pending
+    from ldn_evidence.extract.model import JournalCitation
     from ldn_evidence.pubmed.client import PubMedClient
+    from ldn_evidence.services.fetching import FetchSummary, UnitOfWork
+
+RESOLVED = ResolutionStatus.RESOLVED.value
 
 RETRIED_STATUSES = (ResolutionStatus.FAILED.value, ResolutionStatus.UNRESOLVED.value)
 """Resolved again: failed (the network, NCBI) and unresolved (never tried)."""
@@ -91,6 +89,9 @@ class RetrySummary:
 
 
 def _wanted(ref: Reference) -> _Wanted:
+    from ldn_evidence.extract.citations import parse_citation
+    from ldn_evidence.extract.urls import URL_RE
+
     parsed = parse_citation(URL_RE.sub(" ", ref.raw)) if ref.kind == "citation" else None
     return _Wanted(
         kind=ref.kind,
@@ -147,6 +148,10 @@ def retry_references(
     summary = RetrySummary()
     if not snapshot and not (unfetched and fetch):
         return summary
+    from ldn_evidence.services.fetching import store_and_fetch
+    from ldn_evidence.services.linking import attach_studies
+    from ldn_evidence.services.resolution import resolve
+
     client = client_factory()
     try:
         run = resolve([wanted for _, _, wanted in snapshot], client)
@@ -191,6 +196,8 @@ def retry_references(
 
 
 def _not_in_pubmed(summary: RetrySummary, pmids: list[str]) -> None:
+    from ldn_evidence.services.linking import not_in_pubmed
+
     for r in summary.resolved:
         if r.pmid in pmids:
             r.status, r.error = ResolutionStatus.NOT_FOUND.value, not_in_pubmed(r.pmid)
