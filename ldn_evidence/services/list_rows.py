@@ -196,17 +196,25 @@ def list_documents(*, conn: Connection) -> list[DocumentRow]:
     shown = columns(
         tables.source_documents, "id", "title", "url", "version", "publisher", "retrieved_at"
     )
+    rows = Record.rows(conn.execute(select(*shown).order_by(_document.id)))
     return [
-        DocumentRow(
-            id=doc.id,
-            title=doc.title,
-            url=doc.url,
-            version=doc.version,
-            publisher=doc.publisher,
-            retrieved_at=iso(doc.retrieved_at),
-            claims=claims.get(doc.id, 0),
-            references=references.get(doc.id, 0),
-            unsourced_claims=unsourced.get(doc.id, 0),
+        document_row(
+            doc, claims.get(doc.id, 0), references.get(doc.id, 0), unsourced.get(doc.id, 0)
         )
-        for doc in Record.rows(conn.execute(select(*shown).order_by(_document.id)))
+        for doc in rows
     ]
+
+
+def document_row(doc: Any, claims: int, references: int, unsourced: int) -> DocumentRow:
+    """A `documents list` row: the page (a record or a `SourceDocument`) and its counts."""
+    return DocumentRow(
+        id=doc.id,
+        title=doc.title,
+        url=doc.url,
+        version=doc.version,
+        publisher=doc.publisher,
+        retrieved_at=iso(doc.retrieved_at),
+        claims=claims,
+        references=references,
+        unsourced_claims=unsourced,
+    )

@@ -131,21 +131,13 @@ def _one_case(
 def _orm_documents(session: Any) -> list[Any]:
     """The pages as entities, with their counts from the claims and references loaded."""
     from ldn_evidence.models import SourceDocument
-    from ldn_evidence.services.views import is_unsourced, iso
-    from ldn_evidence.viewmodel import DocumentRow
+    from ldn_evidence.services.list_rows import document_row
+    from ldn_evidence.services.views import is_unsourced
 
     docs = session.scalars(select(SourceDocument).order_by(SourceDocument.id))
     return [
-        DocumentRow(
-            id=d.id,
-            title=d.title,
-            url=d.url,
-            version=d.version,
-            publisher=d.publisher,
-            retrieved_at=iso(d.retrieved_at),
-            claims=len(d.claims),
-            references=len(d.references),
-            unsourced_claims=sum(1 for c in d.claims if is_unsourced(c)),
+        document_row(
+            d, len(d.claims), len(d.references), sum(1 for c in d.claims if is_unsourced(c))
         )
         for d in docs
     ]
