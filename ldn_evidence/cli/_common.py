@@ -229,9 +229,8 @@ _NOT_PLAIN = object()  # a value left to typer's own check
 
 def _plain_kind(annotation: Any) -> tuple[Any, bool, bool]:
     """(kind, optional?, a list?) for `X`, `X | None`, `list[X]` or `list[X] | None`, where
-    X is str, int, bool, a string enum (a choice) or a Path (left to typer, which checks
-    it, but only when one is given); a list: of str or int only. (None, False, False)
-    otherwise."""
+    X is str, int, bool, a string enum (a choice) or a Path; a list: of str, int or Path.
+    (None, False, False) otherwise."""
     optional = False
     args = typing.get_args(annotation)
     if len(args) == 2 and type(None) in args and typing.get_origin(annotation) is not list:
@@ -240,11 +239,9 @@ def _plain_kind(annotation: Any) -> tuple[Any, bool, bool]:
     many = typing.get_origin(annotation) is list
     if many:
         (annotation,) = typing.get_args(annotation) or (None,)
-        if annotation not in (str, int):
+        if annotation not in (str, int, Path):
             return None, False, False
-    if annotation in (str, int, bool) or _string_enum(annotation):
-        return annotation, optional, many
-    if annotation is Path and not many:
+    if annotation in (str, int, bool, Path) or _string_enum(annotation):
         return annotation, optional, many
     return None, False, False
 
@@ -261,9 +258,10 @@ def plain_values_without_pydantic() -> None:
     """Typer (0.2x) checks every parameter's value, even an option left at its default,
     through a pydantic TypeAdapter: ~0.1 s CPU of imports on every command. The plain
     values (a string, a whole number of digits inside its min/max, a flag, a choice's
-    value exactly as listed, a repeated option's strings or whole numbers, or None for an
-    optional one) are taken as they are here, as pydantic would take them; anything
-    else (" 4", "4.0", a number out of its range, a Path, a parser) still goes
+    value exactly as listed, a path (made a Path, then checked by typer's own path
+    check), a repeated option's strings, whole numbers or paths, or None for an optional
+    one) are taken as they are here, as pydantic would take them; anything else (" 4",
+    "4.0", a number out of its range, a parser) still goes
     through the adapter, built when first needed, so its result and its error message
     stay typer's. A typer without this machinery is left
     alone."""
@@ -272,6 +270,10 @@ def plain_values_without_pydantic() -> None:
         from typer.core import _TyperParameter
     except ImportError:
         return
+    try:  # typer's own checks of a path (exists, a directory …), given a Path
+        from typer._param_types import coerce_cli_path
+    except ImportError:
+        coerce_cli_path = None  # type: ignore[assignment]
     if not hasattr(_TyperParameter, "get_runtime_param") or hasattr(_TyperParameter, "_ldn_plain"):
         return
 
@@ -285,19 +287,28 @@ def plain_values_without_pydantic() -> None:
             if value is None and optional:
                 return None
             if many and type(value) in (tuple, list):
-                items = [self._plain(kind, item) for item in value]
+                items = [self._plain(kind, item, param, ctx) for item in value]
                 if all(item is not _NOT_PLAIN for item in items):
                     return items
-            elif not many and (plain := self._plain(kind, value)) is not _NOT_PLAIN:
+            elif not many and (plain := self._plain(kind, value, param, ctx)) is not _NOT_PLAIN:
                 return plain
             if not self.adapted:  # the value needs typer's own check
                 self.adapted.append(build_runtime_param(self.descriptor))
             return self.adapted[0]._coerce_value(value, param=param, ctx=ctx)
 
-        def _plain(self, kind: Any, value: Any) -> Any:
+        def _plain(self, kind: Any, value: Any, param: Any, ctx: Any) -> Any:
             """The value as pydantic reads it, or _NOT_PLAIN when only pydantic can say."""
-            if kind is Path:  # typer checks a path given (exists, a directory …)
-                return _NOT_PLAIN
+            if kind is Path:  # pydantic makes the Path, then typer checks it: made here
+                info = self.parameter_info
+                if (
+                    coerce_cli_path is None
+                    or type(value) is not str
+                    or not value
+                    or getattr(info, "path_type", None) not in (None, Path)
+                    or (getattr(info, "allow_dash", False) and value == "-")
+                ):
+                    return _NOT_PLAIN
+                return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
             if _string_enum(kind):
                 if isinstance(value, kind):
                     return value

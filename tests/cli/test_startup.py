@@ -149,6 +149,27 @@ def test_db_upgrade_at_head_needs_no_alembic(tmp_path: Path, seeded: str) -> Non
     assert "already at" in Cli(seeded)("db", "upgrade").stdout
 
 
+@pytest.mark.slow
+def test_paths_are_checked_by_typer_without_pydantic(tmp_path: Path, seeded: str) -> None:
+    """A path given is made a Path and checked by typer's own path check (a directory
+    where a file is wanted: typer's message, exit 2), with no pydantic imported."""
+    from ldn_evidence.services.seed import seed_path
+
+    written = tmp_path / "out.csv"
+    commands = [
+        ["--db", seeded, "load", str(seed_path())],
+        ["--db", seeded, "export", "-f", "csv", "-o", str(written)],
+        ["--db", seeded, "export", "-f", "csv", "-o", str(tmp_path)],
+    ]
+    probe = _probe(tmp_path, commands)
+    assert [run["code"] for run in probe["runs"]] == [0, 0, 2]
+    assert written.read_text(encoding="utf-8").startswith('"document_id"')
+    if _typer_checks_values_with_pydantic():
+        assert "pydantic" not in {name.split(".")[0] for name in probe["modules"]}
+    bad = Cli(seeded)("export", "-f", "csv", "-o", str(tmp_path))
+    assert "Invalid value for '--output' / '-o'" in bad.stderr and "is a directory" in bad.stderr
+
+
 def _typer_checks_values_with_pydantic() -> bool:
     try:
         from typer._coercion import build_runtime_param  # noqa: F401
