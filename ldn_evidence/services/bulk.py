@@ -272,8 +272,11 @@ class Vocabulary:
     def rollback(self) -> None:
         self._new = {"types": {}, "mesh": {}}
 
-    def ids(self, conn: Connection, kind: str, wanted: dict[str, dict[str, Any]]) -> dict[str, int]:
-        """{key: id} of `wanted` ({key: the row to insert if missing}); kind "types"/"mesh"."""
+    def ids(
+        self, conn: Connection, kind: str, wanted: dict[str, tuple[Any, ...]]
+    ) -> dict[str, int]:
+        """{key: id} of `wanted` ({key: the row to insert if missing: (name, ui) for kind
+        "types", (ui, name) for "mesh"})."""
         table, key = (TYPES, TYPES.c.name) if kind == "types" else (MESH, MESH.c.ui)
         cached, new = getattr(self, kind), self._new[kind]
         missing = [k for k in wanted if k not in cached and k not in new]
@@ -286,7 +289,7 @@ class Vocabulary:
             missing = [k for k in missing if k not in found]
             if missing and attempt == 1:  # insert, then read the ids (ours or a racer's)
                 cols = ("name", "ui") if kind == "types" else ("ui", "name")
-                rows = [tuple(wanted[k][c] for c in cols) for k in missing]
+                rows = [wanted[k] for k in missing]
                 conn.exec_driver_sql(
                     f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({_marks(conn, 2)}) "
                     "ON CONFLICT DO NOTHING",
@@ -296,16 +299,16 @@ class Vocabulary:
         def known(k: str) -> tuple[int, str | None]:
             return new.get(k) or cached[k]
 
-        fill = [k for k in wanted if kind == "types" and wanted[k]["ui"] and not known(k)[1]]
+        fill = [k for k in wanted if wanted[k][1] and not known(k)[1]] if kind == "types" else []
         if fill:  # the ORM path sets a type's missing UI when a record carries one
             conn.execute(
                 update(TYPES)
                 .where(TYPES.c.id == bindparam("b_id"), TYPES.c.ui.is_(None))
                 .values(ui=bindparam("b_ui")),
-                [{"b_id": known(k)[0], "b_ui": wanted[k]["ui"]} for k in fill],
+                [{"b_id": known(k)[0], "b_ui": wanted[k][1]} for k in fill],
             )
             for k in fill:
-                new[k] = (known(k)[0], wanted[k]["ui"])
+                new[k] = (known(k)[0], wanted[k][1])
         return {k: (new.get(k) or cached[k])[0] for k in wanted}
 
 
@@ -399,15 +402,16 @@ def _write(
     conn: Connection, todo: list[Prepared], vocab: Vocabulary, known: dict[str, int]
 ) -> None:
     """Write `todo`; `known`: {pmid: id} of those already stored (their parts replaced)."""
-    types: dict[str, dict[str, Any]] = {}
-    mesh: dict[str, dict[str, Any]] = {}
+    types: dict[str, tuple[str, str | None]] = {}  # name: (name, ui)
+    mesh: dict[str, tuple[str, str]] = {}  # ui: (ui, name)
     for p in todo:
         for name, ui in p.types:
-            if not types.get(name, {}).get("ui"):  # the first UI given wins, as in the ORM
-                types[name] = {"name": name, "ui": ui}
-        for key, name, *_ in p.mesh:
+            given = types.get(name)
+            if given is None or not given[1]:  # the first UI given wins, as in the ORM
+                types[name] = (name, ui)
+        for key, name, _pos, _major, _q in p.mesh:
             if key not in mesh:
-                mesh[key] = {"ui": key, "name": name}
+                mesh[key] = (key, name)
     type_ids = vocab.ids(conn, "types", types)
     mesh_ids = vocab.ids(conn, "mesh", mesh)
     replace = list(known.values())
@@ -416,16 +420,17 @@ def _write(
             conn.execute(delete(table).where(table.c.study_id.in_(replace)))
     ids = _upsert_studies(conn, todo, known)
     children: dict[Table, list[tuple[Any, ...]]] = {t: [] for t in _CHILD_TABLES}
+    sections, authors, study_types = children[SECTIONS], children[AUTHORS], children[STUDY_TYPES]
+    study_mesh, keywords, links = children[STUDY_MESH], children[KEYWORDS], children[LINKS]
     for p in todo:
         sid = ids[p.pmid]
-        children[SECTIONS] += [(sid, *r) for r in p.sections]
-        children[AUTHORS] += [(sid, *r) for r in p.authors]
-        children[STUDY_TYPES] += [(sid, type_ids[name]) for name, _ui in p.types]
-        children[STUDY_MESH] += [
-            (sid, mesh_ids[k], pos, major, q) for k, _n, pos, major, q in p.mesh
-        ]
-        children[KEYWORDS] += [(sid, *r) for r in p.keywords]
-        children[LINKS] += [(sid, *r) for r in p.links]
+        first = (sid,)
+        sections += [first + r for r in p.sections]
+        authors += [first + r for r in p.authors]
+        study_types += [(sid, type_ids[name]) for name, _ui in p.types]
+        study_mesh += [(sid, mesh_ids[k], pos, major, q) for k, _n, pos, major, q in p.mesh]
+        keywords += [first + r for r in p.keywords]
+        links += [first + r for r in p.links]
     copy = COPY_CHILDREN and conn.dialect.name == "postgresql"
     for table, rows in children.items():
         if not rows:

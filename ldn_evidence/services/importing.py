@@ -132,8 +132,9 @@ def produce(
                 batch.append(record)
                 count += 1
                 if len(batch) >= chunk_size:
-                    yield _prepared(batch, lookup, origin, count, raw.tell(), source)
-                    batch = []
+                    chunk = _prepared(batch, lookup, origin, count, raw.tell(), source)
+                    batch = []  # the records go before the chunk is written: only its rows stay
+                    yield chunk
         except ParseError as exc:
             yield _prepared(batch, lookup, origin, count, raw.tell(), source, _fault(exc))
             return
@@ -284,6 +285,7 @@ def store_chunks(
     started = time.monotonic()
     for chunk in chunks:
         _store_chunk(engine, chunk.items, summary, vocab)
+        chunk.items = []  # written: its rows go before the next chunk is parsed
         summary.refused += chunk.refused
         summary.seconds = time.monotonic() - started
         if on_progress:
