@@ -97,9 +97,8 @@ def _plain_sqlite3(db: str | None, prepared: list) -> None:  # type: ignore[type
     types: dict[str, int] = {}
     mesh: dict[str, int] = {}
     cols = [*prepared[0].row, "fetched_at"]
-    study_sql = (
-        f"INSERT INTO studies (id, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
-    )
+    marks = ", ".join("CAST(? AS TEXT)" if c == "raw_xml" else "?" for c in cols)
+    study_sql = f"INSERT INTO studies (id, {', '.join(cols)}) VALUES (?, {marks})"
     child_sql = {
         t.name: f"INSERT INTO {t.name} ({', '.join(c)}) VALUES ({', '.join('?' * len(c))})"
         for t, c in _CHILDREN.items()

@@ -42,7 +42,7 @@ def import_xml(
     chunk_size: Annotated[
         int,
         typer.Option("--chunk-size", min=1, metavar="N", help="Records per transaction."),
-    ] = 500,
+    ] = 1000,  # services.importing.CHUNK (not imported here: start-up)
     as_json: JsonOption = False,
 ) -> None:
     """Import PubMed XML (efetch output, baseline or update files), applying DeleteCitation.

@@ -60,10 +60,10 @@ and no people. Flags from links: RetractionIn → "retracted", ExpressionOfConce
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ldn_evidence.verification.modifiers import study_modifiers
+from ldn_evidence.verification.word_patterns import WordPattern, lowered
 
 # The levels themselves (keys, ranks, labels) are defined in `ldn_evidence.vocab`.
 from ldn_evidence.vocab import LEVELS as LEVELS
@@ -130,38 +130,45 @@ LINK_FLAGS: dict[str, str] = {
     "ErratumIn": "erratum",
 }
 
-_RANDOMIZED = re.compile(r"\brandomi[sz]ed\b|\brandomly\s+(?:assigned|allocated)", re.I)
-_NOT_RANDOMIZED = re.compile(r"\b(?:non-?|not\s+|un)randomi[sz]ed\b", re.I)
-_COHORT = re.compile(
-    r"\b(?:cohort|case-control|case\s+control|prospective|retrospective|registry|"
-    r"longitudinal|cross-sectional|observational|follow-up\s+study)\b",
-    re.I,
+# The words the design rules read in a title and abstract (case-insensitive; each is
+# `\\b` + lead + rest: see word_patterns).
+_RANDOMIZED = WordPattern(("randomi", r"[sz]ed\b"), ("randomly", r"\s+(?:assigned|allocated)"))
+_NOT_RANDOMIZED = WordPattern(
+    ("non", r"-?randomi[sz]ed\b"), ("not", r"\s+randomi[sz]ed\b"), ("unrandomi", r"[sz]ed\b")
 )
-_ANIMAL = re.compile(
-    r"\bin\s+vitro\b|\bex\s+vivo\b|\bmice\b|\bmouse\b|\bmurine\b|\brats?\b|\brodents?\b"
-    r"|\bcell\s+lines?\b|\bcultured\s+(?:cells|neurons)\b|\bxenografts?\b|\banimal\s+models?\b"
-    r"|\bzebrafish\b|\bcanine\b|\bfeline\b|\bporcine\b|\bprimates\b|\bin\s+silico\b",
-    re.I,
-)
-_HUMAN = re.compile(
-    r"\b(?:patients?|participants?|women|men|volunteers|humans?|children|adults|"
-    r"outpatients|inpatients|veterans|individuals|people|persons|cases?\s+of)\b",
-    re.I,
-)
+_COHORT = WordPattern(
+    ("cohort", r"\b"), ("case", r"-control\b"), ("case", r"\s+control\b"),
+    ("prospective", r"\b"), ("retrospective", r"\b"), ("registry", r"\b"),
+    ("longitudinal", r"\b"), ("cross", r"-sectional\b"), ("observational", r"\b"),
+    ("follow", r"-up\s+study\b"),
+)  # fmt: skip
+_ANIMAL = WordPattern(
+    ("in", r"\s+vitro\b"), ("ex", r"\s+vivo\b"), ("mice", r"\b"), ("mouse", r"\b"),
+    ("murine", r"\b"), ("rat", r"s?\b"), ("rodent", r"s?\b"), ("cell", r"\s+lines?\b"),
+    ("cultured", r"\s+(?:cells|neurons)\b"), ("xenograft", r"s?\b"),
+    ("animal", r"\s+models?\b"), ("zebrafish", r"\b"), ("canine", r"\b"), ("feline", r"\b"),
+    ("porcine", r"\b"), ("primates", r"\b"), ("in", r"\s+silico\b"),
+)  # fmt: skip
+_HUMAN = WordPattern(
+    ("patient", r"s?\b"), ("participant", r"s?\b"), ("women", r"\b"), ("men", r"\b"),
+    ("volunteers", r"\b"), ("human", r"s?\b"), ("children", r"\b"), ("adults", r"\b"),
+    ("outpatients", r"\b"), ("inpatients", r"\b"), ("veterans", r"\b"),
+    ("individuals", r"\b"), ("people", r"\b"), ("persons", r"\b"), ("case", r"s?\s+of\b"),
+)  # fmt: skip
 
 
-_MENDELIAN = re.compile(r"\bmendelian\s+randomi[sz]ation\b", re.I)
-_POOLED = re.compile(
-    r"\bpooled\s+(?:analys[ie]s|data)\b|\bpooling\b|\bindividual[\s-]+(?:patient|participant)"
-    r"[\s-]+data\b|\bpost[\s-]+hoc\s+analys[ie]s\b|\bcombined\s+analys[ie]s\b",
-    re.I,
-)
-_SYSTEMATIC = re.compile(
-    r"\bsystematic(?:ally)?\b|\bliterature\s+search|\bPRISMA\b|\bsearch(?:ed|es|ing)?\b[^.]{0,80}?"
-    r"\b(?:databases?|MEDLINE|PubMed|Embase|Cochrane|Web\s+of\s+Science|Scopus|CINAHL|PsycINFO)\b",
-    re.I,
-)
-_TRIALS = re.compile(r"\brandomi[sz]ed\b[^.]{0,40}?\btrials?\b|\bRCTs\b", re.I)
+_MENDELIAN = WordPattern(("mendelian", r"\s+randomi[sz]ation\b"))
+_POOLED = WordPattern(
+    ("pooled", r"\s+(?:analys[ie]s|data)\b"), ("pooling", r"\b"),
+    ("individual", r"[\s-]+(?:patient|participant)[\s-]+data\b"),
+    ("post", r"[\s-]+hoc\s+analys[ie]s\b"), ("combined", r"\s+analys[ie]s\b"),
+)  # fmt: skip
+_SYSTEMATIC = WordPattern(
+    ("systematic", r"(?:ally)?\b"), ("literature", r"\s+search"), ("prisma", r"\b"),
+    ("search", r"(?:ed|es|ing)?\b[^.]{0,80}?\b(?:databases?|medline|pubmed|embase|cochrane|"
+     r"web\s+of\s+science|scopus|cinahl|psycinfo)\b"),
+)  # fmt: skip
+_TRIALS = WordPattern(("randomi", r"[sz]ed\b[^.]{0,40}?\btrials?\b"), ("rcts", r"\b"))
 _REVIEW_LEVEL = "systematic_review"
 
 
@@ -178,15 +185,16 @@ class Grade:
     rule: str = ""
 
 
-def _not_a_review(text: str) -> tuple[str, str] | None:
+def _not_a_review(text: str, low: str | None) -> tuple[str, str] | None:
     """(level, why) when a study PubMed tags as a meta-analysis or systematic review is
     not a systematic review of trials: a Mendelian randomisation (genetic association
     data, not trials), or a pooled analysis with no systematic search. None when the
-    abstract reads as a systematic review, or says too little to tell (no abstract)."""
-    if _MENDELIAN.search(text):
+    abstract reads as a systematic review, or says too little to tell (no abstract).
+    `low`: `lowered(text)`."""
+    if _MENDELIAN.found(text, low):
         return "observational", "the abstract describes a Mendelian randomisation (genetic data)"
-    if _POOLED.search(text) and not _SYSTEMATIC.search(text):
-        pooled = "randomised trials" if _TRIALS.search(text) else "studies"
+    if _POOLED.found(text, low) and not _SYSTEMATIC.found(text, low):
+        pooled = "randomised trials" if _TRIALS.found(text, low) else "studies"
         level = "rct" if pooled == "randomised trials" else "observational"
         return (
             level,
@@ -201,23 +209,24 @@ def design_rule(
     """(level, rule): the level the publication types give, ignoring retraction (see the
     tables), and the design rule that decided it, in words."""
     text = f"{title or ''}\n{abstract or ''}"
+    low = lowered(text)
     found: list[tuple[str, str]] = []
     for raw in publication_types or []:
-        name = " ".join(str(raw).lower().split())
+        name = _type_name(str(raw))
         key = PUBLICATION_TYPE_LEVELS.get(name)
         if key is None or key == "retracted":
             continue
         rule = f"publication type “{' '.join(str(raw).split())}”"
         if key == PHASE_III_IV:  # the only rule that reads "randomised": looked up here
-            randomized = bool(_RANDOMIZED.search(text)) and not _NOT_RANDOMIZED.search(text)
+            randomized = _RANDOMIZED.found(text, low) and not _NOT_RANDOMIZED.found(text, low)
             key = "rct" if randomized else "controlled_trial"
             rule += " and the abstract says randomised" if randomized else ", not randomised"
         if name == "multicenter study":
-            if not _COHORT.search(text):
+            if not _COHORT.found(text, low):
                 continue
             rule += " with cohort / case-control words"
         if key == _REVIEW_LEVEL:
-            instead = _not_a_review(text)
+            instead = _not_a_review(text, low)
             if instead is not None:
                 key, rule = instead[0], f"{rule}, but {instead[1]}"
         found.append((key, rule))
@@ -226,8 +235,8 @@ def design_rule(
         if found
         else ("unclassified", "no study design in the publication types")
     )
-    if best[0] in ("observational", "unclassified") and _ANIMAL.search(text):
-        if not _HUMAN.search(text):
+    if best[0] in ("observational", "unclassified") and _ANIMAL.found(text, low):
+        if not _HUMAN.found(text, low):
             return "mechanistic", "animals or cells only in the title and abstract, no people"
     return best
 
@@ -237,8 +246,15 @@ def design_level(publication_types: list[str], title: str = "", abstract: str = 
     return design_rule(publication_types, title, abstract)[0]
 
 
+@lru_cache(maxsize=1024)
+def _type_name(raw: str) -> str:
+    """A publication type as the tables key it: lower case, single spaces (the same few
+    hundred names recur in every file)."""
+    return " ".join(raw.lower().split())
+
+
 def _is_retracted(types: list[str], links: list[str]) -> bool:
-    return any(" ".join(t.lower().split()) == "retracted publication" for t in types) or any(
+    return any(_type_name(t) == "retracted publication" for t in types) or any(
         LINK_FLAGS.get(link) == "retracted" for link in links
     )
 
@@ -280,7 +296,7 @@ def grade_study(
     types = [str(t) for t in (publication_types or [])]
     links = [str(t) for t in (link_types or [])]
     flags: list[str] = []
-    retracted = any(" ".join(t.lower().split()) == "retracted publication" for t in types)
+    retracted = any(_type_name(t) == "retracted publication" for t in types)
     for link in links:
         flag = LINK_FLAGS.get(link)
         if flag == "retracted":
@@ -289,8 +305,10 @@ def grade_study(
             flags.append(flag)
     if retracted:
         flags.insert(0, "retracted")
-    if any(" ".join(t.lower().split()) == "clinical trial protocol" for t in types):
+    if any(_type_name(t) == "clinical trial protocol" for t in types):
         flags.append("protocol: no results")
+
+    from ldn_evidence.verification.modifiers import study_modifiers
 
     underlying, rule = design_rule(types, title, abstract)
     modifiers = study_modifiers(title, abstract)

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "567f96612af2ed9811c1bf8a82875e82c2d9b9720e6d33a3b168a6a8ebf6eb67"
+ENGINE_SOURCE_SHA256 = "005e8203dc7c6d4397e4da70cfa61b087e61aa7262d7449e5988da1da8de216c"
 
 _PACKAGE = Path(__file__).parent
 

@@ -207,3 +207,14 @@ def test_the_collector_runs_rarely_while_importing_and_as_before_after(
     summaries(cli("import-xml", "--json", str(generated(tmp_path, 3))))
     assert seen == [importing.GC_THRESHOLD]
     assert gc.get_threshold() == before
+
+
+def test_the_default_chunk_is_the_services() -> None:
+    """The command's --chunk-size default is `importing.CHUNK` (written out there, as the
+    CLI does not import the services before a command runs)."""
+    import inspect
+
+    from ldn_evidence.cli.import_xml import import_xml
+    from ldn_evidence.services.importing import CHUNK
+
+    assert inspect.signature(import_xml).parameters["chunk_size"].default == CHUNK

@@ -200,3 +200,22 @@ def test_sqlite_studies_columns_bind_unchanged_but_fetched_at() -> None:
     from sqlalchemy.dialects import sqlite
 
     assert bulk.plain_columns(sqlite.dialect())
+
+
+def test_raw_xml_is_stored_as_the_orm_path_stores_it(engine, records) -> None:  # type: ignore[no-untyped-def]
+    """The bulk path keeps the raw XML as UTF-8 bytes stored as text: the same text the
+    ORM path stores (`decode("utf-8", "replace")`) for ASCII, other UTF-8 and bytes that
+    are not UTF-8, on both engines."""
+    from dataclasses import replace
+
+    base = records[0]
+    raws = [b"<A>ascii</A>", "<A>naïve – ΔT 𝛼</A>".encode(), b"<A>bad \xff\xfe end \xe2\x82</A>"]
+    batch = [replace(base, pmid=str(900_000 + i), raw_xml=raw) for i, raw in enumerate(raws)]
+    orm_store(engine, [batch])
+    expected = dump(engine)
+    wipe(engine)
+    bulk_store(engine, [batch])
+    assert dump(engine) == expected
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT raw_xml FROM studies ORDER BY pmid")).scalars()
+        assert list(stored) == [raw.decode("utf-8", errors="replace") for raw in raws]
