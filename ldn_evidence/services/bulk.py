@@ -52,7 +52,7 @@ from ldn_evidence.models import (
     study_publication_types,
 )
 from ldn_evidence.models.base import too_long as base_too_long
-from ldn_evidence.pubmed.records import ArticleRecord, Author, MeshQualifier
+from ldn_evidence.pubmed.records import ArticleRecord, Author, MeshQualifier, MeshTerm
 
 # PostgreSQL: write child rows with COPY instead of executemany (benchmarks/RESULTS.md).
 COPY_CHILDREN = True
@@ -121,10 +121,17 @@ class BulkResult:
 
 def prepare(record: ArticleRecord, *, origin: str = "file", sha256: str | None = None) -> Prepared:
     """The rows `store_article` would write for `record` (same grading, same values).
-    `sha256`: the record's `sha256` when the caller has computed it already."""
+    `sha256`: the record's `sha256` when the caller has computed it already.
+
+    Each of the record's lists is read once (the abstract is joined once, for the row and
+    the grading): this runs for every record of an import."""
     from ldn_evidence.services.grading import grade_record
 
     sha = record.sha256 if sha256 is None else sha256
+    abstract = record.abstract
+    types: dict[str, str | None] = {}
+    for t in record.publication_types:
+        types.setdefault(t.name, t.ui)
     row = {
         "pmid": record.pmid,
         "pmid_version": record.pmid_version,
@@ -132,7 +139,7 @@ def prepare(record: ArticleRecord, *, origin: str = "file", sha256: str | None =
         "doi": record.doi,
         "pmcid": record.pmcid,
         "title": record.title,
-        "abstract": record.abstract or None,
+        "abstract": abstract or None,
         "journal_title": record.journal_title,
         "journal_iso": record.journal_iso,
         "issn": record.issn,
@@ -144,27 +151,13 @@ def prepare(record: ArticleRecord, *, origin: str = "file", sha256: str | None =
         "article_date": record.article_date,
         "language": record.language,
         "publisher": record.publisher,
-        "evidence_level": grade_record(record),
+        "evidence_level": grade_record(record, abstract=abstract),
         "retracted": record.retracted,
         "origin": origin,
         "curation_note": None,
         "raw_xml": _utf8(record.raw_xml),
         "raw_sha256": sha,
     }
-    types: dict[str, str | None] = {}
-    for t in record.publication_types:
-        types.setdefault(t.name, t.ui)
-    mesh = []
-    seen: set[str] = set()
-    for i, m in enumerate(record.mesh_terms):
-        key = m.descriptor_ui or m.descriptor_name
-        if key in seen:
-            continue
-        seen.add(key)
-        q = m.qualifiers
-        mesh.append(
-            (key, m.descriptor_name, i, m.major_topic, _qualifiers_json(q) if q else "null")
-        )
     return Prepared(
         pmid=record.pmid,
         sha256=sha,
@@ -172,10 +165,26 @@ def prepare(record: ArticleRecord, *, origin: str = "file", sha256: str | None =
         sections=[(i, s.label, s.category, s.text) for i, s in enumerate(record.abstract_sections)],
         authors=[_author(i, a) for i, a in enumerate(record.authors)],
         types=list(types.items()),
-        mesh=mesh,
+        mesh=_mesh_rows(record.mesh_terms),
         keywords=[(i, k.text, k.major_topic, k.owner) for i, k in enumerate(record.keywords)],
         links=[(i, x.ref_type, x.pmid, x.ref_source) for i, x in enumerate(record.links)],
     )
+
+
+def _mesh_rows(terms: list[MeshTerm]) -> list[tuple[str, str, int, bool, str]]:
+    """(key, name, position, major, qualifiers JSON) of each heading, the first of a
+    descriptor only; key: the descriptor's UI, else its name."""
+    rows = []
+    seen: set[str] = set()
+    position = 0
+    for m in terms:
+        key = m.descriptor_ui or m.descriptor_name
+        if key not in seen:
+            seen.add(key)
+            q = _qualifiers_json(m.qualifiers) if m.qualifiers else "null"
+            rows.append((key, m.descriptor_name, position, m.major_topic, q))
+        position += 1
+    return rows
 
 
 def _utf8(raw: bytes) -> bytes:
@@ -217,29 +226,72 @@ _TYPE_LIMITS = ("publication_types", _limits(TYPES, ("name", "ui")))
 _MESH_LIMITS = ("mesh_terms", _limits(MESH, ("ui", "name")))
 
 
+# The parts of a Prepared record after its row, in the order `too_long` reads them: the
+# attribute, and the table and limits (index in the part's tuples, column, length).
+_PARTS = tuple(
+    (attr, table, limits)
+    for attr, (table, limits) in (
+        ("sections", _PART_LIMITS[SECTIONS]),
+        ("authors", _PART_LIMITS[AUTHORS]),
+        ("keywords", _PART_LIMITS[KEYWORDS]),
+        ("links", _PART_LIMITS[LINKS]),
+        ("types", _TYPE_LIMITS),
+        ("mesh", _MESH_LIMITS),  # (key, name, …): the limits' indexes are ui's and name's
+    )
+    if limits
+)
+
+
+def _fits_source() -> str:
+    """The source of `_fits(p)`: True when no value of `p` is longer than its column,
+    each length compared with its limit in one expression, every limit a constant
+    (`len(v or "")`: a value is a str or None). A loop over the limits, as `too_long`
+    reads them, costs twice as much, and this runs for every record of an import."""
+
+    def over(checks: Iterable[tuple[str, int]]) -> str:
+        return " or ".join(f"len({value} or '') > {limit}" for value, limit in checks)
+
+    lines = [
+        "def _fits(p):",
+        "    row = p.row",
+        f"    if {over((f'row[{name!r}]', limit) for name, limit in _ROW_CHECKS)}:",
+        "        return False",
+    ]
+    for attr, _table, limits in _PARTS:
+        lines += [
+            f"    for r in p.{attr}:",
+            f"        if {over((f'r[{i}]', limit) for i, _name, limit in limits)}:",
+            "            return False",
+        ]
+    return "\n".join([*lines, "    return True", ""])
+
+
+_FITS: dict[str, Any] = {}
+exec(compile(_fits_source(), "<bulk._fits>", "exec"), _FITS)  # noqa: S102 - our own source
+_fits = _FITS["_fits"]
+
+
 def too_long(p: Prepared) -> str | None:
     """The first value of `p` longer than its column keeps, as "the field … is N
     characters long; at most M fit", or None. SQLite would store it and PostgreSQL refuse
-    it: the record is refused on both, so both hold the same."""
+    it: the record is refused on both, so both hold the same.
+
+    `_fits` answers for nearly every record; a record it does not clear (or a value
+    that is neither str nor None) is read value by value for the message."""
+    try:
+        if _fits(p):
+            return None
+    except (TypeError, KeyError):
+        pass
     row = p.row
     for name, limit in _ROW_CHECKS:  # the studies columns in order, as `prepare` fills them
         value = row.get(name)
         if isinstance(value, str) and len(value) > limit:
             return base_too_long("studies", name, value, limit)
-    parts = (
-        (_PART_LIMITS[SECTIONS], p.sections),
-        (_PART_LIMITS[AUTHORS], p.authors),
-        (_PART_LIMITS[KEYWORDS], p.keywords),
-        (_PART_LIMITS[LINKS], p.links),
-        (_TYPE_LIMITS, p.types),
-        (_MESH_LIMITS, p.mesh),  # (key, name, …): the limits' indexes are ui's and name's
-    )
-    for (table, limits), rows in parts:
-        for i, _name, limit in limits:
-            for r in rows:
-                value = r[i]
-                if isinstance(value, str) and len(value) > limit:
-                    return _first_too_long(table, limits, rows)
+    for attr, table, limits in _PARTS:
+        problem = _first_too_long(table, limits, getattr(p, attr))
+        if problem is not None:
+            return problem
     return None
 
 
@@ -252,7 +304,7 @@ def _first_too_long(
             value = r[i]
             if isinstance(value, str) and len(value) > limit:
                 return base_too_long(table, name, value, limit)
-    return None  # pragma: no cover - called only when there is one
+    return None
 
 
 def _author(i: int, a: Author) -> tuple[Any, ...]:
@@ -260,11 +312,23 @@ def _author(i: int, a: Author) -> tuple[Any, ...]:
     return (i, a.last_name, a.fore_name, a.initials, a.collective_name, a.orcid, affiliations)
 
 
-@lru_cache(maxsize=4096)
+# A MeSH term's qualifiers column by its qualifiers' (name, ui, major): the same few
+# thousand combinations recur in every file. Keyed by plain tuples, not the frozen
+# dataclasses, whose hash and equality run Python code for each qualifier.
+_QUALIFIERS: dict[tuple[tuple[str, str | None, bool], ...], str] = {}
+_QUALIFIERS_MAX = 20_000  # then the cache starts again: memory stays flat
+
+
 def _qualifiers_json(qualifiers: tuple[MeshQualifier, ...]) -> str:
-    """A MeSH term's qualifiers column (the same few combinations recur in every file)."""
-    quals = [{"ui": q.ui, "name": q.name, "major_topic": q.major_topic} for q in qualifiers]
-    return _json(quals or None)
+    """A MeSH term's qualifiers column: JSON as the ORM path writes it."""
+    key = tuple([(q.name, q.ui, q.major_topic) for q in qualifiers])
+    text = _QUALIFIERS.get(key)
+    if text is None:
+        if len(_QUALIFIERS) >= _QUALIFIERS_MAX:
+            _QUALIFIERS.clear()
+        quals = [{"ui": ui, "name": name, "major_topic": major} for name, ui, major in key]
+        text = _QUALIFIERS[key] = _json(quals or None)
+    return text
 
 
 def _json(value: Any) -> str:
@@ -441,15 +505,21 @@ def _write(
     children: dict[Table, list[tuple[Any, ...]]] = {t: [] for t in _CHILD_TABLES}
     sections, authors, study_types = children[SECTIONS], children[AUTHORS], children[STUDY_TYPES]
     study_mesh, keywords, links = children[STUDY_MESH], children[KEYWORDS], children[LINKS]
-    for p in todo:
+    for p in todo:  # (most records have no sections, keywords or links)
         sid = ids[p.pmid]
         first = (sid,)
-        sections += [first + r for r in p.sections]
-        authors += [first + r for r in p.authors]
-        study_types += [(sid, type_ids[name]) for name, _ui in p.types]
-        study_mesh += [(sid, mesh_ids[k], pos, major, q) for k, _n, pos, major, q in p.mesh]
-        keywords += [first + r for r in p.keywords]
-        links += [first + r for r in p.links]
+        if p.sections:
+            sections += [first + r for r in p.sections]
+        if p.authors:
+            authors += [first + r for r in p.authors]
+        for name, _ui in p.types:
+            study_types.append((sid, type_ids[name]))
+        for k, _n, pos, major, q in p.mesh:
+            study_mesh.append((sid, mesh_ids[k], pos, major, q))
+        if p.keywords:
+            keywords += [first + r for r in p.keywords]
+        if p.links:
+            links += [first + r for r in p.links]
     copy = COPY_CHILDREN and conn.dialect.name == "postgresql"
     for table, rows in children.items():
         if not rows:

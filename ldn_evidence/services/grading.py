@@ -35,15 +35,16 @@ def grade_curated(publication_types: list[str], title: str) -> str:
     return grade_study(publication_types, title, "", []).level
 
 
-def grade_record(record: ArticleRecord) -> str | None:
+def grade_record(record: ArticleRecord, *, abstract: str | None = None) -> str | None:
     """The evidence level stored with a record (`grade_study(...).level`, computed without
-    the modifiers, which are read off the abstract when a study is shown)."""
+    the modifiers, which are read off the abstract when a study is shown). `abstract`:
+    `record.abstract` when the caller has joined it already."""
     from ldn_evidence.verification.grading import grade_level
 
     return grade_level(
         [t.name for t in record.publication_types],
         record.title,
-        record.abstract,
+        record.abstract if abstract is None else abstract,
         [link.ref_type for link in record.links],
     )
 

@@ -219,3 +219,68 @@ def test_raw_xml_is_stored_as_the_orm_path_stores_it(engine, records) -> None:  
     with engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT raw_xml FROM studies ORDER BY pmid")).scalars()
         assert list(stored) == [raw.decode("utf-8", errors="replace") for raw in raws]
+
+
+def reference_too_long(p: bulk.Prepared) -> str | None:
+    """`too_long` as first written: every limited value in turn, the row's columns first,
+    then each part's rows (sections, authors, keywords, links, types, MeSH terms)."""
+    from ldn_evidence.models.base import too_long
+
+    for name, limit in bulk._ROW_CHECKS:
+        value = p.row.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            return too_long("studies", name, value, limit)
+    for attr, table, limits in bulk._PARTS:
+        for r in getattr(p, attr):
+            for i, name, limit in limits:
+                if isinstance(r[i], str) and len(r[i]) > limit:
+                    return too_long(table, name, r[i], limit)
+    return None
+
+
+def test_too_long_names_the_first_over_long_value(records) -> None:  # type: ignore[no-untyped-def]
+    """Every limited value of real records made one character too long (and as long as
+    its limit), alone and two at a time, a non-str value among them: `too_long` (with
+    its one-expression check first) says what the straightforward rule says."""
+    import dataclasses
+    import random
+
+    rng = random.Random(15)
+    prepared = [bulk.prepare(r) for r in records]
+    assert all(bulk.too_long(p) is None for p in prepared)
+    places: list[tuple[str, int | None, int | str, int]] = [  # (part, row, index, limit)
+        ("row", None, name, limit) for name, limit in bulk._ROW_CHECKS
+    ]
+    for p in prepared:
+        for attr, _table, limits in bulk._PARTS:
+            rows = getattr(p, attr)
+            for j in {0, len(rows) - 1} if rows else ():
+                places += [(attr, j, i, limit) for i, _name, limit in limits]
+    tried = set()
+
+    def with_value(p: bulk.Prepared, place: tuple, value: object) -> bulk.Prepared:
+        attr, j, i, _limit = place
+        if attr == "row":
+            return dataclasses.replace(p, row={**p.row, i: value})
+        rows = list(getattr(p, attr))
+        rows[j] = (*rows[j][:i], value, *rows[j][i + 1 :])
+        return dataclasses.replace(p, **{attr: rows})
+
+    for place in places:
+        p = rng.choice(prepared)
+        if place[0] != "row" and len(getattr(p, place[0])) <= place[1]:
+            continue
+        limit = place[3]
+        fits, over = with_value(p, place, "x" * limit), with_value(p, place, "é" * (limit + 1))
+        assert bulk.too_long(fits) is None
+        assert bulk.too_long(over) == reference_too_long(over) is not None
+        other = rng.choice(places)
+        if other[0] == "row" or len(getattr(over, other[0])) > other[1]:
+            for value in ("y" * (other[3] + 5), 12345, None):
+                both = with_value(over, other, value)
+                assert bulk.too_long(both) == reference_too_long(both)
+        tried.add((place[0], place[2]))
+    limited = {("row", name) for name, _ in bulk._ROW_CHECKS} | {
+        (attr, i) for attr, _t, limits in bulk._PARTS for i, _n, _l in limits
+    }
+    assert tried == limited
