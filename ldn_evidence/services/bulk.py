@@ -316,7 +316,7 @@ def _author(i: int, a: Author) -> tuple[Any, ...]:
 # thousand combinations recur in every file. Keyed by plain tuples, not the frozen
 # dataclasses, whose hash and equality run Python code for each qualifier.
 _QUALIFIERS: dict[tuple[tuple[str, str | None, bool], ...], str] = {}
-_QUALIFIERS_MAX = 20_000  # then the cache starts again: memory stays flat
+_QUALIFIERS_MAX = 8192  # then the cache starts again: memory stays flat (~2 MB)
 
 
 def _qualifiers_json(qualifiers: tuple[MeshQualifier, ...]) -> str:
