@@ -26,12 +26,6 @@ if TYPE_CHECKING:  # the ORM is imported by session_scope: `db current` needs on
     from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# The page size of a new SQLite database (bytes; SQLite's default is 4,096). A study row
-# carries its record's XML (~7 KB): with 4 KiB pages most spill into overflow pages, each
-# a WAL frame, a write and a checkpoint copy of its own. 16 KiB pages: an import of 30,000
-# records takes ~0.8 s (9%) less CPU, for a file ~12% larger. A database that exists keeps
-# the page size it has (SQLite changes it only before the first table is created).
-SQLITE_PAGE_SIZE = 16_384
 # The newest revision in migrations/versions/: what `ensure_schema` compares a database's
 # revision with, without importing Alembic. A new revision changes it (a test fails until
 # it does).
@@ -60,7 +54,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")  # before WAL fixes it: see above
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -104,31 +104,6 @@ def test_sqlite_pragmas(tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
-def test_a_new_sqlite_database_has_large_pages_and_an_old_one_keeps_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import sqlite3
-
-    from ldn_evidence.db import SQLITE_PAGE_SIZE, upgrade
-
-    new = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
-    upgrade(new)
-    with new.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == SQLITE_PAGE_SIZE == 16384
-    new.dispose()
-    old_path = tmp_path / "old.db"
-    with sqlite3.connect(old_path) as raw:  # made with SQLite's default pages, then WAL
-        raw.execute("PRAGMA page_size=4096")
-        raw.execute("PRAGMA journal_mode=WAL")
-        raw.execute("CREATE TABLE t (x)")
-    raw.close()
-    old = make_engine(f"sqlite:///{old_path}")
-    with old.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 4096
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
-        conn.commit()
-    old.dispose()
-
-
 @pytest.mark.slow  # subprocess
 def test_alembic_command_line_from_repo_root(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import subprocess
