@@ -55,7 +55,7 @@ def _reset_verdicts(path: Path) -> int:
             f"{c} = NULL"
             for c in ("study_figure", "evidence_sentence", "evidence_location", "reason",
                       "checked_at", "checked_by", "checked_record_sha256", "checked_fingerprint",
-                      "verified_fingerprint", "fingerprint")
+                      "verified_fingerprint", "fingerprint", "checked_inputs_sha256")
             if c in cols
         ]  # fmt: skip
         conn.execute(f"UPDATE citations SET {', '.join(sets)}")
