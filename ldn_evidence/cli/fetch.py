@@ -70,7 +70,7 @@ def fetch(
     transaction. Exit 3 when PubMed still fails after retries.
     """
     from ldn_evidence.db import session_scope
-    from ldn_evidence.pubmed.client import validate_pmids
+    from ldn_evidence.pubmed.ids import validate_pmids
     from ldn_evidence.services.fetching import fetch as do_fetch
     from ldn_evidence.services.fetching import missing_pmids
 
