@@ -1,5 +1,5 @@
 """Which claims a list or an export selects, in which order: `claims_query` (a select of
-claim ids), `count_claims`, the sort orders and the batch size claims are read in. Core
+claim ids), the sort orders and the batch size claims are read in. Core
 statements on `models.tables`, run on a `Connection` or a `Session` (`services.claims`
 loads the selected claims as entities); imports no ORM."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import tables
@@ -16,8 +16,7 @@ from ldn_evidence.services.grading import levels_from
 from ldn_evidence.services.text_search import contains_any
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
+    pass
 
 BATCH_SIZE = 1000
 
@@ -78,8 +77,3 @@ def claims_query(
         )
         query = query.where(or_(contains_any(search, _claim.text), in_study))
     return query
-
-
-def count_claims(*, db: Connection | Session, query: Select[Any]) -> int:
-    """How many claims `query` (a `claims_query`) selects."""
-    return db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0

@@ -20,7 +20,14 @@ from ldn_evidence.models import tables
 from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
 from ldn_evidence.services.claim_query import BATCH_SIZE
 from ldn_evidence.services.grading import check_level
-from ldn_evidence.services.rows import NOTICE_MATCH, Record, cited_studies, columns, ids
+from ldn_evidence.services.rows import (
+    NOTICE_MATCH,
+    Record,
+    cited_studies,
+    columns,
+    id_batches,
+    ids,
+)
 from ldn_evidence.services.text_search import contains_any
 from ldn_evidence.services.views import claim_brief, iso, study_brief
 from ldn_evidence.viewmodel import DocumentRow
@@ -64,16 +71,6 @@ def _page(query: Select[Any], offset: int, limit: int | None) -> Select[Any]:
     return query
 
 
-def _id_batches(
-    conn: Connection, query: Select[Any], offset: int, limit: int | None, size: int
-) -> Iterator[list[int]]:
-    """The ids `query` selects (ordered, the page asked for), `size` at a time, from one
-    cursor."""
-    result = conn.execute(_page(query, offset, limit).execution_options(yield_per=size))
-    for batch in result.scalars().partitions(size):
-        yield list(batch)
-
-
 def count(*, conn: Connection, query: Select[Any]) -> int:
     """How many rows `query` (a `claims_query` or `studies_query`) selects."""
     return conn.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
@@ -92,7 +89,7 @@ def claim_briefs(
 ) -> Iterator[ClaimBrief]:
     """The list row (`views.claim_brief`) of each claim `query` (a `claims_query`) selects,
     in its order, read `size` claims at a time."""
-    for batch in _id_batches(conn, query, offset, limit, size):
+    for batch in id_batches(conn=conn, query=_page(query, offset, limit), size=size):
         each = {"ids": batch}
         claims = {c.id: c for c in Record.rows(conn.execute(_CLAIMS, each), citations=list)}
         citations = list(Record.rows(conn.execute(_CITATIONS, each)))
@@ -162,7 +159,7 @@ def study_briefs(
 ) -> Iterator[StudyView[str]]:
     """The list row (`views.study_brief`) of each study `query` (a `studies_query`)
     selects, in its order, read `size` studies at a time."""
-    for batch in _id_batches(conn, query, offset, limit, size):
+    for batch in id_batches(conn=conn, query=_page(query, offset, limit), size=size):
         studies = cited_studies(conn, batch)
         for study_id in batch:
             if study_id in studies:

@@ -15,10 +15,9 @@ A study's record is made once per export while it stays among the last `STUDY_CA
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from ldn_evidence.models import tables
 from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
@@ -99,12 +98,6 @@ class StudyRecords:
         records[study_id] = record
         while len(records) > self.size:
             del records[next(iter(records))]
-
-
-def id_batches(*, conn: Connection, query: Select[Any], size: int) -> Iterator[Sequence[int]]:
-    """The ids `query` selects (ordered), `size` at a time, read from one cursor."""
-    result = conn.execute(query.execution_options(yield_per=size))
-    yield from result.scalars().partitions(size)
 
 
 def claim_entries(

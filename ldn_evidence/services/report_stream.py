@@ -22,13 +22,8 @@ from ldn_evidence.services.checks import check_claims, check_pmids, check_verdic
 from ldn_evidence.services.claim_query import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
 from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
-from ldn_evidence.services.report_rows import (
-    StudyRecords,
-    claim_entries,
-    document_references,
-    id_batches,
-)
-from ldn_evidence.services.rows import NOTICE_MATCH, Record
+from ldn_evidence.services.report_rows import StudyRecords, claim_entries, document_references
+from ldn_evidence.services.rows import NOTICE_MATCH, Record, id_batches
 from ldn_evidence.services.rows import cited_studies as study_rows
 from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (
