@@ -133,11 +133,18 @@ def test_one_command_imports_only_what_it_reads(
 
 
 @pytest.mark.slow
-def test_a_write_command_on_a_new_database_still_migrates(tmp_path: Path) -> None:
+def test_a_write_command_on_a_new_database_makes_it_at_head_without_alembic(
+    tmp_path: Path,
+) -> None:
+    """A new SQLite file is made from the tables and stamped (`db.create_at_head`), not
+    migrated: Alembic is not imported, and the database is at head and usable."""
+    from ldn_evidence.db import SCHEMA_HEAD, current_revision, make_engine
+
     url = f"sqlite:///{tmp_path / 'new.db'}"
     probe = _probe(tmp_path, [["--db", url, "claims", "add", "Zinc cut colds by 33%."]])
     assert probe["runs"][0]["code"] == 0
-    assert "alembic" in {name.split(".")[0] for name in probe["modules"]}
+    assert "alembic" not in {name.split(".")[0] for name in probe["modules"]}
+    assert current_revision(make_engine(url, create=False)) == SCHEMA_HEAD
     assert Cli(url)("claims", "show", "1").exit_code == 0
 
 
