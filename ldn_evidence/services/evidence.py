@@ -14,22 +14,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import Citation, Claim, EvidenceResult, EvidenceRun, Study
-from ldn_evidence.pubmed.client import PubMedClient
 from ldn_evidence.services.evidence_query import build_query
 from ldn_evidence.services.evidence_runs import evidence_report
 from ldn_evidence.services.fetching import fetch
 from ldn_evidence.services.verification import claim_input, study_input
 from ldn_evidence.services.views import study_flags, study_modifiers
-from ldn_evidence.verification import ClaimInput, verify_claim
 from ldn_evidence.verification.ranking import Candidate, rank, stronger_than_cited
 from ldn_evidence.viewmodel import EvidenceReport
 from ldn_evidence.vocab import Verdict, VerdictOrigin
+
+if TYPE_CHECKING:
+    from ldn_evidence.pubmed.client import PubMedClient
+    from ldn_evidence.verification.results import ClaimInput
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
@@ -122,6 +125,8 @@ def _rows(session: Session, claim: Claim, hits: list[str]) -> list[_Row]:
 
 
 def _verified(ci: ClaimInput, study: Study) -> _Row:
+    from ldn_evidence.verification.verdict import verify_claim  # the engine: only to verify
+
     if not study.abstract:
         reason = "the PubMed record has no abstract"
         return _Row(study, False, Verdict.UNCHECKED.value, None, None, reason)
