@@ -2,7 +2,7 @@
 CPU), and in all.
 
     python -m benchmarks.startup_bench [--db URL] [--write-db URL] [--repeat 5] [--claim ID]
-        [--pmid PMID] [--document ID] [--only TEXT]
+        [--pmid PMID] [--document ID] [--only TEXT...]
 
 The commands: the three shows, the three lists (a page of five rows), an export of one
 claim in csv and json, and `db current`; then, on a database they may write to
@@ -34,7 +34,7 @@ database (`benchmarks.scale_db`, 1M studies) can be read in place, read-only:
 
 `--code DIR` measures another checkout's `ldn_evidence` (the code before a change) with the
 same interpreter and packages; `--label` names the results file; `--only` measures the
-commands whose label contains the text.
+commands whose label contains one of the texts given.
 """
 
 from __future__ import annotations
@@ -196,7 +196,9 @@ def main(argv: list[str] | None = None) -> None:
         "'copy' copies --db's SQLite file to $LDN_BENCH_DIR (default: the demo database "
         "when no --db is given, else those commands are not run)",
     )
-    ap.add_argument("--only", help="only the commands whose label contains this text")
+    ap.add_argument(
+        "--only", nargs="+", metavar="TEXT", help="only the commands whose label contains a TEXT"
+    )
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument(
         "--code", type=Path, help="a checkout to measure (its ldn_evidence is imported first)"
@@ -231,7 +233,11 @@ def main(argv: list[str] | None = None) -> None:
         }
         commands |= {label: ["--db", write_db, *command] for label, command in network.items()}
     if args.only:
-        commands = {label: command for label, command in commands.items() if args.only in label}
+        commands = {
+            label: command
+            for label, command in commands.items()
+            if any(text in label for text in args.only)
+        }
     env = closed_port_env()
     rows = []
     for label, command in commands.items():
