@@ -2,7 +2,7 @@
 CPU), and in all.
 
     python -m benchmarks.startup_bench [--db URL] [--write-db URL] [--repeat 5] [--claim ID]
-        [--pmid PMID] [--document ID] [--only TEXT...]
+        [--pmid PMID] [--document ID] [--only TEXT...] [--code DIR] [--against DIR]
 
 The commands: the three shows, the three lists (a page of five rows), an export of one
 claim in csv and json, and `db current`; then, on a database they may write to
@@ -32,9 +32,12 @@ database (`benchmarks.scale_db`, 1M studies) can be read in place, read-only:
     python -m benchmarks.startup_bench --claim 54321 --pmid 40654321 \
         --db 'sqlite:///file:/tmp/ldn-scale/scale_1000000_100000.db?mode=ro&uri=true'
 
+and the commands that write measured on a copy of it (`--write-db copy`, or a URL).
+
 `--code DIR` measures another checkout's `ldn_evidence` (the code before a change) with the
-same interpreter and packages; `--label` names the results file; `--only` measures the
-commands whose label contains one of the texts given.
+same interpreter and packages; `--against DIR` measures DIR's too, run for run next to the
+measured code's (rows get its figures under "against"); `--label` names the results file;
+`--only` measures the commands whose label contains one of the texts given.
 """
 
 from __future__ import annotations
@@ -203,6 +206,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--code", type=Path, help="a checkout to measure (its ldn_evidence is imported first)"
     )
+    ap.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="also measure DIR's ldn_evidence, each run next to one of the measured code's "
+        "(alternating which goes first), so both meet the same load",
+    )
     ap.add_argument("--label", default="startup", help="results/<label>.json")
     args = ap.parse_args(argv)
     db = args.db or _demo_db()
@@ -242,36 +252,63 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for label, command in commands.items():
         expect = EXPECTED_EXIT.get(label.split()[0], 0)
-        runs = [probe(command, args.code, expect=expect, env=env) for _ in range(args.repeat)]
-        row: dict[str, object] = {"command": label, "runs": len(runs)}
-        for key in ("cpu_before_query", "wall_before_query", "cpu", "wall"):
-            values = [r[key] for r in runs if r[key] is not None]
-            row[f"min_{key}"] = min(values) if values else None
-            row[f"median_{key}"] = statistics.median(values) if values else None
-        row["schema_checks"] = runs[0]["schema_checks"]
-        row["alembic_imported"] = any(r["alembic_imported"] for r in runs)
-        row["requests_before_query"] = any(r["requests_before_query"] for r in runs)
-        row["engine_before_query"] = any(r["engine_before_query"] for r in runs)
-        row["exit_code"] = runs[0]["exit_code"]
+        runs: list[dict] = []
+        others: list[dict] = []
+        for i in range(args.repeat):
+            if args.against is not None and i % 2:  # each code first in every other round
+                others.append(probe(command, args.against, expect=expect, env=env))
+            runs.append(probe(command, args.code, expect=expect, env=env))
+            if args.against is not None and not i % 2:
+                others.append(probe(command, args.against, expect=expect, env=env))
+        row = _summary(label, runs)
+        if others:
+            row["against"] = other = _summary(label, others)
+            _print(f"{label} ({args.against})", other)
+        _print(label, row)
         rows.append(row)
-
-        def pair(key: str, row: dict[str, object] = row) -> str:
-            lo, mid = row[f"min_{key}"], row[f"median_{key}"]
-            return "—" if lo is None else f"{lo:5.2f}/{mid:5.2f}"
-
-        print(
-            f"{label:28} before query: cpu {pair('cpu_before_query')} s, wall "
-            f"{pair('wall_before_query')} s | whole: cpu {pair('cpu')} s, wall {pair('wall')} s"
-            f" | schema checks {row['schema_checks']}, alembic "
-            f"{'imported' if row['alembic_imported'] else 'not imported'}"
-            f"{', requests before query' if row['requests_before_query'] else ''}"
-            f"{', engine before query' if row['engine_before_query'] else ''}",
-            file=sys.stderr,
-        )
     code = str(args.code) if args.code else "installed"
+    against = str(args.against) if args.against else None
     save(
         args.label,
-        {"db": db, "write_db": write_db, "code": code, "repeat": args.repeat, "commands": rows},
+        {
+            "db": db,
+            "write_db": write_db,
+            "code": code,
+            "against": against,
+            "repeat": args.repeat,
+            "commands": rows,
+        },
+    )
+
+
+def _summary(label: str, runs: list[dict]) -> dict[str, object]:
+    """Min and median of the runs of one command."""
+    row: dict[str, object] = {"command": label, "runs": len(runs)}
+    for key in ("cpu_before_query", "wall_before_query", "cpu", "wall"):
+        values = [r[key] for r in runs if r[key] is not None]
+        row[f"min_{key}"] = min(values) if values else None
+        row[f"median_{key}"] = statistics.median(values) if values else None
+    row["schema_checks"] = runs[0]["schema_checks"]
+    row["alembic_imported"] = any(r["alembic_imported"] for r in runs)
+    row["requests_before_query"] = any(r["requests_before_query"] for r in runs)
+    row["engine_before_query"] = any(r["engine_before_query"] for r in runs)
+    row["exit_code"] = runs[0]["exit_code"]
+    return row
+
+
+def _print(label: str, row: dict[str, object]) -> None:
+    def pair(key: str) -> str:
+        lo, mid = row[f"min_{key}"], row[f"median_{key}"]
+        return "—" if lo is None else f"{lo:5.2f}/{mid:5.2f}"
+
+    print(
+        f"{label:28} before query: cpu {pair('cpu_before_query')} s, wall "
+        f"{pair('wall_before_query')} s | whole: cpu {pair('cpu')} s, wall {pair('wall')} s"
+        f" | schema checks {row['schema_checks']}, alembic "
+        f"{'imported' if row['alembic_imported'] else 'not imported'}"
+        f"{', requests before query' if row['requests_before_query'] else ''}"
+        f"{', engine before query' if row['engine_before_query'] else ''}",
+        file=sys.stderr,
     )
 
 
