@@ -224,6 +224,56 @@ def downgrade(engine: Engine, revision: str) -> None:
         conn.commit()
 
 
+def schema_ddl(dialect: Any) -> list[str]:
+    """The statements that make the schema at `SCHEMA_HEAD` on `dialect`: every table and
+    index of `models.tables.metadata`, then Alembic's version table (its own definition:
+    `alembic_version`, `version_num VARCHAR(32)`, primary key `alembic_version_pkc`)."""
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from ldn_evidence.models.tables import metadata
+
+    version = Table(
+        _VERSION_TABLE,
+        MetaData(),
+        Column("version_num", String(32), nullable=False),
+        PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+    )
+    statements = []
+    for table in [*metadata.sorted_tables, version]:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return statements
+
+
+def create_at_head(engine: Engine) -> None:
+    """Make a new, empty SQLite database at head as Alembic's cookbook builds a database
+    from scratch ("create_all, then stamp head"): the tables from the models' metadata
+    and the revision stamped, in one transaction, without importing Alembic or running
+    the migrations one by one (~0.2 s CPU less for every command that makes a database).
+
+    The schema is the one the migrations make (tests/db/test_fresh_schema.py compares them
+    clause by clause, and `alembic check` finds nothing to do); only the order of the
+    columns that later revisions added differs, and nothing reads columns by position."""
+    script = ";\n".join(
+        [
+            "BEGIN IMMEDIATE",
+            *schema_ddl(engine.dialect),
+            f"INSERT INTO {_VERSION_TABLE} (version_num) VALUES ('{SCHEMA_HEAD}')",
+            "COMMIT",
+        ]
+    )
+    with _connect(engine) as conn:
+        driver = conn.connection.driver_connection
+        try:
+            driver.executescript(script + ";")
+        except Exception:
+            if driver.in_transaction:  # the script's BEGIN IMMEDIATE, left open
+                driver.rollback()
+            raise
+
+
 def ensure_schema(engine: Engine, *, create: bool = True) -> None:
     """Stop unless the database is at head. A new, empty SQLite file is created at head,
     unless `create` is False (the commands that only read).
@@ -239,7 +289,7 @@ def ensure_schema(engine: Engine, *, create: bool = True) -> None:
         with _connect(engine) as conn:
             tables = inspect(conn).get_table_names()
         if not tables:
-            upgrade(engine)
+            create_at_head(engine)
             return
     if current is None:
         raise DatabaseError(
