@@ -12,6 +12,10 @@ Politeness and robustness (carried out by `transport.Transport`):
 
 The client returns raw efetch XML (`FetchBatch`, `PmcBatch` for PMC full texts);
 parsing is `parser.py`'s and `jats.py`'s job.
+
+Making a client is cheap: its HTTP session (and `requests`, `tenacity`, `transport`) is
+made when the first request is sent, so a command builds its client up front and pays
+for HTTP only if it goes to the network.
 """
 
 from __future__ import annotations
@@ -20,10 +24,8 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
-
-import requests
 
 from ..config import DEFAULT_EUTILS_URL, DEFAULT_IDCONV_URL, Settings
 from ..errors import InputError
@@ -42,7 +44,11 @@ from .replies import (
     returned_pmids,
     snippet,
 )
-from .transport import Transport
+
+if TYPE_CHECKING:  # both load with the first request (`PubMedClient.transport`)
+    import requests
+
+    from .transport import Transport
 
 __all__ = [
     "CitationQuery",
@@ -141,7 +147,8 @@ class PubMedClient:
     ) -> None:
         if not tool or re.search(r"\s", tool):
             raise ValueError(f"tool must be a name without spaces, not {tool!r}")
-        self.session = session if session is not None else requests.Session()
+        self._session = session  # else made with the first request (`session`)
+        self._transport: Transport | None = None
         self.base_url = (base_url or DEFAULT_EUTILS_URL).rstrip("/") + "/"
         self.idconv_url = idconv_url or DEFAULT_IDCONV_URL
         self.email = email or None
@@ -151,15 +158,12 @@ class PubMedClient:
             identity["email"] = self.email
         if api_key:
             identity["api_key"] = api_key
-        self.transport = Transport(
-            self.session,
-            rate_limiter=rate_limiter or shared_rate_limiter(default_rate(api_key)),
-            identity=identity,
-            timeout=float(timeout),
-            max_retries=max(0, int(max_retries)),
-            backoff=float(backoff),
-            sleep=sleep,
-        )
+        self._identity = identity
+        self._rate_limiter = rate_limiter or shared_rate_limiter(default_rate(api_key))
+        self._timeout = float(timeout)
+        self._max_retries = max(0, int(max_retries))
+        self._backoff = float(backoff)
+        self._sleep = sleep
 
     @classmethod
     def from_env(cls, session: requests.Session | None = None, **kw: Any) -> PubMedClient:
@@ -168,20 +172,47 @@ class PubMedClient:
         return cls(session, **{**Settings.from_env().pubmed_options(), **kw})
 
     @property
+    def session(self) -> requests.Session:
+        """The HTTP session: the one given, else a `requests.Session` made when first
+        asked for (the first request)."""
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+        return self._session
+
+    @property
+    def transport(self) -> Transport:
+        """What sends the requests (`transport.Transport`), made with the first request."""
+        if self._transport is None:
+            from .transport import Transport
+
+            self._transport = Transport(
+                self.session,
+                rate_limiter=self._rate_limiter,
+                identity=self._identity,
+                timeout=self._timeout,
+                max_retries=self._max_retries,
+                backoff=self._backoff,
+                sleep=self._sleep,
+            )
+        return self._transport
+
+    @property
     def has_api_key(self) -> bool:
-        return "api_key" in self.transport.identity
+        return "api_key" in self._identity
 
     @property
     def rate_limiter(self) -> RateLimiter:
-        return self.transport.rate_limiter
+        return self._rate_limiter
 
     @property
     def timeout(self) -> float:
-        return self.transport.timeout
+        return self._timeout
 
     @property
     def max_retries(self) -> int:
-        return self.transport.max_retries
+        return self._max_retries
 
     def __repr__(self) -> str:
         key = "'***'" if self.has_api_key else "None"
@@ -192,7 +223,9 @@ class PubMedClient:
         )
 
     def close(self) -> None:
-        self.session.close()
+        """Close the HTTP session, if one was given or made (no request, nothing to close)."""
+        if self._session is not None:
+            self._session.close()
 
     def __enter__(self) -> PubMedClient:
         return self

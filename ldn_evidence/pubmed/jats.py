@@ -28,9 +28,9 @@ from lxml import etree
 
 from ldn_evidence.errors import ParseError
 from ldn_evidence.pubmed import _jats_fields
+from ldn_evidence.pubmed._source import _SAFE as _PUBMED_SAFE
+from ldn_evidence.pubmed._source import Source, _open, _raw, _root_of, _syntax_error
 from ldn_evidence.pubmed.jats_records import FullTextRecord
-from ldn_evidence.pubmed.parser import _SAFE as _PUBMED_SAFE
-from ldn_evidence.pubmed.parser import Source, _open, _raw, _root_of, _syntax_error
 
 __all__ = ["iter_full_texts", "parse_full_texts"]
 

@@ -6,6 +6,8 @@ function here takes the reply body and either returns the useful part or raises
 `UnexpectedReply`, which the client treats as a failure worth retrying.
 
 XML is read with a safe lxml parser: no entity resolution, no network, no DTD loading.
+lxml is imported by the checks that read XML, when first called (a client is made before
+its command's first query; its first reply comes later, if at all).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any
 
 from ldn_evidence.textsafe import strip_controls
 from ldn_evidence.vocab import normalize_pmid
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False}
 
@@ -36,6 +39,8 @@ class UnexpectedReply(Exception):
 
 def _safe_parser() -> etree.XMLParser:
     # One parser per call: lxml parser objects should not be shared between threads.
+    from lxml import etree
+
     return etree.XMLParser(**SAFE_XML)
 
 
@@ -79,6 +84,8 @@ def check_pubmed_xml(body: bytes, root: str = "PubmedArticleSet") -> None:
     well-formedness is paid for, not a tree. An empty ``PubmedArticleSet`` is valid:
     NCBI answers unknown PMIDs with status 200 and no record.
     """
+    from lxml import etree
+
     if not body.strip():
         raise UnexpectedReply("empty reply")
     root_tag: str | None = None
@@ -114,6 +121,8 @@ def returned_pmids(xml: bytes) -> set[str]:
     Only ``MedlineCitation/PMID`` and ``BookDocument/PMID`` count; the PMIDs named in
     ``CommentsCorrections`` or ``ReferenceList`` belong to other articles.
     """
+    from lxml import etree
+
     found: set[str] = set()
     tags = ("PubmedArticle", "PubmedBookArticle")
     for _event, elem in etree.iterparse(io.BytesIO(xml), events=("end",), tag=tags, **SAFE_XML):
@@ -164,6 +173,8 @@ def parse_esearch(body: bytes) -> list[str]:
 
 def parse_esearch_result(body: bytes) -> SearchResult:
     """An ESearch reply, JSON or XML: count, ``IdList`` and query translation."""
+    from lxml import etree
+
     text = body.lstrip()
     if text.startswith(b"{"):
         data = _load_json(body)

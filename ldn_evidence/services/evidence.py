@@ -14,22 +14,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import Citation, Claim, EvidenceResult, EvidenceRun, Study
-from ldn_evidence.pubmed.client import PubMedClient
 from ldn_evidence.services.evidence_query import build_query
-from ldn_evidence.services.evidence_runs import evidence_report
-from ldn_evidence.services.fetching import fetch
-from ldn_evidence.services.verification import claim_input, study_input
-from ldn_evidence.services.views import study_flags, study_modifiers
-from ldn_evidence.verification import ClaimInput, verify_claim
-from ldn_evidence.verification.ranking import Candidate, rank, stronger_than_cited
-from ldn_evidence.viewmodel import EvidenceReport
 from ldn_evidence.vocab import Verdict, VerdictOrigin
+
+# What fetches, verifies, ranks and shows the hits is imported where it is used, once the
+# claim is read: a command's start-up ends at its first query (and the client makes its
+# HTTP session with its first request).
+if TYPE_CHECKING:
+    from ldn_evidence.pubmed.client import PubMedClient
+    from ldn_evidence.verification.results import ClaimInput
+    from ldn_evidence.viewmodel import EvidenceReport
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
@@ -70,6 +71,9 @@ def find_evidence(
             since=since,
             query=query,
         )
+    from ldn_evidence.services.evidence_runs import evidence_report
+    from ldn_evidence.services.fetching import fetch
+
     found = client.esearch(built.term, retmax=limit)
     if found.pmids:
         fetch(units=units, client=client, pmids=found.pmids)
@@ -103,6 +107,8 @@ def _claim(session: Session, claim_id: int) -> Claim:
 
 def _rows(session: Session, claim: Claim, hits: list[str]) -> list[_Row]:
     """The cited studies with their citations' verdicts, then each hit verified."""
+    from ldn_evidence.services.verification import claim_input
+
     rows = {
         c.study.pmid: _Row(
             c.study, True, c.verdict, c.verdict_origin, c.evidence_sentence, c.reason
@@ -122,6 +128,9 @@ def _rows(session: Session, claim: Claim, hits: list[str]) -> list[_Row]:
 
 
 def _verified(ci: ClaimInput, study: Study) -> _Row:
+    from ldn_evidence.services.verification import study_input
+    from ldn_evidence.verification.verdict import verify_claim  # the engine: only to verify
+
     if not study.abstract:
         reason = "the PubMed record has no abstract"
         return _Row(study, False, Verdict.UNCHECKED.value, None, None, reason)
@@ -132,6 +141,9 @@ def _verified(ci: ClaimInput, study: Study) -> _Row:
 
 
 def _ranked(rows: list[_Row]) -> list[EvidenceResult]:
+    from ldn_evidence.services.views import study_flags, study_modifiers
+    from ldn_evidence.verification.ranking import Candidate, rank, stronger_than_cited
+
     by_pmid = {r.study.pmid: r for r in rows}
     flags = {r.study.pmid: study_flags(r.study) for r in rows}
     sizes = {r.study.pmid: study_modifiers(r.study).get("participants") for r in rows}

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import DatabaseError, ParseError, PubMedError
 from ldn_evidence.models import Reference, Study
-from ldn_evidence.pubmed.records import ArticleRecord, RejectedRecord
 from ldn_evidence.services.linking import attach_studies, mark_not_in_pubmed
 from ldn_evidence.services.studies import store_article
 
-if TYPE_CHECKING:  # the client (requests) and the parser (lxml) load when a batch is fetched
+if TYPE_CHECKING:  # the client (requests), parser (lxml) and records load with a batch
     from ldn_evidence.pubmed.client import PubMedClient
+    from ldn_evidence.pubmed.records import ArticleRecord
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
@@ -150,6 +150,7 @@ def parse_batch(
     """The requested records of a reply, and {PMID: why} for those refused (a record
     with no valid PMID, too many elements, a field longer than the database keeps)."""
     from ldn_evidence.pubmed.parser import iter_articles
+    from ldn_evidence.pubmed.records import ArticleRecord, RejectedRecord
     from ldn_evidence.services.bulk import prepare, too_long
 
     wanted = set(requested)

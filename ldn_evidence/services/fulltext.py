@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import FullText, FullTextPassage, FullTextSection, Study
-from ldn_evidence.services.fulltext_views import passage_location
 from ldn_evidence.vocab import FullTextStatus
 
 if TYPE_CHECKING:  # the check's passages are only built for `verify` (imported there)
@@ -151,6 +150,7 @@ def full_text_for(*, session: Session, study: Study) -> FullText | None:
 def check_passages(row: FullText) -> list[CheckPassage]:
     """The stored passages as the full-text check reads them (`verification.full_text`):
     each with its location, its section's kind and its top-level section."""
+    from ldn_evidence.services.fulltext_views import passage_location  # the views: not to store
     from ldn_evidence.verification.full_text import Passage as CheckPassage
 
     by_position = {s.position: s for s in row.sections}

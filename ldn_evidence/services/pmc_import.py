@@ -10,7 +10,6 @@ file that is not PMC XML (or is damaged) is reported and the next file is read.
 from __future__ import annotations
 
 import os
-import tarfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -92,6 +91,8 @@ def _sources(path: Path) -> Iterator[tuple[str, str | Path | IO[bytes]]]:
     if not path.name.lower().endswith(PACKAGE_SUFFIXES):
         yield str(path), path
         return
+    import tarfile  # a package's reader: only for packages
+
     try:
         package = tarfile.open(path, mode="r:*")
     except (tarfile.TarError, OSError, EOFError) as exc:

@@ -9,11 +9,13 @@ pharmacist needs to hear of (`vocab.ChangeKind`), each with a one-line detail.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ldn_evidence.models import Study
-from ldn_evidence.pubmed.records import ArticleRecord
 from ldn_evidence.vocab import CHANGE_KINDS, ChangeKind
+
+if TYPE_CHECKING:
+    from ldn_evidence.pubmed.records import ArticleRecord
 
 Snapshot = dict[str, Any]
 

@@ -21,7 +21,6 @@ from ldn_evidence.models import (
     StudyLinkRow,
     StudyMeshTerm,
 )
-from ldn_evidence.services.list_rows import studies_query
 
 if TYPE_CHECKING:  # a record is stored by `store_article`; showing a study needs no parser
     from ldn_evidence.pubmed.records import ArticleRecord
@@ -231,6 +230,9 @@ def list_studies(
 ) -> list[Study]:
     """Studies, newest first (all loaded at once: `iter_studies` streams them). See
     `studies_query`."""
+    # the lists' query (and their views) load to list: storing a record needs neither
+    from ldn_evidence.services.list_rows import studies_query
+
     query = studies_query(
         search=search,
         year=year,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -30,13 +31,9 @@ from ldn_evidence.models import (
     WatchRun,
     utcnow,
 )
-from ldn_evidence.pubmed.client import PubMedClient
-from ldn_evidence.pubmed.records import ArticleRecord
 from ldn_evidence.services.fetching import parse_batch
 from ldn_evidence.services.record_changes import compare, record_snapshot, study_snapshot
 from ldn_evidence.services.studies import store_article
-from ldn_evidence.services.views import iso, study_flags
-from ldn_evidence.viewmodel import ChangeView, StudyCheckView, WatchReport
 from ldn_evidence.vocab import (
     ALERT_CHANGES,
     CHANGE_LABELS,
@@ -47,6 +44,11 @@ from ldn_evidence.vocab import (
     RetractionNature,
     StudyOrigin,
 )
+
+if TYPE_CHECKING:  # the client makes its HTTP session with its first request
+    from ldn_evidence.pubmed.client import PubMedClient
+    from ldn_evidence.pubmed.records import ArticleRecord
+    from ldn_evidence.viewmodel import StudyCheckView, WatchReport
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
@@ -82,7 +84,11 @@ def watch(
         run = WatchRun(document_id=document_id)
         session.add(run)
         session.flush()
-        run_id, started = run.id, iso(run.started_at)
+        run_id, started_at = run.id, run.started_at
+    # the views load once what to watch is read (a start-up that ends at the first query)
+    from ldn_evidence.services.views import iso
+    from ldn_evidence.viewmodel import WatchReport
+
     checked: list[StudyCheckView] = []
     requests = 0
     try:
@@ -104,7 +110,7 @@ def watch(
             finished.finished_at = utcnow()
     return WatchReport(
         run_id=run_id,
-        started_at=started,
+        started_at=iso(started_at),
         document_id=document_id,
         requests=requests,
         alert=any(c.kind in ALERT_CHANGES for v in checked for c in v.changes),
@@ -116,6 +122,9 @@ def watch(
 def _check(
     session: Session, run_id: int, pmid: str, record: ArticleRecord | None
 ) -> StudyCheckView:
+    from ldn_evidence.services.views import iso, study_flags
+    from ldn_evidence.viewmodel import ChangeView, StudyCheckView
+
     study = session.scalars(
         select(Study)
         .options(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -459,6 +461,72 @@ def test_from_env_reads_urls_key_and_email(monkeypatch, fake):
     client = PubMedClient.from_env()
     assert client.base_url == "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
     assert not client.has_api_key and client.rate_limiter is shared_rate_limiter(3)
+
+
+# ---- the HTTP session: made with the first request ---------------------------------------
+
+
+def test_the_http_session_is_made_with_the_first_request(monkeypatch, fake):
+    import requests
+
+    made: list[requests.Session] = []
+
+    class Counted(requests.Session):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(requests, "Session", Counted)
+    client = make_client(fake, api_key=KEY)
+    assert client.has_api_key and client.timeout == 5.0 and KEY not in repr(client)
+    client.close()  # no request: no session made, nothing to close
+    assert made == []
+    add_articles(fake, "111", "222")
+    assert [b.pmids_requested for b in client.efetch(["111"])] == [["111"]]
+    assert [b.pmids_requested for b in client.efetch(["222"])] == [["222"]]
+    assert len(made) == 1 and client.session is made[0]  # one session for every request
+    assert fake.requests[0].params["api_key"] == KEY
+    client.close()
+
+
+def test_a_session_given_is_the_one_used_and_closed(fake):
+    import requests
+
+    sent: list[str] = []
+    closed: list[bool] = []
+
+    class Watched(requests.Session):
+        def send(self, request, **kw):  # type: ignore[no-untyped-def]
+            sent.append(request.url)
+            return super().send(request, **kw)
+
+        def close(self) -> None:
+            closed.append(True)
+            super().close()
+
+    session = Watched()
+    with make_client(fake, session=session) as client:
+        add_articles(fake, "111")
+        assert [b.pmids_requested for b in client.efetch(["111"])] == [["111"]]
+        assert client.session is session and sent == [fake.base_url + "efetch.fcgi"]
+    assert closed == [True]
+
+
+@pytest.mark.slow
+def test_making_a_client_loads_no_http_library():
+    """A command makes its client before its first query: that costs no `requests`,
+    urllib3, tenacity or lxml import (they load with the first request or reply)."""
+    code = (
+        "import sys\n"
+        "from ldn_evidence.pubmed.client import PubMedClient\n"
+        "client = PubMedClient.from_env()\n"
+        "repr(client), client.max_retries, client.rate_limiter\n"
+        "client.close()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'requests', 'urllib3', 'tenacity', 'lxml'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # ---- a server that cannot be reached: a fast, plain answer -------------------------------

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from ldn_evidence.errors import InputError, NotFoundError
 from ldn_evidence.models import FullText, Study
 from ldn_evidence.pubmed.jats import parse_full_texts
-from ldn_evidence.services.fulltext import full_text_for, passage_location, store_full_text
+from ldn_evidence.services.fulltext import full_text_for, store_full_text
+from ldn_evidence.services.fulltext_views import passage_location
 from tests.conftest import Cli, count_rows
 from tests.helpers.jats import make_pmc_article
 
