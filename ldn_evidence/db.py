@@ -247,31 +247,41 @@ def schema_ddl(dialect: Any) -> list[str]:
     return statements
 
 
-def create_at_head(engine: Engine) -> None:
+def create_at_head(engine: Engine) -> bool:
     """Make a new, empty SQLite database at head as Alembic's cookbook builds a database
     from scratch ("create_all, then stamp head"): the tables from the models' metadata
     and the revision stamped, in one transaction, without importing Alembic or running
     the migrations one by one (~0.2 s CPU less for every command that makes a database).
+    False, and nothing done, when the file has tables by the time its write lock is
+    held (another process made it meanwhile).
 
     The schema is the one the migrations make (tests/db/test_fresh_schema.py compares them
     clause by clause, and `alembic check` finds nothing to do); only the order of the
     columns that later revisions added differs, and nothing reads columns by position."""
-    script = ";\n".join(
-        [
-            "BEGIN IMMEDIATE",
-            *schema_ddl(engine.dialect),
-            f"INSERT INTO {_VERSION_TABLE} (version_num) VALUES ('{SCHEMA_HEAD}')",
-            "COMMIT",
-        ]
-    )
+    import sqlite3
+
     with _connect(engine) as conn:
         driver = conn.connection.driver_connection
         try:
-            driver.executescript(script + ";")
-        except Exception:
-            if driver.in_transaction:  # the script's BEGIN IMMEDIATE, left open
+            driver.execute("BEGIN IMMEDIATE")  # the write lock, before looking again
+            try:
+                if driver.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    driver.rollback()
+                    return False
+                for statement in schema_ddl(engine.dialect):
+                    driver.execute(statement)
+                driver.execute(
+                    f"INSERT INTO {_VERSION_TABLE} (version_num) VALUES (?)", (SCHEMA_HEAD,)
+                )
+                driver.commit()
+            except BaseException:
                 driver.rollback()
-            raise
+                raise
+        except sqlite3.Error as exc:
+            raise DatabaseError(
+                f"cannot create the schema in {describe(engine)}: {_first_line(exc)}"
+            ) from None
+    return True
 
 
 def ensure_schema(engine: Engine, *, create: bool = True) -> None:
@@ -289,7 +299,8 @@ def ensure_schema(engine: Engine, *, create: bool = True) -> None:
         with _connect(engine) as conn:
             tables = inspect(conn).get_table_names()
         if not tables:
-            create_at_head(engine)
+            if not create_at_head(engine):  # made by another process meanwhile: look again
+                ensure_schema(engine, create=False)
             return
     if current is None:
         raise DatabaseError(

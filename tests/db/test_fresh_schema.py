@@ -79,7 +79,7 @@ def test_a_failure_part_way_leaves_no_table(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setattr(db, "schema_ddl", lambda dialect: broken)
     path = tmp_path / "fresh.db"
     engine = make_engine(f"sqlite:///{path}")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseError, match=r"^cannot create the schema in .*: incomplete input$"):
         ensure_schema(engine)
     with engine.connect() as conn:
         assert sa.inspect(conn).get_table_names() == []
@@ -87,6 +87,17 @@ def test_a_failure_part_way_leaves_no_table(tmp_path: Path, monkeypatch) -> None
     ensure_schema(engine)  # the same file, made whole on the next run
     assert current_revision(engine) == db.SCHEMA_HEAD
     engine.dispose()
+
+
+def test_a_file_made_meanwhile_is_left_as_it_is(tmp_path: Path) -> None:
+    """Two commands making the same new file: the second, once it holds the write lock,
+    finds the tables and makes nothing; `ensure_schema` then finds the file at head."""
+    path = tmp_path / "fresh.db"
+    first = _fresh(path)
+    assert db.create_at_head(first) is False
+    assert current_revision(first) == db.SCHEMA_HEAD
+    ensure_schema(make_engine(f"sqlite:///{path}"))
+    first.dispose()
 
 
 def test_a_file_with_tables_but_no_revision_is_not_made_over(tmp_path: Path) -> None:
