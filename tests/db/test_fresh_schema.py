@@ -108,3 +108,36 @@ def test_a_file_with_tables_but_no_revision_is_not_made_over(tmp_path: Path) -> 
     conn.close()
     with pytest.raises(DatabaseError, match="no ldn-evidence schema"):
         ensure_schema(make_engine(f"sqlite:///{path}"))
+
+
+@pytest.mark.slow
+def test_commands_making_the_same_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ldn_evidence",
+                "--db",
+                url,
+                "claims",
+                "add",
+                f"Zinc cut colds by 3{i}%.",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(4)
+    ]
+    results = [(run.wait(timeout=120), run.stderr.read()) for run in runs]  # type: ignore[union-attr]
+    assert results == [(0, "")] * 4
+    engine = make_engine(url)
+    assert current_revision(engine) == db.SCHEMA_HEAD
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM claims").scalar() == 4
+    engine.dispose()
