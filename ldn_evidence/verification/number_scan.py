@@ -22,8 +22,31 @@ from ldn_evidence.verification.numbers import _UNIT_WORDS, SCALES, TENS
 
 _NUMBER_WORDS = sorted([*TENS, *_UNIT_WORDS, *SCALES], key=len, reverse=True)
 _DIGIT_RUN = re.compile(r"[0-9]+")
-# On lowered ASCII text: where a number word starts a word (NUMBER's WORD_NUMBER).
-_WORD_START = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + ")")
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` (lower-case letters, none empty) as a tree of their
+    prefixes: "e(?:ight(?:een|y)?|leven)|…", matching where one of the words does (`re`
+    tries one branch per first letter instead of every word)."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        longer = [r for r in rests if r]
+        if not longer:
+            branches.append(first)
+            continue
+        tail = _trie(longer)
+        if "|" in tail:
+            tail = f"(?:{tail})"
+        branches.append(first + (f"(?:{tail})?" if len(longer) < len(rests) else tail))
+    return "|".join(branches)
+
+
+# On lowered ASCII text: where a number word starts a word (NUMBER's WORD_NUMBER). Only
+# the starts are read: a match lies inside one word, whichever word of a prefix it takes.
+_WORD_START = re.compile(r"\b(?:" + _trie(_NUMBER_WORDS) + ")")
 
 
 @lru_cache(maxsize=32)

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "005e8203dc7c6d4397e4da70cfa61b087e61aa7262d7449e5988da1da8de216c"
+ENGINE_SOURCE_SHA256 = "78d97ee39c2855b5b8fa4ad5ffdcedc349877a6efa0217d8b2643097ccec82f9"
 
 _PACKAGE = Path(__file__).parent
 
