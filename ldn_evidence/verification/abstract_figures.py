@@ -312,3 +312,16 @@ def find_abstract_figures(abstract: str, intervention: str | None = None) -> lis
     for s, e in sentence_spans(text, ABSTRACT):
         out.extend(figures_in_sentence(text[s:e], s, intervention))
     return out
+
+
+def figure_values(abstract: str) -> list[tuple[str, float, float | None]]:
+    """(unit, value, high) of each figure `find_abstract_figures(abstract)` gives, in
+    order, without what places a figure in its sentence (outcome, role, arm, direction):
+    what `figure_presence` asks of an abstract."""
+    text = abstract or ""
+    out: list[tuple[str, float, float | None]] = []
+    for s, e in sentence_spans(text, ABSTRACT):
+        sentence = text[s:e]
+        for r in _merge_counts(_raw_figures(sentence), sentence):
+            out.append(("fold" if r.kind == "fold" else "%", r.value, r.high))
+    return out

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "78d97ee39c2855b5b8fa4ad5ffdcedc349877a6efa0217d8b2643097ccec82f9"
+ENGINE_SOURCE_SHA256 = "8454ade9cab0f9c14e3909a19fa5d5f7a5579ef9ff4a7d62603101e6bf5ebb64"
 
 _PACKAGE = Path(__file__).parent
 
