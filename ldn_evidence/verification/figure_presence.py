@@ -33,10 +33,10 @@ def figure_in_abstract(figure: Figure, abstract: str | None) -> bool:
     interval = figure_interval(figure)
     unit = normalize_unit(figure.unit)
     if unit in ("%", "fold") and (figure.unit or "").strip().lower() not in ("points",):
-        for fig_unit, value, high in figure_values(abstract):
+        for fig_unit, low, high in figure_values(abstract):
             if fig_unit != unit:
                 continue
-            if interval.overlaps(value, value if high is None else high):
+            if interval.overlaps(low, low if high is None else high):
                 return True
         return False
     for m in _ANY_NUMBER.finditer(abstract):

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "8454ade9cab0f9c14e3909a19fa5d5f7a5579ef9ff4a7d62603101e6bf5ebb64"
+ENGINE_SOURCE_SHA256 = "8cc937f813cb30e3bc906cb04d634922efd62d6e3ccc426ca929cb2d54254085"
 
 _PACKAGE = Path(__file__).parent
 
