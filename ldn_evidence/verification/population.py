@@ -62,7 +62,10 @@ _MIXED_WORDS = WordPattern(
     ("both", r"\s+(?:sexes|genders)\b"),
 )  # fmt: skip
 _BOTH_SEXES = WordPattern(("both", r"\s+(?:sexes|genders)\b"))
-_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z /&-]{2,40}):\s")
+# A section label ("METHODS: ") at the start or after whitespace: the capital first, then
+# the look-behind (the two characters before are not a non-space and the capital), so
+# `re` jumps from capital to capital.
+_LABEL = re.compile(r"([A-Z](?<!\S.)[A-Z /&-]{2,40}):\s")
 _BACKGROUND_LABELS = {"BACKGROUND", "INTRODUCTION", "CONTEXT", "OBJECTIVE", "OBJECTIVES"}
 
 

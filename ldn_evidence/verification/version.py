@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "8cc937f813cb30e3bc906cb04d634922efd62d6e3ccc426ca929cb2d54254085"
+ENGINE_SOURCE_SHA256 = "7225296a3bf0817e9fef999d1967376a9155d1357806a660b3dd4a09bbdbf880"
 
 _PACKAGE = Path(__file__).parent
 

@@ -43,8 +43,11 @@ def ref_participant_count(text: str) -> int | None:
     return best[1] if best else None
 
 
+REF_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z /&-]{2,40}):\s")  # as first written
+
+
 def ref_without_background(text: str) -> str:
-    parts = population._LABEL.split(text or "")
+    parts = REF_LABEL.split(text or "")
     kept = [parts[0]]
     for label, body in zip(parts[1::2], parts[2::2], strict=False):
         if label.strip() not in population._BACKGROUND_LABELS:
@@ -275,6 +278,22 @@ def test_the_patterns_searched_in_parts_answer_as_the_whole(text: str) -> None:
         assert words.found(text, low) is bool(rx.search(text)), name
     assert population.study_sex(text) == ref_study_sex(text)
     assert population.participant_count(text) == ref_participant_count(text)
+
+
+LABEL_TEXTS = st.lists(
+    st.sampled_from(
+        ["BACKGROUND", "METHODS", "A", "AB", "ABC", "R/S", "A-B", "OBJECTIVES", "x", "Ab", "É",
+         ":", ": ", ":\n", " ", "\n", "\t", "\u00a0", "\r", "1", ".", "(", "text", "  AIM: "]
+    ),
+    max_size=16,
+).map("".join)  # fmt: skip
+
+
+@SETTINGS
+@given(text=LABEL_TEXTS)
+def test_the_label_splits_as_first_written(text: str) -> None:
+    assert population._LABEL.split(text) == REF_LABEL.split(text)
+    assert population.without_background(text) == ref_without_background(text)
 
 
 def test_the_strong_patterns_are_the_ones_first_written() -> None:
