@@ -143,16 +143,19 @@ _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 def rows(report: Report) -> Iterator[list[str]]:
     """Each row's cells in `COLUMNS` order, neutralised: a claim's own cells made once for
     all of its rows, each source's written over them."""
+    index = _INDEX
     for claim in report.all_claims():
-        base = [""] * len(COLUMNS)
+        base = [""] * len(COLUMNS)  # neutralise(None): an empty cell
         for name, value in _claim_cells(claim).items():
-            base[_INDEX[name]] = neutralise(value)
+            if value is not None:
+                base[index[name]] = neutralise(value)
         if not claim.citations:
             yield base
         for citation in claim.citations:
             cells = base.copy()
             for name, value in _source_cells(citation).items():
-                cells[_INDEX[name]] = neutralise(value)
+                if value is not None:
+                    cells[index[name]] = neutralise(value)
             yield cells
 
 

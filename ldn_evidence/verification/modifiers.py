@@ -24,7 +24,7 @@ from typing import Any
 from ldn_evidence.verification.number_scan import finditer_numbers
 from ldn_evidence.verification.numbers import NUMBER, parse_number
 from ldn_evidence.verification.population import participant_count, study_sex
-from ldn_evidence.verification.word_patterns import WordPattern, lowered
+from ldn_evidence.verification.word_patterns import WordPattern, holds_any, lowered
 
 # The words each modifier reads (case-insensitive, `\b` + lead + rest: see word_patterns).
 _PILOT = WordPattern(("pilot", r"\b"), ("feasibility", r"\b"))
@@ -87,18 +87,11 @@ _BLINDING_STEMS = {
 def blinding(text: str) -> str | None:
     low = lowered(text)
     for name, words in _BLINDING:
-        if low is not None and not _holds_any(low, _BLINDING_STEMS[name]):
+        if low is not None and not holds_any(low, _BLINDING_STEMS[name]):
             continue
         if words.found(text, low):
             return name
     return None
-
-
-def _holds_any(low: str, words: tuple[str, ...]) -> bool:
-    for word in words:
-        if word in low:
-            return True
-    return False
 
 
 def duration(text: str) -> tuple[str | None, float | None]:
@@ -114,7 +107,8 @@ def duration(text: str) -> tuple[str | None, float | None]:
         if re.match(r"\s*(?:old|of\s+age|or\s+older|and\s+older)\b", after, re.I):
             continue
         n = parse_number(m.group("n"))
-        unit = m.group("unit").lower().rstrip("s")
+        # casefold: the pattern is IGNORECASE, so "weekſ" (long s) is a unit too
+        unit = m.group("unit").casefold().rstrip("s")
         if n is None or n <= 0:
             continue
         weeks = n * _WEEKS[unit]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ldn_evidence.verification.number_scan import finditer_numbers
 from ldn_evidence.verification.numbers import NUMBER, parse_number
-from ldn_evidence.verification.word_patterns import WordPattern, lowered
+from ldn_evidence.verification.word_patterns import WordPattern, holds_any, lowered
 
 _PEOPLE = (
     r"(?:participants|patients|subjects|women|men|adults|volunteers|individuals|people"
@@ -106,12 +106,12 @@ def _may_match(index: int, low: str) -> bool:
     if index == 0:
         return "total" in low
     if index == 1:
-        return any(w in low for w in _ENROLLING)
+        return holds_any(low, _ENROLLING)
     if index == 2:  # "… were enrolled" itself, not merely both words somewhere
         return _ENROLLED_AFTER.search(low) is not None
     if index == 3:
         return "=" in low
-    return any(w in low for w in _PEOPLE_WORDS)
+    return holds_any(low, _PEOPLE_WORDS)
 
 
 def participant_count(text: str) -> int | None:

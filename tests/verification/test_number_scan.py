@@ -133,7 +133,7 @@ def ref_duration(text: str) -> tuple[str | None, float | None]:
         if re.match(r"\s*(?:old|of\s+age|or\s+older|and\s+older)\b", after, re.I):
             continue
         n = parse_number(m.group("n"))
-        unit = m.group("unit").lower().rstrip("s")
+        unit = m.group("unit").casefold().rstrip("s")  # .lower() raised KeyError on "weekſ"
         if n is None or n <= 0:
             continue
         weeks = n * modifiers._WEEKS[unit]
@@ -196,6 +196,7 @@ EDGES = [
     "men",
     "n=",
     "a total of 3",
+    "8-weekſ and 2 wKs",  # re's IGNORECASE reads ſ as s and the Kelvin sign as k
 ]
 
 
