@@ -155,8 +155,14 @@ def _orjson_safe(value: Any) -> bool:
     else:
         return False
     plain = _PLAIN
-    for item in items:  # most items are strings or None: no call for them
-        if type(item) not in plain and not _orjson_safe(item):
+    for item in items:  # most items are strings, None or ids: no call for them
+        item_kind = type(item)
+        if item_kind in plain:
+            continue
+        if item_kind is int:
+            if item not in _INT_RANGE:
+                return False
+        elif not _orjson_safe(item):
             return False
     return True
 
