@@ -28,6 +28,7 @@ from ldn_evidence.verification.numbers import (
     parse_fraction,
     parse_number,
 )
+from ldn_evidence.verification.word_patterns import lowered
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,10 +181,6 @@ def _may_hold(kind: str, text: str, low: str | None) -> bool:
     return False
 
 
-def _lowered(text: str) -> str | None:
-    return text.lower() if text.isascii() else None
-
-
 # The patterns whose every match starts with its NUMBER: tried at the numbers alone
 # (`number_scan.finditer_numbers`, the same matches as `finditer`).
 _FROM_NUMBER = frozenset({"of"})
@@ -215,7 +212,7 @@ def _raw_figures(
     """The sentence's figures; `patterns`: `PATTERNS`, or `_patterns_for` its abstract."""
     taken: list[tuple[int, int]] = []
     found: list[_Raw] = []
-    low = _lowered(sentence)
+    low = lowered(sentence)
     for kind, rx in patterns:
         if not _may_hold(kind, sentence, low):
             continue
@@ -360,7 +357,7 @@ def find_abstract_figures(abstract: str, intervention: str | None = None) -> lis
     """
     text = abstract or ""
     out: list[AbstractFigure] = []
-    patterns = _patterns_for(text, _lowered(text))
+    patterns = _patterns_for(text, lowered(text))
     for s, e in sentence_spans(text, ABSTRACT):
         out.extend(figures_in_sentence(text[s:e], s, intervention, patterns))
     return out
@@ -372,7 +369,7 @@ def figure_values(abstract: str) -> list[tuple[str, float, float | None]]:
     what `figure_presence` asks of an abstract."""
     text = abstract or ""
     out: list[tuple[str, float, float | None]] = []
-    patterns = _patterns_for(text, _lowered(text))
+    patterns = _patterns_for(text, lowered(text))
     for s, e in sentence_spans(text, ABSTRACT):
         sentence = text[s:e]
         for r in _merge_counts(_raw_figures(sentence, patterns), sentence):

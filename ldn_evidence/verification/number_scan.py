@@ -8,8 +8,8 @@ is tried at those places alone, left to right, each next try after the previous 
 end — what `finditer` does. Other text goes to `finditer` itself: Unicode digits and
 case folding ("ſix") are then the pattern's own business.
 
-`contains_any` is the literal pre-check the callers put before a pattern whose every
-match contains one of some words: on ASCII text, the lowered text must contain one.
+The literal pre-checks the callers put before such patterns read the lowered text
+(`word_patterns.lowered`, `word_patterns.holds_any`).
 """
 
 from __future__ import annotations
@@ -77,15 +77,3 @@ def finditer_numbers(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         if m is not None:
             yield m
             end = max(m.end(), start + 1)
-
-
-@lru_cache(maxsize=32)
-def _lowered(text: str) -> str | None:
-    return text.lower() if text.isascii() else None
-
-
-def contains_any(text: str, words: tuple[str, ...]) -> bool:
-    """False only when an ASCII `text` contains none of `words` (lower-case ASCII) in any
-    case: a pattern whose every match holds one of them cannot match. True otherwise."""
-    low = _lowered(text)
-    return low is None or any(w in low for w in words)

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "e9864a79edfe40f0ce14548fd8e30c626a315be0307e973fe11257d51fba2305"
+ENGINE_SOURCE_SHA256 = "3560e8a08a6cefb6b0e0281be29c7e0f145f757e7296e3e749c011163b0bdda7"
 
 _PACKAGE = Path(__file__).parent
 
