@@ -137,13 +137,26 @@ def _source_cells(citation: CitationEntry) -> dict[str, object]:
     return cells
 
 
-def rows(report: Report) -> Iterator[dict[str, object]]:
+_INDEX = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def rows(report: Report) -> Iterator[list[str]]:
+    """Each row's cells in `COLUMNS` order, neutralised: a claim's own cells made once for
+    all of its rows, each source's written over them."""
+    index = _INDEX
     for claim in report.all_claims():
-        base = _claim_cells(claim)
+        base = [""] * len(COLUMNS)  # neutralise(None): an empty cell
+        for name, value in _claim_cells(claim).items():
+            if value is not None:
+                base[index[name]] = neutralise(value)
         if not claim.citations:
             yield base
         for citation in claim.citations:
-            yield base | _source_cells(citation)
+            cells = base.copy()
+            for name, value in _source_cells(citation).items():
+                if value is not None:
+                    cells[index[name]] = neutralise(value)
+            yield cells
 
 
 def render_csv(report: Report, *, excel: bool = False) -> bytes:
@@ -160,7 +173,7 @@ def chunks_csv(
     if excel:
         yield "\ufeff".encode()
     for n, row in enumerate(rows(report), start=1):
-        writer.writerow([neutralise(row.get(col)) for col in COLUMNS])
+        writer.writerow(row)
         if n % rows_per_chunk == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -124,13 +124,16 @@ _SMALLEST = 1e-4  # a float this size or larger orjson writes as repr (so json) 
 # smaller, 1e-05 is "0.00001"; NaN and infinities it writes as null
 
 
+_PLAIN = frozenset({str, bool, type(None)})  # written alike, whatever their value
+
+
 def _orjson_safe(value: Any) -> bool:
     """Whether orjson writes `value` as json.dumps writes `_plain(value)`: only strings,
     None, booleans, ints of 64 bits, floats that are 0 or at least `_SMALLEST` and finite,
     lists, tuples, dicts with string keys and dataclasses holding only their fields (orjson
     writes an instance's __dict__, in field order). Subclasses (enums) are left to json."""
     kind = type(value)
-    if kind is str or value is None or kind is bool:
+    if kind in _PLAIN:
         return True
     if kind is int:
         return value in _INT_RANGE
@@ -141,12 +144,27 @@ def _orjson_safe(value: Any) -> bool:
         slots = getattr(value, "__dict__", None)
         if slots is None or len(slots) != len(names):
             return False
-        return all(_orjson_safe(item) for item in slots.values())
-    if kind is list or kind is tuple:
-        return all(_orjson_safe(item) for item in value)
-    if kind is dict:
-        return all(type(key) is str and _orjson_safe(item) for key, item in value.items())
-    return False
+        items: Iterable[Any] = slots.values()
+    elif kind is list or kind is tuple:
+        items = value
+    elif kind is dict:
+        for key in value:
+            if type(key) is not str:
+                return False
+        items = value.values()
+    else:
+        return False
+    plain = _PLAIN
+    for item in items:  # most items are strings, None or ids: no call for them
+        item_kind = type(item)
+        if item_kind in plain:
+            continue
+        if item_kind is int:
+            if item not in _INT_RANGE:
+                return False
+        elif not _orjson_safe(item):
+            return False
+    return True
 
 
 def _float(value: float) -> str:

@@ -108,10 +108,12 @@ def claim_entries(
     pmids: set[str] | None,
     records: StudyRecords,
     detail: bool = True,
+    evidence: bool = True,
 ) -> list[ClaimEntry]:
     """The claims with these ids, in this order, as `entries.claim_entry` makes them with the
     citations `entries._keep` keeps (a claim left with none is dropped when `verdict` or
-    `pmids` select claim–source pairs), each with its last `evidence` run."""
+    `pmids` select claim–source pairs), each with its last `evidence` run. `evidence`:
+    False when the database holds no evidence run at all (none is looked for)."""
     claims = list(_Record.rows(conn.execute(_CLAIMS, {"ids": list(ids)}), citations=list))
     by_id = {c.id: c for c in claims}
     citations = list(_Record.rows(conn.execute(_CITATIONS, {"ids": list(ids)})))
@@ -131,13 +133,13 @@ def claim_entries(
         kept = [c for c in claim.citations if _keep(c, verdict, pmids)]  # type: ignore[arg-type]
         if not pair_filter or kept:
             selected.append((claim, kept))
-    evidence = latest_evidence_for(db=conn, claim_ids=[c.id for c, _ in selected])
+    runs = latest_evidence_for(db=conn, claim_ids=[c.id for c, _ in selected]) if evidence else {}
     return [
         ClaimEntry(
             **claim_fields(claim),  # type: ignore[arg-type]  # a _Record shaped as a Claim
             figure_label=figure_label(claim),  # type: ignore[arg-type]
             citations=[_citation_entry(c) for c in sorted(kept, key=_order)],  # type: ignore[arg-type]
-            stronger_evidence=evidence.get(claim.id),
+            stronger_evidence=runs.get(claim.id),
         )
         for claim, kept in selected
     ]

@@ -136,6 +136,8 @@ def report_stream(
         documents = [d for d in documents if counts.get(d.id)]
 
     records = StudyRecords()  # a study cited again within the export is made once
+    # no evidence run in the database: no batch of claims looks for one
+    evidence = conn.scalar(select(tables.evidence_runs.c.id).limit(1)) is not None
 
     def claims_of(document_id: int | None) -> Iterator[ClaimEntry]:
         query = sel.of_document(document_id)
@@ -147,6 +149,7 @@ def report_stream(
                 pmids=pmid_set,
                 records=records,
                 detail=detail,
+                evidence=evidence,
             )
 
     def entries() -> Iterator[DocumentEntry]:

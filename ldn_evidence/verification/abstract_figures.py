@@ -19,6 +19,7 @@ from ldn_evidence.sentences import ABSTRACT, sentence_spans
 from ldn_evidence.verification import roles
 from ldn_evidence.verification.directions import DECREASE, direction_near, directions_in
 from ldn_evidence.verification.intervals import Interval, normalize_qualifier
+from ldn_evidence.verification.number_scan import finditer_numbers
 from ldn_evidence.verification.numbers import (
     FRACTION,
     NUMBER,
@@ -27,6 +28,7 @@ from ldn_evidence.verification.numbers import (
     parse_fraction,
     parse_number,
 )
+from ldn_evidence.verification.word_patterns import lowered
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +141,49 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 """Tried in this order; a later match overlapping an earlier one is skipped."""
 
-# Text every match of a pattern holds (a "%" or "per" of _PCT, "fold"/"times"/"×", the
-# "of" of "18 of 31", the slash), searched under the pattern's own case rules: a sentence
-# without it is not scanned by the pattern, whose optional qualifier and number words are
-# tried at every position (most of the cost of reading an abstract's figures).
+# Text every match of a pattern holds (a "%", "percent" or "per cent" of _PCT,
+# "fold"/"times"/"×", the "of" of "18 of 31", the slash, a fraction's word), searched under
+# the pattern's own case rules: a sentence without it is not scanned by the pattern, whose
+# optional qualifier and number words are tried at every position (most of the cost of
+# reading an abstract's figures).
+_PCT_HOLDS = re.compile(r"%|percent|per\s+cent", re.IGNORECASE)
 _HOLDS: dict[str, re.Pattern[str]] = {
-    "range": re.compile(r"%|per", re.IGNORECASE),
+    "range": _PCT_HOLDS,
     "fold": re.compile(r"fold|times|×", re.IGNORECASE),
     "of": re.compile(r"of", re.IGNORECASE),
     "slash": re.compile(r"/"),
-    "percent": re.compile(r"%|per", re.IGNORECASE),
+    "percent": _PCT_HOLDS,
+    "fraction": re.compile(r"half|third|quarter|fourth|fifth|tenth", re.IGNORECASE),
 }
+# The same, on lowered ASCII text (where IGNORECASE is plain lowering): literals every
+# match holds ("per\\s+cent" holds "cent"; "×" is not ASCII).
+_HOLDS_WORDS: dict[str, tuple[str, ...]] = {
+    "range": ("%", "cent"),
+    "fold": ("fold", "times"),
+    "of": ("of",),
+    "slash": ("/",),
+    "percent": ("%", "cent"),
+    "fraction": ("half", "third", "quarter", "fourth", "fifth", "tenth"),
+}
+
+
+def _may_hold(kind: str, text: str, low: str | None) -> bool:
+    """False when `text` lacks what every match of the `kind` pattern holds; `low` is the
+    text lowered when it is ASCII, else None (then `_HOLDS` itself is searched)."""
+    holds = _HOLDS.get(kind)
+    if holds is None:
+        return True
+    if low is None:
+        return holds.search(text) is not None
+    for word in _HOLDS_WORDS[kind]:
+        if word in low:
+            return True
+    return False
+
+
+# The patterns whose every match starts with its NUMBER: tried at the numbers alone
+# (`number_scan.finditer_numbers`, the same matches as `finditer`).
+_FROM_NUMBER = frozenset({"of"})
 
 
 @dataclass(slots=True)
@@ -166,14 +200,24 @@ class _Raw:
     proportion: bool = False
 
 
-def _raw_figures(sentence: str) -> list[_Raw]:
+def _patterns_for(text: str, low: str | None) -> list[tuple[str, re.Pattern[str]]]:
+    """`PATTERNS` less those whose text (`_HOLDS`) is nowhere in `text` (`low`: it lowered,
+    if ASCII): none of its sentences can hold a match of them."""
+    return [(kind, rx) for kind, rx in PATTERNS if _may_hold(kind, text, low)]
+
+
+def _raw_figures(
+    sentence: str, patterns: list[tuple[str, re.Pattern[str]]] = PATTERNS
+) -> list[_Raw]:
+    """The sentence's figures; `patterns`: `PATTERNS`, or `_patterns_for` its abstract."""
     taken: list[tuple[int, int]] = []
     found: list[_Raw] = []
-    for kind, rx in PATTERNS:
-        holds = _HOLDS.get(kind)
-        if holds is not None and holds.search(sentence) is None:
+    low = lowered(sentence)
+    for kind, rx in patterns:
+        if not _may_hold(kind, sentence, low):
             continue
-        for m in rx.finditer(sentence):
+        matches = finditer_numbers(rx, sentence) if kind in _FROM_NUMBER else rx.finditer(sentence)
+        for m in matches:
             s, e = m.start(), m.end()
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -247,10 +291,14 @@ def _nearest_outcome(sentence: str, start: int, end: int, seg: tuple[int, int]) 
 
 
 def figures_in_sentence(
-    sentence: str, offset: int = 0, intervention: str | None = None
+    sentence: str,
+    offset: int = 0,
+    intervention: str | None = None,
+    patterns: list[tuple[str, re.Pattern[str]]] = PATTERNS,
 ) -> list[AbstractFigure]:
-    """The figures of one sentence; `offset` is the sentence's position in the abstract."""
-    raws = _merge_counts(_raw_figures(sentence), sentence)
+    """The figures of one sentence; `offset` is the sentence's position in the abstract,
+    `patterns` what `_raw_figures` tries (`_patterns_for` the abstract)."""
+    raws = _merge_counts(_raw_figures(sentence, patterns), sentence)
     spans = [(r.start, r.end) for r in raws]
     drug_words = roles.drug_pattern(intervention)
     out: list[AbstractFigure] = []
@@ -309,6 +357,21 @@ def find_abstract_figures(abstract: str, intervention: str | None = None) -> lis
     """
     text = abstract or ""
     out: list[AbstractFigure] = []
+    patterns = _patterns_for(text, lowered(text))
     for s, e in sentence_spans(text, ABSTRACT):
-        out.extend(figures_in_sentence(text[s:e], s, intervention))
+        out.extend(figures_in_sentence(text[s:e], s, intervention, patterns))
+    return out
+
+
+def figure_values(abstract: str) -> list[tuple[str, float, float | None]]:
+    """(unit, value, high) of each figure `find_abstract_figures(abstract)` gives, in
+    order, without what places a figure in its sentence (outcome, role, arm, direction):
+    what `figure_presence` asks of an abstract."""
+    text = abstract or ""
+    out: list[tuple[str, float, float | None]] = []
+    patterns = _patterns_for(text, lowered(text))
+    for s, e in sentence_spans(text, ABSTRACT):
+        sentence = text[s:e]
+        for r in _merge_counts(_raw_figures(sentence, patterns), sentence):
+            out.append(("fold" if r.kind == "fold" else "%", r.value, r.high))
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ldn_evidence.figures import Figure
-from ldn_evidence.verification.abstract_figures import find_abstract_figures
+from ldn_evidence.verification.abstract_figures import figure_values
 from ldn_evidence.verification.intervals import figure_interval, normalize_unit
 from ldn_evidence.verification.numbers import NUMBER, parse_number
 
@@ -33,11 +33,10 @@ def figure_in_abstract(figure: Figure, abstract: str | None) -> bool:
     interval = figure_interval(figure)
     unit = normalize_unit(figure.unit)
     if unit in ("%", "fold") and (figure.unit or "").strip().lower() not in ("points",):
-        for fig in find_abstract_figures(abstract):
-            if fig.unit != unit:
+        for fig_unit, low, high in figure_values(abstract):
+            if fig_unit != unit:
                 continue
-            high = fig.value if fig.high is None else fig.high
-            if interval.overlaps(fig.value, high):
+            if interval.overlaps(low, low if high is None else high):
                 return True
         return False
     for m in _ANY_NUMBER.finditer(abstract):

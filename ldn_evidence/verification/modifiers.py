@@ -21,41 +21,52 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ldn_evidence.verification.number_scan import contains_any, finditer_numbers
+from ldn_evidence.verification.number_scan import finditer_numbers
 from ldn_evidence.verification.numbers import NUMBER, parse_number
 from ldn_evidence.verification.population import participant_count, study_sex
+from ldn_evidence.verification.word_patterns import WordPattern, holds_any, lowered
 
-_PILOT = re.compile(r"\b(?:pilot|feasibility)\b", re.I)
-_CROSSOVER = re.compile(r"\bcross[\s-]?over\b", re.I)
-_NOT_RANDOMIZED = re.compile(
-    r"\b(?:non-?|not\s+|un)randomi[sz]ed\b|\b(?:without|no)\s+randomi[sz]ation\b"
-    r"|\bnot\s+randomly\b",
-    re.I,
-)
+# The words each modifier reads (case-insensitive, `\b` + lead + rest: see word_patterns).
+_PILOT = WordPattern(("pilot", r"\b"), ("feasibility", r"\b"))
+_CROSSOVER = WordPattern(("cross", r"[\s-]?over\b"))
+_NOT_RANDOMIZED = WordPattern(
+    ("non", r"-?randomi[sz]ed\b"), ("not", r"\s+randomi[sz]ed\b"), ("unrandomi", r"[sz]ed\b"),
+    ("without", r"\s+randomi[sz]ation\b"), ("no", r"\s+randomi[sz]ation\b"),
+    ("not", r"\s+randomly\b"),
+)  # fmt: skip
 # "Mendelian randomisation" is genetic epidemiology, not a randomised trial.
 _RANDOMIZED = re.compile(
     r"(?<!mendelian\s)\brandomi[sz](?:ed|ation)\b|\brandomly\s+(?:assigned|allocated)\b", re.I
 )
-_BLINDING: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("triple", re.compile(r"\btriple[\s-]+(?:blind|mask)", re.I)),
-    ("double", re.compile(r"\bdouble[\s-]+(?:blind|mask|dummy)", re.I)),
+_BLIND = r"[\s-]+(?:blind|mask)"
+_BLINDING: tuple[tuple[str, WordPattern], ...] = (
+    ("triple", WordPattern(("triple", _BLIND))),
+    ("double", WordPattern(("double", r"[\s-]+(?:blind|mask|dummy)"))),
     (
         "single",
-        re.compile(
-            r"\b(?:single|observer|assessor|rater|investigator)[\s-]+"
-            r"(?:blind|mask)",
-            re.I,
+        WordPattern(
+            ("single", _BLIND),
+            ("observer", _BLIND),
+            ("assessor", _BLIND),
+            ("rater", _BLIND),
+            ("investigator", _BLIND),
         ),
     ),  # fmt: skip
-    ("open-label", re.compile(r"\bopen[\s-]+label\b|\bunblinded\b|\bnon-?blinded\b", re.I)),
+    (
+        "open-label",
+        WordPattern(("open", r"[\s-]+label\b"), ("unblinded", r"\b"), ("non", r"-?blinded\b")),
+    ),
 )
-_PLACEBO = re.compile(r"\b(?:placebo|sham)\b", re.I)
-_NO_PLACEBO = re.compile(r"\b(?:without|no)\s+(?:a\s+)?(?:placebo|sham)\b", re.I)
+_PLACEBO = WordPattern(("placebo", r"\b"), ("sham", r"\b"))
+_NO_PLACEBO = WordPattern(
+    ("without", r"\s+(?:a\s+)?(?:placebo|sham)\b"), ("no", r"\s+(?:a\s+)?(?:placebo|sham)\b")
+)
 _DURATION = re.compile(
     rf"(?P<n>{NUMBER})(?:\s*-\s*|\s+)(?P<unit>weeks?|wks?|months?|days?|years?)\b", re.I
 )
 _WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "year": 52.0}
-_UNIT_STEMS = tuple(_WEEKS)  # every _DURATION match holds one
+# What every _DURATION match holds, lowered: its unit after a space or a hyphen.
+_UNIT_AFTER = re.compile(r"[\s-](?:weeks?|wks?|months?|days?|years?)\b")
 # Durations that describe the illness or the people, not the study.
 _NOT_STUDY_DURATION = re.compile(
     r"\b(?:history|duration|diagnosed|aged?|age|old|at\s+least|since|longer\s+than"
@@ -74,8 +85,11 @@ _BLINDING_STEMS = {
 
 
 def blinding(text: str) -> str | None:
-    for name, rx in _BLINDING:
-        if contains_any(text, _BLINDING_STEMS[name]) and rx.search(text):
+    low = lowered(text)
+    for name, words in _BLINDING:
+        if low is not None and not holds_any(low, _BLINDING_STEMS[name]):
+            continue
+        if words.found(text, low):
             return name
     return None
 
@@ -83,7 +97,8 @@ def blinding(text: str) -> str | None:
 def duration(text: str) -> tuple[str | None, float | None]:
     """The longest study period stated ("12 weeks", "8-week") and its length in weeks."""
     best: tuple[float, str] | None = None
-    if not contains_any(text, _UNIT_STEMS):
+    low = lowered(text)
+    if low is not None and _UNIT_AFTER.search(low) is None:
         return None, None
     for m in finditer_numbers(_DURATION, text):
         if _NOT_STUDY_DURATION.search(text[max(0, m.start() - 30) : m.start()]):
@@ -92,7 +107,8 @@ def duration(text: str) -> tuple[str | None, float | None]:
         if re.match(r"\s*(?:old|of\s+age|or\s+older|and\s+older)\b", after, re.I):
             continue
         n = parse_number(m.group("n"))
-        unit = m.group("unit").lower().rstrip("s")
+        # casefold: the pattern is IGNORECASE, so "weekſ" (long s) is a unit too
+        unit = m.group("unit").casefold().rstrip("s")
         if n is None or n <= 0:
             continue
         weeks = n * _WEEKS[unit]
@@ -106,21 +122,21 @@ def duration(text: str) -> tuple[str | None, float | None]:
 def study_modifiers(title: str, abstract: str) -> dict[str, object]:
     """The MODIFIERS table's values for one study (see the module docstring)."""
     text = f"{title or ''}\n{abstract or ''}"
+    low = lowered(text)
     randomized = (
-        contains_any(text, ("random",))
-        and bool(_RANDOMIZED.search(text))
-        and not _NOT_RANDOMIZED.search(text)
+        (low is None or "random" in low)
+        and _RANDOMIZED.search(text) is not None
+        and not _NOT_RANDOMIZED.found(text, low)
     )
     text_d, weeks = duration(text)
-    placebo = contains_any(text, ("placebo", "sham")) and bool(_PLACEBO.search(text))
     return {
         "participants": participant_count(text),
         "sex": study_sex(text),
-        "pilot": contains_any(text, ("pilot", "feasibility")) and bool(_PILOT.search(text)),
-        "crossover": contains_any(text, ("cross",)) and bool(_CROSSOVER.search(text)),
+        "pilot": _PILOT.found(text, low),
+        "crossover": _CROSSOVER.found(text, low),
         "randomized": randomized,
         "blinding": blinding(text),
-        "placebo_controlled": placebo and not _NO_PLACEBO.search(text),
+        "placebo_controlled": _PLACEBO.found(text, low) and not _NO_PLACEBO.found(text, low),
         "duration": text_d,
         "duration_weeks": weeks,
     }

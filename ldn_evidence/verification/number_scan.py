@@ -8,8 +8,8 @@ is tried at those places alone, left to right, each next try after the previous 
 end — what `finditer` does. Other text goes to `finditer` itself: Unicode digits and
 case folding ("ſix") are then the pattern's own business.
 
-`contains_any` is the literal pre-check the callers put before a pattern whose every
-match contains one of some words: on ASCII text, the lowered text must contain one.
+The literal pre-checks the callers put before such patterns read the lowered text
+(`word_patterns.lowered`, `word_patterns.holds_any`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,31 @@ from ldn_evidence.verification.numbers import _UNIT_WORDS, SCALES, TENS
 
 _NUMBER_WORDS = sorted([*TENS, *_UNIT_WORDS, *SCALES], key=len, reverse=True)
 _DIGIT_RUN = re.compile(r"[0-9]+")
-# On lowered ASCII text: where a number word starts a word (NUMBER's WORD_NUMBER).
-_WORD_START = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + ")")
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` (lower-case letters, none empty) as a tree of their
+    prefixes: "e(?:ight(?:een|y)?|leven)|…", matching where one of the words does (`re`
+    tries one branch per first letter instead of every word)."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        longer = [r for r in rests if r]
+        if not longer:
+            branches.append(first)
+            continue
+        tail = _trie(longer)
+        if "|" in tail:
+            tail = f"(?:{tail})"
+        branches.append(first + (f"(?:{tail})?" if len(longer) < len(rests) else tail))
+    return "|".join(branches)
+
+
+# On lowered ASCII text: where a number word starts a word (NUMBER's WORD_NUMBER). Only
+# the starts are read: a match lies inside one word, whichever word of a prefix it takes.
+_WORD_START = re.compile(r"\b(?:" + _trie(_NUMBER_WORDS) + ")")
 
 
 @lru_cache(maxsize=32)
@@ -54,15 +77,3 @@ def finditer_numbers(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         if m is not None:
             yield m
             end = max(m.end(), start + 1)
-
-
-@lru_cache(maxsize=32)
-def _lowered(text: str) -> str | None:
-    return text.lower() if text.isascii() else None
-
-
-def contains_any(text: str, words: tuple[str, ...]) -> bool:
-    """False only when an ASCII `text` contains none of `words` (lower-case ASCII) in any
-    case: a pattern whose every match holds one of them cannot match. True otherwise."""
-    low = _lowered(text)
-    return low is None or any(w in low for w in words)

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ldn_evidence.verification.number_scan import contains_any, finditer_numbers
+from ldn_evidence.verification.number_scan import finditer_numbers
 from ldn_evidence.verification.numbers import NUMBER, parse_number
+from ldn_evidence.verification.word_patterns import WordPattern, holds_any, lowered
 
 _PEOPLE = (
     r"(?:participants|patients|subjects|women|men|adults|volunteers|individuals|people"
@@ -39,22 +40,32 @@ _NOT_ENROLLED = re.compile(
     r"dropped|withdrew|lost)|^\s*(?:of|out\s+of)\b",
     re.I,
 )
-_FEMALE = re.compile(
-    r"\b(?:women|woman|females?|girls|mothers|postmenopausal|pregnant)\b", re.IGNORECASE
+# The participants' sex words (case-insensitive, `\\b` + lead + rest: see word_patterns).
+_FEMALE = WordPattern(
+    ("women", r"\b"), ("woman", r"\b"), ("female", r"s?\b"), ("girls", r"\b"),
+    ("mothers", r"\b"), ("postmenopausal", r"\b"), ("pregnant", r"\b"),
+)  # fmt: skip
+_MALE = WordPattern(
+    ("men", r"\b"), ("man", r"\b"), ("male", r"s?\b"), ("boys", r"\b"), ("fathers", r"\b")
 )
-_MALE = re.compile(r"\b(?:men|man|males?|boys|fathers)\b", re.IGNORECASE)
 _MIXED = re.compile(
     r"\b(?:men\s+and\s+women|women\s+and\s+men|males?\s+and\s+females?|females?\s+and\s+males?"
     r"|both\s+sexes|both\s+genders)\b"
     r"|(?<![\d.])(?:[1-9]?\d(?:\.\d+)?)\s*%\s*(?:were\s+)?(?:women|female|men|male)\b",
     re.IGNORECASE,
 )
-# What every _FEMALE / _MALE match holds (lowered), and the one _MIXED alternative with
-# neither a women's nor a men's word in it.
-_FEMALE_STEMS = ("wom", "female", "girls", "mothers", "postmenopausal", "pregnant")
-_MALE_STEMS = ("men", "man", "male", "boys", "fathers")
-_BOTH_SEXES = re.compile(r"\b(?:both\s+sexes|both\s+genders)\b", re.IGNORECASE)
-_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z /&-]{2,40}):\s")
+# `_MIXED`'s alternatives without a "%" (all of its matches in a text without one), and
+# the one with neither a women's nor a men's word in it.
+_MIXED_WORDS = WordPattern(
+    ("men", r"\s+and\s+women\b"), ("women", r"\s+and\s+men\b"),
+    ("male", r"s?\s+and\s+females?\b"), ("female", r"s?\s+and\s+males?\b"),
+    ("both", r"\s+(?:sexes|genders)\b"),
+)  # fmt: skip
+_BOTH_SEXES = WordPattern(("both", r"\s+(?:sexes|genders)\b"))
+# A section label ("METHODS: ") at the start or after whitespace: the capital first, then
+# the look-behind (the two characters before are not a non-space and the capital), so
+# `re` jumps from capital to capital.
+_LABEL = re.compile(r"([A-Z](?<!\S.)[A-Z /&-]{2,40}):\s")
 _BACKGROUND_LABELS = {"BACKGROUND", "INTRODUCTION", "CONTEXT", "OBJECTIVE", "OBJECTIVES"}
 
 
@@ -77,32 +88,45 @@ class StudyPopulation:
     sex: str | None = None  # "female" | "male" | "mixed" | None (not stated)
 
 
-# What every match of each `_N_PATTERNS` entry contains (a cheap test before it runs:
-# `number_scan.contains_any`), and whether it starts with its number (`finditer_numbers`).
+# What every match of each `_N_PATTERNS` entry holds, lowered (a cheap test before it
+# runs, on ASCII text), and whether it starts with its number (`finditer_numbers`).
 _ENROLLING = ("enrolled", "randomi", "recruited", "included", "studied")
-_N_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
-    (("total",),),
-    (_ENROLLING,),
-    (("were", "was"), _ENROLLING),
-    (("=",),),
-    (),
-)
+_ENROLLED_AFTER = re.compile(r"w(?:ere|as)\s+(?:enrolled|randomi[sz]ed|recruited|included|studied)")
+_PEOPLE_WORDS = (
+    "participants", "patients", "subjects", "men", "adults", "volunteers", "individuals",
+    "people", "children", "adolescents", "veterans", "persons", "males", "cases", "girls",
+    "boys",
+)  # fmt: skip  # "men" holds "women", "males" "females"
 _N_FROM_NUMBER = (False, False, True, False, True)
 
 
-def _n_matches(index: int, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """`rx.finditer(text)`, skipped when the text lacks what every match holds."""
-    if not all(contains_any(text, words) for words in _N_NEEDS[index]):
-        return iter(())
-    return finditer_numbers(rx, text) if _N_FROM_NUMBER[index] else rx.finditer(text)
+def _may_match(index: int, low: str) -> bool:
+    """False when the lowered ASCII text `low` lacks what every match of `_N_PATTERNS[index]`
+    holds."""
+    if index == 0:
+        return "total" in low
+    if index == 1:
+        return holds_any(low, _ENROLLING)
+    if index == 2:  # "… were enrolled" itself, not merely both words somewhere
+        return _ENROLLED_AFTER.search(low) is not None
+    if index == 3:
+        return "=" in low
+    return holds_any(low, _PEOPLE_WORDS)
 
 
 def participant_count(text: str) -> int | None:
     """The number of participants a title / abstract reports, or None."""
     best: tuple[int, int] | None = None  # (priority, n)
     text = text or ""
+    low = lowered(text)
     for index, (priority, rx) in enumerate(_N_PATTERNS):
-        for m in _n_matches(index, rx, text):
+        if low is not None and not _may_match(index, low):
+            matches: Iterator[re.Match[str]] = iter(())
+        elif _N_FROM_NUMBER[index]:
+            matches = finditer_numbers(rx, text)
+        else:
+            matches = rx.finditer(text)
+        for m in matches:
             if _NOT_ENROLLED.match(text[m.end() : m.end() + 40]):
                 continue
             n = parse_number(m.group("n"))
@@ -115,20 +139,57 @@ def participant_count(text: str) -> int | None:
     return best[1] if best else None
 
 
-def _strong(words: str, adjective: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"(?<![\d.,/%])(?:{NUMBER})\s+{_ADJ}(?:{words})\b"
-        rf"|\b{adjective}\s+(?:patients|participants|subjects|volunteers|adults|cohort"
-        rf"|veterans|individuals|children|athletes)\b"
-        rf"|\b(?:participants|patients|subjects)\s+were\s+(?:all\s+)?(?:{words}|{adjective})\b"
-        rf"|\b(?:{words})[\s-]+only\b|\bonly\s+(?:{words})\b|\ball[\s-]+(?:{words}|{adjective})\b"
-        rf"|\b100\s*%\s*(?:{words}|{adjective})\b|\b(?:{words})\s+(?:with|aged|who)\b",
-        re.IGNORECASE,
-    )
+class _Strong:
+    """A participant phrase of one sex ("31 women", "female patients", "women only"):
+    `pattern` as first written (case-insensitive), and `found`, the same answer searched
+    in parts on ASCII text: the counted people ("31 women") at the numbers alone
+    (`finditer_numbers`), "100 % women" only where "100" is, the rest as `WordPattern`s."""
+
+    __slots__ = ("pattern", "_counted", "_count_words", "_hundred", "_words")
+
+    def __init__(self, words: tuple[str, ...], adjective: str) -> None:
+        alts = "|".join(words)
+        counted = rf"(?<![\d.,/%])(?:{NUMBER})\s+{_ADJ}(?:{alts})\b"
+        hundred = rf"\b100\s*%\s*(?:{alts}|{adjective})\b"
+        people = (
+            r"patients|participants|subjects|volunteers|adults|cohort|veterans|individuals"
+            r"|children|athletes"
+        )
+        self.pattern = re.compile(
+            rf"{counted}|\b{adjective}\s+(?:{people})\b"
+            rf"|\b(?:participants|patients|subjects)\s+were\s+(?:all\s+)?(?:{alts}|{adjective})\b"
+            rf"|\b(?:{alts})[\s-]+only\b|\bonly\s+(?:{alts})\b|\ball[\s-]+(?:{alts}|{adjective})\b"
+            rf"|{hundred}|\b(?:{alts})\s+(?:with|aged|who)\b",
+            re.IGNORECASE,
+        )
+        self._counted = re.compile(counted, re.IGNORECASE)
+        self._count_words = words
+        self._hundred = re.compile(hundred, re.IGNORECASE)
+        were = rf"\s+were\s+(?:all\s+)?(?:{alts}|{adjective})\b"
+        self._words = WordPattern(
+            (adjective, rf"\s+(?:{people})\b"),
+            ("participants", were), ("patients", were), ("subjects", were),
+            *((w, r"[\s-]+only\b") for w in words),
+            ("only", rf"\s+(?:{alts})\b"),
+            ("all", rf"[\s-]+(?:{alts}|{adjective})\b"),
+            *((w, r"\s+(?:with|aged|who)\b") for w in words),
+        )  # fmt: skip
+
+    def found(self, text: str, low: str | None) -> bool:
+        """Whether `pattern` matches somewhere in `text`; `low` is `lowered(text)`."""
+        if low is None:
+            return self.pattern.search(text) is not None
+        if self._words.found(text, low):
+            return True
+        if "100" in low and self._hundred.search(text) is not None:
+            return True
+        if not any(w in low for w in self._count_words):
+            return False
+        return next(finditer_numbers(self._counted, text), None) is not None
 
 
-_STRONG_FEMALE = _strong("women|females|girls", "female")
-_STRONG_MALE = _strong("men|males|boys", "male")
+_STRONG_FEMALE = _Strong(("women", "females", "girls"), "female")
+_STRONG_MALE = _Strong(("men", "males", "boys"), "male")
 
 
 def study_sex(text: str) -> str | None:
@@ -139,18 +200,22 @@ def study_sex(text: str) -> str | None:
     ("fibromyalgia mostly affects women") is ignored.
     """
     body = without_background(text)
-    female = contains_any(body, _FEMALE_STEMS) and bool(_FEMALE.search(body))
-    male = contains_any(body, _MALE_STEMS) and bool(_MALE.search(body))
+    low = lowered(body)
+    female = _FEMALE.found(body, low)
+    male = _MALE.found(body, low)
     if not female and not male:  # then only "both sexes / genders" can be a _MIXED match
-        return "mixed" if _BOTH_SEXES.search(body) else None
-    mixed = _MIXED.search(body)
-    if mixed and not re.search(r"\b100\s*%", mixed.group(0)):
+        return "mixed" if _BOTH_SEXES.found(body, low) else None
+    if low is None or "%" in low:
+        mixed = _MIXED.search(body)
+        if mixed and not re.search(r"\b100\s*%", mixed.group(0)):
+            return "mixed"
+    elif _MIXED_WORDS.found(body, low):  # no "%": a match has none, so no "100 %" either
         return "mixed"
     if female and male:
         return "mixed"
-    if female and _STRONG_FEMALE.search(body):
+    if female and _STRONG_FEMALE.found(body, low):
         return "female"
-    if male and _STRONG_MALE.search(body):
+    if male and _STRONG_MALE.found(body, low):
         return "male"
     return None
 

@@ -16,7 +16,7 @@ import hashlib
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
-ENGINE_SOURCE_SHA256 = "005e8203dc7c6d4397e4da70cfa61b087e61aa7262d7449e5988da1da8de216c"
+ENGINE_SOURCE_SHA256 = "3560e8a08a6cefb6b0e0281be29c7e0f145f757e7296e3e749c011163b0bdda7"
 
 _PACKAGE = Path(__file__).parent
 

@@ -28,6 +28,14 @@ def lowered(text: str) -> str | None:
     return text.lower() if text.isascii() else None
 
 
+def holds_any(low: str, words: tuple[str, ...]) -> bool:
+    """Whether the lowered text `low` holds one of `words` (a literal pre-check)."""
+    for word in words:
+        if word in low:
+            return True
+    return False
+
+
 class WordPattern:
     """`\\b(?:lead1 rest1|lead2 rest2|…)`, case-insensitive; see the module docstring."""
 

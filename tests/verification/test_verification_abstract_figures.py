@@ -323,17 +323,19 @@ def test_every_outcome_has_a_matching_synonym() -> None:
 
 def test_a_pattern_skipped_for_lacking_its_text_could_not_have_matched() -> None:
     """`_raw_figures` skips a pattern on a sentence without the text every match of it
-    holds (`_HOLDS`): each match, of random sentences made of figure words, holds it."""
+    holds (`_HOLDS`, and on ASCII text `_HOLDS_WORDS` in the lowered text): each match, of
+    random sentences made of figure words, holds it."""
     import random
 
-    from ldn_evidence.verification.abstract_figures import _HOLDS, PATTERNS
+    from ldn_evidence.verification.abstract_figures import _HOLDS, _HOLDS_WORDS, PATTERNS
 
     words = [
         "12", "18", "31", "2.5", "28·8", "twenty", "Thirty-two", "one third", "half", "of",
         "OF", "out", "the", "patients", "women", "%", "percent", "PER CENT", "per\ncent",
         "percentage points", "fold", "FOLD", "-fold", "twofold", "times", "TİMES", "tımes",
         "×", "higher", "/", "18/31", "(", "to", "–", "-", "and", "between", "from", "about",
-        ">=", "≥", "nearly", "by", "reduced", "ſ", "Kelvin K",
+        ">=", "≥", "nearly", "by", "reduced", "ſ", "Kelvin K", "a quarter", "Three Fourths",
+        "two-fifths", "one tenth", "HALF", "per  cent", "percentage point", "TIMES",
     ]  # fmt: skip
     rng = random.Random(15)
     matched = 0
@@ -344,4 +346,7 @@ def test_a_pattern_skipped_for_lacking_its_text_could_not_have_matched() -> None
             for m in rx.finditer(sentence):
                 matched += 1
                 assert holds is None or holds.search(m.group(0)), (kind, m.group(0))
+                low = m.group(0).lower()
+                if holds is not None and low.isascii():
+                    assert any(w in low for w in _HOLDS_WORDS[kind]), (kind, m.group(0))
     assert matched > 1000
