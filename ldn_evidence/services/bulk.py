@@ -39,18 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ldn_evidence.models import (
-    AbstractSectionRow,
-    Citation,
-    KeywordRow,
-    MeshTermRow,
-    PublicationTypeRow,
-    Study,
-    StudyAuthor,
-    StudyLinkRow,
-    StudyMeshTerm,
-    study_publication_types,
-)
+from ldn_evidence.models import tables
 from ldn_evidence.models.base import too_long as base_too_long
 from ldn_evidence.pubmed.records import ArticleRecord, Author, MeshQualifier, MeshTerm
 
@@ -58,15 +47,16 @@ from ldn_evidence.pubmed.records import ArticleRecord, Author, MeshQualifier, Me
 COPY_CHILDREN = True
 COPY_STUDIES = True
 
-STUDIES: Table = Study.__table__  # type: ignore[assignment]
-SECTIONS: Table = AbstractSectionRow.__table__  # type: ignore[assignment]
-AUTHORS: Table = StudyAuthor.__table__  # type: ignore[assignment]
-TYPES: Table = PublicationTypeRow.__table__  # type: ignore[assignment]
-MESH: Table = MeshTermRow.__table__  # type: ignore[assignment]
-STUDY_MESH: Table = StudyMeshTerm.__table__  # type: ignore[assignment]
-KEYWORDS: Table = KeywordRow.__table__  # type: ignore[assignment]
-LINKS: Table = StudyLinkRow.__table__  # type: ignore[assignment]
-STUDY_TYPES: Table = study_publication_types
+# The Core tables (`models.tables`): writing them maps no ORM class.
+STUDIES = tables.studies
+SECTIONS = tables.abstract_sections
+AUTHORS = tables.study_authors
+TYPES = tables.publication_types
+MESH = tables.mesh_terms
+STUDY_MESH = tables.study_mesh_terms
+KEYWORDS = tables.keywords
+LINKS = tables.study_links
+STUDY_TYPES = tables.study_publication_types
 
 # Child tables and their columns, in the order `prepare` builds the rows.
 _CHILDREN: dict[Table, tuple[str, ...]] = {
@@ -630,7 +620,7 @@ def delete_pmids(*, session: Session, pmids: Iterable[str]) -> tuple[list[str], 
     ids: list[int] = []
     for start in range(0, len(wanted), 1000):
         part = wanted[start : start + 1000]
-        cited = exists().where(Citation.__table__.c.study_id == STUDIES.c.id)
+        cited = exists().where(tables.citations.c.study_id == STUDIES.c.id)
         query = select(STUDIES.c.id, STUDIES.c.pmid, cited).where(STUDIES.c.pmid.in_(part))
         for id_, pmid, is_cited in conn.execute(query):
             if is_cited:

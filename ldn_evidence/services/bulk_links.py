@@ -7,15 +7,15 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 
-from ldn_evidence.models import Citation, Reference, Study
+from ldn_evidence.models import tables
 from ldn_evidence.vocab import ResolutionStatus, StudyOrigin
 
 CHUNK = 1000
-REFERENCES: Table = Reference.__table__  # type: ignore[assignment]
-CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
-STUDIES: Table = Study.__table__  # type: ignore[assignment]
+REFERENCES = tables.references
+CITATIONS = tables.citations
+STUDIES = tables.studies
 RESOLVED = ResolutionStatus.RESOLVED.value
 NOT_FOUND = ResolutionStatus.NOT_FOUND.value
 CURATED = StudyOrigin.CURATED.value

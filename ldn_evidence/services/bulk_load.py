@@ -30,9 +30,9 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError
-from ldn_evidence.models import Citation, Claim, Reference
+from ldn_evidence.models import tables
 from ldn_evidence.models.base import too_long
-from ldn_evidence.models.documents import CLAIM_DATA_COLUMNS
+from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
 from ldn_evidence.services.bulk_links import attach_studies, chunks
 from ldn_evidence.vocab import CitationOrigin, ResolutionStatus, Verdict, VerdictOrigin
 
@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from ldn_evidence.services.loading import LoadSummary
 
 CHUNK = 1000
-REFERENCES: Table = Reference.__table__  # type: ignore[assignment]
-CLAIMS: Table = Claim.__table__  # type: ignore[assignment]
-CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
+REFERENCES = tables.references
+CLAIMS = tables.claims
+CITATIONS = tables.citations
 
 REF_COLUMNS = ("kind", "url", "title", "pmid", "doi", "marker", "position", "status", "error")
 RESOLVED = ResolutionStatus.RESOLVED.value
