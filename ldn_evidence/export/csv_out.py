@@ -143,20 +143,21 @@ _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 def rows(report: Report) -> Iterator[list[str]]:
     """Each row's cells in `COLUMNS` order, neutralised: a claim's own cells made once for
     all of its rows, each source's written over them."""
-    index = _INDEX
     for claim in report.all_claims():
-        base = [""] * len(COLUMNS)  # neutralise(None): an empty cell
-        for name, value in _claim_cells(claim).items():
-            if value is not None:
-                base[index[name]] = neutralise(value)
+        base = _filled([""] * len(COLUMNS), _claim_cells(claim))  # "": neutralise(None)
         if not claim.citations:
             yield base
         for citation in claim.citations:
-            cells = base.copy()
-            for name, value in _source_cells(citation).items():
-                if value is not None:
-                    cells[index[name]] = neutralise(value)
-            yield cells
+            yield _filled(base.copy(), _source_cells(citation))
+
+
+def _filled(cells: list[str], values: dict[str, object]) -> list[str]:
+    """`cells` with each value that is not None neutralised into its column."""
+    index = _INDEX
+    for name, value in values.items():
+        if value is not None:
+            cells[index[name]] = neutralise(value)
+    return cells
 
 
 def render_csv(report: Report, *, excel: bool = False) -> bytes:
