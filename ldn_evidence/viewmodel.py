@@ -780,6 +780,11 @@ class Report:
         """The documents with red flags, for the reports' first section."""
         return [doc for doc in self.documents if doc.red_flags]
 
+    def table_rows(self) -> Iterator[list[str]] | None:
+        """The csv's rows read straight from the database (a streamed report), or None:
+        the csv is written from the claims."""
+        return None
+
     def citing(self) -> dict[str, list[tuple[ClaimEntry, CitationEntry]]]:
         """PMID -> the claims that cite the study, with each claim's citation of it."""
         out: dict[str, list[tuple[ClaimEntry, CitationEntry]]] = {}
@@ -832,6 +837,12 @@ class ReportStream(Report):
     # `Report.study_names`)
     cited_studies: Callable[[], Iterator[CitedStudy]] | None = None
     cited_names: Callable[[], Iterator[StudyName]] | None = None
+    # the csv's rows, each a list of its cells, read without the claims' views
+    # (`services.report_flat`)
+    flat_rows: Callable[[], Iterator[list[str]]] | None = None
+
+    def table_rows(self) -> Iterator[list[str]] | None:
+        return None if self.flat_rows is None else self.flat_rows()
 
     @property
     def flagged_documents(self) -> list[DocumentEntry]:
