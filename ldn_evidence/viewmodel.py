@@ -780,9 +780,9 @@ class Report:
         """The documents with red flags, for the reports' first section."""
         return [doc for doc in self.documents if doc.red_flags]
 
-    def table_rows(self) -> Iterator[list[str]] | None:
-        """The csv's rows read straight from the database (a streamed report), or None:
-        the csv is written from the claims."""
+    def table_lines(self) -> Iterator[str] | None:
+        """The csv's lines (its header aside) read straight from the database (a streamed
+        report), or None: the csv is written from the claims."""
         return None
 
     def citing(self) -> dict[str, list[tuple[ClaimEntry, CitationEntry]]]:
@@ -837,12 +837,11 @@ class ReportStream(Report):
     # `Report.study_names`)
     cited_studies: Callable[[], Iterator[CitedStudy]] | None = None
     cited_names: Callable[[], Iterator[StudyName]] | None = None
-    # the csv's rows, each a list of its cells, read without the claims' views
-    # (`services.report_flat`)
-    flat_rows: Callable[[], Iterator[list[str]]] | None = None
+    # the csv's lines, read without the claims' views (`services.report_flat`)
+    flat_lines: Callable[[], Iterator[str]] | None = None
 
-    def table_rows(self) -> Iterator[list[str]] | None:
-        return None if self.flat_rows is None else self.flat_rows()
+    def table_lines(self) -> Iterator[str] | None:
+        return None if self.flat_lines is None else self.flat_lines()
 
     @property
     def flagged_documents(self) -> list[DocumentEntry]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ldn_evidence.export.present import day, level_label, verdict_reason
 from ldn_evidence.textsafe import strip_controls
@@ -152,22 +152,35 @@ def _study_values(study: StudyRecord) -> dict[str, object]:
 # A cited study's own columns, in `COLUMNS` order: the first nine side by side (pmid …
 # record_version), the last three later (design, participants, level_rule).
 STUDY_COLUMNS = (*COLUMNS[8:17], *COLUMNS[28:31])
-SOURCE_COLUMNS = (*COLUMNS[5:8], *COLUMNS[17:23])  # the citation's own: origin … note
+SEP = '","'  # between two cells of a line (every cell quoted)
+END = '"\r\n'
 
 
-def study_cells(study: StudyRecord) -> list[str]:
-    """The study's cells in `STUDY_COLUMNS` order, neutralised, as a row citing it holds
-    them (what `services.study_cells` stores)."""
+def quoted(value: object) -> str:
+    """The cell as the writer puts it between its quotes: neutralised, quotes doubled."""
+    return neutralise(value).replace('"', '""')
+
+
+def line(cells: Iterable[str]) -> str:
+    """A row of `quoted` cells as the writer writes it (`csv.QUOTE_ALL`, CRLF)."""
+    return '"' + SEP.join(cells) + END
+
+
+def study_cells(study: StudyRecord) -> tuple[str, str]:
+    """The study's cells as a row citing it holds them (`quoted`, in `STUDY_COLUMNS`
+    order), as two runs joined by `SEP`: its first nine cells and its last three (what
+    `services.study_cells` stores)."""
     values = _study_values(study)
-    return [neutralise(values[name]) for name in STUDY_COLUMNS]
+    cells = [quoted(values[name]) for name in STUDY_COLUMNS]
+    return SEP.join(cells[:9]), SEP.join(cells[9:])
 
 
 def evidence_cells(ev: StrongerEvidence | None) -> list[str]:
     """A claim's last `evidence` run's three cells (evidence_run, stronger_evidence,
-    stronger_pmids), neutralised; empty without one."""
+    stronger_pmids), `quoted`; empty without one."""
     if ev is None:
         return ["", "", ""]
-    return [neutralise(v) for v in _run_values(ev).values()]
+    return [quoted(v) for v in _run_values(ev).values()]
 
 
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
@@ -206,8 +219,17 @@ def chunks_csv(
     writer.writerow(COLUMNS)
     if excel:
         yield "\ufeff".encode()
-    table = report.table_rows()  # read straight from the database, when it can be
-    for n, row in enumerate(rows(report) if table is None else table, start=1):
+    lines = report.table_lines()  # read straight from the database, when it can be
+    if lines is not None:
+        for n, text in enumerate(lines, start=1):
+            buffer.write(text)
+            if n % rows_per_chunk == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+        return
+    for n, row in enumerate(rows(report), start=1):
         writer.writerow(row)
         if n % rows_per_chunk == 0:
             yield buffer.getvalue().encode("utf-8")

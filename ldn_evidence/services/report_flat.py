@@ -1,8 +1,8 @@
-"""The csv export's rows read straight from SQL: for a batch of claims, the claims in one
+"""The csv export's lines read straight from SQL: for a batch of claims, the claims in one
 statement and their citations with each one's reference, study and the study's stored
-cells (`study_cells`) in another, made into the csv's cells without building the report's
-views (`ClaimEntry`, `CitationEntry`, `StudyRecord`) — what `csv_out.rows` writes from a
-streamed report, cell for cell, which the tests hold it to.
+cells (`study_cells`) in another, written as the csv's lines without building the report's
+views (`ClaimEntry`, `CitationEntry`, `StudyRecord`) — what `csv_out.chunks_csv` writes
+from a streamed report's claims, byte for byte, which the tests hold it to.
 
 A cited study's cells are its stored ones while they are fresh (`study_cells.basis_of` the
 study as read, no Retraction Watch notice); else its record is made as the report makes
@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, exists, select
 
-from ldn_evidence.export.csv_out import evidence_cells, neutralise, study_cells
+from ldn_evidence.export.csv_out import END, SEP, evidence_cells, quoted, study_cells
 from ldn_evidence.export.present import reason_of
 from ldn_evidence.models import tables
 from ldn_evidence.services.evidence_runs import latest_evidence_for
@@ -80,6 +80,7 @@ _FROM = (
     .outerjoin(tables.studies, _s.id == _c.study_id)
     .outerjoin(tables.study_cells, _cells.study_id == _c.study_id)
 )
+_BASIS = attrgetter(*(f"s_{name}" for name in BASIS_COLUMNS))  # a row's study values
 _CITATIONS = select(*_CITATION_COLUMNS).select_from(_FROM).where(_c.claim_id.in_(ids()))
 # the same, each study with whether a Retraction Watch notice names it (then worked out)
 _CITATIONS_NOTICED = (
@@ -88,15 +89,15 @@ _CITATIONS_NOTICED = (
     .where(_c.claim_id.in_(ids()))
 )
 
-_NO_STUDY = [""] * 12  # a study's cells (`csv_out.STUDY_COLUMNS`)
-_NO_SOURCE = [""] * 18  # a claim without a source: citation_origin … note
-_NO_DESIGN = [""] * 3  # … and design, participants, level_rule
-_BASIS = attrgetter(*(f"s_{name}" for name in BASIS_COLUMNS))  # a row's study values
+_NO_SOURCE = SEP.join([""] * 18)  # a claim without a source: citation_origin … note
+_NO_DESIGN = SEP.join([""] * 3)  # … and design, participants, level_rule
+_NO_STUDY = (SEP.join([""] * 6), _NO_DESIGN)  # a reference's cells after its title
 _LAST = 10**9  # a citation without a reference position comes after those with one
+_ORIGINS: dict[str, str] = {}  # a citation origin's label, quoted
 
 
 class FlatCsv:
-    """The csv rows of batches of claims (`rows`), with what the export keeps between
+    """The csv lines of batches of claims (`lines`), with what the export keeps between
     batches: the studies worked out already, whether any notice or evidence run exists."""
 
     def __init__(
@@ -112,13 +113,12 @@ class FlatCsv:
         self.pmids = pmids
         self.pair_filter = verdict is not None or pmids is not None
         self.evidence = evidence
-        noticed = conn.scalar(select(tables.retraction_notices.c.id).limit(1)) is not None
-        self.noticed = noticed
-        self.statement = _CITATIONS_NOTICED if noticed else _CITATIONS
+        self.noticed = conn.scalar(select(tables.retraction_notices.c.id).limit(1)) is not None
+        self.statement = _CITATIONS_NOTICED if self.noticed else _CITATIONS
         self.records = StudyRecords()  # studies worked out, as the view-based export keeps
-        self.live: dict[int, list[str]] = {}  # their cells, while their record is kept
+        self.live: dict[int, tuple[str, str]] = {}  # their cells, while their record is kept
 
-    def rows(self, batches: Iterator[Sequence[int]]) -> Iterator[list[str]]:
+    def lines(self, batches: Iterator[Sequence[int]]) -> Iterator[str]:
         for batch in batches:
             yield from self._batch(list(batch))
 
@@ -130,12 +130,12 @@ class FlatCsv:
         pmid = c.s_pmid if c.study_id is not None else c.ref_pmid if c.ref_id is not None else None
         return pmid in self.pmids
 
-    def _batch(self, batch: list[int]) -> Iterator[list[str]]:
+    def _batch(self, batch: list[int]) -> Iterator[str]:
         conn = self.conn
-        claims = {row.id: row for row in conn.execute(_CLAIMS, {"ids": batch}).all()}
+        claims = {row[0]: row for row in conn.execute(_CLAIMS, {"ids": batch}).all()}
         cited: dict[int, list[Any]] = {}
         for row in conn.execute(self.statement, {"ids": batch}).all():
-            cited.setdefault(row.claim_id, []).append(row)
+            cited.setdefault(row[0], []).append(row)
         selected = []
         for claim_id in batch:
             claim = claims.get(claim_id)
@@ -152,66 +152,90 @@ class FlatCsv:
             if self.evidence
             else {}
         )
-        cells = self._study_cells(c for _, kept in selected for c in kept)
-        n = neutralise
+        studies = self._study_cells(c for _, kept in selected for c in kept)
+        q = quoted
         for claim, kept in selected:
-            head = [
-                n(claim.document_id),
-                n(claim.id),
-                n(claim.position),
-                n(claim.text),
-                n(figure_label(claim)),  # type: ignore[arg-type]  # a row shaped as a Claim
-            ]
-            middle = [
-                n(claim.condition),
-                n(claim.intervention),
-                n(claim.dose),
-                n(claim.outcome),
-                n(claim.population),
-            ]
-            tail = evidence_cells(runs.get(claim.id))
+            (
+                claim_id,
+                document_id,
+                position,
+                text,
+                condition,
+                intervention,
+                dose,
+                outcome,
+                population,
+                *_,
+            ) = claim
+            first = '"' + SEP.join(
+                (q(document_id), q(claim_id), q(position), q(text), q(figure_label(claim)))  # type: ignore[arg-type]
+            )
+            middle = SEP.join((q(condition), q(intervention), q(dose), q(outcome), q(population)))
+            last = SEP.join(evidence_cells(runs.get(claim_id))) + END
             if not kept:
-                yield [*head, *_NO_SOURCE, *middle, *_NO_DESIGN, *tail]
+                yield SEP.join((first, _NO_SOURCE, middle, _NO_DESIGN, last))
                 continue
             if len(kept) > 1:
                 kept = sorted(kept, key=_order)
             for c in kept:
-                study = cells.get(c.study_id, _NO_STUDY) if c.study_id is not None else None
-                if study is None:
-                    if c.ref_id is not None:
-                        study = [n(c.ref_pmid), n(c.ref_doi), n(c.ref_title or c.ref_url)]
-                        study += _NO_STUDY[3:]
-                    else:
-                        study = _NO_STUDY
-                    kind = c.ref_kind if c.ref_id is not None else "unknown"
-                else:
+                (
+                    _,
+                    _,
+                    origin,
+                    verdict,
+                    verdict_origin,
+                    sentence,
+                    reason,
+                    note,
+                    checked_at,
+                    by,
+                    study_id,
+                    ref_id,
+                    _,
+                    ref_raw,
+                    ref_kind,
+                    ref_pmid,
+                    ref_doi,
+                    ref_title,
+                    ref_url,
+                    *_,
+                ) = c
+                if study_id is not None:
                     kind = "study"
-                checked = c.checked_at.isoformat() if c.checked_at is not None else None
-                by = c.checked_by
-                yield [
-                    *head,
-                    n(citation_origin_label(c.origin)),
-                    n(kind),
-                    n(c.ref_raw) if c.ref_id is not None else "",
-                    *study[:9],
-                    n(c.verdict),
-                    n(c.evidence_sentence),
-                    n(by or ("automatic" if checked else "")),
-                    n(checked),
-                    n(
-                        reason_of(
-                            c.reason, c.verdict, bool(checked or c.checked_by), c.verdict_origin
-                        )
-                    ),
-                    n(c.note),
-                    *middle,
-                    *study[9:],
-                    *tail,
-                ]
+                    study = studies[study_id]
+                elif ref_id is not None:
+                    kind = ref_kind
+                    title = q(ref_title or ref_url)
+                    study = (SEP.join((q(ref_pmid), q(ref_doi), title, _NO_STUDY[0])), _NO_DESIGN)
+                else:
+                    kind, study = "unknown", _NO_STUDY_AT_ALL
+                label = _ORIGINS.get(origin)
+                if label is None:
+                    label = _ORIGINS[origin] = q(citation_origin_label(origin))
+                checked = checked_at.isoformat() if checked_at is not None else None
+                yield SEP.join(
+                    (
+                        first,
+                        label,
+                        q(kind),
+                        q(ref_raw) if ref_id is not None else "",
+                        study[0],
+                        q(verdict),
+                        q(sentence),
+                        q(by or ("automatic" if checked else "")),
+                        q(checked),
+                        q(reason_of(reason, verdict, bool(checked or by), verdict_origin)),
+                        q(note),
+                        middle,
+                        study[1],
+                        last,
+                    )
+                )
 
-    def _study_cells(self, citations: Iterator[Any]) -> dict[int, list[str]]:
-        """Each cited study's cells: stored and fresh, or worked out."""
-        found: dict[int, list[str]] = {}
+    def _study_cells(self, citations: Iterator[Any]) -> dict[int, tuple[str, str]]:
+        """Each cited study's cells (`csv_out.study_cells`): stored and fresh, or worked
+        out."""
+        found: dict[int, tuple[str, str]] = {}
         wanted: set[int] = set()
         noticed = self.noticed
         for c in citations:
@@ -224,7 +248,8 @@ class FlatCsv:
                 and not (noticed and c.noticed)
                 and c.cells_basis == basis(_BASIS(c))
             ):
-                found[study_id] = stored.split(SEPARATOR)
+                first, _, last = stored.partition(SEPARATOR)
+                found[study_id] = (first, last)
                 continue
             live = self.live.get(study_id)
             if live is not None and self.records.get(study_id) is not None:
@@ -243,20 +268,22 @@ class FlatCsv:
         return found
 
 
+_NO_STUDY_AT_ALL = (SEP.join([""] * 9), _NO_DESIGN)  # a citation of nothing stored
+
+
 def _order(c: Any) -> tuple[int, int]:
     position = c.ref_position if c.ref_id is not None and c.ref_position is not None else _LAST
     return (position, c.id)
 
 
-def flat_rows(
+def flat_lines(
     conn: Connection,
     batches: Callable[[], Iterator[Sequence[int]]],
     *,
     verdict: str | None,
     pmids: set[str] | None,
     evidence: bool,
-) -> Iterator[list[str]]:
-    """The csv's rows (cells in `csv_out.COLUMNS` order, neutralised, the header aside) of
-    the claims `batches()` gives, in that order."""
+) -> Iterator[str]:
+    """The csv's lines (its header aside) of the claims `batches()` gives, in that order."""
     flat = FlatCsv(conn, verdict=verdict, pmids=pmids, evidence=evidence)
-    return flat.rows(batches())
+    return flat.lines(batches())

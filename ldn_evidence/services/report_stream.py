@@ -22,7 +22,7 @@ from ldn_evidence.services.checks import check_claims, check_pmids, check_verdic
 from ldn_evidence.services.claim_query import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
 from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
-from ldn_evidence.services.report_flat import flat_rows
+from ldn_evidence.services.report_flat import flat_lines
 from ldn_evidence.services.report_rows import StudyRecords, claim_entries, document_references
 from ldn_evidence.services.rows import NOTICE_MATCH, Record, id_batches
 from ldn_evidence.services.rows import cited_studies as study_rows
@@ -124,8 +124,8 @@ def report_stream(
     then a pass of their own (the CSV export and the bibliographies never read them).
     `detail`: each study's design, modifiers and level rule are worked out
     (`entries.study_record`); the bibliographies, which show none of them, pass False.
-    `flat`: the csv's rows are read straight from SQL (`report_flat`, the studies' stored
-    cells), not made from the claims' views (`ReportStream.table_rows`)."""
+    `flat`: the csv's lines are read straight from SQL (`report_flat`, the studies' stored
+    cells), not made from the claims' views (`ReportStream.table_lines`)."""
     doc_ids = unique(document_ids)
     wanted = unique(claim_ids)
     pmid_set = check_pmids(conn, pmids)
@@ -207,8 +207,8 @@ def report_stream(
         cited_names=lambda: study_names(
             conn=conn, sel=sel, documents=cited_from, batch_size=batch_size
         ),
-        flat_rows=(
-            (lambda: flat_rows(conn, batches, verdict=verdict, pmids=pmid_set, evidence=evidence))
+        flat_lines=(
+            (lambda: flat_lines(conn, batches, verdict=verdict, pmids=pmid_set, evidence=evidence))
             if flat
             else None
         ),

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
-SEPARATOR = "\x1f"  # between the stored cells: a control character, never in a neutralised cell
+SEPARATOR = "\x1f"  # between the stored runs of cells: a control character, never in a cell
 CHUNK = 500  # studies read and written in one statement
 # The study's values compared at read time (the export reads them with the row): a study
 # whose record, level, retraction or origin changed is worked out again, whatever wrote it.
@@ -138,8 +138,8 @@ def fill(db: Connection | Session, study_ids: Iterable[int | None]) -> int:
 
 
 def cells_of(study: Any) -> str:
-    """What a study's row stores: its csv cells (`csv_out.study_cells` of its record as
-    `entries.study_record` makes it), joined by `SEPARATOR`."""
+    """What a study's row stores: its csv cells (the two runs of `csv_out.study_cells` of
+    its record as `entries.study_record` makes it), joined by `SEPARATOR`."""
     from ldn_evidence.export.csv_out import study_cells
     from ldn_evidence.services.entries import study_record
 
