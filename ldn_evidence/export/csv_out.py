@@ -158,7 +158,15 @@ END = '"\r\n'
 
 def quoted(value: object) -> str:
     """The cell as the writer puts it between its quotes: neutralised, quotes doubled."""
-    return neutralise(value).replace('"', '""')
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    if text.isascii() and text.isprintable():  # `neutralise`'s common case, inline
+        if text.startswith(_FORMULA_START):
+            text = "'" + text
+    else:
+        text = neutralise(text)
+    return text.replace('"', '""') if '"' in text else text
 
 
 def line(cells: Iterable[str]) -> str:

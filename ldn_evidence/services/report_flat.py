@@ -212,6 +212,7 @@ class FlatCsv:
                 label = _ORIGINS.get(origin)
                 if label is None:
                     label = _ORIGINS[origin] = q(citation_origin_label(origin))
+                reviewer = q(by) if by else "automatic" if checked_at is not None else ""
                 checked = checked_at.isoformat() if checked_at is not None else None
                 yield SEP.join(
                     (
@@ -221,11 +222,11 @@ class FlatCsv:
                         q(ref_raw) if ref_id is not None else "",
                         study[0],
                         q(verdict),
-                        q(sentence),
-                        q(by or ("automatic" if checked else "")),
+                        q(sentence) if sentence is not None else "",
+                        reviewer,
                         q(checked),
                         q(reason_of(reason, verdict, bool(checked or by), verdict_origin)),
-                        q(note),
+                        q(note) if note is not None else "",
                         middle,
                         study[1],
                         last,
