@@ -160,3 +160,23 @@ def test_verify_and_export_write_no_cells(cli: Cli, engine: sa.Engine, seed_file
 def _a_claim(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(sa.text("SELECT min(id) FROM claims")).scalar_one())
+
+
+def test_db_upgrade_stores_what_is_missing_or_stale(
+    cli: Cli, engine: sa.Engine, seed_file: Path
+) -> None:
+    """A database upgraded to the store (or whose rows another version made) gets its
+    cited studies' cells from `db upgrade`, which is safe to repeat."""
+    ok(cli("load", str(seed_file)))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("DELETE FROM study_cells WHERE study_id = (SELECT min(id) FROM studies)")
+        )
+        conn.execute(sa.text("UPDATE study_cells SET basis = 'another version'"))
+    result = cli("db", "upgrade")
+    assert result.exit_code == 0 and "already at" in result.stdout
+    assert "Stored the export cells of 2 cited studies." in result.stderr
+    assert sorted(stored(engine)) == sorted(CITED)
+    assert_live(engine)
+    again = cli("db", "upgrade")
+    assert again.exit_code == 0 and "Stored" not in again.stderr
