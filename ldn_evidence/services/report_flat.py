@@ -12,7 +12,6 @@ it (`report_rows.study_records`) and its cells from that.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, exists, select
@@ -80,7 +79,10 @@ _FROM = (
     .outerjoin(tables.studies, _s.id == _c.study_id)
     .outerjoin(tables.study_cells, _cells.study_id == _c.study_id)
 )
-_BASIS = attrgetter(*(f"s_{name}" for name in BASIS_COLUMNS))  # a row's study values
+_AT = {column.key: i for i, column in enumerate(_CITATION_COLUMNS)}  # a value's place in a row
+_BASIS = slice(_AT[f"s_{BASIS_COLUMNS[0]}"], _AT[f"s_{BASIS_COLUMNS[-1]}"] + 1)  # study values
+_STUDY_ID, _STORED_BASIS, _STORED = _AT["study_id"], _AT["cells_basis"], _AT["cells"]
+_NOTICED = len(_CITATION_COLUMNS)  # the column `_CITATIONS_NOTICED` adds
 _CITATIONS = select(*_CITATION_COLUMNS).select_from(_FROM).where(_c.claim_id.in_(ids()))
 # the same, each study with whether a Retraction Watch notice names it (then worked out)
 _CITATIONS_NOTICED = (
@@ -240,14 +242,14 @@ class FlatCsv:
         wanted: set[int] = set()
         noticed = self.noticed
         for c in citations:
-            study_id = c.study_id
+            study_id = c[_STUDY_ID]
             if study_id is None or study_id in found:
                 continue
-            stored = c.cells
+            stored = c[_STORED]
             if (
                 stored is not None
-                and not (noticed and c.noticed)
-                and c.cells_basis == basis(_BASIS(c))
+                and not (noticed and c[_NOTICED])
+                and c[_STORED_BASIS] == basis(c[_BASIS])
             ):
                 first, _, last = stored.partition(SEPARATOR)
                 found[study_id] = (first, last)

@@ -87,8 +87,17 @@ def code_version() -> str:
 
 
 def basis(values: Iterable[object]) -> str:
-    """The basis of a study with these `BASIS_COLUMNS` values (in that order)."""
-    return hashlib.sha256(repr((code_version(), *values)).encode()).hexdigest()
+    """The basis of a study with these `BASIS_COLUMNS` values (in that order): sha256 of
+    `code_version()` and their repr."""
+    digest = _seeded(code_version()).copy()
+    digest.update(repr(tuple(values)).encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=2)
+def _seeded(version: str) -> Any:
+    """sha256 fed with `version` (copied for each study: the version is hashed once)."""
+    return hashlib.sha256(version.encode() + b"\0")
 
 
 def basis_of(study: Any) -> str:
