@@ -20,6 +20,7 @@ cite`) or a cited study is rewritten; never by `verify` or an export, which only
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -146,13 +147,46 @@ def fill(db: Connection | Session, study_ids: Iterable[int | None]) -> int:
     return made
 
 
-def cells_of(study: Any) -> str:
-    """What a study's row stores: its csv cells (the two runs of `csv_out.study_cells` of
-    its record as `entries.study_record` makes it), joined by `SEPARATOR`."""
+def row_of(study: Any) -> dict[str, Any]:
+    """What a study's row stores, from its record as `entries.study_record` makes it: its
+    csv cells (the two runs of `csv_out.study_cells`, joined by `SEPARATOR`) and its level
+    rule, design and modifiers (`derived`, JSON)."""
     from ldn_evidence.export.csv_out import study_cells
     from ldn_evidence.services.entries import study_record
 
-    return SEPARATOR.join(study_cells(study_record(study)))
+    record = study_record(study)
+    derived = [record.level_rule, record.design, record.modifiers]
+    return {
+        "study_id": study.id,
+        "basis": basis_of(study),
+        "csv": SEPARATOR.join(study_cells(record)),
+        "derived": json.dumps(derived, ensure_ascii=False),
+    }
+
+
+def derived_of(text: str) -> tuple[str, str, dict[str, Any]]:
+    """A stored `derived` as `entries.study_record` takes it: (level rule, design,
+    modifiers)."""
+    level_rule, design, modifiers = json.loads(text)
+    return level_rule, design, modifiers
+
+
+def stored_derived(db: Connection, studies: dict[int, Any]) -> dict[int, Any]:
+    """{study id: `derived_of` its row} of those of `studies` (records with the
+    `BASIS_COLUMNS` and their `retraction_notices`, `rows.cited_studies`) whose stored row
+    is fresh."""
+    if not studies:
+        return {}
+    cells = tables.study_cells.c
+    query = select(cells.study_id, cells.basis, cells.derived).where(
+        cells.study_id.in_(list(studies))
+    )
+    found = {}
+    for study_id, stored, derived in db.execute(query):
+        study = studies[study_id]
+        if not study.retraction_notices and stored == basis_of(study):
+            found[study_id] = derived_of(derived)
+    return found
 
 
 def _store(db: Connection | Session, ids: list[int]) -> int:
@@ -160,8 +194,8 @@ def _store(db: Connection | Session, ids: list[int]) -> int:
 
     studies = cited_studies(db, ids)
     rows = [
-        {"study_id": study_id, "basis": basis_of(study), "csv": cells_of(study)}
-        for study_id, study in studies.items()
+        row_of(study)
+        for study in studies.values()
         if not study.retraction_notices  # matched when read: such a study is worked out
     ]
     table = tables.study_cells

@@ -1,4 +1,4 @@
-"""study_cells: a cited study's csv cells, stored with the basis they were made from
+"""study_cells: a cited study's csv cells and derived values, stored with their basis
 
 A cache the export reads while `basis` matches (the code that makes the cells and the
 study's values); upgraded databases start with it empty (every study worked out as
@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column('study_id', sa.Integer(), nullable=False),
         sa.Column('basis', sa.String(length=64), nullable=False),
         sa.Column('csv', sa.Text(), nullable=False),
+        sa.Column('derived', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ['study_id'],
             ['studies.id'],
