@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from ldn_evidence.models import tables
 
@@ -201,8 +201,20 @@ def _store(db: Connection | Session, ids: list[int]) -> int:
     table = tables.study_cells
     db.execute(delete(table).where(table.c.study_id.in_(ids)))
     if rows:
-        db.execute(insert(table), rows)
+        db.execute(_upsert(db), rows)
     return len(rows)
+
+
+def _upsert(db: Connection | Session) -> Any:
+    """INSERT … ON CONFLICT (study_id) DO UPDATE: a command storing the same study at once
+    (PostgreSQL) makes this one wait for it, then write over its row, not fail."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = getattr(db, "dialect", None) or db.get_bind().dialect  # type: ignore[union-attr]
+    table = tables.study_cells
+    ins: Any = (postgresql if dialect.name == "postgresql" else sqlite).insert(table)
+    values = {name: ins.excluded[name] for name in ("basis", "csv", "derived")}
+    return ins.on_conflict_do_update(index_elements=[table.c.study_id], set_=values)
 
 
 def fill_cited(db: Connection | Session) -> int:

@@ -180,3 +180,24 @@ def test_db_upgrade_stores_what_is_missing_or_stale(
     assert_live(engine)
     again = cli("db", "upgrade")
     assert again.exit_code == 0 and "Stored" not in again.stderr
+
+
+def test_a_row_stored_meanwhile_is_written_over(
+    cli: Cli, engine: sa.Engine, seed_file: Path
+) -> None:
+    """Another command's row for the same study (stored after this one deleted the old):
+    written over, not a unique-key failure."""
+    from ldn_evidence.services import study_cells
+
+    ok(cli("load", str(seed_file)))
+    with engine.begin() as conn:
+        study_id, basis = conn.execute(sa.text("SELECT study_id, basis FROM study_cells")).first()
+        conn.execute(sa.text("UPDATE study_cells SET csv = 'other'"))
+        new = {"study_id": study_id, "basis": basis, "csv": "mine", "derived": "[]"}
+        conn.execute(study_cells._upsert(conn), [new])
+        assert (
+            conn.execute(
+                sa.text("SELECT csv FROM study_cells WHERE study_id = :i"), {"i": study_id}
+            ).scalar_one()
+            == "mine"
+        )
