@@ -96,6 +96,7 @@ _NO_DESIGN = SEP.join([""] * 3)  # … and design, participants, level_rule
 _NO_STUDY = (SEP.join([""] * 6), _NO_DESIGN)  # a reference's cells after its title
 _LAST = 10**9  # a citation without a reference position comes after those with one
 _ORIGINS: dict[str, str] = {}  # a citation origin's label, quoted
+_WORDS: dict[str, str] = {}  # a source kind or verdict (a few words of a vocabulary), quoted
 
 
 class FlatCsv:
@@ -155,7 +156,7 @@ class FlatCsv:
             else {}
         )
         studies = self._study_cells(c for _, kept in selected for c in kept)
-        q = quoted
+        q, words = quoted, _WORDS
         for claim, kept in selected:
             (
                 claim_id,
@@ -214,20 +215,32 @@ class FlatCsv:
                 label = _ORIGINS.get(origin)
                 if label is None:
                     label = _ORIGINS[origin] = q(citation_origin_label(origin))
-                reviewer = q(by) if by else "automatic" if checked_at is not None else ""
-                checked = checked_at.isoformat() if checked_at is not None else None
+                kind_cell = words.get(kind)
+                if kind_cell is None:
+                    kind_cell = words[kind] = q(kind)
+                verdict_cell = words.get(verdict)
+                if verdict_cell is None:
+                    verdict_cell = words[verdict] = q(verdict)
+                if checked_at is None:
+                    checked = reviewer = ""
+                else:
+                    checked = q(checked_at.isoformat())
+                    reviewer = "automatic"
+                if by:
+                    reviewer = q(by)
+                why = reason_of(reason, verdict, bool(checked or by), verdict_origin)
                 yield SEP.join(
                     (
                         first,
                         label,
-                        q(kind),
+                        kind_cell,
                         q(ref_raw) if ref_id is not None else "",
                         study[0],
-                        q(verdict),
+                        verdict_cell,
                         q(sentence) if sentence is not None else "",
                         reviewer,
-                        q(checked),
-                        q(reason_of(reason, verdict, bool(checked or by), verdict_origin)),
+                        checked,
+                        q(why) if why is not None else "",
                         q(note) if note is not None else "",
                         middle,
                         study[1],
