@@ -15,7 +15,8 @@ a page reference per study). The claim texts are made from the cited studies the
 so that `verify` sees what it sees on real pages, in four kinds taken in turn: a
 conclusion sentence of the study's abstract, the study's title as a statement, a figure
 claim ("nearly 30% of patients improved …"), and a sentence of an unrelated study's
-abstract (a claim the study does not support).
+abstract (a claim the study does not support). The cited studies' export cells are
+stored as the commands that cite a study store them (`study_cells.fill`).
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def store_claims(engine, n_claims: int, n_studies: int, seed: int = 15) -> int:
     import sqlalchemy as sa
 
     from ldn_evidence.models import Citation, Claim, Reference, SourceDocument, Study
+    from ldn_evidence.services import study_cells
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -189,6 +191,8 @@ def store_claims(engine, n_claims: int, n_studies: int, seed: int = 15) -> int:
                     for c, ids in zip(claim_ids, cited, strict=True) for s in ids
                 ]  # fmt: skip
                 conn.execute(sa.insert(cites_t), cite_rows)
+                # cited now: their export cells stored, as the product's citing commands do
+                study_cells.fill(conn, page_studies)
                 citations += len(cite_rows)
         print(f"  {min(page_start + CLAIMS_PER_PAGE * 10, n_claims):,} claims", file=sys.stderr)
     return citations

@@ -780,6 +780,11 @@ class Report:
         """The documents with red flags, for the reports' first section."""
         return [doc for doc in self.documents if doc.red_flags]
 
+    def table_lines(self) -> Iterator[str] | None:
+        """The csv's lines (its header aside) read straight from the database (a streamed
+        report), or None: the csv is written from the claims."""
+        return None
+
     def citing(self) -> dict[str, list[tuple[ClaimEntry, CitationEntry]]]:
         """PMID -> the claims that cite the study, with each claim's citation of it."""
         out: dict[str, list[tuple[ClaimEntry, CitationEntry]]] = {}
@@ -832,6 +837,11 @@ class ReportStream(Report):
     # `Report.study_names`)
     cited_studies: Callable[[], Iterator[CitedStudy]] | None = None
     cited_names: Callable[[], Iterator[StudyName]] | None = None
+    # the csv's lines, read without the claims' views (`services.report_flat`)
+    flat_lines: Callable[[], Iterator[str]] | None = None
+
+    def table_lines(self) -> Iterator[str] | None:
+        return None if self.flat_lines is None else self.flat_lines()
 
     @property
     def flagged_documents(self) -> list[DocumentEntry]:

@@ -31,7 +31,13 @@ def test_scale_db_builds_cited_claims_on_renumbered_studies(tmp_path: Path) -> N
             "SELECT text, figure_value FROM claims WHERE kind = 'figure'"
         )).all()  # fmt: skip
         sections = conn.execute(sa.text("SELECT count(*) FROM abstract_sections")).scalar_one()
+        unstored = conn.execute(sa.text(  # a cited study without its export cells
+            "SELECT count(DISTINCT c.study_id) FROM citations c "
+            "LEFT JOIN study_cells x ON x.study_id = c.study_id WHERE x.study_id IS NULL"
+        )).scalar_one()  # fmt: skip
+        stored = conn.execute(sa.text("SELECT count(*) FROM study_cells")).scalar_one()
     engine.dispose()
+    assert unstored == 0 and stored > 0
     assert pmids == [str(FIRST_PMID + i) for i in range(60)]
     assert count == 250
     assert cites == 250 + 25  # every tenth claim cites a second study

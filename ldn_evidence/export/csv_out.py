@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ldn_evidence.export.present import day, level_label, verdict_reason
 from ldn_evidence.textsafe import strip_controls
-from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, Report
+from ldn_evidence.viewmodel import (
+    CitationEntry,
+    ClaimEntry,
+    Report,
+    StrongerEvidence,
+    StudyRecord,
+)
 
 COLUMNS = (
     "document_id",
@@ -94,8 +100,10 @@ def _evidence_cells(claim: ClaimEntry) -> dict[str, object]:
     """The claim's last `evidence` run, on each of its rows: the run's day, the summary
     line, and the stronger studies' PMIDs best first (none of them cited by the page)."""
     ev = claim.stronger_evidence
-    if ev is None:
-        return {}
+    return {} if ev is None else _run_values(ev)
+
+
+def _run_values(ev: StrongerEvidence) -> dict[str, object]:
     return {
         "evidence_run": day(ev.ran_at),
         "stronger_evidence": ev.summary,
@@ -118,23 +126,69 @@ def _source_cells(citation: CitationEntry) -> dict[str, object]:
         "note": citation.note,
     }
     if study is not None:
-        cells |= {
-            "pmid": study.pmid,
-            "doi": study.doi,
-            "title": study.title,
-            "journal": study.journal_iso or study.journal,
-            "year": study.year,
-            "citation": study.citation,
-            "level": level_label(study),
-            "flags": "; ".join(study.flags),
-            "record_version": study.record_version,
-            "design": study.design,
-            "participants": study.modifiers.get("participants"),
-            "level_rule": study.level_rule,
-        }
+        cells |= _study_values(study)
     elif ref is not None:
         cells |= {"pmid": ref.pmid, "doi": ref.doi, "title": ref.title or ref.url}
     return cells
+
+
+def _study_values(study: StudyRecord) -> dict[str, object]:
+    return {
+        "pmid": study.pmid,
+        "doi": study.doi,
+        "title": study.title,
+        "journal": study.journal_iso or study.journal,
+        "year": study.year,
+        "citation": study.citation,
+        "level": level_label(study),
+        "flags": "; ".join(study.flags),
+        "record_version": study.record_version,
+        "design": study.design,
+        "participants": study.modifiers.get("participants"),
+        "level_rule": study.level_rule,
+    }
+
+
+# A cited study's own columns, in `COLUMNS` order: the first nine side by side (pmid …
+# record_version), the last three later (design, participants, level_rule).
+STUDY_COLUMNS = (*COLUMNS[8:17], *COLUMNS[28:31])
+SEP = '","'  # between two cells of a line (every cell quoted)
+END = '"\r\n'
+
+
+def quoted(value: object) -> str:
+    """The cell as the writer puts it between its quotes: neutralised, quotes doubled."""
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    if text.isascii() and text.isprintable():  # `neutralise`'s common case, inline
+        if text.startswith(_FORMULA_START):
+            text = "'" + text
+    else:
+        text = neutralise(text)
+    return text.replace('"', '""') if '"' in text else text
+
+
+def line(cells: Iterable[str]) -> str:
+    """A row of `quoted` cells as the writer writes it (`csv.QUOTE_ALL`, CRLF)."""
+    return '"' + SEP.join(cells) + END
+
+
+def study_cells(study: StudyRecord) -> tuple[str, str]:
+    """The study's cells as a row citing it holds them (`quoted`, in `STUDY_COLUMNS`
+    order), as two runs joined by `SEP`: its first nine cells and its last three (what
+    `services.study_cells` stores)."""
+    values = _study_values(study)
+    cells = [quoted(values[name]) for name in STUDY_COLUMNS]
+    return SEP.join(cells[:9]), SEP.join(cells[9:])
+
+
+def evidence_cells(ev: StrongerEvidence | None) -> list[str]:
+    """A claim's last `evidence` run's three cells (evidence_run, stronger_evidence,
+    stronger_pmids), `quoted`; empty without one."""
+    if ev is None:
+        return ["", "", ""]
+    return [quoted(v) for v in _run_values(ev).values()]
 
 
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
@@ -173,6 +227,16 @@ def chunks_csv(
     writer.writerow(COLUMNS)
     if excel:
         yield "\ufeff".encode()
+    lines = report.table_lines()  # read straight from the database, when it can be
+    if lines is not None:
+        for n, text in enumerate(lines, start=1):
+            buffer.write(text)
+            if n % rows_per_chunk == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+        return
     for n, row in enumerate(rows(report), start=1):
         writer.writerow(row)
         if n % rows_per_chunk == 0:

@@ -51,10 +51,21 @@ def verdict_reason(citation: CitationEntry) -> str | None:
     """Why the verdict is what it is: the engine's one-line reason. An "unchecked" verdict
     that was checked always has one, so it never stands beside "Checked by … on …" alone;
     one never checked needs none."""
-    if citation.reason:
-        return citation.reason
-    if citation.verdict == Verdict.UNCHECKED and (citation.checked_at or citation.checked_by):
-        if citation.verdict_origin == VerdictOrigin.REVIEWER:
+    return reason_of(
+        citation.reason,
+        citation.verdict,
+        bool(citation.checked_at or citation.checked_by),
+        citation.verdict_origin,
+    )
+
+
+def reason_of(reason: str | None, verdict: str, checked: bool, origin: str) -> str | None:
+    """`verdict_reason` of a citation's stored values (`checked`: it has a check time or
+    a checker)."""
+    if reason:
+        return reason
+    if verdict == Verdict.UNCHECKED and checked:
+        if origin == VerdictOrigin.REVIEWER:
             return "a reviewer set the verdict back to unchecked"
         return NO_REASON
     return None

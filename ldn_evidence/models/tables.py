@@ -403,6 +403,27 @@ retraction_notices = Table(
     one_of("nature", RETRACTION_NATURES, name="nature"),
 )
 
+# A cited study's cells as the csv export writes them (and the values its report views
+# read off the abstract), stored when the study is cited or
+# rewritten (`services/study_cells.py`): a cache, read only while `basis` (the code that
+# makes them and the study's values compared at read time) still matches; else the export
+# works the study out again. Deleted with the study, and by every write that rewrites it.
+study_cells = Table(
+    "study_cells",
+    metadata,
+    Column(
+        "study_id",
+        Integer,
+        ForeignKey("studies.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("basis", String(64), nullable=False),
+    Column("csv", Text, nullable=False),  # the study's csv cells, joined by U+001F
+    # its level rule, design and modifiers (JSON): what the report's views read off the
+    # abstract, for the exports that build them (json, html, markdown)
+    Column("derived", Text, nullable=False),
+)
+
 # ---- `watch`: each run over the cited studies, each study's check, what changed ------------
 
 watch_runs = Table(

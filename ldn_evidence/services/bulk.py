@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from ldn_evidence.models import tables
 from ldn_evidence.models.base import too_long as base_too_long
 from ldn_evidence.pubmed.records import ArticleRecord, Author, MeshQualifier, MeshTerm
+from ldn_evidence.services import study_cells
 
 # PostgreSQL: write child rows with COPY instead of executemany (benchmarks/RESULTS.md).
 COPY_CHILDREN = True
@@ -520,6 +521,8 @@ def _write(
         else:  # one DBAPI executemany (psycopg pipelines it), no per-row Core overhead
             mark = _marks(conn, len(rows[0]))
             conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) VALUES ({mark})', rows)
+    if replace:  # rewritten: their stored export cells go, the cited ones' made again
+        study_cells.refresh(conn, replace)
 
 
 def _upsert_studies(
@@ -632,5 +635,6 @@ def delete_pmids(*, session: Session, pmids: Iterable[str]) -> tuple[list[str], 
         part_ids = ids[start : start + 1000]
         for table in _CHILD_TABLES:
             conn.execute(delete(table).where(table.c.study_id.in_(part_ids)))
+        study_cells.forget(conn, part_ids)
         conn.execute(delete(STUDIES).where(STUDIES.c.id.in_(part_ids)))
     return deleted, kept

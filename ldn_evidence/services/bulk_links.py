@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from ldn_evidence.models import tables
+from ldn_evidence.services import study_cells
 from ldn_evidence.vocab import ResolutionStatus, StudyOrigin
 
 CHUNK = 1000
@@ -66,6 +67,7 @@ def attach_studies(conn: Connection, pmids: Iterable[str]) -> list[tuple[int, in
             updates,
         )
         _follow(conn, [(row.id, row.sid) for row in found])
+    study_cells.fill(conn, {sid for _id, sid, _st, _err in out})  # cited now: cells stored
     return out
 
 

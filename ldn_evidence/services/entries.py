@@ -6,7 +6,7 @@ commands). Imports no ORM."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ldn_evidence.export.ama import ama_citation
 from ldn_evidence.services.grading import level_rule
@@ -123,11 +123,17 @@ def record_version(study: Study) -> str:
     return "curated" if study.origin == StudyOrigin.CURATED else "unrecorded"
 
 
-def study_record(study: Study, *, detail: bool = True) -> StudyRecord:
+def study_record(
+    study: Study,
+    *,
+    detail: bool = True,
+    derived: tuple[str, str, dict[str, Any]] | None = None,
+) -> StudyRecord:
     """The study as the report shows it. `detail`: with its design, the modifiers it is
     read from and the rule that decided its level, the costliest fields (read off the
     title and abstract); without, those three are empty, for renderers that never show
-    them (the bibliographies)."""
+    them (the bibliographies). `derived`: those three as made before (level rule, design,
+    modifiers: `study_cells.stored_derived`), not read off the abstract again."""
     authors = [
         Author(
             family=a.last_name,
@@ -139,7 +145,12 @@ def study_record(study: Study, *, detail: bool = True) -> StudyRecord:
         for a in study.authors
     ]
     flags = study_flags(study)
-    modifiers = study_modifiers(study) if detail else {}
+    if derived is not None and detail:
+        rule, design, modifiers = derived
+    else:
+        modifiers = study_modifiers(study) if detail else {}
+        rule = level_rule(study) if detail else ""
+        design = study_design(study, modifiers) if detail else ""
     return StudyRecord(
         pmid=study.pmid,
         doi=study.doi,
@@ -176,8 +187,8 @@ def study_record(study: Study, *, detail: bool = True) -> StudyRecord:
             doi=study.doi,
             pmid=study.pmid,
         ),
-        level_rule=level_rule(study) if detail else "",
-        design=study_design(study, modifiers) if detail else "",
+        level_rule=rule,
+        design=design,
         modifiers=modifiers,
     )
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ldn_evidence.models import Citation, Claim, Reference, Study
+from ldn_evidence.services import study_cells
 from ldn_evidence.vocab import ResolutionStatus, StudyOrigin
 
 RESOLVED = ResolutionStatus.RESOLVED.value
@@ -49,10 +50,14 @@ def cite(
                 existing.study = study
             if origin == "claim" and existing.origin == "page":
                 existing.origin = "claim"  # a per-claim marker is the stronger link
+            if study is not None:  # cited now, if it was not: its export cells stored
+                study_cells.fill(session, [study.id])
             return existing, False
     citation = Citation(claim=claim, reference=reference, study=study, origin=origin)
     session.add(citation)
     session.flush()
+    if study is not None:  # cited now: its export cells stored
+        study_cells.fill(session, [study.id])
     return citation, True
 
 
@@ -92,6 +97,7 @@ def attach_studies(*, session: Session, pmids: list[str] | None = None) -> int:
     if pmids is not None:
         query = query.where(Reference.pmid.in_(pmids))
     made = 0
+    cited: set[int] = set()
     for reference, study in session.execute(query).all():
         reference.study = study
         # a curated study does not show that PubMed knows its PMID
@@ -109,5 +115,7 @@ def attach_studies(*, session: Session, pmids: list[str] | None = None) -> int:
                 if clash is None:
                     citation.study = study
                     made += 1
+                    cited.add(study.id)
     session.flush()
+    study_cells.fill(session, cited)  # cited now: their export cells stored
     return made

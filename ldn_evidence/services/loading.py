@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import PublicationTypeRow, SourceDocument, Study, StudyAuthor
+from ldn_evidence.services import study_cells
 from ldn_evidence.services.dataset import (
     AuthorData,
     Dataset,
@@ -63,8 +64,10 @@ def _load(session: Session, dataset: Dataset) -> LoadSummary:
     from ldn_evidence.services.bulk_load import store_claims, store_references
 
     summary = LoadSummary(source=dataset.source)
-    for study_data in dataset.studies:
+    curated = [
         store_curated_study(session=session, data=study_data, summary=summary)
+        for study_data in dataset.studies
+    ]
     session.flush()
     document = _document(session, dataset.document, summary)
     session.flush()  # the bulk path writes through the session's connection
@@ -79,6 +82,9 @@ def _load(session: Session, dataset: Dataset) -> LoadSummary:
         references=refs,
         summary=summary,
     )
+    # the studies this load may have cited, or rewritten: their export cells stored
+    cited = {ref.study_id for ref in refs.values()} | {s.id for s in curated}
+    study_cells.fill(session, cited)
     summary.document_id = document_id
     return summary
 
@@ -178,6 +184,8 @@ def store_curated_study(*, session: Session, data: StudyData, summary: LoadSumma
         changed = True
     if changed:
         summary.count("studies", created)
+        if not created:  # rewritten: its stored export cells go (made again if cited)
+            study_cells.forget(session, [study.id])
     return study
 
 

@@ -26,6 +26,7 @@ from ldn_evidence.services.evidence_runs import latest_evidence_for
 from ldn_evidence.services.rows import Record as _Record
 from ldn_evidence.services.rows import cited_studies, columns
 from ldn_evidence.services.rows import ids as _ids
+from ldn_evidence.services.study_cells import stored_derived
 from ldn_evidence.services.views import (
     citation_fields,
     claim_fields,
@@ -196,8 +197,9 @@ def study_records(
     if not wanted:
         return found
     studies = cited_studies(conn, wanted)
+    derived = stored_derived(conn, studies) if detail else {}  # made when it was cited
     for study_id, study in studies.items():
-        record = study_record(study, detail=detail)  # type: ignore[arg-type]  # shaped as a Study
+        record = study_record(study, detail=detail, derived=derived.get(study_id))  # type: ignore[arg-type]  # shaped as a Study
         records.add(study_id, record)
         found[study_id] = record
     return found

@@ -22,6 +22,7 @@ from ldn_evidence.services.checks import check_claims, check_pmids, check_verdic
 from ldn_evidence.services.claim_query import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
 from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
+from ldn_evidence.services.report_flat import flat_lines
 from ldn_evidence.services.report_rows import StudyRecords, claim_entries, document_references
 from ldn_evidence.services.rows import NOTICE_MATCH, Record, id_batches
 from ldn_evidence.services.rows import cited_studies as study_rows
@@ -112,6 +113,7 @@ def report_stream(
     batch_size: int = BATCH_SIZE,
     inline_flags: bool = True,
     detail: bool = True,
+    flat: bool = False,
 ) -> ReportStream:
     """`build_report`'s report, streamed: the same arguments, checks and errors, read
     again on each pass and `batch_size` claims at a time, with Core statements on `conn` (a
@@ -121,7 +123,9 @@ def report_stream(
     JSON export reads them after the claims); without, they cost nothing until read, and
     then a pass of their own (the CSV export and the bibliographies never read them).
     `detail`: each study's design, modifiers and level rule are worked out
-    (`entries.study_record`); the bibliographies, which show none of them, pass False."""
+    (`entries.study_record`); the bibliographies, which show none of them, pass False.
+    `flat`: the csv's lines are read straight from SQL (`report_flat`, the studies' stored
+    cells), not made from the claims' views (`ReportStream.table_lines`)."""
     doc_ids = unique(document_ids)
     wanted = unique(claim_ids)
     pmid_set = check_pmids(conn, pmids)
@@ -151,6 +155,11 @@ def report_stream(
                 detail=detail,
                 evidence=evidence,
             )
+
+    def batches() -> Iterator[list[int]]:
+        """The claims' ids in report order (each document's, then those without one)."""
+        for doc_id in [*(d.id for d in documents), *([None] if loose else [])]:
+            yield from id_batches(conn=conn, query=sel.of_document(doc_id), size=batch_size)
 
     def entries() -> Iterator[DocumentEntry]:
         for doc in documents:
@@ -197,6 +206,11 @@ def report_stream(
         ),
         cited_names=lambda: study_names(
             conn=conn, sel=sel, documents=cited_from, batch_size=batch_size
+        ),
+        flat_lines=(
+            (lambda: flat_lines(conn, batches, verdict=verdict, pmids=pmid_set, evidence=evidence))
+            if flat
+            else None
         ),
     )
 

@@ -21,6 +21,7 @@ from ldn_evidence.models import (
     StudyLinkRow,
     StudyMeshTerm,
 )
+from ldn_evidence.services import study_cells
 
 if TYPE_CHECKING:  # a record is stored by `store_article`; showing a study needs no parser
     from ldn_evidence.pubmed.records import ArticleRecord
@@ -97,6 +98,8 @@ def store_article(
         session.add(study)
     _fill(session, study, record, origin)
     session.flush()
+    if outcome == "updated":  # rewritten: its stored export cells made again if it is cited
+        study_cells.refresh(session, [study.id])
     return outcome
 
 

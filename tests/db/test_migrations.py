@@ -34,6 +34,7 @@ TABLES = {
     "full_texts",
     "full_text_sections",
     "full_text_passages",
+    "study_cells",
 }
 
 

@@ -183,9 +183,9 @@ def test_a_study_cited_again_is_made_once(
     made: list[str] = []
     real = report_rows.study_record
 
-    def counting(study: Any, *, detail: bool = True) -> Any:
+    def counting(study: Any, **options: Any) -> Any:
         made.append(study.pmid)
-        return real(study, detail=detail)
+        return real(study, **options)
 
     monkeypatch.setattr(report_rows, "study_record", counting)
     with read_scope(export_db.engine) as conn:
