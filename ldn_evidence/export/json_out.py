@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from ldn_evidence.viewmodel import DocumentEntry, Report
+from ldn_evidence.viewmodel import DocumentEntry, JsonText, Report, StudyRecord
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -248,11 +248,43 @@ def _array(each: _Each, level: int) -> Iterator[str]:
     for item in each.items:
         yield ("[\n" if not opened else ",\n") + inner
         opened = True
-        if each.write is not None:
+        if type(item) is JsonText:  # a claim written already (at level 0)
+            yield item.replace("\n", "\n" + inner)
+        elif each.write is not None:
             yield from each.write(item, level + 1)
         else:
             yield _dump(item if is_dataclass(item) else _data(item), level + 1)
     yield ("\n" + "  " * level + "]") if opened else "[]"
+
+
+STUDY_LEVEL = 3  # a citation's study, in a claim written at level 0: claim, citations, citation
+
+
+def study_text(study: StudyRecord) -> str:
+    """A citation's study as the file holds it in a claim written at level 0 (`claim_text`):
+    what `study_cells` stores, so a claim is written without the study's record."""
+    return _dump(study, STUDY_LEVEL)
+
+
+def claim_text(claim: dict[str, Any]) -> JsonText:
+    """`_dump(claim, 0)` of a claim given as data: a dict of `ClaimEntry`'s fields in order,
+    its citations dicts of `CitationEntry`'s whose "study" is the study's `study_text` (or
+    None). Its other values are ids, strings, booleans and None (which orjson writes as
+    json does) but the figure and the last evidence run, which are checked
+    (`_orjson_safe`): written by orjson with each study's text spliced in as it stands,
+    else by the indenting encoder with the studies read back."""
+    citations = claim["citations"]
+    if _orjson_safe(claim["figure"]) and _orjson_safe(claim["stronger_evidence"]):
+        for c in citations:
+            if c["study"] is not None:
+                c["study"] = orjson.Fragment(c["study"])
+        return JsonText(orjson.dumps(claim, option=orjson.OPT_INDENT_2).decode("utf-8"))
+    for c in citations:
+        if c["study"] is not None:
+            c["study"] = json.loads(c["study"])
+    parts: list[str] = []
+    _encode(_plain(claim), "\n", parts.append)
+    return JsonText("".join(parts))
 
 
 def load_schema() -> dict[str, Any]:

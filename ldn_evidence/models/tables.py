@@ -422,6 +422,11 @@ study_cells = Table(
     # its level rule, design and modifiers (JSON): what the report's views read off the
     # abstract, for the exports that build them (json, html, markdown)
     Column("derived", Text, nullable=False),
+    # the study object as the json export writes it (`json_out.study_text`), and what a
+    # page's red flags read of it (`figure_marks.marks_of`: its flags, title, whether it
+    # has an abstract and the abstract's figures, JSON): the json export written from SQL
+    Column("json", Text, nullable=False),
+    Column("marks", Text, nullable=False),
 )
 
 # ---- `watch`: each run over the cited studies, each study's check, what changed ------------

@@ -61,6 +61,8 @@ _SOURCES = (
     "services/grading.py",
     "export/ama.py",
     "export/csv_out.py",
+    "export/json_out.py",
+    "services/figure_marks.py",
     "export/present.py",
     "viewmodel.py",
     "vocab.py",
@@ -149,10 +151,14 @@ def fill(db: Connection | Session, study_ids: Iterable[int | None]) -> int:
 
 def row_of(study: Any) -> dict[str, Any]:
     """What a study's row stores, from its record as `entries.study_record` makes it: its
-    csv cells (the two runs of `csv_out.study_cells`, joined by `SEPARATOR`) and its level
-    rule, design and modifiers (`derived`, JSON)."""
+    csv cells (the two runs of `csv_out.study_cells`, joined by `SEPARATOR`), its level
+    rule, design and modifiers (`derived`, JSON), the study as the json export writes it
+    (`json_out.study_text`) and what a page's red flags read of it
+    (`figure_marks.marks_text`)."""
     from ldn_evidence.export.csv_out import study_cells
+    from ldn_evidence.export.json_out import study_text
     from ldn_evidence.services.entries import study_record
+    from ldn_evidence.services.figure_marks import marks_text
 
     record = study_record(study)
     derived = [record.level_rule, record.design, record.modifiers]
@@ -161,6 +167,8 @@ def row_of(study: Any) -> dict[str, Any]:
         "basis": basis_of(study),
         "csv": SEPARATOR.join(study_cells(record)),
         "derived": json.dumps(derived, ensure_ascii=False),
+        "json": study_text(record),
+        "marks": marks_text(record),
     }
 
 
@@ -213,7 +221,7 @@ def _upsert(db: Connection | Session) -> Any:
     dialect = getattr(db, "dialect", None) or db.get_bind().dialect  # type: ignore[union-attr]
     table = tables.study_cells
     ins: Any = (postgresql if dialect.name == "postgresql" else sqlite).insert(table)
-    values = {name: ins.excluded[name] for name in ("basis", "csv", "derived")}
+    values = {name: ins.excluded[name] for name in ("basis", "csv", "derived", "json", "marks")}
     return ins.on_conflict_do_update(index_elements=[table.c.study_id], set_=values)
 
 

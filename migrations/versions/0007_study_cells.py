@@ -1,4 +1,5 @@
-"""study_cells: a cited study's csv cells and derived values, stored with their basis
+"""study_cells: a cited study's csv cells, derived values, json object and red-flag marks,
+stored with their basis
 
 A cache the export reads while `basis` matches (the code that makes the cells and the
 study's values); upgraded databases start with it empty (every study worked out as
@@ -29,6 +30,8 @@ def upgrade() -> None:
         sa.Column('basis', sa.String(length=64), nullable=False),
         sa.Column('csv', sa.Text(), nullable=False),
         sa.Column('derived', sa.Text(), nullable=False),
+        sa.Column('json', sa.Text(), nullable=False),
+        sa.Column('marks', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ['study_id'],
             ['studies.id'],

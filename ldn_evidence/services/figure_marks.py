@@ -1,0 +1,83 @@
+"""What a page's red flags read of a cited study, stored with it (`study_cells.marks`) so
+the json export written from SQL (`report_flat_json`) flags a page without the study's
+record or abstract: its flags and title (retracted, corrected), whether it has an abstract
+and the abstract's figures, from which "figure in no cited abstract" is answered as
+`verification.figure_presence.figure_in_abstract` answers it from the abstract
+(`figure_in_marks`; the tests hold the two equal).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ldn_evidence.figures import Figure
+    from ldn_evidence.viewmodel import StudyRecord
+
+
+@dataclass(frozen=True)
+class Marks:
+    """A study as a page's red flags read it (`red_flags.PageFlags`): `abstract` is only
+    whether it has one; `values` (unit, low, high) and `numbers` are the abstract's
+    figures (`abstract_figures.figure_values`) and every number it states."""
+
+    pmid: str
+    title: str
+    flags: list[str]
+    retracted: bool
+    abstract: bool
+    values: list[tuple[str, float, float | None]]
+    numbers: list[float]
+
+
+def marks_text(record: StudyRecord) -> str:
+    """The stored marks of a study's record (JSON; floats as repr, so read back exact)."""
+    values: list[Any] = []
+    numbers: list[Any] = []
+    if record.abstract:
+        from ldn_evidence.verification.abstract_figures import figure_values
+        from ldn_evidence.verification.figure_presence import _ANY_NUMBER
+        from ldn_evidence.verification.numbers import parse_number
+
+        values = [list(v) for v in figure_values(record.abstract)]
+        for m in _ANY_NUMBER.finditer(record.abstract):
+            value = parse_number(m.group(0))
+            if value is not None:
+                numbers.append(value)
+    data = [record.flags, record.title, bool(record.abstract), values, numbers]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def marks_of(pmid: str, text: str) -> Marks:
+    """A study's `Marks` from its stored text (`marks_text`)."""
+    flags, title, abstract, values, numbers = json.loads(text)
+    return Marks(
+        pmid=pmid,
+        title=title,
+        flags=flags,
+        retracted="retracted" in flags,  # as `entries.study_record` sets it
+        abstract=abstract,
+        values=[(unit, low, high) for unit, low, high in values],
+        numbers=numbers,
+    )
+
+
+def figure_in_marks(figure: Figure, marks: Marks) -> bool:
+    """`figure_presence.figure_in_abstract(figure, the study's abstract)`, from its marks."""
+    from ldn_evidence.verification.figure_presence import is_checkable
+    from ldn_evidence.verification.intervals import figure_interval, normalize_unit
+
+    if not marks.abstract or not is_checkable(figure):
+        return False
+    interval = figure_interval(figure)
+    unit = normalize_unit(figure.unit)
+    if unit in ("%", "fold") and (figure.unit or "").strip().lower() not in ("points",):
+        for fig_unit, low, high in marks.values:
+            if fig_unit != unit:
+                continue
+            if interval.overlaps(low, low if high is None else high):
+                return True
+        return False
+    return any(interval.contains(value) for value in marks.numbers)
