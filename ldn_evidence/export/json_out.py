@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from ldn_evidence.viewmodel import DocumentEntry, JsonText, Report, StudyRecord
+from ldn_evidence.viewmodel import DocumentEntry, JsonText, Later, Report, StudyRecord
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -102,7 +102,12 @@ def _document(doc: DocumentEntry, level: int) -> Iterator[str]:
     def items() -> Iterator[tuple[str, Any]]:
         for f in fields(doc):
             value = getattr(doc, f.name)  # red_flags after claims: known once they are read
-            yield f.name, _Each(value) if f.name == "claims" else _data(value)
+            if f.name == "claims":
+                yield f.name, _Each(value)
+            elif type(value) is list or type(value) is Later:  # of views: `_dump` writes
+                yield f.name, list(value)  # them as they stand (orjson reads dataclasses)
+            else:
+                yield f.name, _data(value)
 
     return _object(items(), level)
 

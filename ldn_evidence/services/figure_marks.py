@@ -9,7 +9,6 @@ and the abstract's figures, from which "figure in no cited abstract" is answered
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,19 +16,57 @@ if TYPE_CHECKING:
     from ldn_evidence.viewmodel import StudyRecord
 
 
-@dataclass(frozen=True)
 class Marks:
-    """A study as a page's red flags read it (`red_flags.PageFlags`): `abstract` is only
-    whether it has one; `values` (unit, low, high) and `numbers` are the abstract's
-    figures (`abstract_figures.figure_values`) and every number it states."""
+    """A study as a page's red flags read it (`red_flags.PageFlags`), from its stored text
+    (`marks_text`), read when first asked: `flags`, `retracted`, `title`; `abstract` is
+    only whether it has one; `values` (unit, low, high) and `numbers` are the abstract's
+    figures (`abstract_figures.figure_values`) and every number it states. Most studies
+    have no flag and cite no figure: their text is never parsed."""
 
-    pmid: str
-    title: str
-    flags: list[str]
-    retracted: bool
-    abstract: bool
-    values: list[tuple[str, float, float | None]]
-    numbers: list[float]
+    __slots__ = ("pmid", "_text", "_data")
+
+    def __init__(self, pmid: str, text: str) -> None:
+        self.pmid = pmid
+        self._text = text
+        self._data: list[Any] | None = None
+
+    def _parsed(self) -> list[Any]:
+        if self._data is None:
+            self._data = json.loads(self._text)
+        return self._data
+
+    @property
+    def flags(self) -> list[str]:
+        if self._data is None and self._text.startswith(_NO_FLAGS):
+            return []
+        flags: list[str] = self._parsed()[0]
+        return flags
+
+    @property
+    def retracted(self) -> bool:  # as `entries.study_record` sets it
+        return "retracted" in self.flags
+
+    @property
+    def title(self) -> str:
+        title: str = self._parsed()[1]
+        return title
+
+    @property
+    def abstract(self) -> bool:
+        return bool(self._parsed()[2])
+
+    @property
+    def values(self) -> list[list[Any]]:  # [unit, low, high]
+        values: list[list[Any]] = self._parsed()[3]
+        return values
+
+    @property
+    def numbers(self) -> list[float]:
+        numbers: list[float] = self._parsed()[4]
+        return numbers
+
+
+_NO_FLAGS = "[[], "  # how `marks_text` starts for a study without flags
 
 
 def marks_text(record: StudyRecord) -> str:
@@ -52,16 +89,7 @@ def marks_text(record: StudyRecord) -> str:
 
 def marks_of(pmid: str, text: str) -> Marks:
     """A study's `Marks` from its stored text (`marks_text`)."""
-    flags, title, abstract, values, numbers = json.loads(text)
-    return Marks(
-        pmid=pmid,
-        title=title,
-        flags=flags,
-        retracted="retracted" in flags,  # as `entries.study_record` sets it
-        abstract=abstract,
-        values=[(unit, low, high) for unit, low, high in values],
-        numbers=numbers,
-    )
+    return Marks(pmid, text)
 
 
 def figure_in_marks(figure: Figure, marks: Marks) -> bool:

@@ -124,9 +124,18 @@ class FlagReference:
     status: str
     error: str | None
 
-    def __init__(self, values: dict[str, Any]) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
+    def __init__(self, *values: Any) -> None:
+        (
+            self.id,
+            self.raw,
+            self.kind,
+            self.url,
+            self.title,
+            self.pmid,
+            self.doi,
+            self.status,
+            self.error,
+        ) = values
 
 
 class FlagCitation:
@@ -317,7 +326,17 @@ class FlatJson:
                         "status": ref_status,
                         "error": ref_error,
                     }
-                    ref = FlagReference(reference)
+                    ref = FlagReference(
+                        ref_id,
+                        ref_raw,
+                        ref_kind,
+                        ref_url,
+                        ref_title,
+                        ref_pmid,
+                        ref_doi,
+                        ref_status,
+                        ref_error,
+                    )
                 if study_id is not None:
                     source_kind = "study"
                     text_of, study = studies[study_id]
