@@ -250,12 +250,15 @@ def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str]:
 def _array(each: _Each, level: int) -> Iterator[str]:
     inner = "  " * (level + 1)
     opened = False
+    shift = "\n" + inner
     for item in each.items:
+        if type(item) is JsonText:  # a claim written already (at level 0): one piece
+            yield ("[" if not opened else ",") + shift + item.replace("\n", shift)
+            opened = True
+            continue
         yield ("[\n" if not opened else ",\n") + inner
         opened = True
-        if type(item) is JsonText:  # a claim written already (at level 0)
-            yield item.replace("\n", "\n" + inner)
-        elif each.write is not None:
+        if each.write is not None:
             yield from each.write(item, level + 1)
         else:
             yield _dump(item if is_dataclass(item) else _data(item), level + 1)

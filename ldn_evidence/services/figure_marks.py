@@ -43,17 +43,19 @@ class Marks:
         return flags
 
     @property
+    def abstract(self) -> bool:
+        if self._data is None and self._text.startswith(_NO_FLAGS_NO_ABSTRACT):
+            return False
+        return bool(self._parsed()[1])
+
+    @property
     def retracted(self) -> bool:  # as `entries.study_record` sets it
         return "retracted" in self.flags
 
     @property
     def title(self) -> str:
-        title: str = self._parsed()[1]
+        title: str = self._parsed()[2]
         return title
-
-    @property
-    def abstract(self) -> bool:
-        return bool(self._parsed()[2])
 
     @property
     def values(self) -> list[list[Any]]:  # [unit, low, high]
@@ -66,7 +68,8 @@ class Marks:
         return numbers
 
 
-_NO_FLAGS = "[[], "  # how `marks_text` starts for a study without flags
+# how `marks_text` starts for a study without flags, and without flags or abstract
+_NO_FLAGS, _NO_FLAGS_NO_ABSTRACT = "[[], ", "[[], false, "
 
 
 def marks_text(record: StudyRecord) -> str:
@@ -83,7 +86,7 @@ def marks_text(record: StudyRecord) -> str:
             value = parse_number(m.group(0))
             if value is not None:
                 numbers.append(value)
-    data = [record.flags, record.title, bool(record.abstract), values, numbers]
+    data = [record.flags, bool(record.abstract), record.title, values, numbers]
     return json.dumps(data, ensure_ascii=False)
 
 

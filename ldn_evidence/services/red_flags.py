@@ -233,12 +233,14 @@ def _in_abstract(figure: ClaimFigure, study: StudyRecord) -> bool:
 def _figure_missing(claim: ClaimEntry, present: Callable[[ClaimFigure, Any], bool]) -> str | None:
     """Why the claim's figure is in no cited abstract, or None (present somewhere, no
     figure, a p-value, or no study cited)."""
+    fig = claim.figure
+    if fig is None:
+        return None
+    studies = [c.study for c in claim.citations if c.study is not None]
+    if not studies:
+        return None
     from ldn_evidence.verification.figure_presence import is_checkable
 
-    fig = claim.figure
-    studies = [c.study for c in claim.citations if c.study is not None]
-    if fig is None or not studies:
-        return None
     figure = ClaimFigure(fig.value, fig.unit or "%", fig.qualifier or "exact", fig.text or "")
     if not is_checkable(figure):
         return None

@@ -295,13 +295,16 @@ def _document_entry(
                 pass
         skipped = []
         if whole_page:
-            texts = conn.execute(
-                select(_claim.text)
-                .where(_claim.document_id == doc.id)
-                .execution_options(yield_per=BATCH_SIZE)
-            ).scalars()
+
+            def texts() -> Iterator[str]:  # read only if the page has sentences skipped
+                yield from conn.execute(
+                    select(_claim.text)
+                    .where(_claim.document_id == doc.id)
+                    .execution_options(yield_per=BATCH_SIZE)
+                ).scalars()
+
             page = conn.scalar(select(_document.text).where(_document.id == doc.id))
-            skipped = skipped_sentences(page, texts)
+            skipped = skipped_sentences(page, texts())
         return collector[0].flags(references, skipped, whole_page=whole_page)
 
     return extend(

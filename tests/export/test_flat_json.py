@@ -64,7 +64,7 @@ def _states(engine: sa.Engine) -> Iterator[str]:
         conn.execute(
             sa.text(
                 "UPDATE study_cells SET basis = 'stale', json = '\"poison\"',"
-                """ marks = '[["retracted"], "poison", false, [], []]'"""
+                """ marks = '[["retracted"], false, "poison", [], []]'"""
             )
         )
     yield "stale"
@@ -123,7 +123,7 @@ def test_a_fresh_row_is_what_the_export_writes(export_db: ExportDb) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("""UPDATE study_cells SET json = '"FROM-STORE"'"""))
         conn.execute(
-            sa.text("""UPDATE study_cells SET marks = '[["retracted"], "MARKED", true, [], []]'""")
+            sa.text("""UPDATE study_cells SET marks = '[["retracted"], true, "MARKED", [], []]'""")
         )
     views, flat = json_both(engine)
     assert b'"study": "FROM-STORE"' in flat and flat != views
@@ -207,6 +207,20 @@ _FIGURES = [
 ]
 
 
+def test_marks_read_as_the_record(export_db: ExportDb) -> None:
+    """A study's marks give its record's flags, retraction, title and whether it has an
+    abstract (read without parsing for a study with neither flags nor abstract)."""
+    from ldn_evidence.viewmodel import StudyRecord
+
+    fields: dict[str, Any] = {name: None for name in StudyRecord.__dataclass_fields__}
+    for flags in ([], ["retracted"], ["erratum", "expression of concern"]):
+        for abstract in (None, "", "Pain fell by 30%."):
+            fields.update(pmid="7", title="A “title”", flags=flags, abstract=abstract)
+            marks = marks_of("7", marks_text(StudyRecord(**fields)))
+            assert marks.flags == flags and marks.retracted == ("retracted" in flags)
+            assert marks.abstract == bool(abstract) and marks.title == "A “title”"
+
+
 def test_marks_answer_as_the_abstract_does(export_db: ExportDb) -> None:
     """`figure_in_marks` on a study's stored marks says what `figure_in_abstract` says on
     its abstract: for these figures on these abstracts, and every claim's figure on every
@@ -220,6 +234,7 @@ def test_marks_answer_as_the_abstract_does(export_db: ExportDb) -> None:
 
     for abstract in _ABSTRACTS:
         marks = marks_of("1", marks_text(record(abstract)))
+        assert (marks.flags, marks.retracted, marks.abstract) == ([], False, bool(abstract))
         for figure in _FIGURES:
             assert figure_in_marks(figure, marks) == figure_in_abstract(figure, abstract)
     engine = export_db.engine
