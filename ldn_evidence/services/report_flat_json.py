@@ -18,6 +18,7 @@ it (`report_rows.study_records`), written, and flagged from its abstract.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, exists, select
@@ -110,10 +111,11 @@ _LAST = 10**9  # a citation without a reference position comes after those with 
 _ORIGINS: dict[str, str] = {}  # a citation origin's label
 
 
+@dataclass(slots=True)
 class FlagReference:
-    """A cited reference as a page's red flags read it (`ReferenceEntry`'s fields)."""
+    """A cited reference: what the file holds (`ReferenceEntry`'s fields, in its order:
+    orjson writes a dataclass as it writes the view) and a page's red flags read."""
 
-    __slots__ = ("id", "raw", "kind", "url", "title", "pmid", "doi", "status", "error")
     id: int
     raw: str
     kind: str
@@ -123,19 +125,6 @@ class FlagReference:
     doi: str | None
     status: str
     error: str | None
-
-    def __init__(self, *values: Any) -> None:
-        (
-            self.id,
-            self.raw,
-            self.kind,
-            self.url,
-            self.title,
-            self.pmid,
-            self.doi,
-            self.status,
-            self.error,
-        ) = values
 
 
 class FlagCitation:
@@ -310,22 +299,10 @@ class FlatJson:
                     ref_error,
                     *_,
                 ) = c
-                reference: dict[str, Any] | None = None
                 ref: FlagReference | None = None
                 text_of: str | None = None
                 study: Any = None
                 if ref_id is not None:
-                    reference = {
-                        "id": ref_id,
-                        "raw": ref_raw,
-                        "kind": ref_kind,
-                        "url": ref_url,
-                        "title": ref_title,
-                        "pmid": ref_pmid,
-                        "doi": ref_doi,
-                        "status": ref_status,
-                        "error": ref_error,
-                    }
                     ref = FlagReference(
                         ref_id,
                         ref_raw,
@@ -364,22 +341,16 @@ class FlatJson:
                         "checked_at": checked_at.isoformat() if checked_at is not None else None,
                         "checked_by": checked_by,
                         "checked_record_sha256": checked_sha256,
-                        "reference": reference,
+                        "reference": ref,
                         "study": text_of,
                     }
                 )
                 flagged.append(FlagCitation(verdict, verdict_origin, reason, note, ref, study))
             if figure_value is None:
-                figure = figure_data = None
+                figure = None
                 label_text = ""
             else:
                 figure = Figure(figure_value, figure_unit, figure_qualifier, figure_text)
-                figure_data = {
-                    "value": figure_value,
-                    "unit": figure_unit,
-                    "qualifier": figure_qualifier,
-                    "text": figure_text,
-                }
                 label_text = figure_label(claim)  # type: ignore[arg-type]  # a Row shaped as a Claim
             unsourced = figure_value is not None and not any_cited
             data = {
@@ -388,7 +359,7 @@ class FlatJson:
                 "position": position,
                 "text": text,
                 "kind": kind,
-                "figure": figure_data,
+                "figure": figure,
                 "figure_label": label_text,
                 "condition": condition,
                 "intervention": intervention,
