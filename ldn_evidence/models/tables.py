@@ -422,9 +422,22 @@ study_cells = Table(
     # its level rule, design and modifiers (JSON): what the report's views read off the
     # abstract, for the exports that build them (json, html, markdown)
     Column("derived", Text, nullable=False),
-    # the study object as the json export writes it (`json_out.study_text`), and what a
-    # page's red flags read of it (`figure_marks.marks_of`: its flags, title, whether it
-    # has an abstract and the abstract's figures, JSON): the json export written from SQL
+)
+
+# Beside a `study_cells` row, written and deleted with it (used while its basis matches):
+# the study object as the json export writes it (`json_out.study_text`) and what a page's
+# red flags read of it (`figure_marks.marks_text`: its flags, title, whether it has an
+# abstract and the abstract's figures, JSON), for the json export written from SQL. A
+# table of its own: the csv, which reads none of it, reads small rows.
+study_json = Table(
+    "study_json",
+    metadata,
+    Column(
+        "study_id",
+        Integer,
+        ForeignKey("studies.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("json", Text, nullable=False),
     Column("marks", Text, nullable=False),
 )

@@ -1,4 +1,4 @@
-"""What a page's red flags read of a cited study, stored with it (`study_cells.marks`) so
+"""What a page's red flags read of a cited study, stored with it (`study_json.marks`) so
 the json export written from SQL (`report_flat_json`) flags a page without the study's
 record or abstract: its flags and title (retracted, corrected), whether it has an abstract
 and the abstract's figures, from which "figure in no cited abstract" is answered as

@@ -1,5 +1,5 @@
-"""study_cells: a cited study's csv cells, derived values, json object and red-flag marks,
-stored with their basis
+"""study_cells, study_json: a cited study's csv cells, derived values, json object and
+red-flag marks, stored with their basis
 
 A cache the export reads while `basis` matches (the code that makes the cells and the
 study's values); upgraded databases start with it empty (every study worked out as
@@ -30,8 +30,6 @@ def upgrade() -> None:
         sa.Column('basis', sa.String(length=64), nullable=False),
         sa.Column('csv', sa.Text(), nullable=False),
         sa.Column('derived', sa.Text(), nullable=False),
-        sa.Column('json', sa.Text(), nullable=False),
-        sa.Column('marks', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ['study_id'],
             ['studies.id'],
@@ -40,7 +38,21 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint('study_id', name=op.f('pk_study_cells')),
     )
+    op.create_table(
+        'study_json',
+        sa.Column('study_id', sa.Integer(), nullable=False),
+        sa.Column('json', sa.Text(), nullable=False),
+        sa.Column('marks', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['study_id'],
+            ['studies.id'],
+            name=op.f('fk_study_json_study_id_studies'),
+            ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('study_id', name=op.f('pk_study_json')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('study_json')
     op.drop_table('study_cells')

@@ -57,13 +57,15 @@ def _states(engine: sa.Engine) -> Iterator[str]:
     """The store empty, then filled, then every row stale (another basis)."""
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM study_cells"))
+        conn.execute(sa.text("DELETE FROM study_json"))
     yield "empty"
     assert fill(engine) > 0
     yield "filled"
     with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE study_cells SET basis = 'stale'"))
         conn.execute(
             sa.text(
-                "UPDATE study_cells SET basis = 'stale', json = '\"poison\"',"
+                """UPDATE study_json SET json = '"poison"',"""
                 """ marks = '[["retracted"], false, "poison", [], []]'"""
             )
         )
@@ -121,9 +123,9 @@ def test_a_fresh_row_is_what_the_export_writes(export_db: ExportDb) -> None:
     engine = export_db.engine
     fill(engine)
     with engine.begin() as conn:
-        conn.execute(sa.text("""UPDATE study_cells SET json = '"FROM-STORE"'"""))
+        conn.execute(sa.text("""UPDATE study_json SET json = '"FROM-STORE"'"""))
         conn.execute(
-            sa.text("""UPDATE study_cells SET marks = '[["retracted"], true, "MARKED", [], []]'""")
+            sa.text("""UPDATE study_json SET marks = '[["retracted"], true, "MARKED", [], []]'""")
         )
     views, flat = json_both(engine)
     assert b'"study": "FROM-STORE"' in flat and flat != views
@@ -142,7 +144,7 @@ def test_a_retraction_notice_is_matched_when_read(export_db: ExportDb) -> None:
                 " '2026-01-01', '2026-01-01')"
             )
         )
-        conn.execute(sa.text("""UPDATE study_cells SET json = '"FROM-STORE"'"""))
+        conn.execute(sa.text("""UPDATE study_json SET json = '"FROM-STORE"'"""))
     views, flat = json_both(engine, pmids=["23359310"])
     assert flat == views and b"FROM-STORE" not in flat
     assert b'"kind": "retracted"' in flat
@@ -157,7 +159,7 @@ def test_a_changed_study_value_makes_its_row_stale(export_db: ExportDb, column: 
         "retracted": "1 - retracted",
     }.get(column, f"COALESCE({column}, '') || 'x'")
     with engine.begin() as conn:
-        conn.execute(sa.text("""UPDATE study_cells SET json = '"FROM-STORE"'"""))
+        conn.execute(sa.text("""UPDATE study_json SET json = '"FROM-STORE"'"""))
         conn.execute(sa.text(f"UPDATE studies SET {column} = {value}"))
     views, flat = json_both(engine)
     assert flat == views and b"FROM-STORE" not in flat
@@ -243,7 +245,7 @@ def test_marks_answer_as_the_abstract_does(export_db: ExportDb) -> None:
         studies = conn.execute(
             sa.text(
                 "SELECT s.pmid, s.abstract, c.marks FROM studies s"
-                " JOIN study_cells c ON c.study_id = s.id"
+                " JOIN study_json c ON c.study_id = s.id"
             )
         ).all()
         figures = conn.execute(
@@ -258,3 +260,26 @@ def test_marks_answer_as_the_abstract_does(export_db: ExportDb) -> None:
         for value, unit, qualifier, label in figures:
             figure = Figure(value, unit or "%", qualifier or "exact", label or "")
             assert figure_in_marks(figure, marks) == figure_in_abstract(figure, abstract)
+
+
+def test_the_json_rows_go_with_the_cells(export_db: ExportDb) -> None:
+    """`study_json` holds a row for each `study_cells` row, forgotten with it; a study whose
+    json row is missing (its cells fresh) is worked out."""
+    engine = export_db.engine
+    fill(engine)
+    count = "SELECT (SELECT count(*) FROM study_cells), (SELECT count(*) FROM study_json)"
+    with engine.connect() as conn:
+        cells, texts = conn.execute(sa.text(count)).one()
+        ids = list(conn.execute(sa.text("SELECT study_id FROM study_json")).scalars())
+    assert cells == texts > 0
+    with engine.begin() as conn:
+        study_cells.forget(conn, ids[:1])
+        assert conn.execute(sa.text(count)).one() == (cells - 1, texts - 1)
+        conn.execute(sa.text("UPDATE study_json SET json = '\"FROM-STORE\"'"))
+        conn.execute(sa.text(f"DELETE FROM study_json WHERE study_id = {ids[1]}"))
+    views, flat = json_both(engine)
+    assert flat != views and b'"study": "FROM-STORE"' in flat
+    assert b'"study": {' in flat  # the two studies without both rows, worked out
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM study_json"))
+    assert_same(engine, _cases(export_db))
