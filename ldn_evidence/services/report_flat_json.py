@@ -1,7 +1,7 @@
 """The json export's claims read straight from SQL: for a batch of claims, the claims in one
 statement and their citations with each one's reference, study and the study's stored
-values (`study_cells`' basis, `study_json`: the study object as the file holds it, and its
-red-flag marks) in another, each claim written by `json_out.claim_text` without the report's views
+values (`study_json`: the study object as the file holds it, its red-flag marks and their
+basis) in another, each claim written by `json_out.claim_text` without the report's views
 (`ClaimEntry`, `CitationEntry`, `StudyRecord`) — the bytes `json_out` writes from a
 streamed report's claims, which the tests hold it to.
 
@@ -35,11 +35,10 @@ from ldn_evidence.services.views import figure_label
 from ldn_evidence.viewmodel import Figure, JsonText
 from ldn_evidence.vocab import citation_origin_label
 
-_c, _r, _s, _cells, _json = (
+_c, _r, _s, _json = (
     tables.citations.c,
     tables.references.c,
     tables.studies.c,
-    tables.study_cells.c,
     tables.study_json.c,
 )
 _CLAIMS = select(
@@ -87,14 +86,13 @@ _CITATION_COLUMNS = (
     _r.status.label("ref_status"),
     _r.error.label("ref_error"),
     *(_s[name].label(f"s_{name}") for name in BASIS_COLUMNS),
-    _cells.basis.label("cells_basis"),
+    _json.basis.label("cells_basis"),
     _json.json.label("cells_json"),
     _json.marks.label("cells_marks"),
 )
 _FROM = (
     tables.citations.outerjoin(tables.references, _r.id == _c.reference_id)
     .outerjoin(tables.studies, _s.id == _c.study_id)
-    .outerjoin(tables.study_cells, _cells.study_id == _c.study_id)
     .outerjoin(tables.study_json, _json.study_id == _c.study_id)
 )
 _AT = {column.key: i for i, column in enumerate(_CITATION_COLUMNS)}  # a value's place in a row

@@ -41,6 +41,7 @@ def upgrade() -> None:
     op.create_table(
         'study_json',
         sa.Column('study_id', sa.Integer(), nullable=False),
+        sa.Column('basis', sa.String(length=64), nullable=False),
         sa.Column('json', sa.Text(), nullable=False),
         sa.Column('marks', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(

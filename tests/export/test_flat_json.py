@@ -62,7 +62,7 @@ def _states(engine: sa.Engine) -> Iterator[str]:
     assert fill(engine) > 0
     yield "filled"
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE study_cells SET basis = 'stale'"))
+        conn.execute(sa.text("UPDATE study_json SET basis = 'stale'"))
         conn.execute(
             sa.text(
                 """UPDATE study_json SET json = '"poison"',"""
