@@ -161,9 +161,7 @@ def test_a_bibliography_holds_a_batch_of_studies(
     monkeypatch.setattr(report_rows, "study_record", counted)  # the cited studies' records
     for fmt in BIBLIOGRAPHIES:
         with read_scope(engine) as conn:
-            stream = report_stream(
-                conn=conn, generated_at=GENERATED_AT, batch_size=3, detail=False
-            )
+            stream = report_stream(conn=conn, generated_at=GENERATED_AT, batch_size=3, detail=False)
             chunks = sum(1 for _ in render_chunks(stream, fmt))
             assert stream.study_count > 20
         assert chunks >= stream.study_count
