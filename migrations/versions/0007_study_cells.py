@@ -55,5 +55,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('study_json')
+    # absent from a database made before study_json joined this (unreleased) revision
+    op.drop_table('study_json', if_exists=True)
     op.drop_table('study_cells')
