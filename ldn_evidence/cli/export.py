@@ -91,6 +91,7 @@ def export(
             inline_flags=chosen.name == "json",  # the one format with flags after claims
             detail=not chosen.bibliography,  # no bibliography shows design or level rule
             flat=chosen.name == "csv",  # rows from SQL and the studies' stored cells
+            flat_json=chosen.name == "json",  # claims from SQL and the studies' stored json
         )
         if chosen.bibliography and not report.study_count:
             status("No study is cited by the selected claims: the export is empty.")

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from ldn_evidence.viewmodel import DocumentEntry, Report
+from ldn_evidence.viewmodel import DocumentEntry, JsonText, Later, Report, StudyRecord
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -34,10 +34,21 @@ def render_json(report: Report) -> bytes:
     return b"".join(chunks_json(report))
 
 
+_BLOCK = 1 << 20  # characters gathered before they are encoded and given out: a few
+# large writes rather than one per claim (a file of 100,000 claims holds ~500 MB)
+
+
 def chunks_json(report: Report) -> Iterator[bytes]:
+    pending: list[str] = []
+    size = 0
     for text in _object(_report_items(report), 0):
-        yield text.encode("utf-8")
-    yield b"\n"
+        pending.append(text)
+        size += len(text)
+        if size >= _BLOCK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    pending.append("\n")
+    yield "".join(pending).encode("utf-8")
 
 
 def _data(value: Any) -> Any:
@@ -102,7 +113,12 @@ def _document(doc: DocumentEntry, level: int) -> Iterator[str]:
     def items() -> Iterator[tuple[str, Any]]:
         for f in fields(doc):
             value = getattr(doc, f.name)  # red_flags after claims: known once they are read
-            yield f.name, _Each(value) if f.name == "claims" else _data(value)
+            if f.name == "claims":
+                yield f.name, _Each(value)
+            elif type(value) is list or type(value) is Later:  # of views: `_dump` writes
+                yield f.name, list(value)  # them as they stand (orjson reads dataclasses)
+            else:
+                yield f.name, _data(value)
 
     return _object(items(), level)
 
@@ -245,7 +261,12 @@ def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str]:
 def _array(each: _Each, level: int) -> Iterator[str]:
     inner = "  " * (level + 1)
     opened = False
+    shift = "\n" + inner
     for item in each.items:
+        if type(item) is JsonText:  # a claim written already (at level 0): one piece
+            yield ("[" if not opened else ",") + shift + item.replace("\n", shift)
+            opened = True
+            continue
         yield ("[\n" if not opened else ",\n") + inner
         opened = True
         if each.write is not None:
@@ -253,6 +274,37 @@ def _array(each: _Each, level: int) -> Iterator[str]:
         else:
             yield _dump(item if is_dataclass(item) else _data(item), level + 1)
     yield ("\n" + "  " * level + "]") if opened else "[]"
+
+
+STUDY_LEVEL = 3  # a citation's study, in a claim written at level 0: claim, citations, citation
+
+
+def study_text(study: StudyRecord) -> str:
+    """A citation's study as the file holds it in a claim written at level 0 (`claim_text`):
+    what `study_cells` stores, so a claim is written without the study's record."""
+    return _dump(study, STUDY_LEVEL)
+
+
+def claim_text(claim: dict[str, Any]) -> JsonText:
+    """`_dump(claim, 0)` of a claim given as data: a dict of `ClaimEntry`'s fields in order,
+    its citations dicts of `CitationEntry`'s whose "study" is the study's `study_text` (or
+    None) and whose "reference" is a view or a dataclass of its fields. Its other values
+    are ids, strings, booleans and None (which orjson writes as json does) but the figure
+    and the last evidence run, which are checked (`_orjson_safe`): written by orjson with
+    each study's text spliced in as it stands, else by the indenting encoder with the
+    studies read back."""
+    citations = claim["citations"]
+    if _orjson_safe(claim["figure"]) and _orjson_safe(claim["stronger_evidence"]):
+        for c in citations:
+            if c["study"] is not None:
+                c["study"] = orjson.Fragment(c["study"])
+        return JsonText(orjson.dumps(claim, option=orjson.OPT_INDENT_2).decode("utf-8"))
+    for c in citations:
+        if c["study"] is not None:
+            c["study"] = json.loads(c["study"])
+    parts: list[str] = []
+    _encode(_plain(claim), "\n", parts.append)
+    return JsonText("".join(parts))
 
 
 def load_schema() -> dict[str, Any]:

@@ -424,6 +424,26 @@ study_cells = Table(
     Column("derived", Text, nullable=False),
 )
 
+# Beside a `study_cells` row, written and deleted with it, with the same basis (used while
+# it matches): the study object as the json export writes it (`json_out.study_text`) and
+# what a page's red flags read of it (`figure_marks.marks_text`: its flags, title, whether
+# it has an abstract and the abstract's figures, JSON), for the json export written from
+# SQL. A table of its own: the csv, which reads none of it, reads small rows, and the json
+# reads one row a study.
+study_json = Table(
+    "study_json",
+    metadata,
+    Column(
+        "study_id",
+        Integer,
+        ForeignKey("studies.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("basis", String(64), nullable=False),
+    Column("json", Text, nullable=False),
+    Column("marks", Text, nullable=False),
+)
+
 # ---- `watch`: each run over the cited studies, each study's check, what changed ------------
 
 watch_runs = Table(

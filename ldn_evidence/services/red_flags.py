@@ -19,8 +19,9 @@ claim's `unsourced` flag set anywhere upstream is flagged without more work here
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ldn_evidence.figures import Figure as ClaimFigure
 from ldn_evidence.viewmodel import CitationEntry, ClaimEntry, RedFlag, ReferenceEntry, StudyRecord
@@ -66,9 +67,14 @@ def page_red_flags(
 class PageFlags:
     """`page_red_flags` one claim at a time, for a page whose claims are streamed: keeps
     what the flags need (the flags of each claim, the studies that flag and the claims
-    citing each reference), never the claims themselves."""
+    citing each reference), never the claims themselves.
 
-    def __init__(self) -> None:
+    `present(figure, study)`: whether a cited study's abstract states the claim's figure
+    (default: read off `study.abstract`; the json written from SQL passes studies'
+    stored `figure_marks.Marks` and `figure_marks.figure_in_marks`)."""
+
+    def __init__(self, present: Callable[[ClaimFigure, Any], bool] | None = None) -> None:
+        self._present = present or _in_abstract
         self._count = 0
         self._order: dict[int, int] = {}
         self._studies: dict[str, tuple[StudyRecord, list[int]]] = {}  # only studies that flag
@@ -92,7 +98,7 @@ class PageFlags:
                     citing.append(claim.id)
                 if c.study is None and ref.status == ResolutionStatus.RESOLVED:
                     self._not_stored[ref.id] = ref
-        self._claim_flags += _claim_flags([claim])
+        self._claim_flags += _claim_flags([claim], self._present)
 
     def flags(
         self,
@@ -194,7 +200,9 @@ def _verdict_words(c: CitationEntry) -> str:
     return words
 
 
-def _claim_flags(claims: Sequence[ClaimEntry]) -> list[RedFlag]:
+def _claim_flags(
+    claims: Sequence[ClaimEntry], present: Callable[[ClaimFigure, Any], bool]
+) -> list[RedFlag]:
     flags = []
     for claim in claims:
         ids, text = [claim.id], claim.text
@@ -202,7 +210,7 @@ def _claim_flags(claims: Sequence[ClaimEntry]) -> list[RedFlag]:
         if bad:
             detail = "; ".join(_verdict_words(c) for c in bad)
             flags.append(_flag(RedFlagKind.UNSUPPORTED, ids, detail, text))
-        missing = _figure_missing(claim)
+        missing = _figure_missing(claim, present)
         if missing:
             flags.append(_flag(RedFlagKind.FIGURE_NOT_IN_ABSTRACT, ids, missing, text))
         if claim.unsourced:
@@ -216,19 +224,27 @@ def _claim_flags(claims: Sequence[ClaimEntry]) -> list[RedFlag]:
     return flags
 
 
-def _figure_missing(claim: ClaimEntry) -> str | None:
+def _in_abstract(figure: ClaimFigure, study: StudyRecord) -> bool:
+    from ldn_evidence.verification.figure_presence import figure_in_abstract
+
+    return figure_in_abstract(figure, study.abstract)
+
+
+def _figure_missing(claim: ClaimEntry, present: Callable[[ClaimFigure, Any], bool]) -> str | None:
     """Why the claim's figure is in no cited abstract, or None (present somewhere, no
     figure, a p-value, or no study cited)."""
-    from ldn_evidence.verification.figure_presence import figure_in_abstract, is_checkable
-
     fig = claim.figure
-    studies = [c.study for c in claim.citations if c.study is not None]
-    if fig is None or not studies:
+    if fig is None:
         return None
+    studies = [c.study for c in claim.citations if c.study is not None]
+    if not studies:
+        return None
+    from ldn_evidence.verification.figure_presence import is_checkable
+
     figure = ClaimFigure(fig.value, fig.unit or "%", fig.qualifier or "exact", fig.text or "")
     if not is_checkable(figure):
         return None
-    if any(figure_in_abstract(figure, s.abstract) for s in studies):
+    if any(present(figure, s) for s in studies):
         return None
     without = [s.pmid for s in studies if not s.abstract]
     with_abstract = [s.pmid for s in studies if s.abstract]

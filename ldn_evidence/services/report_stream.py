@@ -23,13 +23,13 @@ from ldn_evidence.services.claim_query import BATCH_SIZE
 from ldn_evidence.services.red_flags import PageFlags, skipped_sentences
 from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study_names
 from ldn_evidence.services.report_flat import flat_lines
+from ldn_evidence.services.report_flat_json import FlatJson, present
 from ldn_evidence.services.report_rows import StudyRecords, claim_entries, document_references
 from ldn_evidence.services.rows import NOTICE_MATCH, Record, id_batches
 from ldn_evidence.services.rows import cited_studies as study_rows
 from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (
     SCHEMA,
-    ClaimEntry,
     DocumentEntry,
     Filters,
     Later,
@@ -114,6 +114,7 @@ def report_stream(
     inline_flags: bool = True,
     detail: bool = True,
     flat: bool = False,
+    flat_json: bool = False,
 ) -> ReportStream:
     """`build_report`'s report, streamed: the same arguments, checks and errors, read
     again on each pass and `batch_size` claims at a time, with Core statements on `conn` (a
@@ -125,7 +126,10 @@ def report_stream(
     `detail`: each study's design, modifiers and level rule are worked out
     (`entries.study_record`); the bibliographies, which show none of them, pass False.
     `flat`: the csv's lines are read straight from SQL (`report_flat`, the studies' stored
-    cells), not made from the claims' views (`ReportStream.table_lines`)."""
+    cells), not made from the claims' views (`ReportStream.table_lines`).
+    `flat_json`: the documents' claims are the json's, read straight from SQL
+    (`report_flat_json`: `JsonText`, the page's red flags from the studies' stored marks),
+    for the json export alone."""
     doc_ids = unique(document_ids)
     wanted = unique(claim_ids)
     pmid_set = check_pmids(conn, pmids)
@@ -143,8 +147,16 @@ def report_stream(
     # no evidence run in the database: no batch of claims looks for one
     evidence = conn.scalar(select(tables.evidence_runs.c.id).limit(1)) is not None
 
-    def claims_of(document_id: int | None) -> Iterator[ClaimEntry]:
+    flat_claims = (
+        FlatJson(conn, verdict=verdict, pmids=pmid_set, evidence=evidence) if flat_json else None
+    )
+
+    def claims_of(document_id: int | None) -> Iterator[Any]:
+        """The claims' `ClaimEntry`, or with `flat_json` (`JsonText`, `FlagClaim`)."""
         query = sel.of_document(document_id)
+        if flat_claims is not None:
+            yield from flat_claims.claims(id_batches(conn=conn, query=query, size=batch_size))
+            return
         for ids in id_batches(conn=conn, query=query, size=batch_size):
             yield from claim_entries(
                 conn=conn,
@@ -170,6 +182,7 @@ def report_stream(
                 claims_of,
                 whole_page=not sel.narrowed,
                 inline_flags=inline_flags,
+                flat=flat_json,
             )
 
     def flagged() -> list[DocumentEntry]:
@@ -194,7 +207,16 @@ def report_stream(
         ),
         summary=report_summary(conn, sel),
         documents=Rows(len(documents), entries),
-        claims_without_document=Rows(loose, lambda: claims_of(None) if loose else iter(())),
+        claims_without_document=Rows(
+            loose,
+            lambda: (
+                iter(())
+                if not loose
+                else (text for text, _ in claims_of(None))
+                if flat_json
+                else claims_of(None)
+            ),
+        ),
         flagged=flagged,
         study_count=_study_count(conn, sel),
         cited_studies=lambda: cited_studies(
@@ -247,15 +269,21 @@ def _document_entry(
     *,
     whole_page: bool,
     inline_flags: bool = True,
+    flat: bool = False,
 ) -> DocumentEntry:
-    """The page with its claims as `Rows` and its red flags known once they are read."""
+    """The page with its claims as `Rows` and its red flags known once they are read.
+    `flat`: `claims_of` gives each claim's (`JsonText`, `FlagClaim`)."""
     references = document_references(conn=conn, document_id=doc.id)  # views, no rows
     collector: list[PageFlags] = []
 
-    def claims(collect: bool = inline_flags) -> Iterator[ClaimEntry]:
-        page = PageFlags()
+    def claims(collect: bool = inline_flags) -> Iterator[Any]:
+        page = PageFlags(present) if flat else PageFlags()
         for claim in claims_of(doc.id):
-            if collect:
+            if flat:
+                claim, flagged = claim
+                if collect:
+                    page.add(flagged)
+            elif collect:
                 page.add(claim)
             yield claim
         if collect:
@@ -267,13 +295,16 @@ def _document_entry(
                 pass
         skipped = []
         if whole_page:
-            texts = conn.execute(
-                select(_claim.text)
-                .where(_claim.document_id == doc.id)
-                .execution_options(yield_per=BATCH_SIZE)
-            ).scalars()
+
+            def texts() -> Iterator[str]:  # read only if the page has sentences skipped
+                yield from conn.execute(
+                    select(_claim.text)
+                    .where(_claim.document_id == doc.id)
+                    .execution_options(yield_per=BATCH_SIZE)
+                ).scalars()
+
             page = conn.scalar(select(_document.text).where(_document.id == doc.id))
-            skipped = skipped_sentences(page, texts)
+            skipped = skipped_sentences(page, texts())
         return collector[0].flags(references, skipped, whole_page=whole_page)
 
     return extend(

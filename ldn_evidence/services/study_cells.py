@@ -61,6 +61,8 @@ _SOURCES = (
     "services/grading.py",
     "export/ama.py",
     "export/csv_out.py",
+    "export/json_out.py",
+    "services/figure_marks.py",
     "export/present.py",
     "viewmodel.py",
     "vocab.py",
@@ -106,12 +108,16 @@ def basis_of(study: Any) -> str:
     return basis(getattr(study, name) for name in BASIS_COLUMNS)
 
 
+_TABLES = (tables.study_cells, tables.study_json)  # a study's stored values, written together
+
+
 def forget(db: Connection | Session, study_ids: Iterable[int | None]) -> None:
     """Delete the stored cells of these studies (a write is rewriting them)."""
     ids = sorted({i for i in study_ids if i is not None})
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
-        db.execute(delete(tables.study_cells).where(tables.study_cells.c.study_id.in_(part)))
+        for table in _TABLES:
+            db.execute(delete(table).where(table.c.study_id.in_(part)))
 
 
 def refresh(db: Connection | Session, study_ids: Iterable[int | None]) -> int:
@@ -148,11 +154,15 @@ def fill(db: Connection | Session, study_ids: Iterable[int | None]) -> int:
 
 
 def row_of(study: Any) -> dict[str, Any]:
-    """What a study's row stores, from its record as `entries.study_record` makes it: its
-    csv cells (the two runs of `csv_out.study_cells`, joined by `SEPARATOR`) and its level
-    rule, design and modifiers (`derived`, JSON)."""
+    """What a study's rows store, from its record as `entries.study_record` makes it: its
+    csv cells (the two runs of `csv_out.study_cells`, joined by `SEPARATOR`), its level
+    rule, design and modifiers (`derived`, JSON) in `study_cells`; the study as the json
+    export writes it (`json_out.study_text`) and what a page's red flags read of it
+    (`figure_marks.marks_text`) in `study_json`."""
     from ldn_evidence.export.csv_out import study_cells
+    from ldn_evidence.export.json_out import study_text
     from ldn_evidence.services.entries import study_record
+    from ldn_evidence.services.figure_marks import marks_text
 
     record = study_record(study)
     derived = [record.level_rule, record.design, record.modifiers]
@@ -161,6 +171,8 @@ def row_of(study: Any) -> dict[str, Any]:
         "basis": basis_of(study),
         "csv": SEPARATOR.join(study_cells(record)),
         "derived": json.dumps(derived, ensure_ascii=False),
+        "json": study_text(record),
+        "marks": marks_text(record),
     }
 
 
@@ -198,22 +210,23 @@ def _store(db: Connection | Session, ids: list[int]) -> int:
         for study in studies.values()
         if not study.retraction_notices  # matched when read: such a study is worked out
     ]
-    table = tables.study_cells
-    db.execute(delete(table).where(table.c.study_id.in_(ids)))
+    for table in _TABLES:
+        db.execute(delete(table).where(table.c.study_id.in_(ids)))
     if rows:
-        db.execute(_upsert(db), rows)
+        for table in _TABLES:
+            names = [c.name for c in table.c]
+            db.execute(_upsert(db, table), [{n: row[n] for n in names} for row in rows])
     return len(rows)
 
 
-def _upsert(db: Connection | Session) -> Any:
+def _upsert(db: Connection | Session, table: Any = tables.study_cells) -> Any:
     """INSERT … ON CONFLICT (study_id) DO UPDATE: a command storing the same study at once
     (PostgreSQL) makes this one wait for it, then write over its row, not fail."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = getattr(db, "dialect", None) or db.get_bind().dialect  # type: ignore[union-attr]
-    table = tables.study_cells
     ins: Any = (postgresql if dialect.name == "postgresql" else sqlite).insert(table)
-    values = {name: ins.excluded[name] for name in ("basis", "csv", "derived")}
+    values = {c.name: ins.excluded[c.name] for c in table.c if c.name != "study_id"}
     return ins.on_conflict_do_update(index_elements=[table.c.study_id], set_=values)
 
 

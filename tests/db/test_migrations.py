@@ -35,6 +35,7 @@ TABLES = {
     "full_text_sections",
     "full_text_passages",
     "study_cells",
+    "study_json",
 }
 
 
