@@ -1,5 +1,4 @@
-"""study_cells, study_json: a cited study's csv cells, derived values, json object and
-red-flag marks, stored with their basis
+"""study_cells: a cited study's csv cells and derived values, stored with their basis
 
 A cache the export reads while `basis` matches (the code that makes the cells and the
 study's values); upgraded databases start with it empty (every study worked out as
@@ -38,23 +37,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint('study_id', name=op.f('pk_study_cells')),
     )
-    op.create_table(
-        'study_json',
-        sa.Column('study_id', sa.Integer(), nullable=False),
-        sa.Column('basis', sa.String(length=64), nullable=False),
-        sa.Column('json', sa.Text(), nullable=False),
-        sa.Column('marks', sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ['study_id'],
-            ['studies.id'],
-            name=op.f('fk_study_json_study_id_studies'),
-            ondelete='CASCADE',
-        ),
-        sa.PrimaryKeyConstraint('study_id', name=op.f('pk_study_json')),
-    )
 
 
 def downgrade() -> None:
-    # absent from a database made before study_json joined this (unreleased) revision
-    op.drop_table('study_json', if_exists=True)
     op.drop_table('study_cells')
