@@ -21,29 +21,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, exists, select
-
 from ldn_evidence.export.json_out import claim_text, study_text
 from ldn_evidence.figures import Figure as ClaimFigure
 from ldn_evidence.models import tables
-from ldn_evidence.services.evidence_runs import latest_evidence_for
 from ldn_evidence.services.figure_marks import Marks, figure_in_marks, marks_of
-from ldn_evidence.services.report_rows import StudyRecords, study_records
-from ldn_evidence.services.rows import NOTICE_MATCH, columns, ids
-from ldn_evidence.services.study_cells import BASIS_COLUMNS, basis
+from ldn_evidence.services.flat_rows import (
+    FlatReader,
+    FlatStatements,
+    citation_order,
+    reference_columns,
+)
 from ldn_evidence.services.views import figure_label
-from ldn_evidence.viewmodel import Figure, JsonText
+from ldn_evidence.viewmodel import Figure, JsonText, StudyRecord
 from ldn_evidence.vocab import citation_origin_label
 
-_c, _r, _s, _json = (
-    tables.citations.c,
-    tables.references.c,
-    tables.studies.c,
-    tables.study_json.c,
-)
-_CLAIMS = select(
-    *columns(
-        tables.claims,
+_c = tables.citations.c
+_STATEMENTS = FlatStatements(
+    (
         "id",
         "document_id",
         "position",
@@ -58,56 +52,31 @@ _CLAIMS = select(
         "figure_unit",
         "figure_qualifier",
         "figure_text",
-    )
-).where(tables.claims.c.id.in_(ids()))
-_CITATION_COLUMNS = (
-    _c.claim_id,
-    _c.id,
-    _c.origin,
-    _c.verdict,
-    _c.verdict_origin,
-    _c.study_figure,
-    _c.evidence_sentence,
-    _c.evidence_location,
-    _c.reason,
-    _c.note,
-    _c.checked_at,
-    _c.checked_by,
-    _c.checked_record_sha256,
-    _c.study_id,
-    _r.id.label("ref_id"),
-    _r.position.label("ref_position"),
-    _r.raw.label("ref_raw"),
-    _r.kind.label("ref_kind"),
-    _r.url.label("ref_url"),
-    _r.title.label("ref_title"),
-    _r.pmid.label("ref_pmid"),
-    _r.doi.label("ref_doi"),
-    _r.status.label("ref_status"),
-    _r.error.label("ref_error"),
-    *(_s[name].label(f"s_{name}") for name in BASIS_COLUMNS),
-    _json.basis.label("cells_basis"),
-    _json.json.label("cells_json"),
-    _json.marks.label("cells_marks"),
+    ),
+    (
+        _c.claim_id,
+        _c.id,
+        _c.origin,
+        _c.verdict,
+        _c.verdict_origin,
+        _c.study_figure,
+        _c.evidence_sentence,
+        _c.evidence_location,
+        _c.reason,
+        _c.note,
+        _c.checked_at,
+        _c.checked_by,
+        _c.checked_record_sha256,
+        _c.study_id,
+        *reference_columns(
+            "id", "position", "raw", "kind", "url", "title", "pmid", "doi", "status", "error"
+        ),
+    ),
+    tables.study_json,
+    ("json", "marks"),
 )
-_FROM = (
-    tables.citations.outerjoin(tables.references, _r.id == _c.reference_id)
-    .outerjoin(tables.studies, _s.id == _c.study_id)
-    .outerjoin(tables.study_json, _json.study_id == _c.study_id)
-)
-_AT = {column.key: i for i, column in enumerate(_CITATION_COLUMNS)}  # a value's place in a row
-_BASIS = slice(_AT[f"s_{BASIS_COLUMNS[0]}"], _AT[f"s_{BASIS_COLUMNS[-1]}"] + 1)
-_STUDY_ID, _PMID = _AT["study_id"], _AT["s_pmid"]
-_STORED_BASIS, _JSON, _MARKS = _AT["cells_basis"], _AT["cells_json"], _AT["cells_marks"]
-_NOTICED = len(_CITATION_COLUMNS)  # the column `_CITATIONS_NOTICED` adds
-_CITATIONS = select(*_CITATION_COLUMNS).select_from(_FROM).where(_c.claim_id.in_(ids()))
-# the same, each study with whether a Retraction Watch notice names it (then worked out)
-_CITATIONS_NOTICED = (
-    select(*_CITATION_COLUMNS, exists().where(NOTICE_MATCH).label("noticed"))
-    .select_from(_FROM)
-    .where(_c.claim_id.in_(ids()))
-)
-_LAST = 10**9  # a citation without a reference position comes after those with one
+_PMID = _STATEMENTS.at["s_pmid"]
+_JSON, _MARKS = _STATEMENTS.at["cells_json"], _STATEMENTS.at["cells_marks"]
 _ORIGINS: dict[str, str] = {}  # a citation origin's label
 
 
@@ -190,65 +159,25 @@ def present(figure: ClaimFigure, study: Any) -> bool:
     return figure_in_abstract(figure, study.abstract)
 
 
-class FlatJson:
+class FlatJson(FlatReader[tuple[str, Any]]):
     """The json of batches of claims (`claims`: each claim's `JsonText` with its
-    `FlagClaim`), with what the export keeps between batches: the studies worked out
-    already, whether any notice or evidence run exists."""
+    `FlagClaim`); a study's value is its text (`json_out.study_text`) and what its red
+    flags read: stored and fresh, its `Marks`; worked out, its `StudyRecord`."""
 
-    def __init__(
-        self,
-        conn: Connection,
-        *,
-        verdict: str | None,
-        pmids: set[str] | None,
-        evidence: bool,
-    ) -> None:
-        self.conn = conn
-        self.verdict = verdict
-        self.pmids = pmids
-        self.pair_filter = verdict is not None or pmids is not None
-        self.evidence = evidence
-        self.noticed = conn.scalar(select(tables.retraction_notices.c.id).limit(1)) is not None
-        self.statement = _CITATIONS_NOTICED if self.noticed else _CITATIONS
-        self.records = StudyRecords()  # studies worked out, as the view-based export keeps
-        self.live: dict[int, tuple[str, Any]] = {}  # their text, while their record is kept
+    STATEMENTS = _STATEMENTS
+
+    def stored(self, row: Any) -> tuple[str, Any]:
+        return row[_JSON], marks_of(row[_PMID], row[_MARKS])
+
+    def made(self, record: StudyRecord) -> tuple[str, Any]:
+        return study_text(record), record
 
     def claims(self, batches: Iterator[Sequence[int]]) -> Iterator[tuple[JsonText, FlagClaim]]:
         for batch in batches:
             yield from self._batch(list(batch))
 
-    def _keep(self, c: Any) -> bool:
-        if self.verdict is not None and c.verdict != self.verdict:
-            return False
-        if self.pmids is None:
-            return True
-        pmid = c.s_pmid if c.study_id is not None else c.ref_pmid if c.ref_id is not None else None
-        return pmid in self.pmids
-
     def _batch(self, batch: list[int]) -> Iterator[tuple[JsonText, FlagClaim]]:
-        conn = self.conn
-        claims = {row[0]: row for row in conn.execute(_CLAIMS, {"ids": batch}).all()}
-        cited: dict[int, list[Any]] = {}
-        for row in conn.execute(self.statement, {"ids": batch}).all():
-            cited.setdefault(row[0], []).append(row)
-        selected = []
-        for claim_id in batch:
-            claim = claims.get(claim_id)
-            if claim is None:
-                continue
-            every = cited.get(claim_id, [])
-            kept = every
-            if self.pair_filter:
-                kept = [c for c in every if self._keep(c)]
-                if not kept:
-                    continue
-            selected.append((claim, kept, bool(every)))
-        runs = (
-            latest_evidence_for(db=conn, claim_ids=[c.id for c, _, _ in selected])
-            if self.evidence
-            else {}
-        )
-        studies = self._studies(c for _, kept, _ in selected for c in kept)
+        selected, runs, studies = self.select(batch)
         origins = _ORIGINS
         for claim, kept, any_cited in selected:
             (
@@ -268,7 +197,7 @@ class FlatJson:
                 figure_text,
             ) = claim
             if len(kept) > 1:
-                kept = sorted(kept, key=_order)
+                kept = sorted(kept, key=citation_order)
             citations = []
             flagged = []
             for c in kept:
@@ -374,42 +303,3 @@ class FlatJson:
                 claim_text(data),
                 FlagClaim(claim_id, text, figure, label_text, unsourced, flagged),
             )
-
-    def _studies(self, citations: Iterator[Any]) -> dict[int, tuple[str, Any]]:
-        """Each cited study's text (`json_out.study_text`) and what its red flags read:
-        stored and fresh (its `Marks`), or worked out (its `StudyRecord`)."""
-        found: dict[int, tuple[str, Any]] = {}
-        wanted: set[int] = set()
-        noticed = self.noticed
-        for c in citations:
-            study_id = c[_STUDY_ID]
-            if study_id is None or study_id in found:
-                continue
-            stored = c[_JSON]
-            if (
-                stored is not None
-                and not (noticed and c[_NOTICED])
-                and c[_STORED_BASIS] == basis(c[_BASIS])
-            ):
-                found[study_id] = (stored, marks_of(c[_PMID], c[_MARKS]))
-                continue
-            live = self.live.get(study_id)
-            if live is not None and self.records.get(study_id) is not None:
-                found[study_id] = live
-            else:
-                wanted.add(study_id)
-        if wanted:
-            records = study_records(conn=self.conn, ids=wanted, records=self.records)
-            for study_id, record in records.items():
-                if study_id is None:
-                    continue
-                found[study_id] = self.live[study_id] = (study_text(record), record)
-            for study_id in list(self.live):
-                if self.records.get(study_id) is None:
-                    del self.live[study_id]
-        return found
-
-
-def _order(c: Any) -> tuple[int, int]:
-    position = c.ref_position if c.ref_id is not None and c.ref_position is not None else _LAST
-    return (position, c.id)
