@@ -81,12 +81,9 @@ def source_files() -> list[Path]:
 def code_version() -> str:
     """sha256 of `source_files()` (name and text, line endings normalised): any change to
     them makes every stored row stale."""
-    digest = hashlib.sha256()
-    for path in source_files():
-        digest.update(f"{path.relative_to(_PACKAGE)}\0".encode())
-        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    from ldn_evidence.verification.version import sources_sha256
+
+    return sources_sha256(source_files(), lambda path: str(path.relative_to(_PACKAGE)))
 
 
 def basis(values: Iterable[object]) -> str:

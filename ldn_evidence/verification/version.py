@@ -13,6 +13,7 @@ optional.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ENGINE_VERSION = "2026.11.30-2"
@@ -29,11 +30,17 @@ def source_files() -> list[Path]:
     return sorted(own) + [_PACKAGE.parent / name for name in shared]
 
 
-def source_sha256() -> str:
-    """sha256 of `source_files()` (name and text, line endings normalised)."""
+def sources_sha256(paths: Iterable[Path], name: Callable[[Path], str]) -> str:
+    """sha256 of each file's `name` and text (line endings normalised), in order: what a
+    stored result made by that code is checked against."""
     digest = hashlib.sha256()
-    for path in source_files():
-        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+    for path in paths:
+        digest.update(f"{name(path)}\0".encode())
         digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def source_sha256() -> str:
+    """sha256 of `source_files()` (name and text, line endings normalised)."""
+    return sources_sha256(source_files(), lambda path: f"{path.parent.name}/{path.name}")
