@@ -131,7 +131,8 @@ class FlatReader(ABC, Generic[T]):
         whether it cites anything at all (a claim whose citations are all filtered out is
         left out); the claims' last evidence runs; the cited studies' values."""
         conn = self.conn
-        claims = {row[0]: row for row in conn.execute(self.STATEMENTS.claims, {"ids": batch})}
+        rows = conn.execute(self.STATEMENTS.claims, {"ids": batch}).all()  # all: one fetch
+        claims = {row[0]: row for row in rows}
         cited: dict[int, list[Any]] = {}
         for row in conn.execute(self.statement, {"ids": batch}).all():
             cited.setdefault(row[0], []).append(row)
