@@ -38,7 +38,10 @@ class ErrorBoundaryGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                _close(ctx)
         except EvidenceError as exc:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
@@ -53,6 +56,18 @@ class ErrorBoundaryGroup(TyperGroup):
                 first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
                 _fail(f"database error: {first}", 1)
             raise
+
+
+def _close(ctx: Any) -> None:
+    """Close the command's database connections (`Engine.dispose`). SQLite's last
+    connection to close folds the write-ahead log into the database and removes it;
+    left open at exit, a log grown by a large transaction (`db upgrade` storing 100,000
+    studies' export values: ~1 GB) was read through again by every later command when it
+    opened the database (~0.4 s CPU a GB)."""
+    root = ctx.find_root().obj
+    engine = root._engine if isinstance(root, State) else None
+    if engine is not None:
+        engine.dispose()
 
 
 def _fail(message: str, code: int) -> None:
