@@ -15,6 +15,7 @@ from ldn_evidence.db import read_scope, session_scope
 from ldn_evidence.export import render_chunks
 from ldn_evidence.services import study_cells
 from ldn_evidence.services.report_stream import report_stream
+from tests.export.flat_store import fill, filter_cases, store_states
 from tests.export.hostile import GENERATED_AT, ExportDb
 from tests.export.review_db import build_review_db
 from tests.export.test_report_evidence import claims  # noqa: F401  (a fixture)
@@ -40,11 +41,6 @@ def assert_same(engine: sa.Engine, cases: list[dict[str, Any]]) -> None:
             assert flat == views, (filters, excel)
 
 
-def fill(engine: sa.Engine) -> int:
-    with session_scope(engine) as session:
-        return study_cells.fill_cited(session)
-
-
 def stored(engine: sa.Engine) -> dict[int, tuple[str, str]]:
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT study_id, basis, csv FROM study_cells"))
@@ -53,33 +49,12 @@ def stored(engine: sa.Engine) -> dict[int, tuple[str, str]]:
 
 def _states(engine: sa.Engine) -> Iterator[str]:
     """The store empty, then filled, then every row stale (another basis)."""
-    with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM study_cells"))
-    yield "empty"
-    assert fill(engine) > 0
-    yield "filled"
-    with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE study_cells SET basis = 'stale', csv = 'poison\x1f'"))
-    yield "stale"
-
-
-def _cases(db: ExportDb) -> list[dict[str, Any]]:
-    return [
-        {},
-        {"verdict": "supported"},
-        {"verdict": "unchecked"},
-        {"pmids": ["23359310"]},
-        {"document_ids": [db.seed_document_id]},
-        {"document_ids": [db.document_id, db.seed_document_id]},
-        {"claim_ids": [db.loose_claim_id, db.formula_claim_id, db.script_claim_id]},
-        {"claim_ids": [db.unsourced_claim_id]},
-        {"document_ids": [db.document_id], "verdict": "unchecked"},
-    ]
+    return store_states(engine, ["UPDATE study_cells SET basis = 'stale', csv = 'poison\x1f'"])
 
 
 def test_hostile_rows_whatever_the_store(export_db: ExportDb) -> None:
     for state in _states(export_db.engine):
-        assert_same(export_db.engine, _cases(export_db))
+        assert_same(export_db.engine, filter_cases(export_db))
         if state == "stale":
             views, flat = csv_both(export_db.engine)
             assert b"poison" not in flat
@@ -122,7 +97,7 @@ def test_a_retraction_notice_is_matched_when_read(export_db: ExportDb) -> None:
             sa.text("SELECT id FROM studies WHERE pmid = '23359310'")
         ).scalar_one()
     assert study_id in stored(engine)
-    assert_same(engine, _cases(export_db))
+    assert_same(engine, filter_cases(export_db))
     views, flat = csv_both(engine, pmids=["23359310"])
     assert b"retracted" in flat
     with engine.begin() as conn:
@@ -176,7 +151,7 @@ def test_views_from_stored_values_whatever_the_store(export_db: ExportDb, fmt: s
 
     engine = export_db.engine
     for _state in _states(engine):
-        for filters in _cases(export_db)[:5]:
+        for filters in filter_cases(export_db)[:5]:
             with session_scope(engine) as session:
                 whole = render(
                     build_report(session=session, generated_at=GENERATED_AT, **filters), fmt

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ldn_evidence.db import read_scope, session_scope
+from ldn_evidence.db import read_scope
 from ldn_evidence.export import render_chunks
 from ldn_evidence.figures import Figure
 from ldn_evidence.services import study_cells
@@ -20,6 +20,7 @@ from ldn_evidence.services.figure_marks import figure_in_marks, marks_of, marks_
 from ldn_evidence.services.report_stream import report_stream
 from ldn_evidence.verification.figure_presence import figure_in_abstract
 from ldn_evidence.viewmodel import JsonText
+from tests.export.flat_store import fill, filter_cases, store_states
 from tests.export.hostile import GENERATED_AT, ExportDb
 from tests.export.review_db import build_review_db
 from tests.export.test_report_evidence import claims  # noqa: F401  (a fixture)
@@ -48,47 +49,21 @@ def assert_same(engine: sa.Engine, cases: list[dict[str, Any]]) -> None:
         assert flat == views, filters
 
 
-def fill(engine: sa.Engine) -> int:
-    with session_scope(engine) as session:
-        return study_cells.fill_cited(session)
-
-
 def _states(engine: sa.Engine) -> Iterator[str]:
     """The store empty, then filled, then every row stale (another basis)."""
-    with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM study_cells"))
-        conn.execute(sa.text("DELETE FROM study_json"))
-    yield "empty"
-    assert fill(engine) > 0
-    yield "filled"
-    with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE study_json SET basis = 'stale'"))
-        conn.execute(
-            sa.text(
-                """UPDATE study_json SET json = '"poison"',"""
-                """ marks = '[["retracted"], false, "poison", [], []]'"""
-            )
-        )
-    yield "stale"
-
-
-def _cases(db: ExportDb) -> list[dict[str, Any]]:
-    return [
-        {},
-        {"verdict": "supported"},
-        {"verdict": "unchecked"},
-        {"pmids": ["23359310"]},
-        {"document_ids": [db.seed_document_id]},
-        {"document_ids": [db.document_id, db.seed_document_id]},
-        {"claim_ids": [db.loose_claim_id, db.formula_claim_id, db.script_claim_id]},
-        {"claim_ids": [db.unsourced_claim_id]},
-        {"document_ids": [db.document_id], "verdict": "unchecked"},
-    ]
+    return store_states(
+        engine,
+        [
+            "UPDATE study_json SET basis = 'stale'",
+            """UPDATE study_json SET json = '"poison"',"""
+            """ marks = '[["retracted"], false, "poison", [], []]'""",
+        ],
+    )
 
 
 def test_hostile_rows_whatever_the_store(export_db: ExportDb) -> None:
     for state in _states(export_db.engine):
-        assert_same(export_db.engine, _cases(export_db))
+        assert_same(export_db.engine, filter_cases(export_db))
         views, flat = json_both(export_db.engine)
         assert b'"red_flags": [\n' in flat  # the pages are flagged (and alike)
         if state == "stale":
@@ -282,4 +257,4 @@ def test_the_json_rows_go_with_the_cells(export_db: ExportDb) -> None:
     assert b'"study": {' in flat  # the two studies without both rows, worked out
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM study_json"))
-    assert_same(engine, _cases(export_db))
+    assert_same(engine, filter_cases(export_db))
