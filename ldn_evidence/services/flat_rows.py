@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Column, ColumnElement, Connection, Select, Table, exists, select
 
 from ldn_evidence.models import tables
+from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
 from ldn_evidence.services.evidence_runs import latest_evidence_for
 from ldn_evidence.services.report_rows import StudyRecords, study_records
 from ldn_evidence.services.rows import NOTICE_MATCH, columns, ids
@@ -28,11 +29,14 @@ from ldn_evidence.viewmodel import StudyRecord
 T = TypeVar("T")
 
 _c, _r, _s = tables.citations.c, tables.references.c, tables.studies.c
+# A claim's columns, as the streamed report reads them (`report_rows`): id, document_id,
+# text, then `CLAIM_DATA_COLUMNS` in their order.
+CLAIM_COLUMNS = ("id", "document_id", "text", *CLAIM_DATA_COLUMNS)
 LAST = 10**9  # a citation without a reference position comes after those with one
 
 
 class FlatStatements:
-    """A writer's statements: `claims` (the claims' `claim_columns`, the id first) and
+    """A writer's statements: `claims` (`CLAIM_COLUMNS`) and
     `citations` / `citations_noticed` (the citation's columns, the reference's and study's
     given, the study's `BASIS_COLUMNS` as `s_<name>`, the `store` table's `stored` columns
     as `cells_<name>`, its `basis` as `cells_basis`; the second with whether a notice names
@@ -40,13 +44,12 @@ class FlatStatements:
 
     def __init__(
         self,
-        claim_columns: Sequence[str],
         citation_columns: Sequence[ColumnElement[Any]],
         store: Table,
         stored: Sequence[str],
     ) -> None:
         kept = store.c
-        self.claims: Select[Any] = select(*columns(tables.claims, *claim_columns)).where(
+        self.claims: Select[Any] = select(*columns(tables.claims, *CLAIM_COLUMNS)).where(
             tables.claims.c.id.in_(ids())
         )
         every = (

@@ -33,21 +33,6 @@ from ldn_evidence.vocab import citation_origin_label
 _c = tables.citations.c
 _STATEMENTS = FlatStatements(
     (
-        "id",
-        "document_id",
-        "position",
-        "text",
-        "condition",
-        "intervention",
-        "dose",
-        "outcome",
-        "population",
-        "figure_value",
-        "figure_unit",
-        "figure_qualifier",
-        "figure_text",
-    ),
-    (
         _c.claim_id,
         _c.id,
         _c.origin,
@@ -97,8 +82,9 @@ class FlatCsv(FlatReader[tuple[str, str]]):
             (
                 claim_id,
                 document_id,
-                position,
                 text,
+                position,
+                _kind,
                 condition,
                 intervention,
                 dose,

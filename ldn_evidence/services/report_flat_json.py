@@ -18,7 +18,6 @@ it (`report_rows.study_records`), written, and flagged from its abstract.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ldn_evidence.export.json_out import claim_text, study_text
@@ -32,27 +31,11 @@ from ldn_evidence.services.flat_rows import (
     reference_columns,
 )
 from ldn_evidence.services.views import figure_label
-from ldn_evidence.viewmodel import Figure, JsonText, StudyRecord
+from ldn_evidence.viewmodel import Figure, JsonText, ReferenceEntry, StudyRecord
 from ldn_evidence.vocab import citation_origin_label
 
 _c = tables.citations.c
 _STATEMENTS = FlatStatements(
-    (
-        "id",
-        "document_id",
-        "position",
-        "text",
-        "kind",
-        "condition",
-        "intervention",
-        "dose",
-        "outcome",
-        "population",
-        "figure_value",
-        "figure_unit",
-        "figure_qualifier",
-        "figure_text",
-    ),
     (
         _c.claim_id,
         _c.id,
@@ -80,22 +63,6 @@ _JSON, _MARKS = _STATEMENTS.at["cells_json"], _STATEMENTS.at["cells_marks"]
 _ORIGINS: dict[str, str] = {}  # a citation origin's label
 
 
-@dataclass(slots=True)
-class FlagReference:
-    """A cited reference: what the file holds (`ReferenceEntry`'s fields, in its order:
-    orjson writes a dataclass as it writes the view) and a page's red flags read."""
-
-    id: int
-    raw: str
-    kind: str
-    url: str | None
-    title: str | None
-    pmid: str | None
-    doi: str | None
-    status: str
-    error: str | None
-
-
 class FlagCitation:
     """A citation as a page's red flags read it (`CitationEntry`'s verdict, reference and
     study: a stored study's `Marks`, or a study worked out, its `StudyRecord`)."""
@@ -108,7 +75,7 @@ class FlagCitation:
         verdict_origin: str,
         reason: str | None,
         note: str | None,
-        reference: FlagReference | None,
+        reference: ReferenceEntry | None,
         study: Any,
     ) -> None:
         self.verdict = verdict
@@ -183,8 +150,8 @@ class FlatJson(FlatReader[tuple[str, Any]]):
             (
                 claim_id,
                 document_id,
-                position,
                 text,
+                position,
                 kind,
                 condition,
                 intervention,
@@ -228,11 +195,11 @@ class FlatJson(FlatReader[tuple[str, Any]]):
                     ref_error,
                     *_,
                 ) = c
-                ref: FlagReference | None = None
+                ref: ReferenceEntry | None = None
                 text_of: str | None = None
                 study: Any = None
                 if ref_id is not None:
-                    ref = FlagReference(
+                    ref = ReferenceEntry(
                         ref_id,
                         ref_raw,
                         ref_kind,
