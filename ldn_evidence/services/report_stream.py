@@ -168,6 +168,14 @@ def report_stream(
                 evidence=evidence,
             )
 
+    def loose_claims() -> Iterator[Any]:
+        """The claims without a document (with `flat_json`, their `JsonText` alone)."""
+        if not loose:
+            return iter(())
+        if flat_claims is not None:
+            return (text for text, _ in claims_of(None))
+        return claims_of(None)
+
     def batches() -> Iterator[list[int]]:
         """The claims' ids in report order (each document's, then those without one)."""
         for doc_id in [*(d.id for d in documents), *([None] if loose else [])]:
@@ -207,16 +215,7 @@ def report_stream(
         ),
         summary=report_summary(conn, sel),
         documents=Rows(len(documents), entries),
-        claims_without_document=Rows(
-            loose,
-            lambda: (
-                iter(())
-                if not loose
-                else (text for text, _ in claims_of(None))
-                if flat_json
-                else claims_of(None)
-            ),
-        ),
+        claims_without_document=Rows(loose, loose_claims),
         flagged=flagged,
         study_count=_study_count(conn, sel),
         cited_studies=lambda: cited_studies(
