@@ -580,10 +580,11 @@ class CitationEntry:
         return ref.title or ref.url or ref.raw
 
 
-class JsonText(str):
+class JsonText(bytes):
     """A claim already written as the json export writes it (`export.json_out.claim_text`:
-    indent 2, its lines after the first indented as at level 0), read so from SQL and the
-    studies' stored values (`services.report_flat_json`); the writer indents it in place."""
+    UTF-8, indent 2, its lines after the first indented as at level 0), read so from SQL and
+    the studies' stored values (`services.report_flat_json`); the writer indents it in place
+    and writes it as it stands."""
 
     __slots__ = ()
 

@@ -34,21 +34,25 @@ def render_json(report: Report) -> bytes:
     return b"".join(chunks_json(report))
 
 
-_BLOCK = 1 << 20  # characters gathered before they are encoded and given out: a few
+_BLOCK = 1 << 20  # bytes gathered before they are given out: a few
 # large writes rather than one per claim (a file of 100,000 claims holds ~500 MB)
 
 
 def chunks_json(report: Report) -> Iterator[bytes]:
-    pending: list[str] = []
+    """The file in blocks of about `_BLOCK` bytes. The writers give pieces as text, but a
+    claim written already (`JsonText`) as its UTF-8 bytes: it is never decoded and encoded
+    again (half the file's bytes would be)."""
+    pending: list[bytes] = []
     size = 0
     for text in _object(_report_items(report), 0):
-        pending.append(text)
-        size += len(text)
+        piece = text.encode("utf-8") if isinstance(text, str) else text
+        pending.append(piece)
+        size += len(piece)
         if size >= _BLOCK:
-            yield "".join(pending).encode("utf-8")
+            yield b"".join(pending)
             pending, size = [], 0
-    pending.append("\n")
-    yield "".join(pending).encode("utf-8")
+    pending.append(b"\n")
+    yield b"".join(pending)
 
 
 def _data(value: Any) -> Any:
@@ -109,7 +113,7 @@ def _report_items(report: Report) -> Iterator[tuple[str, Any]]:
             yield f.name, _data(value)
 
 
-def _document(doc: DocumentEntry, level: int) -> Iterator[str]:
+def _document(doc: DocumentEntry, level: int) -> Iterator[str | bytes]:
     def items() -> Iterator[tuple[str, Any]]:
         for f in fields(doc):
             value = getattr(doc, f.name)  # red_flags after claims: known once they are read
@@ -245,7 +249,7 @@ def _encode(value: Any, newline: str, out: Any) -> None:
         out(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline))
 
 
-def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str]:
+def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str | bytes]:
     inner = "  " * (level + 1)
     opened = False
     for key, value in items:
@@ -258,13 +262,14 @@ def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str]:
     yield ("\n" + "  " * level + "}") if opened else "{}"
 
 
-def _array(each: _Each, level: int) -> Iterator[str]:
+def _array(each: _Each, level: int) -> Iterator[str | bytes]:
     inner = "  " * (level + 1)
     opened = False
     shift = "\n" + inner
+    shift_bytes = shift.encode("utf-8")
     for item in each.items:
-        if type(item) is JsonText:  # a claim written already (at level 0): one piece
-            yield ("[" if not opened else ",") + shift + item.replace("\n", shift)
+        if type(item) is JsonText:  # a claim written already (at level 0): one piece, bytes
+            yield (b"[" if not opened else b",") + shift_bytes + item.replace(b"\n", shift_bytes)
             opened = True
             continue
         yield ("[\n" if not opened else ",\n") + inner
@@ -286,7 +291,7 @@ def study_text(study: StudyRecord) -> str:
 
 
 def claim_text(claim: dict[str, Any]) -> JsonText:
-    """`_dump(claim, 0)` of a claim given as data: a dict of `ClaimEntry`'s fields in order,
+    """`_dump(claim, 0)`, UTF-8, of a claim given as data: a dict of `ClaimEntry`'s fields in order,
     its citations dicts of `CitationEntry`'s whose "study" is the study's `study_text` (or
     None) and whose "reference" is a view or a dataclass of its fields. Its other values
     are ids, strings, booleans and None (which orjson writes as json does) but the figure
@@ -298,13 +303,13 @@ def claim_text(claim: dict[str, Any]) -> JsonText:
         for c in citations:
             if c["study"] is not None:
                 c["study"] = orjson.Fragment(c["study"])
-        return JsonText(orjson.dumps(claim, option=orjson.OPT_INDENT_2).decode("utf-8"))
+        return JsonText(orjson.dumps(claim, option=orjson.OPT_INDENT_2))
     for c in citations:
         if c["study"] is not None:
             c["study"] = json.loads(c["study"])
     parts: list[str] = []
     _encode(_plain(claim), "\n", parts.append)
-    return JsonText("".join(parts))
+    return JsonText("".join(parts).encode("utf-8"))
 
 
 def load_schema() -> dict[str, Any]:
