@@ -291,13 +291,13 @@ def study_text(study: StudyRecord) -> str:
 
 
 def claim_text(claim: dict[str, Any]) -> JsonText:
-    """`_dump(claim, 0)`, UTF-8, of a claim given as data: a dict of `ClaimEntry`'s fields in order,
-    its citations dicts of `CitationEntry`'s whose "study" is the study's `study_text` (or
-    None) and whose "reference" is a view or a dataclass of its fields. Its other values
-    are ids, strings, booleans and None (which orjson writes as json does) but the figure
-    and the last evidence run, which are checked (`_orjson_safe`): written by orjson with
-    each study's text spliced in as it stands, else by the indenting encoder with the
-    studies read back."""
+    """`_dump(claim, 0)` as UTF-8 bytes, of a claim given as data: a dict of `ClaimEntry`'s
+    fields in order, its citations dicts of `CitationEntry`'s whose "study" is the study's
+    `study_text` (or None) and whose "reference" is a view or a dataclass of its fields. Its
+    other values are ids, strings, booleans and None (which orjson writes as json does) but
+    the figure and the last evidence run, which are checked (`_orjson_safe`): written by
+    orjson with each study's text spliced in as it stands, else by the indenting encoder
+    with the studies read back."""
     citations = claim["citations"]
     if _orjson_safe(claim["figure"]) and _orjson_safe(claim["stronger_evidence"]):
         for c in citations:
