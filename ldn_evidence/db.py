@@ -29,7 +29,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The newest revision in migrations/versions/: what `ensure_schema` compares a database's
 # revision with, without importing Alembic. A new revision changes it (a test fails until
 # it does).
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 _VERSION_TABLE = "alembic_version"  # Alembic's default, which migrations/env.py keeps
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -227,11 +227,12 @@ def downgrade(engine: Engine, revision: str) -> None:
 def schema_ddl(dialect: Any) -> list[str]:
     """The statements that make the schema at `SCHEMA_HEAD` on `dialect`: every table and
     index of `models.tables.metadata`, then Alembic's version table (its own definition:
-    `alembic_version`, `version_num VARCHAR(32)`, primary key `alembic_version_pkc`)."""
+    `alembic_version`, `version_num VARCHAR(32)`, primary key `alembic_version_pkc`), then
+    the trigger that keeps the stored export values fresh (`tables.STORE_TRIGGERS`)."""
     from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
     from sqlalchemy.schema import CreateIndex, CreateTable
 
-    from ldn_evidence.models.tables import metadata
+    from ldn_evidence.models.tables import STORE_TRIGGERS, metadata
 
     version = Table(
         _VERSION_TABLE,
@@ -244,7 +245,7 @@ def schema_ddl(dialect: Any) -> list[str]:
         statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
-    return statements
+    return statements + STORE_TRIGGERS[dialect.name]
 
 
 def create_at_head(engine: Engine) -> bool:

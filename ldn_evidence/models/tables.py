@@ -406,8 +406,10 @@ retraction_notices = Table(
 # A cited study's cells as the csv export writes them (and the values its report views
 # read off the abstract), stored when the study is cited or
 # rewritten (`services/study_cells.py`): a cache, read only while `basis` (the code that
-# makes them and the study's values compared at read time) still matches; else the export
-# works the study out again. Deleted with the study, and by every write that rewrites it.
+# makes them) still matches; else the export works the study out again. Deleted with the
+# study, by every write that rewrites it, and by the database itself when one of the
+# study's `STORE_WATCHED` values changes (`STORE_TRIGGERS`), whatever wrote it. `pmid` is
+# the study's, so that an export reading a fresh row does not read the study's own.
 study_cells = Table(
     "study_cells",
     metadata,
@@ -418,6 +420,7 @@ study_cells = Table(
         primary_key=True,
     ),
     Column("basis", String(64), nullable=False),
+    Column("pmid", String(16), nullable=False),
     Column("csv", Text, nullable=False),  # the study's csv cells, joined by U+001F
     # its level rule, design and modifiers (JSON): what the report's views read off the
     # abstract, for the exports that build them (json, html, markdown)
@@ -440,9 +443,44 @@ study_json = Table(
         primary_key=True,
     ),
     Column("basis", String(64), nullable=False),
+    Column("pmid", String(16), nullable=False),
     Column("json", Text, nullable=False),
     Column("marks", Text, nullable=False),
 )
+
+# The study's values a stored row (`study_cells`, `study_json`) was made with and the
+# export writes beside it: when one of them changes, the rows go.
+STORE_WATCHED = (
+    "id",
+    "pmid",
+    "doi",
+    "pmcid",
+    "pub_year",
+    "evidence_level",
+    "retracted",
+    "origin",
+    "raw_sha256",
+)
+_STORE_TABLES = ("study_cells", "study_json")
+_CHANGED = " OR ".join(f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in STORE_WATCHED)
+# The statements that make the trigger, per dialect (`db.schema_ddl` and revision 0009).
+STORE_TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER studies_store_stale AFTER UPDATE ON studies FOR EACH ROW WHEN "
+        + _CHANGED.replace("IS DISTINCT FROM", "IS NOT")
+        + " BEGIN "
+        + " ".join(f"DELETE FROM {t} WHERE study_id = OLD.id;" for t in _STORE_TABLES)
+        + " END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION studies_store_stale() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + " ".join(f"DELETE FROM {t} WHERE study_id = OLD.id;" for t in _STORE_TABLES)
+        + " RETURN NULL; END $$",
+        "CREATE TRIGGER studies_store_stale AFTER UPDATE ON studies FOR EACH ROW WHEN ("
+        + _CHANGED
+        + ") EXECUTE FUNCTION studies_store_stale()",
+    ],
+}
 
 # ---- `watch`: each run over the cited studies, each study's check, what changed ------------
 

@@ -1,10 +1,13 @@
 """What the exports written straight from SQL (`report_flat`: csv, `report_flat_json`:
 json) share: the two statements of a batch of claims (the claims; their citations with
-each one's reference, study and the study's stored values in a store table), the pair
-filters, the claims a batch keeps, and each cited study's values — its stored ones while
-they are fresh (`study_cells.basis` of the study as read, no Retraction Watch notice), else
-made from its record as the report makes it (`report_rows.study_records`), kept while the
-record is.
+each one's reference and the study's stored values in a store table), the pair filters,
+the claims a batch keeps, and each cited study's values — its stored ones while they are
+fresh (`study_cells.current_basis()`, no Retraction Watch notice), else made from its
+record as the report makes it (`report_rows.study_records`), kept while the record is.
+
+A fresh row is kept so by the database (the trigger `tables.STORE_TRIGGERS`), so the
+statement reads nothing of `studies` but the PMID of a study without a row: a study's row
+there is large (its record), and seeking it was a third of the statement's time.
 
 Each writer names its own columns and what it makes of a stored row or a record; the
 rows are read by position (`FlatStatements.at`), the fastest way a row is read.
@@ -16,14 +19,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Connection, Select, Table, exists, select
+from sqlalchemy import Column, ColumnElement, Connection, Select, Table, exists, func, select
 
 from ldn_evidence.models import tables
 from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
 from ldn_evidence.services.evidence_runs import latest_evidence_for
 from ldn_evidence.services.report_rows import StudyRecords, study_records
 from ldn_evidence.services.rows import NOTICE_MATCH, columns, ids
-from ldn_evidence.services.study_cells import BASIS_COLUMNS, basis
+from ldn_evidence.services.study_cells import current_basis
 from ldn_evidence.viewmodel import StudyRecord
 
 T = TypeVar("T")
@@ -37,10 +40,11 @@ LAST = 10**9  # a citation without a reference position comes after those with o
 
 class FlatStatements:
     """A writer's statements: `claims` (`CLAIM_COLUMNS`) and
-    `citations` / `citations_noticed` (the citation's columns, the reference's and study's
-    given, the study's `BASIS_COLUMNS` as `s_<name>`, the `store` table's `stored` columns
-    as `cells_<name>`, its `basis` as `cells_basis`; the second with whether a notice names
-    the study, last). The claim id comes first and the study id is named `study_id`."""
+    `citations` / `citations_noticed` (the citation's and reference's columns given, the
+    study's PMID as `s_pmid` (its stored row's, else its own), the `store` table's
+    `stored` columns as `cells_<name>`, its `basis` as `cells_basis`; the second joins the
+    study, for whether a Retraction Watch notice names it, last). The claim id comes first
+    and the study id is named `study_id`."""
 
     def __init__(
         self,
@@ -52,27 +56,26 @@ class FlatStatements:
         self.claims: Select[Any] = select(*columns(tables.claims, *CLAIM_COLUMNS)).where(
             tables.claims.c.id.in_(ids())
         )
+        own = tables.studies.alias("own")  # not the one `citations_noticed` joins
+        own_pmid = select(own.c.pmid).where(own.c.id == _c.study_id).scalar_subquery()
         every = (
             *citation_columns,
-            *(_s[name].label(f"s_{name}") for name in BASIS_COLUMNS),
-            kept.basis.label("cells_basis"),
+            func.coalesce(kept.pmid, own_pmid).label("s_pmid"),  # the study's own: only
+            kept.basis.label("cells_basis"),  # sought without a stored row
             *(kept[name].label(f"cells_{name}") for name in stored),
         )
-        joined = (
-            tables.citations.outerjoin(tables.references, _r.id == _c.reference_id)
-            .outerjoin(tables.studies, _s.id == _c.study_id)
-            .outerjoin(store, kept.study_id == _c.study_id)
+        joined = tables.citations.outerjoin(tables.references, _r.id == _c.reference_id).outerjoin(
+            store, kept.study_id == _c.study_id
         )
         self.citations: Select[Any] = (
             select(*every).select_from(joined).where(_c.claim_id.in_(ids()))
         )
         self.citations_noticed: Select[Any] = (
             select(*every, exists().where(NOTICE_MATCH).label("noticed"))
-            .select_from(joined)
+            .select_from(joined.outerjoin(tables.studies, _s.id == _c.study_id))
             .where(_c.claim_id.in_(ids()))
         )
         self.at = {column.key: i for i, column in enumerate(every)}  # a value's place
-        self.basis = slice(self.at[f"s_{BASIS_COLUMNS[0]}"], self.at[f"s_{BASIS_COLUMNS[-1]}"] + 1)
         self.study_id = self.at["study_id"]
         self.stored_basis = self.at["cells_basis"]
         self.first_stored = self.at[f"cells_{stored[0]}"]
@@ -160,8 +163,13 @@ class FlatReader(ABC, Generic[T]):
 
     def _studies(self, citations: Iterable[Any]) -> dict[int, T]:
         s = self.STATEMENTS
-        at_id, at_stored, at_basis, values = s.study_id, s.first_stored, s.stored_basis, s.basis
-        at_noticed = s.noticed
+        at_id, at_stored, at_basis, at_noticed = (
+            s.study_id,
+            s.first_stored,
+            s.stored_basis,
+            s.noticed,
+        )
+        current = current_basis()
         found: dict[int, T] = {}
         wanted: set[int] = set()
         noticed = self.noticed
@@ -172,7 +180,7 @@ class FlatReader(ABC, Generic[T]):
             if (
                 c[at_stored] is not None
                 and not (noticed and c[at_noticed])
-                and c[at_basis] == basis(c[values])
+                and c[at_basis] == current
             ):
                 found[study_id] = self.stored(c)
                 continue

@@ -1,12 +1,12 @@
 """The csv export's lines read straight from SQL: for a batch of claims, the claims in one
-statement and their citations with each one's reference, study and the study's stored
-cells (`study_cells`) in another, written as the csv's lines without building the report's
+statement and their citations with each one's reference and the study's stored cells
+(`study_cells`) in another, written as the csv's lines without building the report's
 views (`ClaimEntry`, `CitationEntry`, `StudyRecord`) — what `csv_out.chunks_csv` writes
 from a streamed report's claims, byte for byte, which the tests hold it to.
 
-A cited study's cells are its stored ones while they are fresh (`study_cells.basis_of` the
-study as read, no Retraction Watch notice); else its record is made as the report makes
-it (`report_rows.study_records`) and its cells from that.
+A cited study's cells are its stored ones while they are fresh (`study_cells.current_basis`,
+no Retraction Watch notice); else its record is made as the report makes it
+(`report_rows.study_records`) and its cells from that.
 """
 
 from __future__ import annotations

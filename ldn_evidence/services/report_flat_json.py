@@ -10,8 +10,8 @@ the claim's text, figure and flags, its citations' verdicts and references, and 
 study's `figure_marks.Marks` (flags, title, the abstract's figures), so a page is flagged
 without reading an abstract.
 
-A cited study's text and marks are its stored ones while they are fresh (the basis of the
-study as read, no Retraction Watch notice); else its record is made as the report makes
+A cited study's text and marks are its stored ones while they are fresh
+(`study_cells.current_basis`, no Retraction Watch notice); else its record is made as the report makes
 it (`report_rows.study_records`), written, and flagged from its abstract.
 """
 

@@ -2,16 +2,18 @@
 instead of working the study out again (its design, modifiers and level rule are read off
 the abstract: most of an export's time).
 
-The store is a cache. A row is used only while it is fresh: its `basis` is `basis_of` the
-study now, a sha256 over `code_version()` (the source of the code that makes a study's
-record and its cells) and the study's values an export reads beside the cells anyway
-(`BASIS_COLUMNS`: its PMID, DOI, record hash, level, retraction, origin …). A study with a
-Retraction Watch notice is never stored: the notices are matched when read. Anything else
-that changes a study's cells rewrites the study (its record, its authors, types, links):
-those writes `refresh` it in the same transaction (`studies.store_article`, the bulk
-writer, the curated `load`); a deleted study's row goes with it (ON DELETE CASCADE).
-Whatever the store holds, an export is the same: a study without a fresh row is worked out
-as before.
+The store is a cache. A row is used only while it is fresh: its `basis` is `current_basis()`,
+a sha256 over `code_version()` (the source of the code that makes a study's record and its
+cells). A row is made from the study's values, and the database deletes it when one of
+those an export writes beside it changes (`tables.STORE_WATCHED`: its id, PMID, DOI,
+record hash, level, retraction, origin …; the trigger `tables.STORE_TRIGGERS`), whatever
+wrote the change; so an export reading a fresh row never reads the study's own. A study
+with a Retraction Watch notice is never stored: the notices are matched when read.
+Anything else that changes a study's cells rewrites the study (its record, its authors,
+types, links): those writes `refresh` it in the same transaction (`studies.store_article`,
+the bulk writer, the curated `load`); a deleted study's row goes with it (ON DELETE
+CASCADE). Whatever the store holds, an export is the same: a study without a fresh row is
+worked out as before.
 
 Filled (`fill`) when a study becomes cited (`linking`, `bulk_links`, `load`, `claims
 cite`) or a cited study is rewritten; never by `verify` or an export, which only read.
@@ -36,18 +38,6 @@ if TYPE_CHECKING:
 
 SEPARATOR = "\x1f"  # between the stored runs of cells: a control character, never in a cell
 CHUNK = 500  # studies read and written in one statement
-# The study's values compared at read time (the export reads them with the row): a study
-# whose record, level, retraction or origin changed is worked out again, whatever wrote it.
-BASIS_COLUMNS = (
-    "pmid",
-    "doi",
-    "pmcid",
-    "pub_year",
-    "evidence_level",
-    "retracted",
-    "origin",
-    "raw_sha256",
-)
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The code that makes a study's record and its csv cells (`entries.study_record`, the
@@ -86,23 +76,15 @@ def code_version() -> str:
     return sources_sha256(source_files(), lambda path: str(path.relative_to(_PACKAGE)))
 
 
-def basis(values: Iterable[object]) -> str:
-    """The basis of a study with these `BASIS_COLUMNS` values (in that order): sha256 of
-    `code_version()` and their repr."""
-    digest = _seeded(code_version()).copy()
-    digest.update(repr(tuple(values)).encode())
-    return digest.hexdigest()
+def current_basis() -> str:
+    """The basis of a row this code stores, and of the rows it uses: sha256 of
+    `code_version()`."""
+    return _basis(code_version())
 
 
 @lru_cache(maxsize=2)
-def _seeded(version: str) -> Any:
-    """sha256 fed with `version` (copied for each study: the version is hashed once)."""
-    return hashlib.sha256(version.encode() + b"\0")
-
-
-def basis_of(study: Any) -> str:
-    """The basis of a study (a row or record with the `BASIS_COLUMNS` attributes)."""
-    return basis(getattr(study, name) for name in BASIS_COLUMNS)
+def _basis(version: str) -> str:
+    return hashlib.sha256(version.encode() + b"\0").hexdigest()
 
 
 _TABLES = (tables.study_cells, tables.study_json)  # a study's stored values, written together
@@ -135,16 +117,17 @@ def fill(db: Connection | Session, study_ids: Iterable[int | None]) -> int:
     if flush is not None:  # a Session: its pending rows are read below
         flush()
     s, cells, cites = tables.studies.c, tables.study_cells.c, tables.citations.c
+    current = current_basis()
     made = 0
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
         cited = select(cites.study_id).where(cites.study_id.in_(part))
         query = (
-            select(s.id, *(s[name] for name in BASIS_COLUMNS), cells.basis.label("stored"))
+            select(s.id, cells.basis.label("stored"))
             .outerjoin(tables.study_cells, cells.study_id == s.id)
             .where(s.id.in_(cited))
         )
-        stale = [row.id for row in db.execute(query) if row.stored != basis_of(row)]
+        stale = [row.id for row in db.execute(query) if row.stored != current]
         if stale:
             made += _store(db, stale)
     return made
@@ -165,7 +148,8 @@ def row_of(study: Any) -> dict[str, Any]:
     derived = [record.level_rule, record.design, record.modifiers]
     return {
         "study_id": study.id,
-        "basis": basis_of(study),
+        "basis": current_basis(),
+        "pmid": study.pmid,
         "csv": SEPARATOR.join(study_cells(record)),
         "derived": json.dumps(derived, ensure_ascii=False),
         "json": study_text(record),
@@ -181,19 +165,19 @@ def derived_of(text: str) -> tuple[str, str, dict[str, Any]]:
 
 
 def stored_derived(db: Connection, studies: dict[int, Any]) -> dict[int, Any]:
-    """{study id: `derived_of` its row} of those of `studies` (records with the
-    `BASIS_COLUMNS` and their `retraction_notices`, `rows.cited_studies`) whose stored row
-    is fresh."""
+    """{study id: `derived_of` its row} of those of `studies` (records with their
+    `retraction_notices`, `rows.cited_studies`) whose stored row is fresh."""
     if not studies:
         return {}
     cells = tables.study_cells.c
     query = select(cells.study_id, cells.basis, cells.derived).where(
         cells.study_id.in_(list(studies))
     )
+    current = current_basis()
     found = {}
     for study_id, stored, derived in db.execute(query):
         study = studies[study_id]
-        if not study.retraction_notices and stored == basis_of(study):
+        if not study.retraction_notices and stored == current:
             found[study_id] = derived_of(derived)
     return found
 

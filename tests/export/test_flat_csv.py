@@ -106,7 +106,9 @@ def test_a_retraction_notice_is_matched_when_read(export_db: ExportDb) -> None:
     assert study_id not in stored(engine)
 
 
-@pytest.mark.parametrize("column", ["evidence_level", "retracted", "raw_sha256", "doi"])
+@pytest.mark.parametrize(
+    "column", ["evidence_level", "retracted", "raw_sha256", "doi", "pmid", "pub_year"]
+)
 def test_a_changed_study_value_makes_its_row_stale(export_db: ExportDb, column: str) -> None:
     """A study changed behind the store's back (no write path forgot its row) is worked out
     again when a value of its basis changed."""
@@ -124,11 +126,10 @@ def test_a_changed_study_value_makes_its_row_stale(export_db: ExportDb, column: 
 
 
 def test_the_basis_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another version of the code that makes the cells: another basis for the same study."""
-    values = ("1", None, None, 2020, "rct", False, "efetch", "ab" * 32)
-    before = study_cells.basis(values)
+    """Another version of the code that makes the cells: another basis."""
+    before = study_cells.current_basis()
     monkeypatch.setattr(study_cells, "code_version", lambda: "another")
-    assert study_cells.basis(values) != before
+    assert study_cells.current_basis() != before
     assert len(study_cells.code_version()) and study_cells.source_files()
     assert all(path.is_file() for path in study_cells.source_files())
 

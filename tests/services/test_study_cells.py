@@ -193,7 +193,7 @@ def test_a_row_stored_meanwhile_is_written_over(
     with engine.begin() as conn:
         study_id, basis = conn.execute(sa.text("SELECT study_id, basis FROM study_cells")).first()
         conn.execute(sa.text("UPDATE study_cells SET csv = 'other'"))
-        new = {"study_id": study_id, "basis": basis, "csv": "mine", "derived": "[]"}
+        new = {"study_id": study_id, "basis": basis, "pmid": "1", "csv": "mine", "derived": "[]"}
         conn.execute(study_cells._upsert(conn), [new])
         assert (
             conn.execute(
@@ -201,3 +201,53 @@ def test_a_row_stored_meanwhile_is_written_over(
             ).scalar_one()
             == "mine"
         )
+
+
+# A value of every watched column (`tables.STORE_WATCHED` but the id) that differs from the
+# study's, on SQLite and PostgreSQL alike (within each column's length and checks).
+_CHANGED = {
+    "pmid": "pmid || '9'",
+    "doi": "COALESCE(doi, '') || 'x'",
+    "pmcid": "COALESCE(pmcid, '') || 'x'",
+    "pub_year": "COALESCE(pub_year, 0) + 1",
+    "evidence_level": "CASE evidence_level WHEN 'rct' THEN 'case_report' ELSE 'rct' END",
+    "retracted": "NOT retracted",
+    "origin": "CASE origin WHEN 'curated' THEN 'file' ELSE 'curated' END",
+    "raw_sha256": "CASE raw_sha256 WHEN 'changed' THEN NULL ELSE 'changed' END",
+}
+
+
+def _rows(engine: sa.Engine) -> dict[str, set[int]]:
+    with engine.connect() as conn:
+        return {
+            table: set(conn.execute(sa.text(f"SELECT study_id FROM {table}")).scalars())
+            for table in ("study_cells", "study_json")
+        }
+
+
+def test_the_database_deletes_a_studys_rows_when_a_watched_value_changes(
+    cli: Cli, engine: sa.Engine, seed_file: Path
+) -> None:
+    """Whatever writes it (here plain SQL), a change to a value the rows were made with
+    deletes the study's rows in both tables (the trigger of revision 0009), and nothing
+    else does: so an export that reads a fresh row never reads the study itself."""
+    from ldn_evidence.models.tables import STORE_WATCHED
+
+    assert set(_CHANGED) == set(STORE_WATCHED) - {"id"}
+    ok(cli("load", str(seed_file)))
+    with engine.connect() as conn:
+        ids = dict(conn.execute(sa.text("SELECT pmid, id FROM studies")).tuples().all())
+    both = {ids[pmid] for pmid in CITED}
+    assert _rows(engine) == {"study_cells": both, "study_json": both}
+    with engine.begin() as conn:  # values the rows were not made with: kept
+        conn.execute(sa.text("UPDATE studies SET fetched_at = NULL, curation_note = 'n'"))
+        conn.execute(sa.text("UPDATE studies SET evidence_level = evidence_level"))
+    assert _rows(engine) == {"study_cells": both, "study_json": both}
+    first, second = (ids[pmid] for pmid in CITED)
+    for column, value in _CHANGED.items():
+        ok(cli("db", "upgrade"))  # stores the rows again
+        assert _rows(engine) == {"study_cells": both, "study_json": both}, column
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"UPDATE studies SET {column} = {value} WHERE id = {first}"))
+        assert _rows(engine) == {"study_cells": {second}, "study_json": {second}}, column
+        assert_live(engine)
