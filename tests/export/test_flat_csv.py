@@ -183,3 +183,40 @@ def test_stored_values_are_read(export_db: ExportDb) -> None:
     with read_scope(engine) as conn:
         data = b"".join(render_chunks(report_stream(conn=conn, generated_at=GENERATED_AT), "json"))
     assert b"FROM-STORE" not in data
+
+
+def _retracted(engine: sa.Engine, **filters: Any) -> int:
+    with read_scope(engine) as conn:
+        return report_stream(
+            conn=conn, generated_at=GENERATED_AT, **filters
+        ).summary.retracted_sources
+
+
+def test_retracted_sources_whatever_the_store(export_db: ExportDb) -> None:
+    """The summary's count of retracted sources reads a fresh row's `retracted` instead of
+    the study: the same count with the store empty, filled and stale, under every filter
+    (the hostile page cites a study retracted by a RetractionIn link), and with a notice."""
+    engine = export_db.engine
+    cases = [*filter_cases(export_db), {"pmids": ["90000001"]}]
+    worked_out = {}
+    for state in store_states(engine, ["UPDATE study_cells SET basis = 'stale', retracted = 1"]):
+        for i, filters in enumerate(cases):
+            count = _retracted(engine, **filters)
+            if state == "empty":
+                worked_out[i] = count
+            assert count == worked_out[i], (state, filters)
+    assert worked_out[0] == 1
+    fill(engine)
+    with engine.begin() as conn:  # a fresh row's value is what is counted ...
+        cited = conn.execute(sa.text("SELECT count(*) FROM study_cells")).scalar_one()
+        conn.execute(sa.text("UPDATE study_cells SET retracted = 1"))
+    assert _retracted(engine) == cited > 1
+    with engine.begin() as conn:  # ... unless a notice exists: every study is looked at
+        conn.execute(
+            sa.text(
+                "INSERT INTO retraction_notices (record_id, original_pmid, nature, "
+                "row_sha256, imported_at, updated_at) VALUES "
+                "('1', '1', 'correction', 'x', '2026-01-01', '2026-01-01')"
+            )
+        )
+    assert _retracted(engine) == worked_out[0]
