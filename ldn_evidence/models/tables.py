@@ -421,9 +421,6 @@ study_cells = Table(
     ),
     Column("basis", String(64), nullable=False),
     Column("pmid", String(16), nullable=False),
-    # whether the study is flagged retracted (`views.study_flags`): the report's count of
-    # retracted sources reads it instead of the study's flag, types and links
-    Column("retracted", Boolean, nullable=False),
     Column("csv", Text, nullable=False),  # the study's csv cells, joined by U+001F
     # its level rule, design and modifiers (JSON): what the report's views read off the
     # abstract, for the exports that build them (json, html, markdown)

@@ -27,7 +27,6 @@ from ldn_evidence.services.report_flat_json import FlatJson, present
 from ldn_evidence.services.report_rows import StudyRecords, claim_entries, document_references
 from ldn_evidence.services.rows import NOTICE_MATCH, Record, id_batches
 from ldn_evidence.services.rows import cited_studies as study_rows
-from ldn_evidence.services.study_cells import current_basis
 from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (
     SCHEMA,
@@ -355,21 +354,9 @@ def _study_count(conn: Connection, sel: _Selection) -> int:
 
 
 def _retracted_sources(conn: Connection, pairs: tuple[ColumnElement[bool], ...]) -> int:
-    """Distinct cited studies flagged retracted (`views.study_flags`). A study with a fresh
-    stored row (`study_cells`) is counted from it, without seeking the study, unless a
-    Retraction Watch notice exists (a noticed study is never stored, so with notices every
-    study is looked at, as below); of the others, the few that may be retracted are found
-    in SQL, then flagged as every view flags them."""
+    """Distinct cited studies flagged retracted (`views.study_flags`): the few studies that
+    may be are found in SQL, then flagged as every view flags them."""
     cited = select(_citation.study_id).where(*pairs, _citation.study_id.is_not(None))
-    retracted = 0
-    if conn.scalar(select(tables.retraction_notices.c.id).limit(1)) is None:
-        cells = tables.study_cells.c
-        fresh = and_(cells.study_id == _citation.study_id, cells.basis == current_basis())
-        stored = select(func.count()).where(
-            cells.study_id.in_(cited), cells.basis == current_basis(), cells.retracted
-        )
-        retracted += conn.scalar(stored) or 0
-        cited = cited.where(~exists().where(fresh))
     types, kinds = tables.study_publication_types.c, tables.publication_types.c
     links = tables.study_links.c
     maybe = select(_study.id).where(
@@ -384,6 +371,7 @@ def _retracted_sources(conn: Connection, pairs: tuple[ColumnElement[bool], ...])
         ),
     )
     ids = list(conn.scalars(maybe))
+    retracted = 0
     for start in range(0, len(ids), _RETRACTED_CHUNK):
         studies = study_rows(conn, ids[start : start + _RETRACTED_CHUNK])
         retracted += sum(1 for study in studies.values() if "retracted" in study_flags(study))

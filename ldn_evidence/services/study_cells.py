@@ -150,7 +150,6 @@ def row_of(study: Any) -> dict[str, Any]:
         "study_id": study.id,
         "basis": current_basis(),
         "pmid": study.pmid,
-        "retracted": "retracted" in record.flags,
         "csv": SEPARATOR.join(study_cells(record)),
         "derived": json.dumps(derived, ensure_ascii=False),
         "json": study_text(record),

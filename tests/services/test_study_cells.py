@@ -193,14 +193,7 @@ def test_a_row_stored_meanwhile_is_written_over(
     with engine.begin() as conn:
         study_id, basis = conn.execute(sa.text("SELECT study_id, basis FROM study_cells")).first()
         conn.execute(sa.text("UPDATE study_cells SET csv = 'other'"))
-        new = {
-            "study_id": study_id,
-            "basis": basis,
-            "pmid": "1",
-            "retracted": False,
-            "csv": "mine",
-            "derived": "[]",
-        }
+        new = {"study_id": study_id, "basis": basis, "pmid": "1", "csv": "mine", "derived": "[]"}
         conn.execute(study_cells._upsert(conn), [new])
         assert (
             conn.execute(
