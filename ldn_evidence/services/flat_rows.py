@@ -60,8 +60,9 @@ class FlatStatements:
         own_pmid = select(own.c.pmid).where(own.c.id == _c.study_id).scalar_subquery()
         every = (
             *citation_columns,
-            func.coalesce(kept.pmid, own_pmid).label("s_pmid"),  # the study's own: only
-            kept.basis.label("cells_basis"),  # sought without a stored row
+            # the stored row's PMID; the study's own is sought only for a study without one
+            func.coalesce(kept.pmid, own_pmid).label("s_pmid"),
+            kept.basis.label("cells_basis"),
             *(kept[name].label(f"cells_{name}") for name in stored),
         )
         joined = tables.citations.outerjoin(tables.references, _r.id == _c.reference_id).outerjoin(

@@ -11,8 +11,8 @@ study's `figure_marks.Marks` (flags, title, the abstract's figures), so a page i
 without reading an abstract.
 
 A cited study's text and marks are its stored ones while they are fresh
-(`study_cells.current_basis`, no Retraction Watch notice); else its record is made as the report makes
-it (`report_rows.study_records`), written, and flagged from its abstract.
+(`study_cells.current_basis`, no Retraction Watch notice); else its record is made as the
+report makes it (`report_rows.study_records`), written, and flagged from its abstract.
 """
 
 from __future__ import annotations
