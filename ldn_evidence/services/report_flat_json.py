@@ -18,6 +18,7 @@ report makes it (`report_rows.study_records`), written, and flagged from its abs
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import fields
 from typing import Any
 
 from ldn_evidence.export.json_out import claim_text, study_text
@@ -51,13 +52,13 @@ _STATEMENTS = FlatStatements(
         _c.checked_by,
         _c.checked_record_sha256,
         _c.study_id,
-        *reference_columns(
-            "id", "position", "raw", "kind", "url", "title", "pmid", "doi", "status", "error"
-        ),
+        # the reference's position, then its `ReferenceEntry` fields in their order
+        *reference_columns("position", *(f.name for f in fields(ReferenceEntry))),
     ),
     tables.study_json,
     ("json", "marks"),
 )
+_REFERENCE = slice(_STATEMENTS.at["ref_id"], _STATEMENTS.at["ref_error"] + 1)
 _PMID = _STATEMENTS.at["s_pmid"]
 _JSON, _MARKS = _STATEMENTS.at["cells_json"], _STATEMENTS.at["cells_marks"]
 _ORIGINS: dict[str, str] = {}  # a citation origin's label
@@ -183,38 +184,17 @@ class FlatJson(FlatReader[tuple[str, Any]]):
                     checked_by,
                     checked_sha256,
                     study_id,
-                    ref_id,
-                    _,
-                    ref_raw,
-                    ref_kind,
-                    ref_url,
-                    ref_title,
-                    ref_pmid,
-                    ref_doi,
-                    ref_status,
-                    ref_error,
                     *_,
                 ) = c
-                ref: ReferenceEntry | None = None
+                reference = c[_REFERENCE]
+                ref = ReferenceEntry(*reference) if reference[0] is not None else None
                 text_of: str | None = None
                 study: Any = None
-                if ref_id is not None:
-                    ref = ReferenceEntry(
-                        ref_id,
-                        ref_raw,
-                        ref_kind,
-                        ref_url,
-                        ref_title,
-                        ref_pmid,
-                        ref_doi,
-                        ref_status,
-                        ref_error,
-                    )
                 if study_id is not None:
                     source_kind = "study"
                     text_of, study = studies[study_id]
                 else:
-                    source_kind = ref_kind if ref_id is not None else "unknown"
+                    source_kind = ref.kind if ref is not None else "unknown"
                 label = origins.get(origin)
                 if label is None:
                     label = origins[origin] = citation_origin_label(origin)
