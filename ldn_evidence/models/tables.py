@@ -8,6 +8,7 @@ compares with them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -403,6 +404,20 @@ retraction_notices = Table(
     one_of("nature", RETRACTION_NATURES, name="nature"),
 )
 
+
+def _stored(name: str, *columns: Column[Any]) -> Table:
+    """A table of stored export values: one row a study (deleted with it), the `basis` it
+    is used while, the study's PMID, then `columns`."""
+    return Table(
+        name,
+        metadata,
+        Column("study_id", Integer, ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True),
+        Column("basis", String(64), nullable=False),
+        Column("pmid", String(16), nullable=False),
+        *columns,
+    )
+
+
 # A cited study's cells as the csv export writes them (and the values its report views
 # read off the abstract), stored when the study is cited or
 # rewritten (`services/study_cells.py`): a cache, read only while `basis` (the code that
@@ -410,17 +425,8 @@ retraction_notices = Table(
 # study, by every write that rewrites it, and by the database itself when one of the
 # study's `STORE_WATCHED` values changes (`STORE_TRIGGERS`), whatever wrote it. `pmid` is
 # the study's, so that an export reading a fresh row does not read the study's own.
-study_cells = Table(
+study_cells = _stored(
     "study_cells",
-    metadata,
-    Column(
-        "study_id",
-        Integer,
-        ForeignKey("studies.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("basis", String(64), nullable=False),
-    Column("pmid", String(16), nullable=False),
     Column("csv", Text, nullable=False),  # the study's csv cells, joined by U+001F
     # its level rule, design and modifiers (JSON): what the report's views read off the
     # abstract, for the exports that build them (json, html, markdown)
@@ -433,17 +439,8 @@ study_cells = Table(
 # it has an abstract and the abstract's figures, JSON), for the json export written from
 # SQL. A table of its own: the csv, which reads none of it, reads small rows, and the json
 # reads one row a study.
-study_json = Table(
+study_json = _stored(
     "study_json",
-    metadata,
-    Column(
-        "study_id",
-        Integer,
-        ForeignKey("studies.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("basis", String(64), nullable=False),
-    Column("pmid", String(16), nullable=False),
     Column("json", Text, nullable=False),
     Column("marks", Text, nullable=False),
 )
@@ -461,7 +458,7 @@ STORE_WATCHED = (
     "origin",
     "raw_sha256",
 )
-_STORE_TABLES = ("study_cells", "study_json")
+STORE_TABLES = (study_cells, study_json)  # a study's stored values, written together
 _CHANGED = " OR ".join(f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in STORE_WATCHED)
 # The statements that make the trigger, per dialect (`db.schema_ddl` and revision 0009).
 STORE_TRIGGERS = {
@@ -469,12 +466,12 @@ STORE_TRIGGERS = {
         "CREATE TRIGGER studies_store_stale AFTER UPDATE ON studies FOR EACH ROW WHEN "
         + _CHANGED.replace("IS DISTINCT FROM", "IS NOT")
         + " BEGIN "
-        + " ".join(f"DELETE FROM {t} WHERE study_id = OLD.id;" for t in _STORE_TABLES)
+        + " ".join(f"DELETE FROM {t.name} WHERE study_id = OLD.id;" for t in STORE_TABLES)
         + " END"
     ],
     "postgresql": [
         "CREATE FUNCTION studies_store_stale() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        + " ".join(f"DELETE FROM {t} WHERE study_id = OLD.id;" for t in _STORE_TABLES)
+        + " ".join(f"DELETE FROM {t.name} WHERE study_id = OLD.id;" for t in STORE_TABLES)
         + " RETURN NULL; END $$",
         "CREATE TRIGGER studies_store_stale AFTER UPDATE ON studies FOR EACH ROW WHEN ("
         + _CHANGED

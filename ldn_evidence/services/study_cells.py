@@ -87,7 +87,7 @@ def _basis(version: str) -> str:
     return hashlib.sha256(version.encode() + b"\0").hexdigest()
 
 
-_TABLES = (tables.study_cells, tables.study_json)  # a study's stored values, written together
+_TABLES = tables.STORE_TABLES
 
 
 def forget(db: Connection | Session, study_ids: Iterable[int | None]) -> None:
