@@ -1,6 +1,7 @@
 """What the tests of the exports written from SQL (`test_flat_csv`, `test_flat_json`)
-share: the store filled as `db upgrade` fills it, the store's three states, and the
-filter sets of the hostile export database."""
+share: the store filled as `db upgrade` fills it, the store's three states, the filter
+sets of the hostile export database and of the review database, and a Retraction Watch
+notice naming a study."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from ldn_evidence.db import session_scope
 from ldn_evidence.services import study_cells
 from tests.export.hostile import ExportDb
+from tests.export.review_db import ReviewDb
 
 
 def fill(engine: sa.Engine) -> int:
@@ -48,3 +50,23 @@ def filter_cases(db: ExportDb) -> list[dict[str, Any]]:
         {"claim_ids": [db.unsourced_claim_id]},
         {"document_ids": [db.document_id], "verdict": "unchecked"},
     ]
+
+
+def review_cases(db: ReviewDb) -> list[dict[str, Any]]:
+    """Every verdict, the page, a PMID and some claims, on the review database."""
+    cases: list[dict[str, Any]] = [{}, {"document_ids": [db.document_id]}]
+    cases += [{"verdict": v} for v in ("supported", "contradicted", "not_supported", "unchecked")]
+    cases += [{"pmids": ["91000001"]}, {"claim_ids": list(db.claim_ids.values())[:3]}]
+    return cases
+
+
+def add_notice(conn: sa.Connection, pmid: str) -> None:
+    """A Retraction Watch notice retracting the study with this PMID."""
+    conn.execute(
+        sa.text(
+            "INSERT INTO retraction_notices (record_id, nature, original_pmid, row_sha256,"
+            " imported_at, updated_at) VALUES (1, 'retraction', :pmid, 'x',"
+            " '2026-01-01', '2026-01-01')"
+        ),
+        {"pmid": pmid},
+    )

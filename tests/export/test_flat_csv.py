@@ -15,7 +15,7 @@ from ldn_evidence.db import read_scope, session_scope
 from ldn_evidence.export import render_chunks
 from ldn_evidence.services import study_cells
 from ldn_evidence.services.report_stream import report_stream
-from tests.export.flat_store import fill, filter_cases, store_states
+from tests.export.flat_store import add_notice, fill, filter_cases, review_cases, store_states
 from tests.export.hostile import GENERATED_AT, ExportDb
 from tests.export.review_db import build_review_db
 from tests.export.test_report_evidence import claims  # noqa: F401  (a fixture)
@@ -62,11 +62,8 @@ def test_hostile_rows_whatever_the_store(export_db: ExportDb) -> None:
 
 def test_every_verdict_and_reviewer_whatever_the_store(tmp_path: Any) -> None:
     db = build_review_db(tmp_path)
-    cases: list[dict[str, Any]] = [{}, {"document_ids": [db.document_id]}]
-    cases += [{"verdict": v} for v in ("supported", "contradicted", "not_supported", "unchecked")]
-    cases += [{"pmids": ["91000001"]}, {"claim_ids": list(db.claim_ids.values())[:3]}]
     for _state in _states(db.engine):
-        assert_same(db.engine, cases)
+        assert_same(db.engine, review_cases(db))
 
 
 def test_a_fresh_row_is_what_the_export_writes(export_db: ExportDb) -> None:
@@ -86,13 +83,7 @@ def test_a_retraction_notice_is_matched_when_read(export_db: ExportDb) -> None:
     engine = export_db.engine
     fill(engine)
     with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO retraction_notices (record_id, nature, original_pmid, row_sha256,"
-                " imported_at, updated_at) VALUES (1, 'retraction', '23359310', 'x',"
-                " '2026-01-01', '2026-01-01')"
-            )
-        )
+        add_notice(conn, "23359310")
         study_id = conn.execute(
             sa.text("SELECT id FROM studies WHERE pmid = '23359310'")
         ).scalar_one()
@@ -165,6 +156,11 @@ def test_views_from_stored_values_whatever_the_store(export_db: ExportDb, fmt: s
             assert streamed == whole, (fmt, filters)
 
 
+def _json(engine: sa.Engine) -> bytes:
+    with read_scope(engine) as conn:
+        return b"".join(render_chunks(report_stream(conn=conn, generated_at=GENERATED_AT), "json"))
+
+
 def test_stored_values_are_read(export_db: ExportDb) -> None:
     engine = export_db.engine
     fill(engine)
@@ -175,11 +171,8 @@ def test_stored_values_are_read(export_db: ExportDb) -> None:
                 """ '["FROM-STORE rule", "FROM-STORE design", {}]'"""
             )
         )
-    with read_scope(engine) as conn:
-        data = b"".join(render_chunks(report_stream(conn=conn, generated_at=GENERATED_AT), "json"))
+    data = _json(engine)
     assert b"FROM-STORE design" in data and b"FROM-STORE rule" in data
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE study_cells SET basis = 'stale'"))
-    with read_scope(engine) as conn:
-        data = b"".join(render_chunks(report_stream(conn=conn, generated_at=GENERATED_AT), "json"))
-    assert b"FROM-STORE" not in data
+    assert b"FROM-STORE" not in _json(engine)

@@ -20,7 +20,7 @@ from ldn_evidence.services.figure_marks import figure_in_marks, marks_of, marks_
 from ldn_evidence.services.report_stream import report_stream
 from ldn_evidence.verification.figure_presence import figure_in_abstract
 from ldn_evidence.viewmodel import JsonText
-from tests.export.flat_store import fill, filter_cases, store_states
+from tests.export.flat_store import add_notice, fill, filter_cases, review_cases, store_states
 from tests.export.hostile import GENERATED_AT, ExportDb
 from tests.export.review_db import build_review_db
 from tests.export.test_report_evidence import claims  # noqa: F401  (a fixture)
@@ -85,11 +85,8 @@ def test_the_claims_are_written_from_sql(export_db: ExportDb) -> None:
 
 def test_every_verdict_and_reviewer_whatever_the_store(tmp_path: Any) -> None:
     db = build_review_db(tmp_path)
-    cases: list[dict[str, Any]] = [{}, {"document_ids": [db.document_id]}]
-    cases += [{"verdict": v} for v in ("supported", "contradicted", "not_supported", "unchecked")]
-    cases += [{"pmids": ["91000001"]}, {"claim_ids": list(db.claim_ids.values())[:3]}]
     for _state in _states(db.engine):
-        assert_same(db.engine, cases)
+        assert_same(db.engine, review_cases(db))
 
 
 def test_a_fresh_row_is_what_the_export_writes(export_db: ExportDb) -> None:
@@ -112,13 +109,7 @@ def test_a_retraction_notice_is_matched_when_read(export_db: ExportDb) -> None:
     engine = export_db.engine
     fill(engine)
     with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO retraction_notices (record_id, nature, original_pmid, row_sha256,"
-                " imported_at, updated_at) VALUES (1, 'retraction', '23359310', 'x',"
-                " '2026-01-01', '2026-01-01')"
-            )
-        )
+        add_notice(conn, "23359310")
         conn.execute(sa.text("""UPDATE study_json SET json = '"FROM-STORE"'"""))
     views, flat = json_both(engine, pmids=["23359310"])
     assert flat == views and b"FROM-STORE" not in flat
