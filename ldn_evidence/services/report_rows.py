@@ -16,6 +16,7 @@ A study's record is made once per export while it stays among the last `STUDY_CA
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -77,8 +78,9 @@ _claims, _citations, _references_ = tables.claims.c, tables.citations.c, tables.
 _CLAIMS = select(*_CLAIM).where(_claims.id.in_(_ids()))
 _CITATIONS = select(*_CITATION).where(_citations.claim_id.in_(_ids())).order_by(_citations.id)
 _REFERENCES = select(*_REFERENCE).where(_references_.id.in_(_ids()))
-_PAGE_REFERENCES = (  # `SourceDocument.references`: by position, as the relationship orders them
-    select(*_REFERENCE)
+_PAGE_REFERENCES = (  # `SourceDocument.references`: by position, as the relationship orders them;
+    # `ReferenceEntry`'s fields in their order (`views.reference_entry` made from the row)
+    select(*columns(tables.references, *(f.name for f in fields(ReferenceEntry))))
     .where(_references_.document_id == bindparam("document_id"))
     .order_by(_references_.position)
 )
@@ -157,9 +159,10 @@ def _citation_entry(citation: _Record) -> CitationEntry:
 
 def document_references(*, conn: Connection, document_id: int) -> list[ReferenceEntry]:
     """`views.reference_entry` of each of the page's references, in `SourceDocument.references`
-    order (by position, as the relationship loads them)."""
-    rows = conn.execute(_PAGE_REFERENCES, {"document_id": document_id})
-    return [reference_entry(ref) for ref in _Record.rows(rows)]
+    order (by position, as the relationship loads them), each made from its row's values."""
+    return [
+        ReferenceEntry(*row) for row in conn.execute(_PAGE_REFERENCES, {"document_id": document_id})
+    ]
 
 
 def _references(

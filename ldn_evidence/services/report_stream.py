@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select, union
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import tables
@@ -355,22 +355,29 @@ def _study_count(conn: Connection, sel: _Selection) -> int:
 
 def _retracted_sources(conn: Connection, pairs: tuple[ColumnElement[bool], ...]) -> int:
     """Distinct cited studies flagged retracted (`views.study_flags`): the few studies that
-    may be are found in SQL, then flagged as every view flags them."""
-    cited = select(_citation.study_id).where(*pairs, _citation.study_id.is_not(None))
+    may be are found in SQL, then flagged as every view flags them. The candidates come
+    from the few rows that can make a study retracted (the partial indexes
+    `tables.RETRACTED_STUDY`, `tables.RETRACTION_LINK`, and the "Retracted Publication"
+    type's study rows), not from a probe of every cited study; only with Retraction Watch
+    notices in the database is each cited study matched against them."""
     types, kinds = tables.study_publication_types.c, tables.publication_types.c
-    links = tables.study_links.c
-    maybe = select(_study.id).where(
-        _study.id.in_(cited),
-        or_(
-            _study.retracted.is_(True),
-            exists()
-            .where(types.study_id == _study.id, types.publication_type_id == kinds.id)
-            .where(kinds.name == "Retracted Publication"),
-            exists().where(links.study_id == _study.id, links.ref_type == "RetractionIn"),
-            exists().where(NOTICE_MATCH),
-        ),
+    maybe = [
+        select(_study.id).where(tables.RETRACTED_STUDY),
+        select(types.study_id)
+        .join_from(tables.study_publication_types, tables.publication_types)
+        .where(kinds.name == "Retracted Publication"),
+        select(tables.study_links.c.study_id).where(tables.RETRACTION_LINK),
+    ]
+    if conn.scalar(select(tables.retraction_notices.c.id).limit(1)) is not None:
+        cited = select(_citation.study_id).where(*pairs, _citation.study_id.is_not(None))
+        maybe.append(select(_study.id).where(_study.id.in_(cited), exists().where(NOTICE_MATCH)))
+    query = (
+        select(_citation.study_id)
+        .distinct()
+        .where(*pairs, _citation.study_id.in_(union(*maybe)))
+        .order_by(_citation.study_id)
     )
-    ids = list(conn.scalars(maybe))
+    ids = list(conn.scalars(query))
     retracted = 0
     for start in range(0, len(ids), _RETRACTED_CHUNK):
         studies = study_rows(conn, ids[start : start + _RETRACTED_CHUNK])

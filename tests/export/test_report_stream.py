@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from ldn_evidence.db import read_scope, session_scope
@@ -20,6 +21,7 @@ from ldn_evidence.services.claims import claims_query, iter_claims
 from ldn_evidence.services.report import build_report
 from ldn_evidence.services.report_stream import report_stream
 from ldn_evidence.viewmodel import Rows
+from tests.export.flat_store import add_notice
 from tests.export.hostile import GENERATED_AT, ExportDb
 from tests.export.review_db import build_review_db
 
@@ -202,3 +204,73 @@ def test_study_records_keep_the_last_made() -> None:
     for study_id in (1, 2, 3):
         records.add(study_id, object())  # type: ignore[arg-type]
     assert records.get(1) is None and records.get(2) is not None and records.get(3) is not None
+
+
+def test_retracted_sources_found_every_way(export_db: ExportDb) -> None:
+    """A cited study is retracted by its flag alone, by a Retraction Watch notice naming
+    its PMID or its DOI (any case), as well as by its publication type and link (the
+    hostile database's): the summary counts each once, as the built report does, and not
+    a retracted study no claim cites."""
+    engine = export_db.engine
+    with engine.begin() as conn:
+        cited = conn.execute(
+            sa.text(
+                "SELECT DISTINCT s.id, s.pmid FROM studies s JOIN citations c ON c.study_id = s.id"
+                " WHERE NOT s.retracted ORDER BY s.id"
+            )
+        ).all()
+        assert len(cited) >= 3
+        (flagged, _), (_, by_pmid), (by_doi, _) = cited[:3]
+        conn.execute(sa.text("UPDATE studies SET retracted = 1 WHERE id = :id"), {"id": flagged})
+        conn.execute(
+            sa.text("UPDATE studies SET doi = '10.1000/Retracted.X' WHERE id = :id"), {"id": by_doi}
+        )
+        add_notice(conn, by_pmid)
+        conn.execute(
+            sa.text(
+                "INSERT INTO retraction_notices (record_id, nature, original_doi, row_sha256,"
+                " imported_at, updated_at) VALUES (2, 'retraction', '10.1000/retracted.x', 'y',"
+                " '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO studies (pmid, pmid_version, kind, title, retracted, origin)"
+                " VALUES ('99999901', 1, 'article', 'Uncited', 1, 'efetch')"
+            )
+        )
+    with read_scope(engine) as conn:
+        assert report_stream(conn=conn).summary.retracted_sources == 4
+    for filters in FILTERS:
+        with session_scope(engine) as session:
+            whole = build_report(session=session, **filters).summary
+        with read_scope(engine) as conn:
+            assert report_stream(conn=conn, **filters).summary == whole, filters
+
+
+def test_retracted_candidates_come_from_partial_indexes(export_db: ExportDb) -> None:
+    """The summary's retracted candidates are read from the partial indexes, not by a scan
+    of the studies or their links."""
+    from ldn_evidence.services import report_stream as module
+
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "RetractionIn" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(export_db.engine, "before_cursor_execute", seen)
+    try:
+        with read_scope(export_db.engine) as conn:
+            module.report_summary(conn, module._Selection([], [], None, None))
+            ((sql, parameters),) = statements
+            plan = [
+                row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)
+            ]
+    finally:
+        event.remove(export_db.engine, "before_cursor_execute", seen)
+    scans = [step for step in plan if step.startswith("SCAN")]
+    assert sorted(scans) == [
+        "SCAN studies USING INDEX ix_studies_retracted",
+        "SCAN study_links USING INDEX ix_study_links_retraction",
+    ], plan
