@@ -582,11 +582,16 @@ class CitationEntry:
 
 class JsonText(bytes):
     """A claim already written as the json export writes it (`export.json_out.claim_text`:
-    UTF-8, indent 2, its lines after the first indented as at level 0), read so from SQL and
-    the studies' stored values (`services.report_flat_json`); the writer indents it in place
-    and writes it as it stands."""
+    UTF-8, indent 2, its lines after the first indented `level` levels, where the file
+    holds it), read so from SQL and the studies' stored values
+    (`services.report_flat_json`); the writer writes it as it stands."""
 
-    __slots__ = ()
+    level: int
+
+    def __new__(cls, data: Any, level: int) -> JsonText:
+        text = super().__new__(cls, data)
+        text.level = level
+        return text
 
 
 @dataclass(frozen=True)

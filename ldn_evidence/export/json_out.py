@@ -265,12 +265,12 @@ def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str | byte
 def _array(each: _Each, level: int) -> Iterator[str | bytes]:
     inner = "  " * (level + 1)
     opened = False
-    shift = "\n" + inner
-    shift_bytes = shift.encode("utf-8")
+    shift_bytes = ("\n" + inner).encode("utf-8")
     for item in each.items:
-        if type(item) is JsonText:  # a claim written already (at level 0): one piece, bytes
-            yield (b"[" if not opened else b",") + shift_bytes + item.replace(b"\n", shift_bytes)
+        if type(item) is JsonText:  # a claim written already: bytes, as they stand
+            yield (b"[" if not opened else b",") + shift_bytes
             opened = True
+            yield _at_level(item, item.level, level + 1)
             continue
         yield ("[\n" if not opened else ",\n") + inner
         opened = True
@@ -281,35 +281,79 @@ def _array(each: _Each, level: int) -> Iterator[str | bytes]:
     yield ("\n" + "  " * level + "]") if opened else "[]"
 
 
-STUDY_LEVEL = 3  # a citation's study, in a claim written at level 0: claim, citations, citation
+def _at_level(text: Any, written: int, level: int) -> Any:
+    """JSON text (str or bytes) written with its lines after the first indented `written`
+    levels, indented `level` instead: every such line starts with at least that indent,
+    and a raw newline is only ever between lines (strings escape theirs)."""
+    if written == level:
+        return text
+    newline, indent = ("\n", "  ") if type(text) is str else (b"\n", b"  ")
+    if level > written:
+        return text.replace(newline, newline + indent * (level - written))
+    return text.replace(newline + indent * (written - level), newline)
+
+
+# A claim's level in the file: a page's (the report's "documents", the document, its
+# "claims", the claim), or one without a page ("claims_without_document", the claim). The
+# json export writes each claim at its level (`claim_text`) and each cited study's text
+# for a page's claim (`study_text`, `study_cells`), so that neither is indented again.
+CLAIM_LEVEL = 4
+LOOSE_CLAIM_LEVEL = 2
+STUDY_LEVEL = CLAIM_LEVEL + 3  # a citation's study: claim, citations, citation, study
 
 
 def study_text(study: StudyRecord) -> str:
-    """A citation's study as the file holds it in a claim written at level 0 (`claim_text`):
-    what `study_cells` stores, so a claim is written without the study's record."""
+    """A citation's study as the file holds it in a page's claim (`claim_text`): what
+    `study_cells` stores, so a claim is written without the study's record."""
     return _dump(study, STUDY_LEVEL)
 
 
+_WRAPS: dict[int, tuple[int, int]] = {}  # per level: the bytes before and after a claim
+
+
+def _wrapped(level: int) -> tuple[int, int]:
+    """How many bytes orjson writes before and after a value nested in `level` lists (which
+    it indents `level` levels)."""
+    try:
+        return _WRAPS[level]
+    except KeyError:
+        nested: Any = 0
+        for _ in range(level):
+            nested = [nested]
+        text = orjson.dumps(nested, option=orjson.OPT_INDENT_2)
+        at = text.index(b"0")
+        _WRAPS[level] = found = (at, len(text) - at - 1)
+        return found
+
+
 def claim_text(claim: dict[str, Any]) -> JsonText:
-    """`_dump(claim, 0)` as UTF-8 bytes, of a claim given as data: a dict of `ClaimEntry`'s
-    fields in order, its citations dicts of `CitationEntry`'s whose "study" is the study's
-    `study_text` (or None) and whose "reference" is a view or a dataclass of its fields. Its
-    other values are ids, strings, booleans and None (which orjson writes as json does) but
-    the figure and the last evidence run, which are checked (`_orjson_safe`): written by
-    orjson with each study's text spliced in as it stands, else by the indenting encoder
-    with the studies read back."""
+    """`_dump(claim, level)` as UTF-8 bytes, at the claim's level in the file (`CLAIM_LEVEL`,
+    or `LOOSE_CLAIM_LEVEL` without a page), of a claim given as data: a dict of
+    `ClaimEntry`'s fields in order, its citations dicts of `CitationEntry`'s whose "study"
+    is the study's `study_text` (or None) and whose "reference" is a view or a dataclass of
+    its fields. Its other values are ids, strings, booleans and None (which orjson writes
+    as json does) but the figure and the last evidence run, which are checked
+    (`_orjson_safe`): written by orjson, nested in lists to indent it, with each study's
+    text spliced in as it stands, else by the indenting encoder with the studies read
+    back."""
+    level = CLAIM_LEVEL if claim["document_id"] is not None else LOOSE_CLAIM_LEVEL
     citations = claim["citations"]
     if _orjson_safe(claim["figure"]) and _orjson_safe(claim["stronger_evidence"]):
         for c in citations:
             if c["study"] is not None:
-                c["study"] = orjson.Fragment(c["study"])
-        return JsonText(orjson.dumps(claim, option=orjson.OPT_INDENT_2))
+                c["study"] = orjson.Fragment(_at_level(c["study"], STUDY_LEVEL, level + 3))
+        nested: Any = claim
+        for _ in range(level):
+            nested = [nested]
+        text = orjson.dumps(nested, option=orjson.OPT_INDENT_2)
+        before, after = _wrapped(level)
+        return JsonText(memoryview(text)[before : len(text) - after], level)
     for c in citations:
         if c["study"] is not None:
             c["study"] = json.loads(c["study"])
     parts: list[str] = []
-    _encode(_plain(claim), "\n", parts.append)
-    return JsonText("".join(parts).encode("utf-8"))
+    _encode(_plain(claim), "\n" + "  " * level, parts.append)
+    return JsonText("".join(parts).encode("utf-8"), level)
 
 
 def load_schema() -> dict[str, Any]:

@@ -249,3 +249,33 @@ def test_the_json_rows_go_with_the_cells(export_db: ExportDb) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM study_json"))
     assert_same(engine, filter_cases(export_db))
+
+
+@pytest.mark.parametrize("figure", [None, 30.0, 0.00001])
+def test_a_claim_without_a_page_citing_a_study(export_db: ExportDb, figure: float | None) -> None:
+    """A claim without a page is written at its own level, its cited study's stored text
+    (written for a page's claim) indented to it: by orjson, and by the indenting encoder
+    (a figure orjson writes unlike json): the same bytes, whatever the store."""
+    engine = export_db.engine
+    with engine.begin() as conn:
+        loose = conn.execute(
+            sa.text("SELECT id FROM claims WHERE document_id IS NULL")
+        ).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO citations (claim_id, study_id, origin, verdict, verdict_origin,"
+                " created_at) SELECT :claim, study_id, 'page', 'unchecked', 'automatic',"
+                " created_at FROM citations"
+                " WHERE study_id IS NOT NULL ORDER BY id LIMIT 1"
+            ),
+            {"claim": loose},
+        )
+        conn.execute(
+            sa.text("UPDATE claims SET figure_value = :v, figure_unit = '%' WHERE id = :id"),
+            {"v": figure, "id": loose},
+        )
+    for state in _states(engine):
+        views, flat = json_both(engine)
+        assert flat == views, state
+        (claim,) = json.loads(flat)["claims_without_document"]
+        assert claim["citations"][0]["study"]["pmid"], state
