@@ -580,18 +580,26 @@ class CitationEntry:
         return ref.title or ref.url or ref.raw
 
 
-class JsonText(bytes):
+class JsonText:
     """A claim already written as the json export writes it (`export.json_out.claim_text`:
     UTF-8, indent 2, its lines after the first indented `level` levels, where the file
     holds it), read so from SQL and the studies' stored values
-    (`services.report_flat_json`); the writer writes it as it stands."""
+    (`services.report_flat_json`): the bytes `data[start:end]`, which the writer writes as
+    they stand, without a copy of its own (`view`)."""
 
-    level: int
+    __slots__ = ("data", "level", "start", "end")
 
-    def __new__(cls, data: Any, level: int) -> JsonText:
-        text = super().__new__(cls, data)
-        text.level = level
-        return text
+    def __init__(self, data: bytes, level: int, start: int = 0, end: int | None = None) -> None:
+        self.data = data
+        self.level = level
+        self.start = start
+        self.end = len(data) if end is None else end
+
+    def view(self) -> memoryview:
+        return memoryview(self.data)[self.start : self.end]
+
+    def __bytes__(self) -> bytes:
+        return self.data[self.start : self.end]
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def chunks_json(report: Report) -> Iterator[bytes]:
     """The file in blocks of about `_BLOCK` bytes. The writers give pieces as text, but a
     claim written already (`JsonText`) as its UTF-8 bytes: it is never decoded and encoded
     again (half the file's bytes would be)."""
-    pending: list[bytes] = []
+    pending: list[bytes | memoryview] = []
     size = 0
     for text in _object(_report_items(report), 0):
         piece = text.encode("utf-8") if isinstance(text, str) else text
@@ -113,7 +113,7 @@ def _report_items(report: Report) -> Iterator[tuple[str, Any]]:
             yield f.name, _data(value)
 
 
-def _document(doc: DocumentEntry, level: int) -> Iterator[str | bytes]:
+def _document(doc: DocumentEntry, level: int) -> Iterator[str | bytes | memoryview]:
     def items() -> Iterator[tuple[str, Any]]:
         for f in fields(doc):
             value = getattr(doc, f.name)  # red_flags after claims: known once they are read
@@ -249,7 +249,7 @@ def _encode(value: Any, newline: str, out: Any) -> None:
         out(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline))
 
 
-def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str | bytes]:
+def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str | bytes | memoryview]:
     inner = "  " * (level + 1)
     opened = False
     for key, value in items:
@@ -262,7 +262,7 @@ def _object(items: Iterable[tuple[str, Any]], level: int) -> Iterator[str | byte
     yield ("\n" + "  " * level + "}") if opened else "{}"
 
 
-def _array(each: _Each, level: int) -> Iterator[str | bytes]:
+def _array(each: _Each, level: int) -> Iterator[str | bytes | memoryview]:
     inner = "  " * (level + 1)
     opened = False
     shift_bytes = ("\n" + inner).encode("utf-8")
@@ -270,7 +270,10 @@ def _array(each: _Each, level: int) -> Iterator[str | bytes]:
         if type(item) is JsonText:  # a claim written already: bytes, as they stand
             yield (b"[" if not opened else b",") + shift_bytes
             opened = True
-            yield _at_level(item, item.level, level + 1)
+            if item.level == level + 1:
+                yield item.view()
+            else:
+                yield _at_level(bytes(item), item.level, level + 1)
             continue
         yield ("[\n" if not opened else ",\n") + inner
         opened = True
@@ -287,10 +290,15 @@ def _at_level(text: Any, written: int, level: int) -> Any:
     and a raw newline is only ever between lines (strings escape theirs)."""
     if written == level:
         return text
-    newline, indent = ("\n", "  ") if type(text) is str else (b"\n", b"  ")
+    if type(text) is str:
+        newline, indent = "\n", "  "
+        if level > written:
+            return text.replace(newline, newline + indent * (level - written))
+        return text.replace(newline + indent * (written - level), newline)
+    line, space = b"\n", b"  "
     if level > written:
-        return text.replace(newline, newline + indent * (level - written))
-    return text.replace(newline + indent * (written - level), newline)
+        return text.replace(line, line + space * (level - written))
+    return text.replace(line + space * (written - level), line)
 
 
 # A claim's level in the file: a page's (the report's "documents", the document, its
@@ -347,7 +355,7 @@ def claim_text(claim: dict[str, Any]) -> JsonText:
             nested = [nested]
         text = orjson.dumps(nested, option=orjson.OPT_INDENT_2)
         before, after = _wrapped(level)
-        return JsonText(memoryview(text)[before : len(text) - after], level)
+        return JsonText(text, level, before, len(text) - after)
     for c in citations:
         if c["study"] is not None:
             c["study"] = json.loads(c["study"])

@@ -93,6 +93,14 @@ class _Selection:
             return [_claim.document_id.in_(self.doc_ids), *self.claims]
         return list(self.claims)
 
+    def citations(self) -> list[ColumnElement[bool]]:
+        """The pairs the report holds: the selected pairs of its claims (of every claim, no
+        condition: a citation's claim exists, a foreign key)."""
+        in_report = self.in_report()
+        if not in_report:
+            return list(self.pair)
+        return [_citation.claim_id.in_(select(_claim.id).where(*in_report)), *self.pair]
+
     def of_document(self, document_id: int | None) -> Select[int]:
         where = (
             _claim.document_id.is_(None)
@@ -319,7 +327,7 @@ def report_summary(conn: Connection, sel: _Selection) -> Summary:
     """`services.report.summarise` of the selected claims, counted in SQL."""
     selected = select(_claim.id).where(*sel.in_report())
     claims = conn.scalar(select(func.count()).select_from(selected.subquery())) or 0
-    pairs = (_citation.claim_id.in_(selected), *sel.pair)
+    pairs = tuple(sel.citations())
     by_verdict = select(_citation.verdict, func.count()).where(*pairs).group_by(_citation.verdict)
     verdicts = {verdict: n for verdict, n in conn.execute(by_verdict)}
     unsourced = (
@@ -346,10 +354,7 @@ def report_summary(conn: Connection, sel: _Selection) -> Summary:
 
 
 def _study_count(conn: Connection, sel: _Selection) -> int:
-    selected = select(_claim.id).where(*sel.in_report())
-    query = select(func.count(func.distinct(_citation.study_id))).where(
-        _citation.claim_id.in_(selected), *sel.pair
-    )
+    query = select(func.count(func.distinct(_citation.study_id))).where(*sel.citations())
     return conn.scalar(query) or 0
 
 

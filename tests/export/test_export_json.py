@@ -157,3 +157,17 @@ def test_dump_writes_what_json_dumps_writes() -> None:
         level = rng.randrange(4)
         expected = json.dumps(_asdict_all(value), indent=2, ensure_ascii=False)
         assert _dump(value, level) == expected.replace("\n", "\n" + "  " * level), value
+
+
+@pytest.mark.parametrize("written, level", [(0, 4), (4, 0), (7, 5), (2, 2)])
+def test_json_text_moved_to_another_level(written: int, level: int) -> None:
+    """A value written at one level (`_dump`) and moved to another (`json_out._at_level`,
+    as text or as bytes) is what `_dump` writes at that level, strings with escaped
+    newlines and indents untouched."""
+    from ldn_evidence.export.json_out import _at_level
+
+    value = {"a": ["x\n  y", {"b": None}], "c": "\\n    ", "d": [[1, 2], []]}
+    moved = _at_level(_dump(value, written), written, level)
+    assert moved == _dump(value, level)
+    assert _at_level(_dump(value, written).encode(), written, level) == moved.encode()
+    assert json.loads(moved) == value

@@ -80,7 +80,7 @@ def test_the_claims_are_written_from_sql(export_db: ExportDb) -> None:
         loose = list(stream.claims_without_document)
     assert texts and all(type(t) is JsonText for t in texts)
     assert all(type(t) is JsonText for t in loose)
-    assert json.loads(texts[0])["id"] > 0
+    assert json.loads(bytes(texts[0]))["id"] > 0
 
 
 def test_every_verdict_and_reviewer_whatever_the_store(tmp_path: Any) -> None:
