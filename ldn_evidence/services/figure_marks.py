@@ -9,6 +9,7 @@ and the abstract's figures, from which "figure in no cited abstract" is answered
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -95,11 +96,19 @@ def marks_of(pmid: str, text: str) -> Marks:
     return Marks(pmid, text)
 
 
-def figure_in_marks(figure: Figure, marks: Marks) -> bool:
-    """`figure_presence.figure_in_abstract(figure, the study's abstract)`, from its marks."""
+@cache
+def _figure_checks() -> tuple[Any, Any, Any]:
+    """`is_checkable`, `figure_interval`, `normalize_unit`: imported when a figure is first
+    checked (not by every command that imports this), then kept."""
     from ldn_evidence.verification.figure_presence import is_checkable
     from ldn_evidence.verification.intervals import figure_interval, normalize_unit
 
+    return is_checkable, figure_interval, normalize_unit
+
+
+def figure_in_marks(figure: Figure, marks: Marks) -> bool:
+    """`figure_presence.figure_in_abstract(figure, the study's abstract)`, from its marks."""
+    is_checkable, figure_interval, normalize_unit = _figure_checks()
     if not marks.abstract or not is_checkable(figure):
         return False
     interval = figure_interval(figure)

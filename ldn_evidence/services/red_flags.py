@@ -269,6 +269,8 @@ def _reference_flags(
     for ref in seen.values():
         if ref.kind == ReferenceKind.WEB or ref.status == ResolutionStatus.WEB:
             continue
+        if ref.status == ResolutionStatus.RESOLVED and ref.id not in not_stored:
+            continue  # most references: nothing to flag, no name to write
         where = f"reference {numbers[ref.id]}" if ref.id in numbers else "a reference"
         name = f"{where} “{_short(ref.raw, 70)}”"
         ids = citing.get(ref.id, [])
@@ -285,7 +287,7 @@ def _reference_flags(
                     reference_id=ref.id,
                 )
             )
-        elif ref.id in not_stored:
+        else:  # resolved, to a study whose record is not stored
             pmid = ref.pmid or "?"
             detail = (
                 f"{name} resolved to PMID {pmid}, whose record is not stored "

@@ -14,7 +14,18 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    union,
+)
 
 from ldn_evidence.errors import NotFoundError
 from ldn_evidence.models import tables
@@ -50,6 +61,7 @@ from ldn_evidence.vocab import (
 _citation, _claim, _reference = tables.citations.c, tables.claims.c, tables.references.c
 _study, _document = tables.studies.c, tables.source_documents.c
 _ORDER = (_claim.position, _claim.id)  # a page's claims, as `claims list` sorts them
+_PAGE_TEXT = select(_document.text).where(_document.id == bindparam("id"))  # made once
 _RETRACTED_CHUNK = 500  # studies read in one statement when counting the retracted
 
 
@@ -310,7 +322,7 @@ def _document_entry(
                     .execution_options(yield_per=BATCH_SIZE)
                 ).scalars()
 
-            page = conn.scalar(select(_document.text).where(_document.id == doc.id))
+            page = conn.scalar(_PAGE_TEXT, {"id": doc.id})
             skipped = skipped_sentences(page, texts())
         return collector[0].flags(references, skipped, whole_page=whole_page)
 
