@@ -98,6 +98,8 @@ class _Selection:
         if self.pair_filter:
             claims.append(exists().where(_citation.claim_id == _claim.id, *pair))
         self.claims: list[ColumnElement[bool]] = claims
+        self._page: Select[int] | None = None
+        self._loose: Select[int] | None = None
 
     def in_report(self) -> list[ColumnElement[bool]]:
         """Every claim the report holds: of the chosen documents, or of all and none."""
@@ -113,13 +115,19 @@ class _Selection:
             return list(self.pair)
         return [_citation.claim_id.in_(select(_claim.id).where(*in_report)), *self.pair]
 
-    def of_document(self, document_id: int | None) -> Select[int]:
-        where = (
-            _claim.document_id.is_(None)
-            if document_id is None
-            else _claim.document_id == document_id
-        )
-        return select(_claim.id).where(where, *self.claims).order_by(*_ORDER)
+    def of_document(self, document_id: int | None) -> tuple[Select[int], dict[str, Any]]:
+        """The statement of a page's selected claims in order (or of those without a page)
+        and its parameters: two statements a selection, made once (a page's is run once
+        for each page)."""
+        if document_id is None:
+            if self._loose is None:
+                loose = _claim.document_id.is_(None)
+                self._loose = select(_claim.id).where(loose, *self.claims).order_by(*_ORDER)
+            return self._loose, {}
+        if self._page is None:
+            page = _claim.document_id == bindparam("document_id")
+            self._page = select(_claim.id).where(page, *self.claims).order_by(*_ORDER)
+        return self._page, {"document_id": document_id}
 
 
 def report_stream(
@@ -173,11 +181,12 @@ def report_stream(
 
     def claims_of(document_id: int | None) -> Iterator[Any]:
         """The claims' `ClaimEntry`, or with `flat_json` (`JsonText`, `FlagClaim`)."""
-        query = sel.of_document(document_id)
+        query, params = sel.of_document(document_id)
+        batches = id_batches(conn=conn, query=query, size=batch_size, params=params)
         if flat_claims is not None:
-            yield from flat_claims.claims(id_batches(conn=conn, query=query, size=batch_size))
+            yield from flat_claims.claims(batches)
             return
-        for ids in id_batches(conn=conn, query=query, size=batch_size):
+        for ids in batches:
             yield from claim_entries(
                 conn=conn,
                 ids=ids,
@@ -199,7 +208,8 @@ def report_stream(
     def batches() -> Iterator[list[int]]:
         """The claims' ids in report order (each document's, then those without one)."""
         for doc_id in [*(d.id for d in documents), *([None] if loose else [])]:
-            yield from id_batches(conn=conn, query=sel.of_document(doc_id), size=batch_size)
+            query, params = sel.of_document(doc_id)
+            yield from id_batches(conn=conn, query=query, size=batch_size, params=params)
 
     def entries() -> Iterator[DocumentEntry]:
         for doc in documents:

@@ -60,9 +60,12 @@ def ids() -> Any:
     return bindparam("ids", expanding=True)  # a list of ids given at each execution
 
 
-def id_batches(*, conn: Connection, query: Any, size: int) -> Iterator[list[int]]:
-    """The ids `query` selects (ordered), `size` at a time, read from one cursor."""
-    result = conn.execute(query.execution_options(yield_per=size))
+def id_batches(
+    *, conn: Connection, query: Any, size: int, params: dict[str, Any] | None = None
+) -> Iterator[list[int]]:
+    """The ids `query` selects (ordered; with `params`), `size` at a time, read from one
+    cursor."""
+    result = conn.execute(query, params or {}, execution_options={"yield_per": size})
     for batch in result.scalars().partitions(size):
         yield list(batch)
 
