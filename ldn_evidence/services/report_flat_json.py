@@ -48,7 +48,7 @@ _STATEMENTS = FlatStatements(
         _c.evidence_location,
         _c.reason,
         _c.note,
-        _c.checked_at,
+        tables.UTCDateTime.raw(_c.checked_at),  # as stored, made ISO here (`UTCDateTime.iso`)
         _c.checked_by,
         _c.checked_record_sha256,
         _c.study_id,
@@ -62,6 +62,7 @@ _REFERENCE = slice(_STATEMENTS.at["ref_id"], _STATEMENTS.at["ref_error"] + 1)
 _PMID = _STATEMENTS.at["s_pmid"]
 _JSON, _MARKS = _STATEMENTS.at["cells_json"], _STATEMENTS.at["cells_marks"]
 _ORIGINS: dict[str, str] = {}  # a citation origin's label
+iso = tables.UTCDateTime.iso
 
 
 class FlagCitation:
@@ -214,7 +215,7 @@ class FlatJson(FlatReader[tuple[str, Any]]):
                         "evidence_location": location,
                         "reason": reason,
                         "note": note,
-                        "checked_at": checked_at.isoformat() if checked_at is not None else None,
+                        "checked_at": iso(checked_at),
                         "checked_by": checked_by,
                         "checked_record_sha256": checked_sha256,
                         "reference": ref,
