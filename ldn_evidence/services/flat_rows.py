@@ -20,6 +20,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Column, ColumnElement, Connection, Select, Table, exists, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import NullType
 
 from ldn_evidence.models import tables
 from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
@@ -42,7 +45,8 @@ class FlatStatements:
     """A writer's statements: `claims` (`CLAIM_COLUMNS`) and
     `citations` / `citations_noticed` (the citation's and reference's columns given, the
     study's PMID as `s_pmid` (its stored row's, else its own), the `store` table's
-    `stored` columns as `cells_<name>`, its `basis` as `cells_basis`; the second joins the
+    `stored` columns as `cells_<name>` (those in `as_bytes` as their UTF-8 bytes,
+    `utf8_bytes`), its `basis` as `cells_basis`; the second joins the
     study, for whether a Retraction Watch notice names it, last). The claim id comes first
     and the study id is named `study_id`."""
 
@@ -51,6 +55,7 @@ class FlatStatements:
         citation_columns: Sequence[ColumnElement[Any]],
         store: Table,
         stored: Sequence[str],
+        as_bytes: Sequence[str] = (),
     ) -> None:
         kept = store.c
         self.claims: Select[Any] = select(*columns(tables.claims, *CLAIM_COLUMNS)).where(
@@ -63,7 +68,10 @@ class FlatStatements:
             # the stored row's PMID; the study's own is sought only for a study without one
             func.coalesce(kept.pmid, own_pmid).label("s_pmid"),
             kept.basis.label("cells_basis"),
-            *(kept[name].label(f"cells_{name}") for name in stored),
+            *(
+                (utf8_bytes(kept[name]) if name in as_bytes else kept[name]).label(f"cells_{name}")
+                for name in stored
+            ),
         )
         joined = tables.citations.outerjoin(tables.references, _r.id == _c.reference_id).outerjoin(
             store, kept.study_id == _c.study_id
@@ -81,6 +89,26 @@ class FlatStatements:
         self.stored_basis = self.at["cells_basis"]
         self.first_stored = self.at[f"cells_{stored[0]}"]
         self.noticed = len(every)  # the column `citations_noticed` adds
+
+
+class utf8_bytes(FunctionElement[Any]):  # noqa: N801  (a SQL function's name)
+    """A text column's value as its UTF-8 bytes, as the driver reads a blob: not decoded
+    into a str (nor encoded back by a writer of bytes; a third of the studies' json is not
+    ASCII). SQLite: `CAST(x AS BLOB)`; PostgreSQL: `convert_to(x, 'UTF8')`."""
+
+    type = NullType()  # no result processing: the driver's bytes as they come
+    inherit_cache = True
+    name = "utf8_bytes"
+
+
+@compiles(utf8_bytes)
+def _cast_as_blob(element: utf8_bytes, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
+@compiles(utf8_bytes, "postgresql")
+def _convert_to_utf8(element: utf8_bytes, compiler: Any, **kw: Any) -> str:
+    return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"
 
 
 def reference_columns(*names: str) -> list[Column[Any]]:

@@ -57,6 +57,7 @@ _STATEMENTS = FlatStatements(
     ),
     tables.study_json,
     ("json", "marks"),
+    as_bytes=("json",),  # spliced into the claim's bytes as it stands
 )
 _REFERENCE = slice(_STATEMENTS.at["ref_id"], _STATEMENTS.at["ref_error"] + 1)
 _PMID = _STATEMENTS.at["s_pmid"]
@@ -128,17 +129,17 @@ def present(figure: ClaimFigure, study: Any) -> bool:
     return figure_in_abstract(figure, study.abstract)
 
 
-class FlatJson(FlatReader[tuple[str, Any]]):
+class FlatJson(FlatReader[tuple[str | bytes, Any]]):
     """The json of batches of claims (`claims`: each claim's `JsonText` with its
     `FlagClaim`); a study's value is its text (`json_out.study_text`) and what its red
     flags read: stored and fresh, its `Marks`; worked out, its `StudyRecord`."""
 
     STATEMENTS = _STATEMENTS
 
-    def stored(self, row: Any) -> tuple[str, Any]:
+    def stored(self, row: Any) -> tuple[str | bytes, Any]:
         return row[_JSON], marks_of(row[_PMID], row[_MARKS])
 
-    def made(self, record: StudyRecord) -> tuple[str, Any]:
+    def made(self, record: StudyRecord) -> tuple[str | bytes, Any]:
         return study_text(record), record
 
     def claims(self, batches: Iterator[Sequence[int]]) -> Iterator[tuple[JsonText, FlagClaim]]:
@@ -189,7 +190,7 @@ class FlatJson(FlatReader[tuple[str, Any]]):
                 ) = c
                 reference = c[_REFERENCE]
                 ref = ReferenceEntry(*reference) if reference[0] is not None else None
-                text_of: str | None = None
+                text_of: str | bytes | None = None
                 study: Any = None
                 if study_id is not None:
                     source_kind = "study"

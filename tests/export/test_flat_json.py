@@ -279,3 +279,16 @@ def test_a_claim_without_a_page_citing_a_study(export_db: ExportDb, figure: floa
         assert flat == views, state
         (claim,) = json.loads(flat)["claims_without_document"]
         assert claim["citations"][0]["study"]["pmid"], state
+
+
+def test_utf8_bytes_reads_a_text_as_its_utf8(engine: sa.Engine) -> None:
+    """`flat_rows.utf8_bytes`: a stored text read as its UTF-8 bytes, on either engine."""
+    from ldn_evidence.services.flat_rows import utf8_bytes
+
+    text = 'Ñúñez — 50% of 12 µg "x"\\n ✓'
+    table = sa.Table("texts", sa.MetaData(), sa.Column("body", sa.Text))
+    with engine.begin() as conn:
+        table.create(conn)
+        conn.execute(table.insert(), [{"body": text}, {"body": None}])
+        read = conn.execute(sa.select(utf8_bytes(table.c.body))).scalars().all()
+    assert sorted(read, key=lambda v: v is None) == [text.encode("utf-8"), None]
