@@ -87,7 +87,8 @@ class PageFlags:
         self._count += 1
         for c in claim.citations:
             study = c.study
-            if study is not None and (study.retracted or _corrections(study)):
+            # a study flags only with a flag (most have none: one test for them)
+            if study is not None and study.flags and (study.retracted or _corrections(study)):
                 ids = self._studies.setdefault(study.pmid, (study, []))[1]
                 if claim.id not in ids:
                     ids.append(claim.id)
