@@ -28,7 +28,7 @@ from ldn_evidence.models import tables
 from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
 from ldn_evidence.services.evidence_runs import latest_evidence_for
 from ldn_evidence.services.report_rows import StudyRecords, study_records
-from ldn_evidence.services.rows import NOTICE_MATCH, columns, ids
+from ldn_evidence.services.rows import NOTICE_MATCH, any_notice, columns, ids
 from ldn_evidence.services.study_cells import current_basis
 from ldn_evidence.viewmodel import StudyRecord
 
@@ -137,7 +137,7 @@ class FlatReader(ABC, Generic[T]):
         self.pmids = pmids
         self.pair_filter = verdict is not None or pmids is not None
         self.evidence = evidence
-        self.noticed = conn.scalar(select(tables.retraction_notices.c.id).limit(1)) is not None
+        self.noticed = any_notice(conn)
         s = self.STATEMENTS
         self.statement = s.citations_noticed if self.noticed else s.citations
         self.records = StudyRecords()  # studies worked out, as the view-based export keeps

@@ -36,7 +36,7 @@ from ldn_evidence.services.report_cited import STUDY_BATCH, cited_studies, study
 from ldn_evidence.services.report_flat import flat_lines
 from ldn_evidence.services.report_flat_json import FlatJson, present
 from ldn_evidence.services.report_rows import StudyRecords, claim_entries, document_references
-from ldn_evidence.services.rows import NOTICE_MATCH, Record, id_batches
+from ldn_evidence.services.rows import NOTICE_MATCH, Record, any_notice, id_batches
 from ldn_evidence.services.rows import cited_studies as study_rows
 from ldn_evidence.services.views import document_brief, study_flags
 from ldn_evidence.viewmodel import (
@@ -395,7 +395,7 @@ def _retracted_sources(conn: Connection, pairs: tuple[ColumnElement[bool], ...])
         .where(kinds.name == "Retracted Publication"),
         select(tables.study_links.c.study_id).where(tables.RETRACTION_LINK),
     ]
-    if conn.scalar(select(tables.retraction_notices.c.id).limit(1)) is not None:
+    if any_notice(conn):
         cited = select(_citation.study_id).where(*pairs, _citation.study_id.is_not(None))
         maybe.append(select(_study.id).where(_study.id.in_(cited), exists().where(NOTICE_MATCH)))
     query = (

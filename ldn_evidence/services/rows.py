@@ -131,6 +131,15 @@ _LINKS = (
 )
 # `Study.retraction_notices`: matched by PMID or DOI, in the relationship's order
 NOTICE_MATCH = or_(_s.pmid == _notices.original_pmid, func.lower(_s.doi) == _notices.original_doi)
+_ANY_NOTICE = select(_notices.id).limit(1)
+
+
+def any_notice(conn: Connection) -> bool:
+    """Whether the database holds any Retraction Watch notice (most hold none: then no
+    study needs matching against them)."""
+    return conn.scalar(_ANY_NOTICE) is not None
+
+
 _NOTICES = (
     select(_s.id, _notices.notice_date, _notices.record_id, _notices.nature)
     .join_from(tables.studies, tables.retraction_notices, NOTICE_MATCH)
