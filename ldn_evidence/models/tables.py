@@ -358,13 +358,15 @@ mesh_terms = Table(
     Column("name", String(500), nullable=False),
 )
 
-# A study's MeSH heading, with its major flag and qualifiers.
+# A study's MeSH heading, with its major flag and qualifiers. Read by study_id, through the
+# unique constraint's index (its first column); no query reads by mesh_term_id, so neither
+# has an index of its own: each would cost every stored heading a write (revision 0011).
 study_mesh_terms = Table(
     "study_mesh_terms",
     metadata,
     _id(),
-    _fk("study_id", "studies.id", "CASCADE", nullable=False, index=True),
-    _fk("mesh_term_id", "mesh_terms.id", "CASCADE", nullable=False, index=True),
+    _fk("study_id", "studies.id", "CASCADE", nullable=False),
+    _fk("mesh_term_id", "mesh_terms.id", "CASCADE", nullable=False),
     Column("position", Integer, nullable=False),
     Column("major_topic", Boolean, nullable=False, default=False),
     # [{"ui": "Q000000", "name": "...", "major_topic": false}, ...]

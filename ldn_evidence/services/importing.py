@@ -341,7 +341,6 @@ def _write_chunk(
 ) -> None:
     from ldn_evidence.db import database_errors, session_scope
     from ldn_evidence.services.bulk import delete_pmids, store_prepared
-    from ldn_evidence.services.linking import attach_studies
 
     try:
         with database_errors(engine), session_scope(engine) as session:
@@ -368,6 +367,8 @@ def _write_chunk(
             flush()
             pmids = list(dict.fromkeys(i.pmid for i in items if not isinstance(i, DeletedCitation)))
             if _referenced(session, pmids):  # else there is nothing to attach (the usual case)
+                from ldn_evidence.services.linking import attach_studies  # maps the ORM
+
                 attach_studies(session=session, pmids=pmids)
     except BaseException:
         vocab.rollback()

@@ -84,6 +84,31 @@ def test_indexes_on_what_queries_use(engine: sa.Engine) -> None:
     assert ("claim_id",) in cit_idx and ("study_id",) in cit_idx
 
 
+def test_headings_are_read_through_their_unique_index(engine: sa.Engine) -> None:
+    """study_mesh_terms has no single-column index (revision 0011): its unique
+    (study_id, mesh_term_id) index serves reading a study's headings and deleting them."""
+    with engine.connect() as conn:
+        insp = sa.inspect(conn)
+        indexes = {tuple(i["column_names"]) for i in insp.get_indexes("study_mesh_terms")}
+        unique = {tuple(u["column_names"]) for u in insp.get_unique_constraints("study_mesh_terms")}
+        assert ("study_id", "mesh_term_id") in unique
+        assert not {("study_id",), ("mesh_term_id",)} & indexes
+        if engine.dialect.name != "sqlite":  # a planner's choice on a tiny table says little
+            return
+        reads = (
+            "SELECT * FROM study_mesh_terms WHERE study_id = 1 ORDER BY position",
+            "DELETE FROM study_mesh_terms WHERE study_id IN (1, 2)",
+        )
+        for sql in reads:
+            plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            assert any(
+                s.startswith("SEARCH study_mesh_terms USING ")
+                and "INDEX sqlite_autoindex_study_mesh_terms_1 (study_id=?)" in s
+                for s in plan
+            ), plan
+            assert not any(s.startswith("SCAN study_mesh_terms") for s in plan), plan
+
+
 def test_foreign_keys_enforced(engine: sa.Engine) -> None:
     import pytest
 
