@@ -64,7 +64,7 @@ def phase(name: str, path: Path, url: str | None, limit: int | None) -> dict[str
         vocab = bulk.Vocabulary()
         for i in range(0, len(prepared), 500):
             with session_scope(engine) as s:
-                bulk.store_prepared(session=s, items=prepared[i : i + 500], vocab=vocab)
+                bulk.store_prepared(conn=s.connection(), items=prepared[i : i + 500], vocab=vocab)
             vocab.commit()
     elif name == "store_sqlite3":  # the floor: the same rows, sqlite3.executemany
         _plain_sqlite3(engine.url.database, prepared)

@@ -80,7 +80,7 @@ def store_studies(engine, n: int, templates: list) -> None:
         chunk.append(prepared)
         if len(chunk) == CHUNK:
             with session_scope(engine) as session:
-                store_prepared(session=session, items=chunk, vocab=vocab)
+                store_prepared(conn=session.connection(), items=chunk, vocab=vocab)
             vocab.commit()
             done += len(chunk)
             chunk = []
@@ -89,7 +89,7 @@ def store_studies(engine, n: int, templates: list) -> None:
                 print(f"  {done:,} studies ({rate:,.0f}/s)", file=sys.stderr)
     if chunk:
         with session_scope(engine) as session:
-            store_prepared(session=session, items=chunk, vocab=vocab)
+            store_prepared(conn=session.connection(), items=chunk, vocab=vocab)
         vocab.commit()
 
 

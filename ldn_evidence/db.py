@@ -354,6 +354,35 @@ def read_scope(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
+def write_scope(engine: Engine) -> Iterator[Connection]:
+    """A unit of work in SQLAlchemy Core (no ORM is imported): one connection and one
+    transaction, committed on success and rolled back on error (`joined_session` adds
+    ORM work to it). Database failures are one-line DatabaseErrors, as in
+    `session_scope`."""
+    try:
+        with _connect(engine) as conn, conn.begin():
+            yield conn
+    except OperationalError as exc:
+        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
+
+
+@contextmanager
+def joined_session(conn: Connection) -> Iterator[Session]:
+    """An ORM session inside `conn`'s transaction (`write_scope`), under the same length
+    rule as `session_scope`'s: flushed at the end; what it wrote commits or rolls back
+    with the rest of the transaction."""
+    from sqlalchemy.orm import Session
+
+    session = Session(bind=conn, expire_on_commit=False)
+    event.listen(session, "before_flush", _refuse_over_long)
+    try:
+        yield session
+        session.flush()
+    finally:
+        session.close()
+
+
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, always close."""
     from sqlalchemy.orm import sessionmaker

@@ -1,11 +1,12 @@
 """Declarative base over the Core tables' MetaData (`models/tables.py`, with its naming
-convention: Alembic's naming.rst), and the length rule of every write path."""
+convention: Alembic's naming.rst), and the length rule of every write path (`too_long`,
+kept with the tables: the Core write paths import no ORM)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
 
-from ldn_evidence.models.tables import metadata, utcnow
+from ldn_evidence.models.tables import metadata, too_long, utcnow
 
 __all__ = ["Base", "length_problem", "too_long", "utcnow"]
 
@@ -13,12 +14,6 @@ __all__ = ["Base", "length_problem", "too_long", "utcnow"]
 class Base(DeclarativeBase):
     # The classes map onto the tables of `models.tables` (`__table__ = tables.…`).
     metadata = metadata
-
-
-def too_long(table: str, column: str, value: str, limit: int) -> str:
-    """How every write path words a value longer than its column: PostgreSQL would refuse
-    it and SQLite store it, so both refuse it first."""
-    return f"field {table}.{column} is {len(value):,} characters long; at most {limit} fit"
 
 
 def length_problem(obj: object) -> str | None:

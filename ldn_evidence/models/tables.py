@@ -68,6 +68,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def too_long(table: str, column: str, value: str, limit: int) -> str:
+    """How every write path words a value longer than its column: PostgreSQL would refuse
+    it and SQLite store it, so both refuse it first."""
+    return f"field {table}.{column} is {len(value):,} characters long; at most {limit} fit"
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC timestamps on both engines (SQLite stores naive values)."""
 

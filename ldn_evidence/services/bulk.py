@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -37,12 +37,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
 
 from ldn_evidence.models import tables
-from ldn_evidence.models.base import too_long as base_too_long
+from ldn_evidence.models.tables import too_long as base_too_long
 from ldn_evidence.pubmed.records import ArticleRecord, Author, MeshQualifier, MeshTerm
 from ldn_evidence.services import study_cells
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # PostgreSQL: write child rows with COPY instead of executemany (benchmarks/RESULTS.md).
 COPY_CHILDREN = True
@@ -412,13 +414,13 @@ def _insert(conn: Connection, table: Table) -> Any:
 
 
 def store_prepared(
-    *, session: Session, items: Sequence[Item], vocab: Vocabulary, origin: str = "file"
+    *, conn: Connection, items: Sequence[Item], vocab: Vocabulary, origin: str = "file"
 ) -> BulkResult:
-    """Write a chunk of prepared records (in order: a later record of a PMID wins).
+    """Write a chunk of prepared records (in order: a later record of a PMID wins) in
+    `conn`'s transaction (an ORM session's: `session.connection()`).
 
     Outcomes are counted as `store_article` would count them one record at a time.
     """
-    conn = session.connection()
     result = BulkResult()
     if not items:
         return result
@@ -465,7 +467,7 @@ def store_articles(
 ) -> BulkResult:
     """`store_article` for many records at once (the same rows, far fewer statements)."""
     return store_prepared(
-        session=session,
+        conn=session.connection(),
         items=[prepare(r, origin=origin) for r in records],
         vocab=vocab or Vocabulary(),
         origin=origin,
@@ -613,10 +615,9 @@ def _copy(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
             out.write_row(r)
 
 
-def delete_pmids(*, session: Session, pmids: Iterable[str]) -> tuple[list[str], list[str]]:
+def delete_pmids(*, conn: Connection, pmids: Iterable[str]) -> tuple[list[str], list[str]]:
     """Apply a DeleteCitation as `delete_studies` does: remove uncited studies (their parts
     with them), keep cited ones. Returns (deleted, kept because cited)."""
-    conn = session.connection()
     wanted = list(dict.fromkeys(pmids))
     deleted: list[str] = []
     kept: list[str] = []

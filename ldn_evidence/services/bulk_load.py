@@ -31,8 +31,7 @@ from sqlalchemy.orm import Session
 
 from ldn_evidence.errors import InputError
 from ldn_evidence.models import tables
-from ldn_evidence.models.base import too_long
-from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS
+from ldn_evidence.models.tables import CLAIM_DATA_COLUMNS, too_long
 from ldn_evidence.services.bulk_links import attach_studies, chunks
 from ldn_evidence.vocab import CitationOrigin, ResolutionStatus, Verdict, VerdictOrigin
 

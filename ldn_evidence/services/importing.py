@@ -32,7 +32,7 @@ from ldn_evidence.pubmed.records import ArticleRecord, DeletedCitation, Rejected
 from ldn_evidence.services.bulk import Item, Known, Vocabulary, prepare, too_long
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
 
 # Records a transaction (`--chunk-size`). 1,000 rather than 500: half the commits, each
 # followed by a WAL checkpoint (copy and fsync), for ~10 MB more at the peak.
@@ -339,18 +339,18 @@ def _store_chunk(
 def _write_chunk(
     engine: Engine, items: list[Item | DeletedCitation], summary: ImportSummary, vocab: Vocabulary
 ) -> None:
-    from ldn_evidence.db import database_errors, session_scope
+    from ldn_evidence.db import database_errors, write_scope
     from ldn_evidence.services.bulk import delete_pmids, store_prepared
 
     try:
-        with database_errors(engine), session_scope(engine) as session:
+        with database_errors(engine), write_scope(engine) as conn:
             if engine.dialect.name == "sqlite":  # see SQLITE_CACHE_KIB
-                session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             run: list[Item] = []
 
             def flush() -> None:
                 if run:
-                    done = store_prepared(session=session, items=run, vocab=vocab)
+                    done = store_prepared(conn=conn, items=run, vocab=vocab)
                     summary.new += len(done.new)
                     summary.updated += len(done.updated)
                     summary.unchanged += len(done.unchanged)
@@ -359,17 +359,19 @@ def _write_chunk(
             for item in items:
                 if isinstance(item, DeletedCitation):
                     flush()  # records before a DeleteCitation are stored before it applies
-                    deleted, kept = delete_pmids(session=session, pmids=item.pmids)
+                    deleted, kept = delete_pmids(conn=conn, pmids=item.pmids)
                     summary.deleted += len(deleted)
                     summary.kept_cited += kept
                 else:
                     run.append(item)
             flush()
             pmids = list(dict.fromkeys(i.pmid for i in items if not isinstance(i, DeletedCitation)))
-            if _referenced(session, pmids):  # else there is nothing to attach (the usual case)
+            if _referenced(conn, pmids):  # else there is nothing to attach (the usual case)
+                from ldn_evidence.db import joined_session
                 from ldn_evidence.services.linking import attach_studies  # maps the ORM
 
-                attach_studies(session=session, pmids=pmids)
+                with joined_session(conn) as session:
+                    attach_studies(session=session, pmids=pmids)
     except BaseException:
         vocab.rollback()
         raise
@@ -377,13 +379,13 @@ def _write_chunk(
     _release_freed_memory()
 
 
-def _referenced(session: Any, pmids: list[str]) -> bool:
+def _referenced(conn: Connection, pmids: list[str]) -> bool:
     """Whether any reference names one of `pmids` (one indexed query, far cheaper than
     `attach_studies`' ORM join when, as in most imports, none does)."""
     from ldn_evidence.services.bulk import select_in
 
     query = 'SELECT 1 FROM "references" WHERE pmid IN ({}) LIMIT 1'
-    return bool(select_in(session.connection(), query, pmids))
+    return bool(select_in(conn, query, pmids))
 
 
 def _release_freed_memory() -> None:

@@ -132,6 +132,54 @@ def test_one_command_imports_only_what_it_reads(
     assert not ALONE[args] & set(probe["modules"]), ALONE[args] & set(probe["modules"])
 
 
+# A PubMed XML file of one record, this test's own.
+_ONE_RECORD = b"""<?xml version="1.0" ?>
+<PubmedArticleSet><PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">
+<PMID Version="1">61000001</PMID><Article PubModel="Print"><Journal><Title>J Tests</Title>
+<JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue></Journal>
+<ArticleTitle>Zinc and colds: a randomized trial.</ArticleTitle>
+<Abstract><AbstractText>Zinc shortened colds in 40 adults.</AbstractText></Abstract>
+<PublicationTypeList><PublicationType UI="D016449">Randomized Controlled Trial</PublicationType>
+</PublicationTypeList></Article><MeshHeadingList><MeshHeading>
+<DescriptorName UI="D014015" MajorTopicYN="Y">Zinc</DescriptorName></MeshHeading>
+</MeshHeadingList></MedlineCitation></PubmedArticle></PubmedArticleSet>
+"""
+
+
+@pytest.mark.slow
+def test_import_xml_writes_in_core_and_maps_the_orm_only_to_attach_references(
+    tmp_path: Path, seeded: str
+) -> None:
+    """`import-xml` writes its chunks in Core (`db.write_scope`): no ORM is imported
+    unless a stored reference names an imported PMID (`db.joined_session`)."""
+    from sqlalchemy import text
+
+    from ldn_evidence.db import make_engine, session_scope
+    from ldn_evidence.models import Reference
+
+    xml = tmp_path / "one.xml"
+    xml.write_bytes(_ONE_RECORD)
+    probe = _probe(tmp_path, [["--db", seeded, "import-xml", str(xml)]])
+    assert probe["runs"][0]["code"] == 0
+    assert not _NO_ORM & set(probe["modules"]), _NO_ORM & set(probe["modules"])
+    engine = make_engine(seeded, create=False)
+    with session_scope(engine) as session:  # a reference to a PMID not stored yet
+        session.execute(text("DELETE FROM studies WHERE pmid = '61000001'"))
+        session.add(Reference(raw="ref", kind="pubmed", pmid="61000001", status="unresolved"))
+    probe = _probe(tmp_path, [["--db", seeded, "import-xml", str(xml)]])
+    assert probe["runs"][0]["code"] == 0
+    assert "sqlalchemy.orm" in probe["modules"]
+    with engine.connect() as conn:
+        status, study = conn.execute(
+            text(
+                'SELECT r.status, s.pmid FROM "references" r JOIN studies s ON s.id = r.study_id '
+                "WHERE r.raw = 'ref'"
+            )
+        ).one()
+    assert (status, study) == ("resolved", "61000001")
+    engine.dispose()
+
+
 @pytest.mark.slow
 def test_a_write_command_on_a_new_database_makes_it_at_head_without_alembic(
     tmp_path: Path,

@@ -134,12 +134,12 @@ def test_delete_pmids_does_what_delete_studies_does(engine, records) -> None:  #
             cited = s.scalars(sa.select(Study).where(Study.pmid == some[2].pmid)).one()
             s.add(Citation(claim=Claim(text="keep me"), study=cited))
         with session_scope(engine) as s:
-            result = delete(session=s, pmids=pmids)
+            result = delete(s)
         return sorted(result[0]), result[1], dump(engine)
 
-    by_orm = run(delete_studies)
+    by_orm = run(lambda s: delete_studies(session=s, pmids=pmids))
     wipe(engine)
-    by_bulk = run(bulk.delete_pmids)
+    by_bulk = run(lambda s: bulk.delete_pmids(conn=s.connection(), pmids=pmids))
     assert by_bulk == by_orm
     assert by_bulk[1] == [some[2].pmid]
     assert [row[0] for row in by_bulk[2]["studies"]] == [some[2].pmid]
@@ -152,7 +152,7 @@ def test_a_known_record_is_written_when_the_study_changed_meanwhile(engine, reco
         bulk.store_articles(session=s, records=[rec])
     item = bulk.Known(new.pmid, new.sha256, new.raw_xml)  # the producer saw `new` stored
     with session_scope(engine) as s:
-        res = bulk.store_prepared(session=s, items=[item], vocab=bulk.Vocabulary())
+        res = bulk.store_prepared(conn=s.connection(), items=[item], vocab=bulk.Vocabulary())
     assert res.updated == [rec.pmid]
     with session_scope(engine) as s:
         assert s.scalars(sa.select(Study.raw_sha256).where(Study.pmid == rec.pmid)).one() == (
@@ -224,7 +224,7 @@ def test_raw_xml_is_stored_as_the_orm_path_stores_it(engine, records) -> None:  
 def reference_too_long(p: bulk.Prepared) -> str | None:
     """`too_long` as first written: every limited value in turn, the row's columns first,
     then each part's rows (sections, authors, keywords, links, types, MeSH terms)."""
-    from ldn_evidence.models.base import too_long
+    from ldn_evidence.models.tables import too_long
 
     for name, limit in bulk._ROW_CHECKS:
         value = p.row.get(name)
