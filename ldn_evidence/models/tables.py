@@ -8,6 +8,7 @@ compares with them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -100,12 +101,18 @@ class UTCDateTime(TypeDecorator[datetime]):
     def iso(value: str | datetime | None) -> str | None:
         """`isoformat()` of the value this type reads, from what `raw` reads: SQLite's
         stored text (naive UTC), or the driver's datetime (PostgreSQL's)."""
-        if value is None:
-            return None
-        stamp = datetime.fromisoformat(value) if isinstance(value, str) else value
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=UTC)
-        return stamp.isoformat()
+        return None if value is None else _iso(value)
+
+
+@lru_cache(maxsize=4096)
+def _iso(value: str | datetime) -> str:
+    """`UTCDateTime.iso` of a value. Cached: the same few stamps recur by the thousand
+    (`verify` stamps every pair of a batch with one `checked_at`; 100 distinct among the
+    110,000 citations of the scale bench)."""
+    stamp = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.isoformat()
 
 
 def one_of(column: str, values: tuple[str, ...], *, name: str) -> CheckConstraint:
