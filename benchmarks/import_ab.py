@@ -35,12 +35,11 @@ def _parse_cpu(path: Path) -> float:
 def _import_cpu(path: Path, db: Path, pythonpath: str | None) -> float:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    argv = [*cli(), "--db", f"sqlite:///{db}", "import-xml", str(path)]
-    env = None
-    if pythonpath is not None:  # the other checkout's package (-P: not this directory's)
-        argv = [python(), "-P", "-m", "ldn_evidence", *argv[len(cli()) :]]
-        env = {"PYTHONPATH": pythonpath}
-    run = measure(argv, env=env)
+    args = ["--db", f"sqlite:///{db}", "import-xml", str(path)]
+    if pythonpath is None:
+        run = measure([*cli(), *args])
+    else:  # the other checkout's package (-P: not this directory's)
+        run = measure([python(), "-P", "-m", "ldn_evidence", *args], env={"PYTHONPATH": pythonpath})
     if run.returncode:
         raise SystemExit(f"import-xml failed: {run.stderr.strip()}")
     return run.cpu

@@ -193,6 +193,11 @@ def _connect(engine: Engine) -> Iterator[Any]:
         conn.close()
 
 
+def _failed(engine: Engine, exc: BaseException) -> DatabaseError:
+    """A database failure during a unit of work, as its one-line error."""
+    return DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}")
+
+
 def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()
@@ -334,7 +339,7 @@ def database_errors(engine: Engine) -> Iterator[None]:
     except Exception as exc:
         if not (isinstance(exc, SQLAlchemyError) or type(exc).__module__.startswith("psycopg")):
             raise
-        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
+        raise _failed(engine, exc) from None
 
 
 @contextmanager
@@ -350,7 +355,7 @@ def read_scope(engine: Engine) -> Iterator[Connection]:
             finally:
                 conn.rollback()
     except OperationalError as exc:
-        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
+        raise _failed(engine, exc) from None
 
 
 @contextmanager
@@ -363,7 +368,7 @@ def write_scope(engine: Engine) -> Iterator[Connection]:
         with _connect(engine) as conn, conn.begin():
             yield conn
     except OperationalError as exc:
-        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
+        raise _failed(engine, exc) from None
 
 
 @contextmanager
@@ -393,4 +398,4 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         with factory.begin() as session:
             yield session
     except OperationalError as exc:
-        raise DatabaseError(f"database error on {describe(engine)}: {_first_line(exc)}") from None
+        raise _failed(engine, exc) from None

@@ -290,15 +290,11 @@ def _at_level(text: Any, written: int, level: int) -> Any:
     and a raw newline is only ever between lines (strings escape theirs)."""
     if written == level:
         return text
-    if type(text) is str:
-        newline, indent = "\n", "  "
-        if level > written:
-            return text.replace(newline, newline + indent * (level - written))
-        return text.replace(newline + indent * (written - level), newline)
-    line, space = b"\n", b"  "
+    marks: Any = ("\n", "  ") if type(text) is str else (b"\n", b"  ")
+    newline, indent = marks
     if level > written:
-        return text.replace(line, line + space * (level - written))
-    return text.replace(line + space * (written - level), line)
+        return text.replace(newline, newline + indent * (level - written))
+    return text.replace(newline + indent * (written - level), newline)
 
 
 # A claim's level in the file: a page's (the report's "documents", the document, its
@@ -319,16 +315,20 @@ def study_text(study: StudyRecord) -> str:
 _WRAPS: dict[int, tuple[int, int]] = {}  # per level: the bytes before and after a claim
 
 
+def _indented(value: Any, level: int) -> bytes:
+    """orjson's text of `value` nested in `level` lists, which it indents `level` levels
+    (`_wrapped` says how many bytes the lists take before and after it)."""
+    for _ in range(level):
+        value = [value]
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+
+
 def _wrapped(level: int) -> tuple[int, int]:
-    """How many bytes orjson writes before and after a value nested in `level` lists (which
-    it indents `level` levels)."""
+    """How many bytes `_indented(value, level)` writes before and after the value."""
     try:
         return _WRAPS[level]
     except KeyError:
-        nested: Any = 0
-        for _ in range(level):
-            nested = [nested]
-        text = orjson.dumps(nested, option=orjson.OPT_INDENT_2)
+        text = _indented(0, level)
         at = text.index(b"0")
         _WRAPS[level] = found = (at, len(text) - at - 1)
         return found
@@ -350,10 +350,7 @@ def claim_text(claim: dict[str, Any]) -> JsonText:
         for c in citations:
             if c["study"] is not None:
                 c["study"] = orjson.Fragment(_at_level(c["study"], STUDY_LEVEL, level + 3))
-        nested: Any = claim
-        for _ in range(level):
-            nested = [nested]
-        text = orjson.dumps(nested, option=orjson.OPT_INDENT_2)
+        text = _indented(claim, level)
         before, after = _wrapped(level)
         return JsonText(text, level, before, len(text) - after)
     for c in citations:
